@@ -1,0 +1,1 @@
+"""LaborBridge service: FastAPI app, domain services, repositories and the CLI."""

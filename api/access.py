@@ -1,0 +1,228 @@
+"""Who may see and change what: the request's AccessContext.
+
+`build_access_context` is the one function that turns (user, tenant) into the sets of
+tenant ids whose data the caller may read or write, per kind of data, following the
+sharing table in DESIGN.md. Repositories take the context and filter by it; on
+PostgreSQL the same sets are handed to row-level security (`rls_settings`).
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from api.errors import Forbidden
+from api.tenancy.scope_repository import ScopeRows, load_scope_rows
+from shared_models.enums import OrgKind, Permission, Role
+
+
+class DataKind(StrEnum):
+    """Kinds of tenant data with their own row of the sharing table."""
+
+    ORGANIZATION = "organization"
+    MEMBERSHIP = "membership"
+    AUDIT = "audit"
+    LABORER = "laborer"
+    DEMAND = "demand"  # employers and vacancies: the shared demand pool
+    EVENT = "event"  # fairs and trainings
+    PLACEMENT = "placement"
+    SUBSIDY = "subsidy"
+    CASE = "case"
+
+
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.VIEWER: frozenset({Permission.READ}),
+    Role.STAFF: frozenset({Permission.READ, Permission.WRITE}),
+    Role.ADMIN: frozenset(
+        {Permission.READ, Permission.WRITE, Permission.MANAGE_MEMBERS, Permission.READ_AUDIT}
+    ),
+}
+
+TenantSet = frozenset[uuid.UUID]
+
+
+@dataclass(frozen=True)
+class AccessContext:
+    """Everything a repository needs to know about the caller. Immutable per request."""
+
+    tenant_id: uuid.UUID
+    tenant_kind: OrgKind
+    tenant_name: str
+    user_id: uuid.UUID | None
+    actor_label: str
+    role: Role
+    permissions: frozenset[Permission]
+    readable: Mapping[DataKind, TenantSet]
+    writable: Mapping[DataKind, TenantSet]
+    # Sending bureaus this tenant works with (for a receiving bureau: its partners).
+    partner_ids: TenantSet = field(default_factory=frozenset)
+    pairing_ids: TenantSet = field(default_factory=frozenset)
+    request_id: str | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return permission in self.permissions
+
+    def require(self, permission: Permission) -> None:
+        if permission not in self.permissions:
+            raise Forbidden(permission)
+
+    def can_read(self, kind: DataKind, tenant_id: uuid.UUID) -> bool:
+        return tenant_id in self.readable.get(kind, frozenset())
+
+    def can_write(self, kind: DataKind, tenant_id: uuid.UUID) -> bool:
+        return Permission.WRITE in self.permissions and tenant_id in self.writable.get(
+            kind, frozenset()
+        )
+
+    def read_ids(self, kind: DataKind) -> TenantSet:
+        return self.readable.get(kind, frozenset())
+
+    def write_ids(self, kind: DataKind) -> TenantSet:
+        return self.writable.get(kind, frozenset())
+
+    @property
+    def audit_tenant_ids(self) -> TenantSet:
+        """Tenants whose audit chain this caller may append to: its own and every
+        tenant whose data it may change (entries go to the data owner's log)."""
+        ids: set[uuid.UUID] = {self.tenant_id}
+        for tenant_ids in self.writable.values():
+            ids |= tenant_ids
+        return frozenset(ids)
+
+    def rls_settings(self) -> dict[str, str]:
+        """Transaction-local PostgreSQL settings read by the row-level security policies."""
+        settings = {
+            "app.tenant_id": str(self.tenant_id),
+            "app.user_id": str(self.user_id) if self.user_id else "",
+            "app.audit_write": _join(self.audit_tenant_ids),
+        }
+        for kind in DataKind:
+            settings[f"app.read_{kind.value}"] = _join(self.read_ids(kind))
+            settings[f"app.write_{kind.value}"] = _join(self.write_ids(kind))
+        return settings
+
+
+def _join(ids: Iterable[uuid.UUID]) -> str:
+    return ",".join(sorted(str(i) for i in ids))
+
+
+def build_access_context(
+    session: Session,
+    *,
+    tenant_id: uuid.UUID,
+    role: Role,
+    can_reveal_pii: bool,
+    user_id: uuid.UUID | None,
+    actor_label: str,
+    request_id: str | None = None,
+) -> AccessContext:
+    """The one place visibility is decided. Membership must already be checked."""
+    rows = load_scope_rows(session, tenant_id)
+    readable, writable = _sharing_table(rows)
+    role = Role(role)
+    permissions = set(ROLE_PERMISSIONS[role])
+    if can_reveal_pii:
+        permissions.add(Permission.REVEAL_PII)
+    if role is Role.VIEWER:
+        writable = {kind: frozenset() for kind in writable}
+    return AccessContext(
+        tenant_id=tenant_id,
+        tenant_kind=rows.tenant.kind,
+        tenant_name=rows.tenant.name,
+        user_id=user_id,
+        actor_label=actor_label,
+        role=role,
+        permissions=frozenset(permissions),
+        readable=readable,
+        writable=writable,
+        partner_ids=frozenset(rows.partner_ids),
+        pairing_ids=frozenset(p.id for p in rows.pairings),
+        request_id=request_id,
+    )
+
+
+def operator_access(
+    session: Session,
+    tenant_id: uuid.UUID,
+    *,
+    read: Iterable[DataKind] = (),
+    write: Iterable[DataKind] = (),
+    actor_label: str = "operator",
+) -> AccessContext:
+    """A platform-operator context for one tenant and only the kinds named.
+
+    The operator has no access to tenant data by default: each command states what it
+    needs (creating a user writes a membership and the audit log; `audit verify` reads
+    the audit log) and gets exactly that, in that one tenant.
+    """
+    rows = load_scope_rows(session, tenant_id)
+    own = frozenset({tenant_id})
+    return AccessContext(
+        tenant_id=tenant_id,
+        tenant_kind=rows.tenant.kind,
+        tenant_name=rows.tenant.name,
+        user_id=None,
+        actor_label=actor_label,
+        role=Role.ADMIN,
+        permissions=frozenset({Permission.READ, Permission.WRITE}),
+        readable=dict.fromkeys(read, own),
+        writable=dict.fromkeys(write, own),
+        partner_ids=frozenset(rows.partner_ids),
+        pairing_ids=frozenset(p.id for p in rows.pairings),
+    )
+
+
+def _sharing_table(
+    rows: ScopeRows,
+) -> tuple[dict[DataKind, TenantSet], dict[DataKind, TenantSet]]:
+    """DESIGN.md's sharing table, row by row, for the tenant in `rows`."""
+    me = rows.tenant.id
+    own = frozenset({me})
+    # The county a sending bureau or liaison office works for, with its liaison offices.
+    county = frozenset(rows.county_ids)
+    # Everyone in the pairings this tenant takes part in (both bureaus, liaison offices).
+    pairing_members = frozenset(rows.pairing_member_ids) | own
+    sending_sides = frozenset(p.sending_org_id for p in rows.pairings)
+    kind = rows.tenant.kind
+
+    if kind is OrgKind.SENDING:
+        laborer_read = placement_read = subsidy_read = own
+        case_read = county
+        laborer_write = placement_write = own
+    elif kind is OrgKind.LIAISON:
+        parent = frozenset({rows.tenant.parent_id}) if rows.tenant.parent_id else frozenset()
+        laborer_read = placement_read = subsidy_read = parent
+        case_read = own
+        laborer_write = placement_write = parent  # status, contact, visits
+    else:  # receiving: row-level narrowing (referred, placed, own employers) is in the repos
+        laborer_read = placement_read = sending_sides
+        subsidy_read = own
+        case_read = frozenset(rows.pairing_member_ids) - sending_sides - own
+        laborer_write = frozenset()
+        placement_write = sending_sides  # may record a separation
+
+    readable = {
+        DataKind.ORGANIZATION: pairing_members | county,
+        DataKind.MEMBERSHIP: own,
+        DataKind.AUDIT: own,
+        DataKind.LABORER: laborer_read,
+        DataKind.DEMAND: pairing_members,
+        DataKind.EVENT: pairing_members,
+        DataKind.PLACEMENT: placement_read,
+        DataKind.SUBSIDY: subsidy_read,
+        DataKind.CASE: case_read,
+    }
+    writable = {
+        DataKind.ORGANIZATION: frozenset(),
+        DataKind.MEMBERSHIP: own,
+        DataKind.AUDIT: frozenset(),
+        DataKind.LABORER: laborer_write,
+        DataKind.DEMAND: own,
+        DataKind.EVENT: own,
+        DataKind.PLACEMENT: placement_write,
+        DataKind.SUBSIDY: own if kind is not OrgKind.LIAISON else frozenset(),
+        DataKind.CASE: own if kind is OrgKind.LIAISON else frozenset(),
+    }
+    return readable, writable

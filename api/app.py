@@ -1,0 +1,105 @@
+"""create_app(): the composition root. Mounts the JSON API, the pages and static files."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from api import problem_handlers
+from api.audit.router import router as audit_router
+from api.auth.router import router as auth_router
+from api.auth.service import AuthService
+from api.db import Database, UnsafeDatabaseRole, check_app_role
+from api.health.router import router as health_router
+from api.logging_setup import configure_logging
+from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.problems_router import router as problems_router
+from api.security.passwords import Passwords
+from api.settings import Settings
+from api.tenancy.router import router as tenancy_router
+from web.errors import render_error
+from web.rendering import WEB_DIR
+from web.routes import account as account_pages
+from web.routes import admin as admin_pages
+from web.routes import auth as auth_pages
+from web.routes import home as home_pages
+from web.routes import oidc as oidc_pages
+
+log = logging.getLogger(__name__)
+
+API_ROUTERS = (health_router, problems_router, auth_router, tenancy_router, audit_router)
+PAGE_ROUTERS = (
+    auth_pages.router,
+    home_pages.router,
+    account_pages.router,
+    admin_pages.router,
+    oidc_pages.router,
+)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    oidc_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    db = database or Database(settings)
+    if settings.is_production:
+        problems = check_app_role(db.engine)
+        if problems:
+            raise UnsafeDatabaseRole(
+                "refusing to start: the database role could bypass row-level security ("
+                + "; ".join(problems)
+                + "); see docs/operations.md"
+            )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = FastAPI(
+        title="LaborBridge 劳务协作平台",
+        version="0.1.0",
+        description="East–West labor cooperation between paired HR bureaus.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    passwords = Passwords(settings)
+    app.state.settings = settings
+    app.state.db = db
+    app.state.passwords = passwords
+    app.state.auth = AuthService(settings, passwords)
+    app.state.web_error_renderer = render_error
+    problem_handlers.install(app)
+
+    for router in API_ROUTERS + PAGE_ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+
+    if settings.oidc_enabled:
+        app.state.oauth = oidc_pages.build_oauth(settings, oidc_transport)
+        # Authlib keeps the OAuth state and nonce here during the redirect round trip.
+        app.add_middleware(
+            SessionMiddleware,
+            secret_key=settings.secret_key.get_secret_value(),
+            session_cookie="lb_oidc",
+            max_age=600,
+            same_site="lax",
+            https_only=settings.secure_cookies,
+        )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        json_limit=settings.max_json_bytes,
+        upload_limit=settings.max_upload_bytes,
+    )
+    app.add_middleware(RequestContextMiddleware)
+    return app

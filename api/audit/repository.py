@@ -1,0 +1,96 @@
+"""All SQL of the audit log."""
+
+import uuid
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from api.audit.chain import GENESIS_HASH
+from shared_models import AuditEntry, AuditHead
+
+
+def lock_head(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> AuditHead:
+    """The tenant's chain head, locked until the transaction ends (appends serialise)."""
+    if tenant_id not in access.audit_tenant_ids:
+        raise PermissionError("audit write outside the caller's tenants")
+    dialect_insert = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    session.execute(
+        dialect_insert(AuditHead)
+        .values(tenant_id=tenant_id, seq=0, hash=GENESIS_HASH)
+        .on_conflict_do_nothing(index_elements=["tenant_id"])
+    )
+    return session.scalars(
+        select(AuditHead)
+        .where(AuditHead.tenant_id == tenant_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def add_entry(session: Session, entry: AuditEntry, head: AuditHead) -> None:
+    session.add(entry)
+    head.seq = entry.seq
+    head.hash = entry.hash
+    session.flush()
+
+
+def page(
+    session: Session,
+    access: AccessContext,
+    *,
+    limit: int,
+    before_seq: int | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+) -> Sequence[AuditEntry]:
+    """The caller's own log, newest first (keyset pagination on seq)."""
+    query = select(AuditEntry).where(
+        AuditEntry.tenant_id == access.tenant_id,
+        AuditEntry.tenant_id.in_(access.read_ids(DataKind.AUDIT)),
+    )
+    if before_seq is not None:
+        query = query.where(AuditEntry.seq < before_seq)
+    if entity_type:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if entity_id:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    return session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit)).all()
+
+
+def count(session: Session, access: AccessContext) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(
+                AuditEntry.tenant_id == access.tenant_id,
+                AuditEntry.tenant_id.in_(access.read_ids(DataKind.AUDIT)),
+            )
+        )
+        or 0
+    )
+
+
+def stream_chain(
+    session: Session, access: AccessContext, tenant_id: uuid.UUID
+) -> Iterator[AuditEntry]:
+    """Every entry of one tenant's chain in order, fetched in batches."""
+    if not access.can_read(DataKind.AUDIT, tenant_id):
+        return iter(())
+    return session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.tenant_id == tenant_id)
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=2000)
+    )
+
+
+def head(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> AuditHead | None:
+    if not access.can_read(DataKind.AUDIT, tenant_id):
+        return None
+    return session.get(AuditHead, tenant_id)

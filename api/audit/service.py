@@ -1,0 +1,146 @@
+"""Writing and verifying the audit log.
+
+Every service that changes tenant data calls `record` in the same transaction as the
+change, so an entry exists exactly when the change does.
+"""
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.audit import repository
+from api.audit.chain import GENESIS_HASH, entry_hash, jsonable
+from api.security.masking import mask_record
+from shared_models import AuditEntry
+from shared_models.base import utcnow
+
+
+def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
+    """The named attributes of a model, as the audit log stores them."""
+    return {name: jsonable(getattr(obj, name)) for name in fields}
+
+
+def changed_only(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def record(
+    session: Session,
+    access: AccessContext,
+    *,
+    action: str,
+    entity_type: str,
+    entity_id: object | None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    tenant_id: uuid.UUID | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain of `tenant_id` (default: the caller's tenant)."""
+    tenant = tenant_id or access.tenant_id
+    head = repository.lock_head(session, access, tenant)
+    masked_before = mask_record(jsonable(dict(before)) if before is not None else None)
+    masked_after = mask_record(jsonable(dict(after)) if after is not None else None)
+    fields = {
+        "tenant_id": tenant,
+        "seq": head.seq + 1,
+        "occurred_at": utcnow(),
+        "actor_user_id": access.user_id,
+        "actor_label": access.actor_label,
+        "actor_tenant_id": access.tenant_id,
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": None if entity_id is None else str(entity_id),
+        "before": masked_before,
+        "after": masked_after,
+        "request_id": access.request_id,
+    }
+    digest = entry_hash(prev_hash=head.hash, **fields)
+    entry = AuditEntry(id=uuid.uuid4(), prev_hash=head.hash, hash=digest, **fields)
+    repository.add_entry(session, entry, head)
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    tenant_id: uuid.UUID
+    entries: int
+    ok: bool
+    bad_seq: int | None = None
+    bad_entry_id: uuid.UUID | None = None
+    reason: str | None = None
+
+
+def verify_chain(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> ChainReport:
+    """Walk one tenant's chain; report the first entry that does not hold."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    for entry in repository.stream_chain(session, access, tenant_id):
+        count += 1
+        problem = None
+        if entry.seq != expected_seq:
+            problem = f"sequence gap: expected {expected_seq}, found {entry.seq}"
+        elif entry.prev_hash != expected_prev:
+            problem = "previous-hash link broken"
+        else:
+            recomputed = entry_hash(
+                prev_hash=entry.prev_hash,
+                tenant_id=entry.tenant_id,
+                seq=entry.seq,
+                occurred_at=entry.occurred_at,
+                actor_user_id=entry.actor_user_id,
+                actor_label=entry.actor_label,
+                actor_tenant_id=entry.actor_tenant_id,
+                action=entry.action,
+                entity_type=entry.entity_type,
+                entity_id=entry.entity_id,
+                before=entry.before,
+                after=entry.after,
+                request_id=entry.request_id,
+            )
+            if recomputed != entry.hash:
+                problem = "content does not match its hash"
+        if problem:
+            return ChainReport(tenant_id, count, False, entry.seq, entry.id, problem)
+        expected_prev = entry.hash
+        expected_seq += 1
+    head = repository.head(session, access, tenant_id)
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_seq != expected_seq - 1 or head_hash != expected_prev:
+        return ChainReport(
+            tenant_id,
+            count,
+            False,
+            expected_seq,
+            None,
+            f"entries after seq {expected_seq - 1} are missing (head is at {head_seq})",
+        )
+    return ChainReport(tenant_id, count, True)
+
+
+def page(
+    session: Session,
+    access: AccessContext,
+    *,
+    limit: int,
+    before_seq: int | None = None,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+) -> list[AuditEntry]:
+    return list(
+        repository.page(
+            session,
+            access,
+            limit=limit,
+            before_seq=before_seq,
+            entity_type=entity_type,
+            entity_id=entity_id,
+        )
+    )

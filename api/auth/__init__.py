@@ -1,0 +1,1 @@
+"""Sign-in, web sessions, API tokens, OpenID Connect and membership management."""

@@ -1,0 +1,182 @@
+"""All SQL about users, memberships, sessions, tokens and sign-in attempts.
+
+The functions marked *bootstrap* run before an AccessContext exists (they find out who
+is calling); they touch only platform tables, except `memberships_of_user`, which the
+row-level security policy lets a user read through `app.user_id`.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from api.access import AccessContext, DataKind
+from shared_models import ApiToken, Membership, Organization, SignInAttempt, User, WebSession
+from shared_models.enums import OrgStatus, Role, TokenKind
+
+# --- bootstrap: who is calling ---------------------------------------------------
+
+
+def user_by_username(session: Session, username: str) -> User | None:
+    return session.scalars(select(User).where(User.username == username.strip().lower())).first()
+
+
+def user_by_id(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.get(User, user_id)
+
+
+def user_by_oidc(session: Session, issuer: str, subject: str) -> User | None:
+    return session.scalars(
+        select(User).where(User.oidc_issuer == issuer, User.oidc_subject == subject)
+    ).first()
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
+
+
+def memberships_of_user(session: Session, user_id: uuid.UUID) -> Sequence[Membership]:
+    """Active memberships in active tenants, oldest first (the first is the default)."""
+    return session.scalars(
+        select(Membership)
+        .join(Organization, Organization.id == Membership.tenant_id)
+        .options(joinedload(Membership.tenant))
+        .where(
+            Membership.user_id == user_id,
+            Membership.is_active.is_(True),
+            Organization.status == OrgStatus.ACTIVE,
+        )
+        .order_by(Membership.created_at, Organization.name)
+    ).all()
+
+
+def session_by_hash(session: Session, token_hash: str) -> WebSession | None:
+    return session.scalars(select(WebSession).where(WebSession.token_hash == token_hash)).first()
+
+
+def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
+
+
+def failed_attempts_since(
+    session: Session, *, username: str | None = None, ip: str | None = None, since: datetime
+) -> tuple[int, datetime | None]:
+    """Failures after `since` and after the last success; and the oldest such failure."""
+    key = SignInAttempt.username == username if username else SignInAttempt.ip_address == ip
+    last_success = session.scalar(
+        select(func.max(SignInAttempt.attempted_at)).where(key, SignInAttempt.succeeded.is_(True))
+    )
+    floor = max(since, last_success) if last_success else since
+    row = session.execute(
+        select(func.count(), func.min(SignInAttempt.attempted_at)).where(
+            key, SignInAttempt.succeeded.is_(False), SignInAttempt.attempted_at > floor
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+def add_attempt(session: Session, attempt: SignInAttempt) -> None:
+    session.add(attempt)
+    session.flush()
+
+
+# --- writes by the auth service (platform tables) ---------------------------------
+
+
+def add(session: Session, obj: object) -> None:
+    session.add(obj)
+    session.flush()
+
+
+def end_sessions_of_user(session: Session, user_id: uuid.UUID, reason: str, now: datetime) -> int:
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+        .values(ended_at=now, end_reason=reason)
+    )
+    return result.rowcount or 0
+
+
+def revoke_tokens_of_user(session: Session, user_id: uuid.UUID, now: datetime) -> int:
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount or 0
+
+
+def personal_tokens(session: Session, user_id: uuid.UUID) -> Sequence[ApiToken]:
+    return session.scalars(
+        select(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.kind == TokenKind.PERSONAL)
+        .order_by(ApiToken.created_at.desc())
+    ).all()
+
+
+def personal_token(session: Session, user_id: uuid.UUID, token_id: uuid.UUID) -> ApiToken | None:
+    return session.scalars(
+        select(ApiToken).where(
+            ApiToken.id == token_id,
+            ApiToken.user_id == user_id,
+            ApiToken.kind == TokenKind.PERSONAL,
+        )
+    ).first()
+
+
+# --- tenant-scoped: members of the caller's tenant ------------------------------------
+
+
+def members(session: Session, access: AccessContext) -> Sequence[Membership]:
+    return session.scalars(
+        select(Membership)
+        .options(joinedload(Membership.user))
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.tenant_id.in_(access.read_ids(DataKind.MEMBERSHIP)))
+        .order_by(Membership.role, User.username)
+    ).all()
+
+
+def member(session: Session, access: AccessContext, membership_id: uuid.UUID) -> Membership | None:
+    return session.scalars(
+        select(Membership)
+        .options(joinedload(Membership.user))
+        .where(
+            Membership.id == membership_id,
+            Membership.tenant_id.in_(access.read_ids(DataKind.MEMBERSHIP)),
+        )
+    ).first()
+
+
+def member_of(session: Session, access: AccessContext, user_id: uuid.UUID) -> Membership | None:
+    """The user's membership in the caller's tenant, if any."""
+    return session.scalars(
+        select(Membership).where(
+            Membership.user_id == user_id,
+            Membership.tenant_id == access.tenant_id,
+            Membership.tenant_id.in_(access.read_ids(DataKind.MEMBERSHIP)),
+        )
+    ).first()
+
+
+def memberships_of_user_any(session: Session, user_id: uuid.UUID) -> Sequence[Membership]:
+    """Bootstrap: every membership of a user, active or not (RLS: via app.user_id)."""
+    return session.scalars(select(Membership).where(Membership.user_id == user_id)).all()
+
+
+def active_admin_count(session: Session, access: AccessContext) -> int:
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(
+                Membership.tenant_id == access.tenant_id,
+                Membership.tenant_id.in_(access.read_ids(DataKind.MEMBERSHIP)),
+                Membership.role == Role.ADMIN,
+                Membership.is_active.is_(True),
+            )
+        )
+        or 0
+    )

@@ -1,0 +1,225 @@
+"""Engine and sessions; one transaction per request; row-level security settings.
+
+On PostgreSQL the request's visible tenant ids are handed to the RLS policies with
+`set_config(name, value, true)` at the start of every transaction: transaction-local,
+so nothing outlives the request on a pooled connection.
+"""
+
+import logging
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, TextClause, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.access import AccessContext, DataKind, operator_access
+from api.errors import AppError
+from api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ACCESS_KEY = "lb_access"
+_BEGUN_KEY = "lb_begun_transaction"
+
+
+class UnsafeDatabaseRole(RuntimeError):
+    """The app's PostgreSQL role could bypass row-level security."""
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    """SQLite creates the file but not its folder (./var on a fresh checkout)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_engine(url: str, *, pool_size: int = 5, echo: bool = False, app_role: str = "") -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        ensure_sqlite_directory(url)
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        _configure_sqlite(engine)
+        return engine
+    engine = create_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+    if app_role:
+        _assume_app_role(engine, app_role)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # SQLAlchemy, not the driver, decides when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        # IMMEDIATE takes the write lock up front: concurrent writers queue instead of
+        # failing with "database is locked" when a read turns into a write.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _assume_app_role(engine: Engine, app_role: str) -> None:
+    """Development convenience: a privileged login drops to the app role at connect,
+    so row-level security is in force. Production connects as the app role itself."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute(
+            "SELECT r.rolsuper OR r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user"
+        )
+        privileged = bool(cursor.fetchone()[0])
+        if privileged:
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (app_role,))
+            if cursor.fetchone() is None:
+                cursor.close()
+                raise UnsafeDatabaseRole(
+                    f"database role {app_role!r} does not exist; run `laborbridge db upgrade`"
+                )
+            cursor.execute(f'SET ROLE "{app_role}"')
+        cursor.close()
+        dbapi_connection.commit()
+
+
+def is_postgres(session_or_engine: Session | Engine) -> bool:
+    bind = (
+        session_or_engine.get_bind()
+        if isinstance(session_or_engine, Session)
+        else session_or_engine
+    )
+    return bind.dialect.name == "postgresql"
+
+
+def check_app_role(engine: Engine) -> list[str]:
+    """Reasons the app's role is unsafe for row-level security (empty when safe)."""
+    if engine.dialect.name != "postgresql":
+        return []
+    problems = []
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        ).one()
+        if row.rolsuper:
+            problems.append("the role is a superuser")
+        if row.rolbypassrls:
+            problems.append("the role has BYPASSRLS")
+        owned = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+                " AND pg_has_role(current_user, tableowner, 'USAGE')"
+            )
+        ).scalar_one()
+        if owned:
+            problems.append(f"the role owns (or inherits the owner of) {owned} tables")
+    return problems
+
+
+class Database:
+    """The app's engine and session factory."""
+
+    def __init__(
+        self, settings: Settings, *, url: str | None = None, as_owner: bool = False
+    ) -> None:
+        """The app's database; `as_owner` for migrations and operator commands, which
+        connect with LB_OWNER_DATABASE_URL and never drop to the app role."""
+        self.settings = settings
+        assume_role = not (as_owner or settings.is_production)
+        self.engine = make_engine(
+            url or (settings.migration_database_url if as_owner else settings.app_database_url),
+            pool_size=settings.db_pool_size,
+            echo=settings.db_echo,
+            app_role=settings.db_app_role if assume_role else "",
+        )
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self, access: AccessContext | None = None) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back on any exception (except
+        errors marked keep_changes, whose record must stay: sign-in attempts)."""
+        session = self.sessions()
+        try:
+            session.begin()
+            if access is not None:
+                apply_access(session, access)
+            yield session
+            session.commit()
+        except AppError as exc:
+            session.commit() if exc.keep_changes else session.rollback()
+            raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def ping(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(1)).scalar_one() == 1
+
+
+def apply_access(session: Session, access: AccessContext) -> None:
+    """Attach the context to the session and hand its tenant sets to RLS."""
+    session.info[ACCESS_KEY] = access
+    begun = session.info.get(_BEGUN_KEY)
+    if begun is not None and begun is session.get_transaction() and is_postgres(session):
+        _set_rls(session, access)
+    # Otherwise the after_begin hook applies them when the transaction starts.
+
+
+def apply_user_scope(session: Session, user_id: uuid.UUID) -> None:
+    """Before a tenant is chosen: let RLS show this user's own memberships."""
+    if is_postgres(session):
+        session.execute(text("SELECT set_config('app.user_id', :u, true)"), {"u": str(user_id)})
+
+
+def use_operator_access(
+    session: Session,
+    tenant_id: uuid.UUID,
+    *,
+    read: Iterable[DataKind] = (),
+    write: Iterable[DataKind] = (),
+) -> AccessContext:
+    """Switch an operator command's transaction to one tenant and the kinds it needs."""
+    access = operator_access(session, tenant_id, read=read, write=write)
+    apply_access(session, access)
+    return access
+
+
+def _rls_statement(access: AccessContext) -> tuple[TextClause, dict[str, str]]:
+    params: dict[str, str] = {}
+    calls = []
+    for i, (name, value) in enumerate(access.rls_settings().items()):
+        params[f"n{i}"], params[f"v{i}"] = name, value
+        calls.append(f"set_config(:n{i}, :v{i}, true)")
+    return text("SELECT " + ", ".join(calls)), params
+
+
+def _set_rls(session: Session, access: AccessContext) -> None:
+    session.execute(*_rls_statement(access))
+
+
+@event.listens_for(Session, "after_begin")
+def _reapply_rls(session: Session, _transaction: object, connection: Connection) -> None:
+    # A session that already has a context and starts another transaction (a service
+    # that needs two) gets the same settings again: set_config(..., true) ends with each.
+    session.info[_BEGUN_KEY] = session.get_transaction()
+    access = session.info.get(ACCESS_KEY)
+    if access is not None and connection.dialect.name == "postgresql":
+        connection.execute(*_rls_statement(access))

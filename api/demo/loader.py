@@ -1,0 +1,81 @@
+"""Load the demo once: skipped when its first bureau already exists."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from api.auth import accounts
+from api.demo.data import ACCOUNTS, BUREAUS, DEMO_PASSWORD, EXTRA_MEMBERSHIPS, PAIRINGS
+from api.security.passwords import Passwords
+from api.tenancy import repository as tenancy_repository
+from api.tenancy import service as tenancy
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    username: str
+    password: str
+    organization: str
+    role: str
+
+
+def already_loaded(session: Session) -> bool:
+    return tenancy_repository.organization_by_name(session, BUREAUS[0].name) is not None
+
+
+def sign_ins() -> list[DemoSignIn]:
+    out = []
+    orgs = [(o.key, o.name) for o in BUREAUS] + [(p.liaison.key, p.liaison.name) for p in PAIRINGS]
+    for key, name in orgs:
+        for suffix, role, _pii, _title in ACCOUNTS:
+            out.append(DemoSignIn(f"{key}.{suffix}", DEMO_PASSWORD, name, role))
+    return out
+
+
+def load(
+    session: Session, passwords: Passwords, progress: Callable[[str], None] = lambda _msg: None
+) -> bool:
+    """Create the demo tenants, pairings and accounts. False when already there."""
+    if already_loaded(session):
+        return False
+    names = {}
+    for org in BUREAUS:
+        progress(org.name)
+        tenancy.create_organization(session, kind=org.kind, name=org.name, region_code=org.region)
+        names[org.key] = org.name
+    for p in PAIRINGS:
+        progress(f"{names[p.sending]} ⇄ {names[p.receiving]}")
+        pairing = tenancy.create_pairing(
+            session, sending_ref=names[p.sending], receiving_ref=names[p.receiving], year=p.year
+        )
+        for metric, value in p.targets.items():
+            tenancy.set_target(session, pairing, year=p.target_year, metric=metric, value=value)
+        tenancy.create_organization(
+            session,
+            kind="liaison",
+            name=p.liaison.name,
+            region_code=p.liaison.region,
+            parent_ref=names[p.sending],
+            pairing_ref=str(pairing.id),
+        )
+        names[p.liaison.key] = p.liaison.name
+    # One hash serves every demo account: argon2 is slow by design.
+    password_hash = passwords.hash(DEMO_PASSWORD)
+    for key, name in names.items():
+        progress(name)
+        for suffix, role, pii, title in ACCOUNTS:
+            accounts.create_user(
+                session,
+                passwords,
+                org_ref=name,
+                username=f"{key}.{suffix}",
+                role=role,
+                password=DEMO_PASSWORD,
+                display_name=f"{name}{title}",
+                can_reveal_pii=pii,
+                password_hash=password_hash,
+            )
+    for username, org_key, role in EXTRA_MEMBERSHIPS:
+        accounts.add_membership(session, username=username, org_ref=names[org_key], role=role)
+    return True

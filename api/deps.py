@@ -1,0 +1,89 @@
+"""Annotated dependencies: the request's database session and who is calling.
+
+`DbSession` is one transaction per request: committed when the handler returns (before
+the response is sent), rolled back on any error. `Access` is the request's
+AccessContext, built once by api.access.build_access_context and handed to RLS.
+"""
+
+import uuid
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.auth.service import AuthService, Principal
+from api.db import Database, apply_access, apply_user_scope
+from api.errors import BadRequest, Unauthenticated
+from api.i18n import _
+from api.settings import Settings
+
+TENANT_HEADER = "X-Tenant-ID"
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_database(request: Request) -> Database:
+    return request.app.state.db
+
+
+def get_auth(request: Request) -> AuthService:
+    return request.app.state.auth
+
+
+def get_db_session(request: Request) -> Iterator[Session]:
+    database: Database = request.app.state.db
+    with database.transaction() as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(get_db_session, scope="function")]
+AppSettings = Annotated[Settings, Depends(get_settings)]
+Auth = Annotated[AuthService, Depends(get_auth)]
+
+
+def request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_api_principal(request: Request, session: DbSession, auth: Auth) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _sep, credentials = header.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        raise Unauthenticated(_("Send a bearer token in the Authorization header."))
+    principal = auth.resolve_bearer(session, credentials.strip())
+    apply_user_scope(session, principal.user.id)
+    auth.load_memberships(session, principal)
+    return principal
+
+
+ApiPrincipal = Annotated[Principal, Depends(get_api_principal)]
+
+
+def requested_tenant(request: Request) -> uuid.UUID | None:
+    raw = request.headers.get(TENANT_HEADER)
+    if not raw:
+        return None
+    try:
+        return uuid.UUID(raw.strip())
+    except ValueError:
+        raise BadRequest(_("The X-Tenant-ID header is not a valid id.")) from None
+
+
+def get_api_access(
+    request: Request, session: DbSession, auth: Auth, principal: ApiPrincipal
+) -> AccessContext:
+    membership = principal.membership_for(requested_tenant(request))
+    access = auth.access_for(session, principal, membership, request_id(request))
+    apply_access(session, access)
+    return access
+
+
+Access = Annotated[AccessContext, Depends(get_api_access)]

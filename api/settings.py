@@ -1,0 +1,85 @@
+"""Settings from `LB_*` environment variables (pydantic-settings)."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_SECRET_KEY = "demo-secret-key-change-me"  # noqa: S105 - the known default we refuse
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LB_", extra="ignore")
+
+    env: Literal["demo", "development", "production"] = "demo"
+    data_dir: Path = Path("var")
+    # The app's connection. On PostgreSQL: a role that is neither owner, superuser nor
+    # BYPASSRLS. Empty means the embedded SQLite file under data_dir.
+    database_url: str = ""
+    # Migrations and platform-operator commands run as the schema owner.
+    owner_database_url: str = ""
+    # The role the migrations grant table rights to (docs/operations.md).
+    db_app_role: str = "laborbridge_app"
+    db_pool_size: int = 5
+    db_echo: bool = False
+
+    secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
+
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    access_token_minutes: int = Field(default=60, ge=1)
+    personal_token_max_days: int = Field(default=365, ge=1)
+    signin_max_failures: int = Field(default=5, ge=1)
+    signin_window_minutes: int = Field(default=15, ge=1)
+    signin_max_failures_per_ip: int = Field(default=50, ge=1)
+    cookie_secure: bool | None = None  # default: on in production
+
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+
+    max_json_bytes: int = Field(default=1_048_576, ge=1024)
+    max_upload_bytes: int = Field(default=64 * 1_048_576, ge=1024)
+
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_scopes: str = "openid email profile"
+
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> "Settings":
+        if self.env != "demo" and self.secret_key.get_secret_value() == DEMO_SECRET_KEY:
+            raise ValueError(
+                "LB_SECRET_KEY is the demo default; set a random secret outside demo mode"
+            )
+        if self.env != "demo" and len(self.secret_key.get_secret_value()) < 32:
+            raise ValueError("LB_SECRET_KEY must be at least 32 characters outside demo mode")
+        if self.oidc_issuer and not self.oidc_client_id:
+            raise ValueError("LB_OIDC_CLIENT_ID is required when LB_OIDC_ISSUER is set")
+        return self
+
+    @property
+    def app_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'laborbridge.sqlite3').resolve()}"
+
+    @property
+    def migration_database_url(self) -> str:
+        return self.owner_database_url or self.app_database_url
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.is_production if self.cookie_secure is None else self.cookie_secure
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)

@@ -1,0 +1,1 @@
+"""Tenants (organizations), pairings and their annual targets."""

@@ -1,0 +1,1 @@
+"""The one Alembic chain: schema, row-level security policies and grants."""

@@ -1,0 +1,23 @@
+"""SQLAlchemy models, enums and value validators shared by the service and migrations.
+
+This package imports nothing of ours: api/ and web/ depend on it, never the other way.
+"""
+
+from shared_models.audit import AuditEntry, AuditHead
+from shared_models.auth import ApiToken, Membership, SignInAttempt, User, WebSession
+from shared_models.base import Base
+from shared_models.tenancy import Organization, Pairing, PairingTarget
+
+__all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "Base",
+    "Membership",
+    "Organization",
+    "Pairing",
+    "PairingTarget",
+    "SignInAttempt",
+    "User",
+    "WebSession",
+]

@@ -1,0 +1,123 @@
+"""Tenant isolation over every object route the OpenAPI document lists.
+
+For each path with an id in it, a tenant of the other pairing gets 404 for every method,
+and nothing changes (the audit log, the best witness of a change, stays as it was).
+A new route with a new kind of id fails here until it is given an owner's object below.
+"""
+
+import re
+import uuid
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from shared_models import AuditEntry
+from tests.fixtures.world import ApiUser, World
+
+# For each path parameter: how to get an object owned on the 巫山 side (the owner logs in
+# as `owner_user`), and a body that would be accepted if the caller could see it.
+Factory = Callable[[World, ApiUser], str]
+
+
+def _wushan_membership(world: World, owner: ApiUser) -> str:
+    members = owner.get("/api/v1/members").json()
+    return next(m["id"] for m in members if m["username"] == "wushan.staff")
+
+
+def _wushan_token(world: World, owner: ApiUser) -> str:
+    return owner.post("/api/v1/auth/tokens", json={"name": "isolation"}).json()["id"]
+
+
+OWNED_OBJECTS: dict[str, Factory] = {
+    "organization_id": lambda world, _owner: str(world.orgs["wushan"]),
+    "pairing_id": lambda world, _owner: str(world.pairings["wushan"]),
+    "membership_id": _wushan_membership,
+    "token_id": _wushan_token,
+}
+BODIES = {
+    ("PATCH", "membership_id"): {"role": "viewer"},
+}
+PARAM = re.compile(r"\{([a-z_]+)\}")
+
+
+def object_routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    routes = []
+    for path, operations in app.openapi()["paths"].items():
+        if not PARAM.search(path) or not path.startswith("/api/"):
+            continue
+        for method in operations:
+            routes.append((method.upper(), path))
+    return sorted(routes)
+
+
+def _audit_count(world: World) -> int:
+    with world.owner_database().sessions() as session:
+        return session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+
+def test_every_path_parameter_has_an_owned_object(world):
+    params = {p for _m, path in object_routes(world.app()) for p in PARAM.findall(path)}
+    missing = params - OWNED_OBJECTS.keys()
+    assert not missing, f"add an owned object for {missing} in OWNED_OBJECTS"
+
+
+@pytest.mark.parametrize(
+    ("owner_user", "outsider_user"),
+    [
+        ("wushan.admin", "kaizhou.admin"),  # another county's bureau
+        ("wushan.admin", "weifang.admin"),  # an unpaired receiving bureau
+        ("wushan.admin", "kaizhou.weifang.admin"),  # another county's liaison office
+    ],
+)
+def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outsider_user):
+    owner = ApiUser(client, owner_user)
+    outsider = ApiUser(client, outsider_user)
+    routes = object_routes(world.app())
+    assert routes, "the API lists object routes"
+    ids = {name: factory(world, owner) for name, factory in OWNED_OBJECTS.items()}
+    before = _audit_count(world)
+    for method, path in routes:
+        params = PARAM.findall(path)
+        url = path
+        for name in params:
+            url = url.replace("{" + name + "}", ids[name])
+        body = BODIES.get((method, params[-1]))
+        response = (
+            outsider.request(method, url, json=body) if body else outsider.request(method, url)
+        )
+        assert response.status_code == 404, (method, path, response.status_code, response.text)
+        assert response.json()["type"] == "/problems/not-found"
+    assert _audit_count(world) == before
+    # The owner still has everything, unchanged.
+    assert owner.get(f"/api/v1/members/{ids['membership_id']}").json()["role"] == "staff"
+    tokens = owner.get("/api/v1/auth/tokens").json()
+    assert next(t for t in tokens if t["id"] == ids["token_id"])["revoked_at"] is None
+
+
+def test_liaison_offices_do_not_see_each_other(world, login):
+    office = login("wushan.yantai.admin")
+    other_office = world.orgs["kaizhou_office"]
+    assert office.get(f"/api/v1/organizations/{world.orgs['wushan_office']}").status_code == 200
+    assert office.get(f"/api/v1/organizations/{other_office}").status_code == 404
+    members = office.get("/api/v1/members").json()
+    assert {m["username"] for m in members} == {
+        "wushan.yantai.admin",
+        "wushan.yantai.staff",
+        "wushan.admin",
+    }
+    other_members = login("kaizhou.weifang.admin").get("/api/v1/members").json()
+    for member in other_members:
+        assert office.get(f"/api/v1/members/{member['id']}").status_code == 404
+
+
+def test_unknown_ids_are_404_not_500(login):
+    user = login("wushan.admin")
+    for url in (
+        f"/api/v1/organizations/{uuid.uuid4()}",
+        f"/api/v1/pairings/{uuid.uuid4()}",
+        f"/api/v1/members/{uuid.uuid4()}",
+        "/api/v1/members/not-a-uuid",
+        "/api/v1/organizations/1",
+    ):
+        assert user.get(url).status_code == 404, url

@@ -1,0 +1,29 @@
+"""The main path in a real browser: sign in as a demo user, see the home page in Chinese."""
+
+import pytest
+
+from tests.fixtures.live_server import live_server
+from tests.fixtures.world import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_sign_in_and_see_the_home_page_in_chinese(world, page, tmp_path):
+    with live_server(world.app()) as base:
+        page.goto(f"{base}/")
+        assert page.url.startswith(f"{base}/login")
+        assert page.locator("h1").inner_text() == "登录"
+        page.fill("#username", "wushan.staff")
+        page.fill("#password", "wrong-password!")
+        page.click("button[type=submit]")
+        assert page.locator("#login-error").inner_text() == "用户名或密码错误"
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        assert page.locator("h1").inner_text() == "巫山县人社局"
+        assert page.locator("h2").first.inner_text() == "协作关系"
+        assert "烟台市人社局" in page.locator(".pairing").inner_text()
+        assert page.locator("html").get_attribute("lang") == "zh-CN"
+        page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+        page.click("text=English")
+        assert page.locator("h2").first.inner_text() == "Pairings"

@@ -1,0 +1,160 @@
+"""Who is looking at a page: the session cookie, the chosen tenant, the CSRF token."""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, Request
+
+from api.access import AccessContext
+from api.auth.service import Principal
+from api.db import apply_access, apply_user_scope
+from api.deps import Auth, DbSession, request_id
+from api.errors import AppError, NoTenant, Unauthenticated
+from api.i18n import _
+from shared_models import Membership, User, WebSession
+from web import csrf
+
+SESSION_COOKIE = "lb_session"
+
+
+class LoginRequired(Unauthenticated):
+    """Rendered as a redirect to the sign-in page. Raised before any handler runs, so
+    the only changes to keep are the session bookkeeping (ended as idle or expired)."""
+
+    keep_changes = True
+
+    def __init__(self, next_path: str = "/") -> None:
+        super().__init__()
+        self.next_path = next_path
+
+
+class FormRejected(AppError):
+    """A form came back with errors: the rendered form is the response and the
+    request's transaction is rolled back, so nothing is half written."""
+
+    status = 422
+
+    def __init__(self, response: object) -> None:
+        super().__init__()
+        self.response = response
+
+
+@dataclass(frozen=True)
+class TenantChoice:
+    tenant_id: uuid.UUID
+    name: str
+
+
+@dataclass
+class WebPage:
+    principal: Principal | None = None
+    access: AccessContext | None = None
+    csrf_token: str = ""
+    memberships: list[Membership] = field(default_factory=list)
+    # Plain copies for the page header: error pages render after the request's
+    # transaction has been rolled back, when ORM objects can no longer load.
+    display_name: str = ""
+    tenants: list[TenantChoice] = field(default_factory=list)
+
+    @property
+    def signed_in(self) -> bool:
+        return self.principal is not None
+
+    @property
+    def ctx(self) -> AccessContext:
+        """The access context of a page that requires a tenant."""
+        if self.access is None:
+            raise NoTenant()
+        return self.access
+
+    @property
+    def user(self) -> User:
+        if self.principal is None:
+            raise Unauthenticated()
+        return self.principal.user
+
+    @property
+    def web_session(self) -> WebSession:
+        if self.principal is None or self.principal.web_session is None:
+            raise Unauthenticated()
+        return self.principal.web_session
+
+
+def safe_next(path: str | None) -> str:
+    """Only local paths: no open redirects."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return "/"
+    return path
+
+
+def login_url(request: Request) -> str:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return "/login?next=" + quote(target, safe="")
+
+
+def load_page(request: Request, session: DbSession, auth: Auth) -> WebPage:
+    """The page context when a visitor may or may not be signed in."""
+    principal = auth.resolve_web_session(session, request.cookies.get(SESSION_COOKIE))
+    page = WebPage()
+    if principal is None:
+        page.csrf_token = auth.anonymous_csrf_token(csrf.presession_value(request))
+    else:
+        page.principal = principal
+        page.csrf_token = auth.csrf_token(principal.web_session)  # type: ignore[arg-type]
+        apply_user_scope(session, principal.user.id)
+        auth.load_memberships(session, principal)
+        page.memberships = principal.memberships
+        page.display_name = principal.user.display_name
+        page.tenants = [TenantChoice(m.tenant_id, m.tenant.name) for m in principal.memberships]
+        if principal.memberships:
+            selected = principal.web_session.selected_tenant_id  # type: ignore[union-attr]
+            try:
+                membership = principal.membership_for(selected)
+            except NoTenant:
+                membership = principal.membership_for(None)
+            page.access = auth.access_for(session, principal, membership, request_id(request))
+            apply_access(session, page.access)
+    request.state.web = page
+    return page
+
+
+def require_signed_in(request: Request, page: Annotated[WebPage, Depends(load_page)]) -> WebPage:
+    if not page.signed_in:
+        raise LoginRequired(login_url(request))
+    return page
+
+
+def require_access(page: Annotated[WebPage, Depends(require_signed_in)]) -> WebPage:
+    if page.access is None:
+        raise NoTenant(_("Your account has no organization yet; ask an administrator."))
+    return page
+
+
+async def check_csrf(request: Request, page: Annotated[WebPage, Depends(load_page)]) -> WebPage:
+    csrf.check(page.csrf_token, await csrf.submitted_token(request))
+    return page
+
+
+async def check_csrf_signed_in(
+    request: Request, page: Annotated[WebPage, Depends(require_signed_in)]
+) -> WebPage:
+    csrf.check(page.csrf_token, await csrf.submitted_token(request))
+    return page
+
+
+async def check_csrf_access(
+    request: Request, page: Annotated[WebPage, Depends(require_access)]
+) -> WebPage:
+    csrf.check(page.csrf_token, await csrf.submitted_token(request))
+    return page
+
+
+Page = Annotated[WebPage, Depends(load_page)]
+SignedIn = Annotated[WebPage, Depends(require_signed_in)]
+TenantPage = Annotated[WebPage, Depends(require_access)]
+# For POST handlers: the same, after the CSRF token has been checked.
+FormPage = Annotated[WebPage, Depends(check_csrf)]
+SignedInForm = Annotated[WebPage, Depends(check_csrf_signed_in)]
+TenantForm = Annotated[WebPage, Depends(check_csrf_access)]

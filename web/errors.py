@@ -1,0 +1,27 @@
+"""Errors on pages: sign-in redirects, rejected forms, and a readable error page."""
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.errors import AppError, CsrfFailed
+from web.deps import FormRejected, LoginRequired, login_url
+from web.rendering import render
+
+
+def render_error(request: Request, error: AppError) -> Response:
+    if isinstance(error, FormRejected):
+        return error.response  # type: ignore[return-value]
+    if error.status == 401:
+        target = error.next_path if isinstance(error, LoginRequired) else login_url(request)
+        if request.headers.get("HX-Request") == "true":
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
+    response = render(
+        request,
+        "errors/problem.html",
+        {"error": error, "message": error.message(), "is_csrf": isinstance(error, CsrfFailed)},
+        status_code=error.status,
+    )
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response

@@ -1,0 +1,76 @@
+"""Tenant administration: members and the audit log."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.audit import service as audit
+from api.auth import accounts
+from api.deps import DbSession
+from api.errors import AppError
+from shared_models.enums import Permission, Role
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.rendering import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+
+def _members_page(
+    request: Request, page: WebPage, session: DbSession, *, status_code: int = 200, **extra: object
+) -> Response:
+    members = accounts.list_members(session, page.ctx)
+    return render(
+        request,
+        "admin/members.html",
+        {"members": members, "roles": list(Role), **extra},
+        status_code=status_code,
+    )
+
+
+@router.get("/members")
+def members_page(request: Request, page: TenantPage, session: DbSession) -> Response:
+    return _members_page(request, page, session)
+
+
+@router.post("/members/{membership_id}")
+def update_member(
+    membership_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+    role: Annotated[Role, Form()],
+    can_reveal_pii: Annotated[bool, Form()] = False,
+    is_active: Annotated[bool, Form()] = False,
+) -> Response:
+    try:
+        accounts.update_member(
+            session,
+            page.ctx,
+            membership_id,
+            role=role,
+            can_reveal_pii=can_reveal_pii,
+            is_active=is_active,
+        )
+    except AppError as exc:
+        if exc.status == 404:
+            raise
+        raise FormRejected(
+            _members_page(request, page, session, error=exc, status_code=exc.status)
+        ) from exc
+    return RedirectResponse("/admin/members", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    before_seq: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    page.ctx.require(Permission.READ_AUDIT)
+    limit = 50
+    entries = audit.page(session, page.ctx, limit=limit, before_seq=before_seq)
+    next_seq = entries[-1].seq if len(entries) == limit and entries[-1].seq > 1 else None
+    return render(request, "admin/audit.html", {"entries": entries, "next_seq": next_seq})

@@ -1,0 +1,27 @@
+"""The home page: the tenant's pairings and partner tenants."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.deps import DbSession
+from api.tenancy import service as tenancy
+from shared_models.enums import OrgKind
+from web.deps import TenantPage
+from web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+def home(request: Request, page: TenantPage, session: DbSession) -> Response:
+    access = page.ctx
+    pairings = tenancy.visible_pairings(session, access)
+    organizations = tenancy.visible_organizations(session, access)
+    partners = {
+        kind: [o for o in organizations if o.kind is kind and o.id != access.tenant_id]
+        for kind in OrgKind
+    }
+    me = next((o for o in organizations if o.id == access.tenant_id), None)
+    return render(
+        request, "home/index.html", {"pairings": pairings, "partners": partners, "me": me}
+    )
