@@ -107,9 +107,7 @@ def serve(
 ) -> None:
     """Serve the web pages and the JSON API."""
     settings = _settings()
-    out.print(
-        f"劳务协作平台 LaborBridge ({settings.env}): http://{host}:{port}", highlight=False
-    )
+    out.print(f"劳务协作平台 LaborBridge ({settings.env}): http://{host}:{port}", highlight=False)
     uvicorn.run(
         "api.asgi:app", host=host, port=port, workers=workers, proxy_headers=True, log_config=None
     )
