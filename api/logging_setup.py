@@ -16,6 +16,7 @@ class _ContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI-coloured duplicate
         message = record.getMessage()
         masked = mask_text(message)
         if masked != message or record.args:
