@@ -1,0 +1,28 @@
+"""The `laborbridge` command: serve, migrate, provision tenants and users, demo, audit,
+laborer ledgers.
+
+Operator commands connect as the schema owner (LB_OWNER_DATABASE_URL, else
+LB_DATABASE_URL) and act on exactly the tenant they name. Errors are printed in
+Chinese and English and exit with status 1.
+"""
+
+import typer
+
+from api.cli import maintenance, server, tenancy, users
+
+app = typer.Typer(
+    help="LaborBridge 劳务协作平台",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.registered_commands += server.app.registered_commands + maintenance.app.registered_commands
+app.add_typer(server.db_app, name="db")
+app.add_typer(tenancy.org_app, name="org")
+app.add_typer(tenancy.pairing_app, name="pairing")
+app.add_typer(users.user_app, name="user")
+app.add_typer(maintenance.audit_app, name="audit")
+
+
+def main() -> None:
+    app()

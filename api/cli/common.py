@@ -1,0 +1,60 @@
+"""Shared pieces of the `laborbridge` command: consoles, settings, bilingual errors and
+the operator's database session."""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from api.db import Database
+from api.errors import AppError
+from api.i18n import translate_in
+from api.settings import Settings
+
+out = Console()
+err = Console(stderr=True)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValueError as exc:
+        err.print(f"[red]配置错误 / Settings error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+def report(error: AppError) -> None:
+    """Both languages: operators read either."""
+    for locale, label in (("zh_CN", "错误"), ("en", "Error")):
+        title = translate_in(locale, error.title)
+        detail = translate_in(locale, error.detail, **error.params) if error.detail else ""
+        err.print(f"[red]{label}:[/red] {title}" + (f" — {detail}" if detail else ""))
+        for e in error.errors:
+            err.print(f"  {e.field}: {translate_in(locale, e.message, **e.params)}")
+
+
+@contextmanager
+def operator_session() -> Iterator[tuple[Session, Settings]]:
+    settings = load_settings()
+    database = Database(settings, as_owner=True)
+    try:
+        with database.transaction() as session:
+            yield session, settings
+    except AppError as exc:
+        report(exc)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
+
+
+def read_password(confirm: bool = True) -> str:
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline().rstrip("\n")
+        if not line:
+            err.print("[red]错误 / Error:[/red] 标准输入没有密码 / no password on standard input")
+            raise typer.Exit(1)
+        return line
+    return typer.prompt("密码 / Password", hide_input=True, confirmation_prompt=confirm)
