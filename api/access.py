@@ -30,6 +30,8 @@ class DataKind(StrEnum):
     PLACEMENT = "placement"
     SUBSIDY = "subsidy"
     CASE = "case"
+    IDENTITY = "identity"  # keyed hashes of ID numbers, for duplicate flags across counties
+    IMPORT = "import"  # uploaded spreadsheets and their previews
 
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -50,6 +52,7 @@ class AccessContext:
     tenant_id: uuid.UUID
     tenant_kind: OrgKind
     tenant_name: str
+    tenant_region_code: str
     user_id: uuid.UUID | None
     actor_label: str
     role: Role
@@ -131,6 +134,7 @@ def build_access_context(
         tenant_id=tenant_id,
         tenant_kind=rows.tenant.kind,
         tenant_name=rows.tenant.name,
+        tenant_region_code=rows.tenant.region_code,
         user_id=user_id,
         actor_label=actor_label,
         role=role,
@@ -150,6 +154,7 @@ def operator_access(
     read: Iterable[DataKind] = (),
     write: Iterable[DataKind] = (),
     actor_label: str = "operator",
+    reveal_pii: bool = False,
 ) -> AccessContext:
     """A platform-operator context for one tenant and only the kinds named.
 
@@ -163,10 +168,13 @@ def operator_access(
         tenant_id=tenant_id,
         tenant_kind=rows.tenant.kind,
         tenant_name=rows.tenant.name,
+        tenant_region_code=rows.tenant.region_code,
         user_id=None,
         actor_label=actor_label,
         role=Role.ADMIN,
-        permissions=frozenset({Permission.READ, Permission.WRITE}),
+        permissions=frozenset(
+            {Permission.READ, Permission.WRITE} | ({Permission.REVEAL_PII} if reveal_pii else set())
+        ),
         readable=dict.fromkeys(read, own),
         writable=dict.fromkeys(write, own),
         partner_ids=frozenset(rows.partner_ids),
@@ -203,6 +211,7 @@ def _sharing_table(
         laborer_write = frozenset()
         placement_write = sending_sides  # may record a separation
 
+    identity = frozenset(rows.co_paired_sending_ids)
     readable = {
         DataKind.ORGANIZATION: pairing_members | county,
         DataKind.MEMBERSHIP: own,
@@ -213,6 +222,8 @@ def _sharing_table(
         DataKind.PLACEMENT: placement_read,
         DataKind.SUBSIDY: subsidy_read,
         DataKind.CASE: case_read,
+        DataKind.IDENTITY: identity,
+        DataKind.IMPORT: own,
     }
     writable = {
         DataKind.ORGANIZATION: frozenset(),
@@ -224,5 +235,7 @@ def _sharing_table(
         DataKind.PLACEMENT: placement_write,
         DataKind.SUBSIDY: own if kind is not OrgKind.LIAISON else frozenset(),
         DataKind.CASE: own if kind is OrgKind.LIAISON else frozenset(),
+        DataKind.IDENTITY: own if kind is OrgKind.SENDING else frozenset(),
+        DataKind.IMPORT: own,
     }
     return readable, writable

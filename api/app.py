@@ -15,11 +15,14 @@ from api.auth.router import router as auth_router
 from api.auth.service import AuthService
 from api.db import Database, UnsafeDatabaseRole, check_app_role
 from api.health.router import router as health_router
+from api.imports.storage import UploadStore
 from api.logging_setup import configure_logging
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.problems_router import router as problems_router
 from api.security.passwords import Passwords
+from api.security.pii import PiiCipher
 from api.settings import Settings
+from api.supply.router import router as supply_router
 from api.tenancy.router import router as tenancy_router
 from web.errors import render_error
 from web.rendering import WEB_DIR
@@ -27,17 +30,28 @@ from web.routes import account as account_pages
 from web.routes import admin as admin_pages
 from web.routes import auth as auth_pages
 from web.routes import home as home_pages
+from web.routes import laborer_import as laborer_import_pages
+from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
 
 log = logging.getLogger(__name__)
 
-API_ROUTERS = (health_router, problems_router, auth_router, tenancy_router, audit_router)
+API_ROUTERS = (
+    health_router,
+    problems_router,
+    auth_router,
+    tenancy_router,
+    audit_router,
+    supply_router,
+)
 PAGE_ROUTERS = (
     auth_pages.router,
     home_pages.router,
     account_pages.router,
     admin_pages.router,
     oidc_pages.router,
+    laborer_import_pages.router,  # before laborer_pages: /laborers/import is not an id
+    laborer_pages.router,
 )
 
 
@@ -78,6 +92,8 @@ def create_app(
     app.state.db = db
     app.state.passwords = passwords
     app.state.auth = AuthService(settings, passwords)
+    app.state.cipher = PiiCipher(settings)
+    app.state.uploads = UploadStore(settings.data_dir, app.state.cipher)
     app.state.web_error_renderer = render_error
     problem_handlers.install(app)
 

@@ -195,9 +195,10 @@ def use_operator_access(
     *,
     read: Iterable[DataKind] = (),
     write: Iterable[DataKind] = (),
+    reveal_pii: bool = False,
 ) -> AccessContext:
     """Switch an operator command's transaction to one tenant and the kinds it needs."""
-    access = operator_access(session, tenant_id, read=read, write=write)
+    access = operator_access(session, tenant_id, read=read, write=write, reveal_pii=reveal_pii)
     apply_access(session, access)
     return access
 

@@ -17,6 +17,8 @@ from api.auth.service import AuthService, Principal
 from api.db import Database, apply_access, apply_user_scope
 from api.errors import BadRequest, Unauthenticated
 from api.i18n import _
+from api.imports.storage import UploadStore
+from api.security.pii import PiiCipher
 from api.settings import Settings
 
 TENANT_HEADER = "X-Tenant-ID"
@@ -34,6 +36,14 @@ def get_auth(request: Request) -> AuthService:
     return request.app.state.auth
 
 
+def get_cipher(request: Request) -> PiiCipher:
+    return request.app.state.cipher
+
+
+def get_uploads(request: Request) -> UploadStore:
+    return request.app.state.uploads
+
+
 def get_db_session(request: Request) -> Iterator[Session]:
     database: Database = request.app.state.db
     with database.transaction() as session:
@@ -43,6 +53,8 @@ def get_db_session(request: Request) -> Iterator[Session]:
 DbSession = Annotated[Session, Depends(get_db_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 Auth = Annotated[AuthService, Depends(get_auth)]
+Cipher = Annotated[PiiCipher, Depends(get_cipher)]
+Uploads = Annotated[UploadStore, Depends(get_uploads)]
 
 
 def request_id(request: Request) -> str | None:

@@ -25,6 +25,11 @@ class Settings(BaseSettings):
     db_echo: bool = False
 
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
+    # Personal data: AES-256-GCM key and HMAC key (32 bytes each, base64). Outside
+    # production they default to keys derived from the secret key; production needs
+    # both set, so that rotating the secret key never makes stored data unreadable.
+    data_key: SecretStr = SecretStr("")
+    lookup_key: SecretStr = SecretStr("")
 
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
@@ -58,6 +63,10 @@ class Settings(BaseSettings):
             )
         if self.env != "demo" and len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("LB_SECRET_KEY must be at least 32 characters outside demo mode")
+        if self.is_production and not (
+            self.data_key.get_secret_value() and self.lookup_key.get_secret_value()
+        ):
+            raise ValueError("LB_DATA_KEY and LB_LOOKUP_KEY are required in production")
         if self.oidc_issuer and not self.oidc_client_id:
             raise ValueError("LB_OIDC_CLIENT_ID is required when LB_OIDC_ISSUER is set")
         return self

@@ -6,6 +6,8 @@ This package imports nothing of ours: api/ and web/ depend on it, never the othe
 from shared_models.audit import AuditEntry, AuditHead
 from shared_models.auth import ApiToken, Membership, SignInAttempt, User, WebSession
 from shared_models.base import Base
+from shared_models.imports import ImportBatch
+from shared_models.supply import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 from shared_models.tenancy import Organization, Pairing, PairingTarget
 
 __all__ = [
@@ -13,6 +15,11 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "ImportBatch",
+    "Laborer",
+    "LaborerIdentity",
+    "LaborerSurvey",
+    "LaborerTag",
     "Membership",
     "Organization",
     "Pairing",

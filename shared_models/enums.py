@@ -43,3 +43,111 @@ class PairingMetric(StrEnum):
     PEOPLE_TRAINED = "people_trained"  # 培训人次
     FAIRS_HELD = "fairs_held"  # 联合招聘会场次
     POSITIONS_OFFERED = "positions_offered"  # 提供岗位数
+
+
+# --- labor supply (一库N册) -------------------------------------------------------------
+
+
+class Sex(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+class PovertyStatus(StrEnum):
+    REGISTERED_POOR = "registered_poor"  # 建档立卡贫困户
+    LIFTED = "lifted"  # 脱贫户
+    MONITORED = "monitored"  # 监测对象
+    DIBAO = "dibao"  # 低保
+    TEKUN = "tekun"  # 特困
+    NONE = "none"  # 无
+
+
+class Education(StrEnum):
+    PRIMARY = "primary"  # 小学及以下
+    JUNIOR_HIGH = "junior_high"  # 初中
+    SENIOR_HIGH = "senior_high"  # 高中/中专/技校
+    COLLEGE = "college"  # 大专
+    BACHELOR = "bachelor"  # 本科及以上
+
+
+class HealthStatus(StrEnum):
+    HEALTHY = "healthy"  # 健康
+    CHRONIC = "chronic"  # 慢性病
+    SERIOUS_ILLNESS = "serious_illness"  # 大病
+    DISABLED = "disabled"  # 残疾
+
+
+class EmploymentStatus(StrEnum):
+    """五清: 就业状态."""
+
+    EMPLOYED = "employed"  # 已就业
+    SELF_EMPLOYED = "self_employed"  # 自主创业
+    FARMING = "farming"  # 务农
+    UNEMPLOYED = "unemployed"  # 未就业
+    STUDENT = "student"  # 在校学生
+    UNABLE = "unable"  # 无劳动能力
+
+
+class EmploymentNeed(StrEnum):
+    """五清: 就业需求."""
+
+    JOB = "job"  # 就业岗位
+    TRAINING = "training"  # 技能培训
+    ENTREPRENEURSHIP = "entrepreneurship"  # 创业扶持
+    NONE = "none"  # 暂无需求
+
+
+class SkillLevel(StrEnum):
+    """五清: 技能水平."""
+
+    NONE = "none"  # 无技能
+    BASIC = "basic"  # 初级
+    INTERMEDIATE = "intermediate"  # 中级
+    ADVANCED = "advanced"  # 高级及以上
+
+
+class EmploymentDifficulty(StrEnum):
+    """五清: 就业困难."""
+
+    NONE = "none"  # 无
+    LACKS_SKILLS = "lacks_skills"  # 缺乏技能
+    AGE = "age"  # 年龄偏大
+    HEALTH = "health"  # 身体原因
+    FAMILY_CARE = "family_care"  # 家庭照护
+    LACKS_INFORMATION = "lacks_information"  # 缺乏岗位信息
+    OTHER = "other"  # 其他
+
+
+class AssistanceMeasure(StrEnum):
+    """五清: 帮扶对策."""
+
+    JOB_REFERRAL = "job_referral"  # 岗位推荐
+    SKILL_TRAINING = "skill_training"  # 技能培训
+    ENTREPRENEURSHIP_SUPPORT = "entrepreneurship_support"  # 创业扶持
+    PUBLIC_WELFARE_POST = "public_welfare_post"  # 公益性岗位
+    EMPLOYMENT_AID = "employment_aid"  # 就业援助
+    NONE = "none"  # 暂无
+
+
+class TransferScope(StrEnum):
+    """How far a laborer is willing to go for work."""
+
+    IN_COUNTY = "in_county"  # 县内
+    IN_PROVINCE = "in_province"  # 省内
+    OUT_OF_PROVINCE = "out_of_province"  # 省外
+
+
+class TagKind(StrEnum):
+    """List-valued facts about a laborer, kept one per row for search and matching."""
+
+    SKILL = "skill"  # 技能 (with occupation code where known)
+    CERTIFICATE = "certificate"  # 证书
+    CITY = "city"  # 意向城市
+    INDUSTRY = "industry"  # 意向行业
+    TRAINING = "training"  # 培训需求
+
+
+class ImportStatus(StrEnum):
+    PREVIEWED = "previewed"
+    COMMITTED = "committed"
+    REJECTED = "rejected"

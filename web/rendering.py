@@ -1,6 +1,7 @@
 """The Jinja2 environment: translations, formatting filters, static URLs."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import Undefined
 from starlette.responses import HTMLResponse
 
 from api.i18n import SUPPORTED_LOCALES, get_locale, gettext, ngettext
@@ -46,7 +48,26 @@ def number_filter(value: float | int | None) -> str:
     return "" if value is None else format_decimal(value, locale=_babel_locale())
 
 
+def age_filter(born: date | None, today: date) -> str:
+    if born is None:
+        return ""
+    return str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
+
+
+def form_value(value: object) -> str:
+    """What an input shows: '' for missing or None, an enum's value, else the text."""
+    if value is None or isinstance(value, Undefined):
+        return ""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return str(value)
+
+
 env.filters["datetime"] = datetime_filter
+env.filters["form_value"] = form_value
+env.filters["age"] = age_filter
 env.filters["date"] = date_filter
 env.filters["number"] = number_filter
 env.filters["label"] = label

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from api import bulk
 from api.access import AccessContext, DataKind
 from api.audit.chain import GENESIS_HASH
 from shared_models import AuditEntry, AuditHead
@@ -36,6 +37,13 @@ def add_entry(session: Session, entry: AuditEntry, head: AuditHead) -> None:
     session.add(entry)
     head.seq = entry.seq
     head.hash = entry.hash
+    session.flush()
+
+
+def add_entries(session: Session, rows: list[dict], head: AuditHead, seq: int, digest: str) -> None:
+    bulk.insert_rows(session, AuditEntry.__table__, rows)
+    head.seq = seq
+    head.hash = digest
     session.flush()
 
 

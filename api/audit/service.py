@@ -68,6 +68,58 @@ def record(
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change for `record_many`."""
+
+    action: str
+    entity_type: str
+    entity_id: object | None
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+
+
+def record_many(
+    session: Session,
+    access: AccessContext,
+    changes: Iterable[Change],
+    *,
+    tenant_id: uuid.UUID | None = None,
+) -> int:
+    """Append many entries to one chain in one set-based insert (imports, batch jobs)."""
+    tenant = tenant_id or access.tenant_id
+    head = repository.lock_head(session, access, tenant)
+    seq, prev = head.seq, head.hash
+    now = utcnow()
+    rows = []
+    for change in changes:
+        seq += 1
+        fields = {
+            "tenant_id": tenant,
+            "seq": seq,
+            "occurred_at": now,
+            "actor_user_id": access.user_id,
+            "actor_label": access.actor_label,
+            "actor_tenant_id": access.tenant_id,
+            "action": change.action,
+            "entity_type": change.entity_type,
+            "entity_id": None if change.entity_id is None else str(change.entity_id),
+            "before": mask_record(
+                jsonable(dict(change.before)) if change.before is not None else None
+            ),
+            "after": mask_record(
+                jsonable(dict(change.after)) if change.after is not None else None
+            ),
+            "request_id": access.request_id,
+        }
+        digest = entry_hash(prev_hash=prev, **fields)
+        rows.append({"id": uuid.uuid4(), "prev_hash": prev, "hash": digest, **fields})
+        prev = digest
+    if rows:
+        repository.add_entries(session, rows, head, seq, prev)
+    return len(rows)
+
+
+@dataclass(frozen=True)
 class ChainReport:
     tenant_id: uuid.UUID
     entries: int

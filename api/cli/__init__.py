@@ -8,7 +8,7 @@ Chinese and English and exit with status 1.
 
 import typer
 
-from api.cli import maintenance, server, tenancy, users
+from api.cli import laborers, maintenance, server, tenancy, users
 
 app = typer.Typer(
     help="LaborBridge 劳务协作平台",
@@ -22,6 +22,7 @@ app.add_typer(tenancy.org_app, name="org")
 app.add_typer(tenancy.pairing_app, name="pairing")
 app.add_typer(users.user_app, name="user")
 app.add_typer(maintenance.audit_app, name="audit")
+app.add_typer(laborers.laborers_app, name="laborers")
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from api.cli.common import err, operator_session, out
 from api.db import use_operator_access
 from api.demo import loader as demo_loader
 from api.security.passwords import Passwords
+from api.security.pii import PiiCipher
 from api.tenancy import repository as tenancy_repository
 from api.tenancy import service as tenancy
 
@@ -33,7 +34,7 @@ def demo() -> None:
             def step(message: str) -> None:
                 progress.update(task, description=message)
 
-            loaded = demo_loader.load(session, Passwords(settings), step)
+            loaded = demo_loader.load(session, Passwords(settings), PiiCipher(settings), step)
     out.print(
         "演示数据已加载 / demo data loaded"
         if loaded

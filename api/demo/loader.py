@@ -5,9 +5,15 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from api.access import DataKind
 from api.auth import accounts
+from api.db import use_operator_access
+from api.demo import laborers as demo_laborers
 from api.demo.data import ACCOUNTS, BUREAUS, DEMO_PASSWORD, EXTRA_MEMBERSHIPS, PAIRINGS
 from api.security.passwords import Passwords
+from api.security.pii import PiiCipher
+from api.supply.importer import Plan, apply_plan
+from api.supply.records import check_record
 from api.tenancy import repository as tenancy_repository
 from api.tenancy import service as tenancy
 
@@ -33,8 +39,14 @@ def sign_ins() -> list[DemoSignIn]:
     return out
 
 
+LABORERS_PER_COUNTY = 300
+
+
 def load(
-    session: Session, passwords: Passwords, progress: Callable[[str], None] = lambda _msg: None
+    session: Session,
+    passwords: Passwords,
+    cipher: PiiCipher,
+    progress: Callable[[str], None] = lambda _msg: None,
 ) -> bool:
     """Create the demo tenants, pairings and accounts. False when already there."""
     if already_loaded(session):
@@ -78,4 +90,18 @@ def load(
             )
     for username, org_key, role in EXTRA_MEMBERSHIPS:
         accounts.add_membership(session, username=username, org_ref=names[org_key], role=role)
+    for seed, org in enumerate(o for o in BUREAUS if o.kind == "sending"):
+        progress(f"{org.name}: {LABORERS_PER_COUNTY}")
+        tenant = tenancy_repository.organization_by_name(session, org.name)
+        access = use_operator_access(
+            session,
+            tenant.id,
+            read=[DataKind.LABORER],
+            write=[DataKind.LABORER, DataKind.IDENTITY],
+        )
+        records = demo_laborers.generate(org.region, LABORERS_PER_COUNTY, seed=seed + 1)
+        for record in records:
+            if problems := check_record(record):  # sets record.identity
+                raise RuntimeError(f"demo laborer {record.name} is invalid: {problems}")
+        apply_plan(session, access, cipher, Plan(new=records), recorded_by=None)
     return True

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from shared_models import Organization, Pairing
 from shared_models.enums import OrgKind
@@ -23,10 +23,16 @@ class ScopeRows:
     pairing_member_ids: set[uuid.UUID] = field(default_factory=set)
     county_ids: set[uuid.UUID] = field(default_factory=set)
     partner_ids: set[uuid.UUID] = field(default_factory=set)
+    # Sending bureaus sharing a receiving partner with this tenant's county (itself
+    # included): where a laborer registered twice would show up.
+    co_paired_sending_ids: set[uuid.UUID] = field(default_factory=set)
 
 
 class UnknownTenant(LookupError):
     pass
+
+
+_OtherPairing = aliased(Pairing)
 
 
 def load_scope_rows(session: Session, tenant_id: uuid.UUID) -> ScopeRows:
@@ -52,6 +58,14 @@ def load_scope_rows(session: Session, tenant_id: uuid.UUID) -> ScopeRows:
         )
     if county_head is not None:
         rows.county_ids.add(county_head)
+        rows.co_paired_sending_ids = {county_head} | set(
+            session.scalars(
+                select(_OtherPairing.sending_org_id)
+                .select_from(Pairing)
+                .join(_OtherPairing, _OtherPairing.receiving_org_id == Pairing.receiving_org_id)
+                .where(Pairing.sending_org_id == county_head)
+            )
+        )
     conditions = []
     if pairing_ids:
         conditions.append(Organization.pairing_id.in_(pairing_ids))

@@ -84,16 +84,18 @@ def create_organization(
     elif repository.organization_by_name(session, name):
         raise Conflict(_("An organization named {name} already exists."), params={"name": name})
     try:
-        region_code = validate_region_code(region_code)
+        region_code = validate_region_code(region_code, known=True)
     except RegionCodeError as exc:
-        message = (
-            _("A region code has exactly 6 digits.")
-            if exc.reason == "format"
-            else _("{prefix} is not the code of a Chinese province-level division.")
-        )
+        message = {
+            "format": _("A region code has exactly 6 digits."),
+            "province": _("{prefix} is not the code of a Chinese province-level division."),
+        }.get(exc.reason, _("{code} is not a known region code (GB/T 2260)."))
         errors.append(
             FieldError(
-                "region", message, "region_" + exc.reason, {"prefix": region_code.strip()[:2]}
+                "region",
+                message,
+                "region_" + exc.reason,
+                {"prefix": region_code.strip()[:2], "code": region_code.strip()},
             )
         )
     parent = pairing = None

@@ -1,5 +1,10 @@
 """Value validators for identifiers the bureaus type every day."""
 
-from shared_models.validators.region import PROVINCES, RegionCodeError, validate_region_code
+from shared_models.validators.region import (
+    RegionCodeError,
+    province_name,
+    region_name,
+    validate_region_code,
+)
 
-__all__ = ["PROVINCES", "RegionCodeError", "validate_region_code"]
+__all__ = ["RegionCodeError", "province_name", "region_name", "validate_region_code"]

@@ -1,42 +1,56 @@
-"""Administrative division codes (行政区划代码, GB/T 2260): six digits whose first two
-name a province-level division."""
+"""Administrative division codes (行政区划代码, GB/T 2260).
+
+Six digits: province (2), prefecture (2), county (2). Known codes, past and present,
+come from python-stdnum's copy of the national table: an ID number keeps the code of
+the place that issued it even after the county was renamed (开县 500234 → 开州区 500154).
+"""
 
 import re
+from functools import cache
 
-# Province-level divisions of GB/T 2260 (code prefix → name).
-PROVINCES: dict[str, str] = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区",
-    "21": "辽宁省", "22": "吉林省", "23": "黑龙江省",
-    "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省", "35": "福建省",
-    "36": "江西省", "37": "山东省",
-    "41": "河南省", "42": "湖北省", "43": "湖南省", "44": "广东省", "45": "广西壮族自治区",
-    "46": "海南省",
-    "50": "重庆市", "51": "四川省", "52": "贵州省", "53": "云南省", "54": "西藏自治区",
-    "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
-    "65": "新疆维吾尔自治区",
-    "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
-}  # fmt: skip
+from stdnum import numdb
 
 _SIX_DIGITS = re.compile(r"\d{6}")
 
 
 class RegionCodeError(ValueError):
-    """Raised with a machine-readable `reason`: 'format' or 'province'."""
+    """Raised with a machine-readable `reason`: 'format', 'province' or 'unknown'."""
 
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
 
 
-def validate_region_code(value: str) -> str:
-    """Return the code stripped of spaces, or raise RegionCodeError."""
-    code = value.strip()
-    if not _SIX_DIGITS.fullmatch(code):
-        raise RegionCodeError("format", f"region code must be 6 digits, got {code!r}")
-    if code[:2] not in PROVINCES:
-        raise RegionCodeError("province", f"{code[:2]} is not a province-level code")
-    return code
+@cache
+def _lookup(code: str) -> dict[str, str]:
+    info: dict[str, str] = {}
+    for _part, props in numdb.get("cn/loc").info(code):
+        info.update(props)
+    return info
 
 
 def province_name(code: str) -> str | None:
-    return PROVINCES.get(code[:2])
+    return _lookup(code[:2] + "0000").get("province") if _SIX_DIGITS.fullmatch(code) else None
+
+
+def region_name(code: str) -> str | None:
+    """The current (or last) name of a division: '[2016-]开州区' → '开州区'."""
+    county = _lookup(code).get("county") if _SIX_DIGITS.fullmatch(code) else None
+    if not county:
+        return None
+    return county.split(",")[-1].split("]")[-1]
+
+
+def validate_region_code(value: str, *, known: bool = False) -> str:
+    """The code stripped of spaces, or RegionCodeError.
+
+    Always: six digits with a real province prefix. With `known`, the whole code must be
+    in the national table (any year)."""
+    code = value.strip()
+    if not _SIX_DIGITS.fullmatch(code):
+        raise RegionCodeError("format", f"region code must be 6 digits, got {code!r}")
+    if province_name(code) is None:
+        raise RegionCodeError("province", f"{code[:2]} is not a province-level code")
+    if known and region_name(code) is None:
+        raise RegionCodeError("unknown", f"{code} is not a known region code")
+    return code

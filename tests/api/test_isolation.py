@@ -29,14 +29,36 @@ def _wushan_token(world: World, owner: ApiUser) -> str:
     return owner.post("/api/v1/auth/tokens", json={"name": "isolation"}).json()["id"]
 
 
+def _wushan_laborer(world: World, owner: ApiUser) -> str:
+    return owner.get("/api/v1/laborers", params={"page_size": 1}).json()["items"][0]["id"]
+
+
+def _wushan_import(world: World, owner: ApiUser) -> str:
+    ledger = owner.get("/api/v1/laborers/export", params={"roster": "two_after", "reveal": "true"})
+    response = owner.post(
+        "/api/v1/laborers/import", files={"file": ("ledger.xlsx", ledger.content)},
+        data={"dry_run": "true"},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["import_id"]
+
+
 OWNED_OBJECTS: dict[str, Factory] = {
     "organization_id": lambda world, _owner: str(world.orgs["wushan"]),
     "pairing_id": lambda world, _owner: str(world.pairings["wushan"]),
     "membership_id": _wushan_membership,
     "token_id": _wushan_token,
+    "laborer_id": _wushan_laborer,
+    "import_id": _wushan_import,
 }
 BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
+    ("PATCH", "laborer_id"): {"version": 1, "note": "outsider"},
+    ("POST", "laborer_id"): {
+        "surveyed_on": "2026-11-01", "surveyor": "某人", "employment_status": "employed",
+        "employment_need": "none", "skill_level": "none", "employment_difficulty": "none",
+        "assistance_measure": "none",
+    },
 }
 PARAM = re.compile(r"\{([a-z_]+)\}")
 
@@ -82,7 +104,7 @@ def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outside
         url = path
         for name in params:
             url = url.replace("{" + name + "}", ids[name])
-        body = BODIES.get((method, params[-1]))
+        body = BODIES.get((method, params[-1])) if path.endswith("}") or "surveys" in path else None
         response = (
             outsider.request(method, url, json=body) if body else outsider.request(method, url)
         )
@@ -93,6 +115,9 @@ def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outside
     assert owner.get(f"/api/v1/members/{ids['membership_id']}").json()["role"] == "staff"
     tokens = owner.get("/api/v1/auth/tokens").json()
     assert next(t for t in tokens if t["id"] == ids["token_id"])["revoked_at"] is None
+    laborer = owner.get(f"/api/v1/laborers/{ids['laborer_id']}").json()
+    assert (laborer["version"], laborer["note"]) == (1, None)
+    assert owner.get(f"/api/v1/laborers/import/{ids['import_id']}").json()["status"] == "previewed"
 
 
 def test_liaison_offices_do_not_see_each_other(world, login):

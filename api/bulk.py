@@ -1,0 +1,88 @@
+"""Set-based writes for imports and nightly jobs: many rows per statement.
+
+On PostgreSQL rows are streamed with COPY into a temporary table, then moved with one
+INSERT ... SELECT or UPDATE ... FROM. COPY cannot write into a table under row-level
+security, but INSERT and UPDATE can, so the policies still check every row. SQLite gets
+executemany.
+"""
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg.types.json import Jsonb
+from sqlalchemy import Table, bindparam, insert, text, update
+from sqlalchemy.orm import Session
+
+_counter = itertools.count()
+
+
+def _is_postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _copy_to_temp(session: Session, table: Table, columns: Sequence[str], rows: list[dict]) -> str:
+    temp = f"_bulk_{table.name}_{next(_counter)}"
+    session.execute(
+        text(f'CREATE TEMP TABLE "{temp}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
+    )
+    raw = session.connection().connection.driver_connection
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{temp}" ({column_list}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([_adapt(row[c]) for c in columns])
+    return temp
+
+
+def _adapt(value: Any) -> Any:
+    return Jsonb(value) if isinstance(value, dict | list) else value
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    columns = list(rows[0])
+    if not _is_postgres(session):
+        session.execute(insert(table), rows)
+        return
+    temp = _copy_to_temp(session, table, columns, rows)
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    # Table and column names come from our models, never from input.
+    session.execute(
+        text(f'INSERT INTO "{table.name}" ({column_list}) SELECT {column_list} FROM "{temp}"')  # noqa: S608
+    )
+    session.execute(text(f'DROP TABLE "{temp}"'))
+
+
+def update_rows(
+    session: Session,
+    table: Table,
+    rows: list[dict[str, Any]],
+    *,
+    key: str = "id",
+    increment: str | None = None,
+) -> None:
+    """UPDATE each row by `key`; every row must carry the same columns.
+    `increment` names a counter column (a version) raised by one in the same statement."""
+    if not rows:
+        return
+    columns = [c for c in rows[0] if c != key]
+    if not _is_postgres(session):
+        values = {c: bindparam(f"v_{c}") for c in columns}
+        if increment:
+            values[increment] = table.c[increment] + 1
+        statement = update(table).where(table.c[key] == bindparam("k")).values(values)
+        params = [{"k": r[key], **{f"v_{c}": r[c] for c in columns}} for r in rows]
+        session.connection().execute(statement, params)
+        return
+    temp = _copy_to_temp(session, table, [key, *columns], rows)
+    assignments = [f'"{c}" = t."{c}"' for c in columns]
+    if increment:
+        assignments.append(f'"{increment}" = "{table.name}"."{increment}" + 1')
+    session.execute(
+        text(
+            f'UPDATE "{table.name}" SET {", ".join(assignments)} FROM "{temp}" t'  # noqa: S608
+            f' WHERE "{table.name}"."{key}" = t."{key}"'
+        )
+    )
+    session.execute(text(f'DROP TABLE "{temp}"'))

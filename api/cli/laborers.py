@@ -1,0 +1,124 @@
+"""`laborbridge laborers import|export`: county ledgers from and to .xlsx files."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.access import DataKind
+from api.cli.common import err, operator_session, out, report
+from api.db import use_operator_access
+from api.errors import AppError
+from api.i18n import translate_in
+from api.security.pii import PiiCipher
+from api.supply import exporter, imports
+from api.supply.rosters import Roster, RosterFilter
+from api.tenancy import service as tenancy
+
+laborers_app = typer.Typer(help="The laborer registry's Excel ledgers.", no_args_is_help=True)
+
+STAGES = {
+    "check": "检查 / checking",
+    "compare": "比对 / comparing",
+    "write": "写入 / writing",
+    "audit": "审计 / audit log",
+    "export": "导出 / exporting",
+}
+KINDS = [DataKind.LABORER, DataKind.IDENTITY, DataKind.IMPORT]
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+@laborers_app.command("import")
+def import_ledger(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    org: Annotated[str, typer.Option(help="The sending bureau (name or id)")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; save nothing")] = False,
+) -> None:
+    """Import a ledger (.xlsx or .csv): every row or none."""
+    data = file.read_bytes()
+    with operator_session() as (session, settings), _progress() as bar:
+        task = bar.add_task("读取 / reading", total=None)
+
+        def step(stage: str, done: int, total: int) -> None:
+            bar.update(
+                task, description=STAGES.get(stage, stage), completed=done, total=total or None
+            )
+
+        organization = tenancy.resolve_organization(session, org)
+        access = use_operator_access(session, organization.id, read=KINDS, write=KINDS)
+        batch, plan = imports.run(
+            session,
+            access,
+            PiiCipher(settings),
+            None,
+            data,
+            file.name,
+            dry_run=dry_run,
+            progress=step,
+        )
+        if not plan.ok:
+            bar.stop()
+            for error in plan.errors[:200]:
+                where = (
+                    f"第 {error.row} 行 / row {error.row}, {error.column}" if error.row else "file"
+                )
+                err.print(
+                    f"  {where}: {translate_in('zh_CN', error.message, **error.params)}"
+                    f" / {translate_in('en', error.message, **error.params)}",
+                    highlight=False,
+                )
+            if len(plan.errors) > 200:
+                err.print(f"  … {len(plan.errors) - 200} more")
+            err.print(f"[red]{len(plan.errors)} 处错误，未保存 / errors, nothing saved[/red]")
+            raise typer.Exit(1)
+    verb = "检查通过 / checked" if dry_run else "已导入 / imported"
+    out.print(
+        f"{verb}: {plan.rows} rows — 新增 new {len(plan.new)}, 更新 updated {len(plan.updated)}, "
+        f"未变 unchanged {plan.unchanged} (batch {batch.id})",
+        highlight=False,
+    )
+
+
+@laborers_app.command("export")
+def export_ledger(
+    org: Annotated[str, typer.Option(help="The sending bureau (name or id)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .xlsx file to write")],
+    roster: Annotated[Roster, typer.Option(help="Which roster")] = Roster.ALL,
+    reveal: Annotated[
+        bool, typer.Option("--reveal", help="Full ID and phone numbers (audited)")
+    ] = False,
+) -> None:
+    """Export a roster as a ledger that re-imports unchanged."""
+    with operator_session() as (session, settings), _progress() as bar:
+        task = bar.add_task(STAGES["export"], total=None)
+        organization = tenancy.resolve_organization(session, org)
+        access = use_operator_access(
+            session, organization.id, read=KINDS, write=[DataKind.IMPORT], reveal_pii=reveal
+        )
+        try:
+            with output.open("wb") as target:
+                rows = exporter.export_roster(
+                    session,
+                    access,
+                    PiiCipher(settings),
+                    RosterFilter(roster=roster),
+                    target,
+                    reveal=reveal,
+                    progress=lambda _s, done, total: bar.update(task, completed=done, total=total),
+                )
+        except AppError as exc:
+            output.unlink(missing_ok=True)
+            report(exc)
+            raise typer.Exit(1) from None
+    out.print(f"{rows} 行已导出 / rows exported → {output}", highlight=False)

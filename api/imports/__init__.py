@@ -1,0 +1,1 @@
+"""Spreadsheet imports shared by every domain: stored uploads, batches, previews."""

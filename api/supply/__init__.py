@@ -1,0 +1,1 @@
+"""Labor supply: the laborer registry (一库N册), 五清 surveys, rosters, Excel ledgers."""

@@ -1,0 +1,102 @@
+"""Roster export and the blank template, in the ledger format.
+
+ID and phone numbers are masked unless the caller holds pii.reveal and asks for them;
+such an export is written to the audit log with its roster, filters and row count.
+"""
+
+from typing import IO
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.audit import service as audit
+from api.security.pii import PiiCipher
+from api.spreadsheets.writer import LedgerWriter
+from api.supply import convert, ledger, repository, vocabulary
+from api.supply.importer import Progress, _quiet
+from api.supply.rosters import ROSTER_FILE_NAMES, RosterFilter
+from shared_models.enums import Permission, Sex
+
+SEX_WORDS = {Sex.MALE: "男", Sex.FEMALE: "女"}
+
+
+def _writer(target: IO[bytes], title: str) -> LedgerWriter:
+    return LedgerWriter(target, title, [c.spec() for c in ledger.COLUMNS])
+
+
+def export_roster(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    f: RosterFilter,
+    target: IO[bytes],
+    *,
+    reveal: bool = False,
+    progress: Progress = _quiet,
+) -> int:
+    if reveal:
+        access.require(Permission.REVEAL_PII)
+    total = repository.count(session, access, f, cap=10_000_000)
+    writer = _writer(target, ROSTER_FILE_NAMES[f.roster])
+    written = 0
+    for batch in repository.stream(session, access, f):
+        rows = []
+        for laborer, tags in batch:
+            if reveal:
+                id_number = cipher.decrypt(laborer.id_number_cipher, "id_number")
+                phone = (
+                    cipher.decrypt(laborer.phone_cipher, "phone") if laborer.phone_cipher else None
+                )
+            else:
+                id_number, phone = laborer.id_number_masked, laborer.phone_masked
+            record = convert.record_from_stored(laborer, tags, id_number=id_number, phone=phone)
+            rows.append(
+                ledger.row_values(
+                    record, sex=SEX_WORDS[Sex(laborer.sex)], birth_date=laborer.birth_date
+                )
+            )
+        written += writer.write_rows(rows)
+        progress("export", written, total)
+    writer.close()
+    if reveal:
+        audit.record(
+            session,
+            access,
+            action="laborer.export",
+            entity_type="roster",
+            entity_id=f.roster.value,
+            after={"reveal": True, "rows": written, "filters": _filters(f)},
+        )
+    return written
+
+
+def _filters(f: RosterFilter) -> dict[str, str]:
+    return {k: str(v) for k, v in vars(f).items() if v not in (None, "") and k != "roster"}
+
+
+def write_template(target: IO[bytes]) -> None:
+    writer = _writer(target, "劳动力台账")
+    writer.add_choices()
+    lines = [("列名", "填写说明")]
+    for column in ledger.COLUMNS:
+        if column.derived:
+            lines.append((column.header, "导出时填写，导入时忽略（由身份证号码推算）"))
+            continue
+        note = "必填。" if column.required else "选填。"
+        if column.enum is not None:
+            note += "可填：" + vocabulary.choices(column.enum) + "。"
+        elif column.read is ledger.read_bool:
+            note += "填“是”或“否”。"
+        elif column.read is ledger.read_list:
+            note += "多项用分号“;”分隔。"
+        elif column.read is ledger.read_occupations:
+            note += "多项用分号分隔，职业编码写在括号内，如：焊工(6-04-02-01);电工。"
+        elif column.read is ledger.read_date:
+            note += "日期，如 2021-03-15。"
+        if column.field == "id_number":
+            note += "18 位，末位可为 X；请将本列设为文本格式。性别、出生日期由号码推算。"
+        if column.field == "region_code":
+            note += "6 位行政区划代码；不填则为本县代码。"
+        lines.append((column.header, note))
+    writer.add_notes_sheet("填写说明", lines)
+    writer.close()

@@ -1,0 +1,306 @@
+"""Ledger import: read, check every row, plan (new / updated / unchanged), then commit
+all rows or none.
+
+The preview and the commit run the same checks; the commit re-reads the stored upload,
+so what is saved is exactly what was previewed, checked again against the registry as
+it is at that moment.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.audit import service as audit
+from api.errors import FieldError
+from api.i18n import _
+from api.security.pii import PiiCipher
+from api.spreadsheets.reader import Table, UnreadableFile, read_table
+from api.supply import convert, ledger, repository
+from api.supply.records import SURVEY_FIELDS, LaborerRecord, check_record
+from api.supply.service import AUDIT_FIELDS, audit_values
+from shared_models import Laborer
+from shared_models.base import utcnow
+
+Progress = Callable[[str, int, int], None]
+MAX_REPORTED_ERRORS = 5000
+
+FILE_MESSAGES = {
+    "type": _("Upload an .xlsx or .csv file (save older .xls files as .xlsx first)."),
+    "corrupt": _("The file cannot be read; save it again as .xlsx or UTF-8 .csv."),
+    "empty": _("The file is empty."),
+    "too_many_rows": _("The file has more than 200,000 rows; split it."),
+}
+
+
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+@dataclass
+class Plan:
+    rows: int = 0
+    new: list[LaborerRecord] = field(default_factory=list)
+    updated: list[tuple[Laborer, LaborerRecord, list[str]]] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    present: frozenset[str] = frozenset()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "new": len(self.new),
+            "updated": len(self.updated),
+            "unchanged": self.unchanged,
+            "error_count": len(self.errors),
+            "ignored_columns": self.ignored_columns,
+            "errors": [
+                {
+                    "row": e.row,
+                    "column": e.column,
+                    "field": e.field,
+                    "code": e.code,
+                    "message": e.message,
+                    "params": e.params,
+                }
+                for e in self.errors[:MAX_REPORTED_ERRORS]
+            ],
+        }
+
+
+def _file_error(code: str, message: str, **params: Any) -> FieldError:
+    return FieldError("file", message, code, params)
+
+
+def map_columns(headers: list[str], plan: Plan) -> list[ledger.Column | None]:
+    columns: list[ledger.Column | None] = []
+    seen: dict[str, str] = {}
+    for header in headers:
+        column = ledger.HEADER_INDEX.get(ledger.normalize_header(header)) if header else None
+        if column is None:
+            if header:
+                plan.ignored_columns.append(header)
+            columns.append(None)
+            continue
+        if column.field in seen:
+            plan.errors.append(
+                _file_error(
+                    "duplicate_column",
+                    _("The columns {first} and {second} are the same column."),
+                    first=seen[column.field],
+                    second=header,
+                )
+            )
+        seen[column.field] = header
+        columns.append(column)
+    missing = [c.header for c in ledger.REQUIRED if c.field not in seen]
+    if missing:
+        plan.errors.append(
+            _file_error(
+                "missing_columns",
+                _("The file lacks the columns: {columns}."),
+                columns="、".join(missing),
+            )
+        )
+    plan.present = frozenset(f for f in seen if not ledger.BY_FIELD[f].derived)
+    return columns
+
+
+def plan_import(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    data: bytes,
+    filename: str,
+    *,
+    default_region: str,
+    progress: Progress = _quiet,
+) -> Plan:
+    plan = Plan()
+    try:
+        table: Table = read_table(data, filename)
+    except UnreadableFile as exc:
+        plan.errors.append(_file_error("file_" + exc.reason, FILE_MESSAGES[exc.reason]))
+        return plan
+    columns = map_columns(table.headers, plan)
+    if plan.errors:
+        return plan
+    parsed: list[tuple[int, LaborerRecord]] = []
+    for number, cells in table.rows:
+        row = ledger.parse_row(number, cells, columns, table.formulas, default_region)
+        if row is None:
+            continue
+        plan.rows += 1
+        if row.record is not None:
+            problems = check_record(row.record)
+            for problem in problems:
+                column = ledger.BY_FIELD.get(problem.field)
+                plan.errors.append(
+                    FieldError(
+                        problem.field,
+                        problem.message,
+                        problem.code,
+                        problem.params,
+                        row=number,
+                        column=column.header if column else None,
+                    )
+                )
+            if not problems:
+                parsed.append((number, row.record))
+        plan.errors.extend(row.errors)
+        if plan.rows % 5000 == 0:
+            progress("check", plan.rows, 0)
+    if plan.rows == 0:
+        plan.errors.append(_file_error("no_rows", _("The file has no data rows.")))
+        return plan
+    first_row: dict[str, int] = {}
+    hashed: list[tuple[str, LaborerRecord]] = []
+    for number, record in parsed:
+        digest = convert.id_hash(cipher, record.id_number)
+        if digest in first_row:
+            plan.errors.append(
+                FieldError(
+                    "id_number",
+                    _("This ID number is also on row {row}."),
+                    "duplicate_in_file",
+                    {"row": first_row[digest]},
+                    row=number,
+                    column=ledger.BY_FIELD["id_number"].header,
+                )
+            )
+            continue
+        first_row[digest] = number
+        hashed.append((digest, record))
+    plan.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
+    if plan.errors:
+        return plan
+    progress("compare", 0, len(hashed))
+    existing = repository.existing_by_hash(session, access, [h for h, _r in hashed])
+    compare_fields = [f for f in plan.present if f != "id_number"]
+    for digest, record in hashed:
+        stored = existing.get(digest)
+        if stored is None:
+            plan.new.append(record)
+            continue
+        before = convert.stored_comparable(stored, stored.tags, compare_fields)
+        after = convert.comparable(record, cipher, compare_fields)
+        changed = [f for f in compare_fields if before[f] != after[f]]
+        if changed:
+            plan.updated.append((stored, record, changed))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def apply_plan(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    plan: Plan,
+    *,
+    recorded_by: uuid.UUID | None,
+    progress: Progress = _quiet,
+) -> None:
+    """Write a checked plan: one set-based statement per table, all in this transaction."""
+    tenant = access.tenant_id
+    now = utcnow()
+    laborers, tags, identities, surveys, changes = [], [], [], [], []
+    for index, record in enumerate(plan.new):
+        laborer_id = uuid.uuid4()
+        row = convert.laborer_columns(record, cipher)
+        row.update(id=laborer_id, tenant_id=tenant, version=1, created_at=now, updated_at=now)
+        laborers.append(row)
+        tags += convert.tag_rows(record, laborer_id, tenant, convert.TAG_FIELDS)
+        identities.append(
+            {"laborer_id": laborer_id, "tenant_id": tenant, "id_number_hash": row["id_number_hash"]}
+        )
+        if record.surveyed_on:
+            surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
+        changes.append(
+            audit.Change(
+                "laborer.create", "laborer", laborer_id, after=audit_values(record, AUDIT_FIELDS)
+            )
+        )
+        if index % 10000 == 0:
+            progress("write", index, len(plan.new) + len(plan.updated))
+    updates, retag_ids, retag_kinds = [], [], set()
+    for stored, record, changed in plan.updated:
+        row: dict[str, Any] = {"id": stored.id, "updated_at": now}
+        for name in changed:
+            if name == "phone":
+                row.update(convert.phone_columns(record.phone, cipher))
+            elif name == "surveyed_on":
+                row["last_surveyed_on"] = record.surveyed_on
+            elif name == "surveyor":
+                row["last_surveyor"] = record.surveyor
+            elif name in convert.TAG_FIELDS:
+                retag_kinds.add(convert.TAG_FIELDS[name][0])
+            else:
+                row[name] = getattr(record, name)
+        updates.append(row)
+        tag_fields = [n for n in changed if n in convert.TAG_FIELDS]
+        if tag_fields:
+            retag_ids.append(stored.id)
+            tags += convert.tag_rows(record, stored.id, tenant, tag_fields)
+        if record.surveyed_on and ({"surveyed_on", *SURVEY_FIELDS} & set(changed)):
+            surveys.append(_survey_row(record, stored.id, tenant, recorded_by, now))
+        before = convert.stored_comparable(stored, stored.tags, changed)
+        changes.append(
+            audit.Change(
+                "laborer.update",
+                "laborer",
+                stored.id,
+                before=_displayable(before, stored),
+                after=audit_values(record, changed),
+            )
+        )
+    progress("write", len(plan.new), len(plan.new) + len(plan.updated))
+    repository.insert_laborers(session, laborers)
+    repository.update_laborers(session, updates)
+    if retag_ids:
+        repository.delete_tags(session, access, retag_ids, sorted(retag_kinds))
+    repository.insert_tags(session, tags)
+    repository.insert_identities(session, identities)
+    repository.insert_surveys(session, surveys)
+    progress("audit", 0, len(changes))
+    audit.record_many(session, access, changes)
+
+
+def _survey_row(
+    record: LaborerRecord,
+    laborer_id: uuid.UUID,
+    tenant: uuid.UUID,
+    recorded_by: uuid.UUID | None,
+    now: Any,
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "tenant_id": tenant,
+        "laborer_id": laborer_id,
+        "surveyed_on": record.surveyed_on,
+        "surveyor": record.surveyor or "",
+        "recorded_by": recorded_by,
+        "note": None,
+        "created_at": now,
+        **{name: getattr(record, name) for name in SURVEY_FIELDS},
+    }
+
+
+def _displayable(before: dict[str, Any], stored: Laborer) -> dict[str, Any]:
+    out = {}
+    for name, value in before.items():
+        if name == "phone":
+            out[name] = stored.phone_masked
+        elif isinstance(value, tuple):
+            out[name] = [v.text() if hasattr(v, "text") else v for v in value]
+        else:
+            out[name] = value
+    return out

@@ -1,0 +1,163 @@
+"""Import batches for the laborer ledger: preview, commit, or both at once."""
+
+import hashlib
+import uuid
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.audit import service as audit
+from api.errors import Conflict, FieldError, NotFound, ValidationFailed
+from api.i18n import _
+from api.imports import repository as batches
+from api.imports.storage import StoredUploadMissing, UploadStore
+from api.security.pii import PiiCipher
+from api.supply.importer import Plan, Progress, _quiet, apply_plan, plan_import
+
+__all__ = ["Plan", "commit", "get_batch", "rendered_errors", "run"]
+from api.supply.service import require_county_writer
+from shared_models import ImportBatch
+from shared_models.base import utcnow
+from shared_models.enums import ImportStatus
+
+KIND = "laborers"
+
+
+def _new_batch(access: AccessContext, data: bytes, filename: str, plan: Plan) -> ImportBatch:
+    return ImportBatch(
+        id=uuid.uuid4(),
+        tenant_id=access.tenant_id,
+        kind=KIND,
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
+        status=ImportStatus.PREVIEWED if plan.ok else ImportStatus.REJECTED,
+        rows=plan.rows,
+        summary=plan.summary(),
+        created_by=access.user_id,
+        created_by_label=access.actor_label,
+    )
+
+
+def run(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    store: UploadStore | None,
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool,
+    progress: Progress = _quiet,
+) -> tuple[ImportBatch, Plan]:
+    """Check a file; unless `dry_run`, commit it when every row is right.
+    A dry run that passes keeps the (encrypted) upload so it can be committed by id."""
+    require_county_writer(access)
+    plan = plan_import(
+        session,
+        access,
+        cipher,
+        data,
+        filename,
+        default_region=access.tenant_region_code,
+        progress=progress,
+    )
+    batch = _new_batch(access, data, filename, plan)
+    if not plan.ok or dry_run:
+        batches.add(session, batch)
+        if plan.ok and store is not None:
+            store.save(batch.id, data)
+        return batch, plan
+    _commit(session, access, cipher, batch, plan, progress)
+    batches.add(session, batch)
+    return batch, plan
+
+
+def commit(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    store: UploadStore,
+    batch_id: uuid.UUID,
+    *,
+    progress: Progress = _quiet,
+) -> tuple[ImportBatch, Plan]:
+    batch = batches.get(session, access, batch_id, KIND)
+    if batch is None:
+        raise NotFound()
+    require_county_writer(access)
+    if batch.status is ImportStatus.COMMITTED:
+        raise Conflict(_("This import was committed already."))
+    if batch.status is ImportStatus.REJECTED:
+        raise Conflict(_("This file has errors; correct it and upload it again."))
+    try:
+        data = store.load(batch.id)
+    except StoredUploadMissing:
+        raise Conflict(_("The uploaded file has expired; upload it again.")) from None
+    plan = plan_import(
+        session,
+        access,
+        cipher,
+        data,
+        batch.filename,
+        default_region=access.tenant_region_code,
+        progress=progress,
+    )
+    if not plan.ok:
+        # The registry changed since the preview; nothing is written.
+        raise ValidationFailed(
+            _("The file no longer passes the checks; nothing was saved."), errors=plan.errors[:1000]
+        )
+    _commit(session, access, cipher, batch, plan, progress)
+    store.delete(batch.id)
+    return batch, plan
+
+
+def _commit(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    batch: ImportBatch,
+    plan: Plan,
+    progress: Progress,
+) -> None:
+    apply_plan(session, access, cipher, plan, recorded_by=access.user_id, progress=progress)
+    batch.status = ImportStatus.COMMITTED
+    batch.committed_at = utcnow()
+    batch.summary = plan.summary()
+    audit.record(
+        session,
+        access,
+        action="laborer.import",
+        entity_type="import_batch",
+        entity_id=batch.id,
+        after={
+            "filename": batch.filename,
+            "sha256": batch.sha256,
+            "rows": plan.rows,
+            "new": len(plan.new),
+            "updated": len(plan.updated),
+            "unchanged": plan.unchanged,
+        },
+    )
+
+
+def get_batch(session: Session, access: AccessContext, batch_id: uuid.UUID) -> ImportBatch:
+    batch = batches.get(session, access, batch_id, KIND)
+    if batch is None:
+        raise NotFound()
+    return batch
+
+
+def rendered_errors(batch: ImportBatch) -> list[FieldError]:
+    return [
+        FieldError(
+            e["field"],
+            e["message"],
+            e["code"],
+            e.get("params") or {},
+            row=e["row"],
+            column=e["column"],
+        )
+        for e in (batch.summary or {}).get("errors", [])
+    ]

@@ -1,0 +1,220 @@
+"""All SQL of the laborer registry."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+
+from sqlalchemy import ColumnElement, Row, and_, delete, false, func, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from api import bulk
+from api.access import AccessContext, DataKind
+from api.supply.rosters import Roster, RosterFilter, filter_conditions, order_by, roster_condition
+from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
+from shared_models.enums import OrgKind
+
+COUNT_CAP = 10_000  # beyond this a page says "10,000+" instead of counting a million rows
+
+
+def visible(access: AccessContext) -> ColumnElement[bool]:
+    """Which laborers the caller may read. A receiving bureau sees only those referred to
+    or placed with its side; until referrals exist that is nobody."""
+    condition = Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER))
+    if access.tenant_kind is OrgKind.RECEIVING:
+        return and_(condition, false())
+    return condition
+
+
+def page(
+    session: Session, access: AccessContext, f: RosterFilter, *, offset: int, limit: int
+) -> Sequence[Laborer]:
+    return session.scalars(
+        select(Laborer)
+        .options(selectinload(Laborer.tags))
+        .where(visible(access), *filter_conditions(f))
+        .order_by(*order_by(f))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+
+
+def count(session: Session, access: AccessContext, f: RosterFilter, cap: int = COUNT_CAP) -> int:
+    """Rows matching, counted up to `cap` + 1 (so callers can say 'more than cap')."""
+    capped = (
+        select(Laborer.id).where(visible(access), *filter_conditions(f)).limit(cap + 1).subquery()
+    )
+    return session.scalar(select(func.count()).select_from(capped)) or 0
+
+
+def roster_counts(session: Session, access: AccessContext) -> dict[Roster, int]:
+    columns = [func.count().filter(roster_condition(r)).label(r.value) for r in Roster]
+    row = session.execute(select(*columns).select_from(Laborer).where(visible(access))).one()
+    return {r: int(getattr(row, r.value) or 0) for r in Roster}
+
+
+def get(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> Laborer | None:
+    return session.scalars(
+        select(Laborer)
+        .options(selectinload(Laborer.tags))
+        .where(Laborer.id == laborer_id, visible(access))
+    ).first()
+
+
+def by_hash(session: Session, access: AccessContext, id_hash: str) -> Laborer | None:
+    """In the caller's own register (where a new registration would collide)."""
+    return session.scalars(
+        select(Laborer).where(
+            Laborer.tenant_id == access.tenant_id,
+            Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+            Laborer.id_number_hash == id_hash,
+        )
+    ).first()
+
+
+def registered_elsewhere(
+    session: Session, access: AccessContext, id_hashes: Sequence[str]
+) -> set[str]:
+    """Which of these ID hashes another county of the caller's pairings registered too.
+    Only the hash is compared: nothing of the other county's record is read."""
+    if not id_hashes:
+        return set()
+    owner = access.tenant_id if access.tenant_kind is OrgKind.SENDING else None
+    others = access.read_ids(DataKind.IDENTITY) - ({owner} if owner else set())
+    if access.tenant_kind is OrgKind.LIAISON:
+        others = others - access.read_ids(DataKind.LABORER)
+    if not others:
+        return set()
+    found: set[str] = set()
+    for chunk in _chunks(list(id_hashes), 5000):
+        found.update(
+            session.scalars(
+                select(LaborerIdentity.id_number_hash).where(
+                    LaborerIdentity.tenant_id.in_(others),
+                    LaborerIdentity.id_number_hash.in_(chunk),
+                )
+            )
+        )
+    return found
+
+
+def surveys(
+    session: Session, access: AccessContext, laborer_id: uuid.UUID
+) -> Sequence[LaborerSurvey]:
+    return session.scalars(
+        select(LaborerSurvey)
+        .where(
+            LaborerSurvey.laborer_id == laborer_id,
+            LaborerSurvey.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+        )
+        .order_by(LaborerSurvey.surveyed_on.desc(), LaborerSurvey.created_at.desc())
+    ).all()
+
+
+def add(session: Session, obj: object) -> None:
+    session.add(obj)
+    session.flush()
+
+
+def update_identity(session: Session, laborer: Laborer) -> None:
+    session.execute(
+        update(LaborerIdentity)
+        .where(LaborerIdentity.laborer_id == laborer.id)
+        .values(id_number_hash=laborer.id_number_hash)
+    )
+
+
+def replace_tags(session: Session, laborer: Laborer, tags: list[LaborerTag]) -> None:
+    laborer.tags.clear()
+    session.flush()
+    laborer.tags.extend(tags)
+    session.flush()
+
+
+# --- bulk: imports and exports ------------------------------------------------------------
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def existing_by_hash(
+    session: Session, access: AccessContext, id_hashes: Sequence[str]
+) -> dict[str, Laborer]:
+    """The caller's laborers with these ID hashes, tags loaded, keyed by hash."""
+    found: dict[str, Laborer] = {}
+    for chunk in _chunks(list(id_hashes), 5000):
+        rows = session.scalars(
+            select(Laborer)
+            .options(selectinload(Laborer.tags))
+            .where(
+                Laborer.tenant_id == access.tenant_id,
+                Laborer.tenant_id.in_(access.write_ids(DataKind.LABORER)),
+                Laborer.id_number_hash.in_(chunk),
+            )
+        )
+        found.update((row.id_number_hash, row) for row in rows)
+    return found
+
+
+def insert_laborers(session: Session, rows: list[dict]) -> None:
+    bulk.insert_rows(session, Laborer.__table__, rows)
+
+
+def update_laborers(session: Session, rows: list[dict]) -> None:
+    """Rows grouped by the columns they change, one statement per group."""
+    groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(row))].append(row)
+    for group in groups.values():
+        bulk.update_rows(session, Laborer.__table__, group, increment="version")
+
+
+def delete_tags(
+    session: Session, access: AccessContext, laborer_ids: list[uuid.UUID], kinds: list[str]
+) -> None:
+    for chunk in _chunks(laborer_ids, 5000):
+        session.execute(
+            delete(LaborerTag).where(
+                LaborerTag.laborer_id.in_(chunk),
+                LaborerTag.kind.in_(kinds),
+                LaborerTag.tenant_id.in_(access.write_ids(DataKind.LABORER)),
+            )
+        )
+
+
+def insert_tags(session: Session, rows: list[dict]) -> None:
+    bulk.insert_rows(session, LaborerTag.__table__, rows)
+
+
+def insert_identities(session: Session, rows: list[dict]) -> None:
+    bulk.insert_rows(session, LaborerIdentity.__table__, rows)
+
+
+def insert_surveys(session: Session, rows: list[dict]) -> None:
+    bulk.insert_rows(session, LaborerSurvey.__table__, rows)
+
+
+def stream(
+    session: Session, access: AccessContext, f: RosterFilter, batch: int = 2000
+) -> Iterator[list[tuple[Row, list[Row]]]]:
+    """Every matching laborer in roster order, in batches, each with its tags. Plain rows,
+    not ORM objects: an export of 100,000 laborers keeps only one batch in memory."""
+    table = Laborer.__table__
+    result = session.execute(
+        select(table)
+        .where(visible(access), *filter_conditions(f))
+        .order_by(*order_by(f))
+        .execution_options(yield_per=batch)
+    )
+    for laborers in result.partitions(batch):
+        ids = [lab.id for lab in laborers]
+        tags: dict[uuid.UUID, list[Row]] = defaultdict(list)
+        tag_table = LaborerTag.__table__
+        for tag in session.execute(
+            select(tag_table)
+            .where(tag_table.c.laborer_id.in_(ids))
+            .order_by(tag_table.c.laborer_id, tag_table.c.position)
+        ):
+            tags[tag.laborer_id].append(tag)
+        yield [(lab, tags[lab.id]) for lab in laborers]

@@ -1,0 +1,162 @@
+"""The laborer registry (一库N册): laborers, their list-valued facts, survey history, and
+the cross-county identity index used to flag possible duplicates."""
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared_models.base import Base, Timestamps, UuidPrimaryKey, str_enum, utcnow
+from shared_models.enums import (
+    AssistanceMeasure,
+    Education,
+    EmploymentDifficulty,
+    EmploymentNeed,
+    EmploymentStatus,
+    HealthStatus,
+    PovertyStatus,
+    Sex,
+    SkillLevel,
+    TagKind,
+    TransferScope,
+)
+
+
+class Laborer(UuidPrimaryKey, Timestamps, Base):
+    """A rural laborer of a sending county. ID and phone numbers are stored encrypted,
+    with a keyed hash beside each for lookup and a masked copy for display and search."""
+
+    __tablename__ = "laborers"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "id_number_hash"),
+        Index("ix_laborers_tenant_name", "tenant_id", "name"),
+        Index(
+            "ix_laborers_tenant_name_prefix",
+            "tenant_id",
+            "name",
+            postgresql_ops={"name": "text_pattern_ops"},
+        ),
+        Index("ix_laborers_tenant_status", "tenant_id", "employment_status", "name"),
+        Index("ix_laborers_tenant_village", "tenant_id", "village", "name"),
+        Index("ix_laborers_tenant_updated", "tenant_id", "updated_at"),
+        Index("ix_laborers_tenant_masked_id", "tenant_id", "id_number_masked"),
+        CheckConstraint(
+            "disability_level IS NULL OR disability_level BETWEEN 1 AND 4", name="disability_level"
+        ),
+        CheckConstraint(
+            "expected_wage IS NULL OR expected_wage BETWEEN 0 AND 1000000", name="expected_wage"
+        ),
+    )
+    __mapper_args__ = {"version_id_col": "version"}  # noqa: RUF012 - SQLAlchemy's API
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    name: Mapped[str] = mapped_column(String(40))
+    id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)
+    id_number_hash: Mapped[str] = mapped_column(String(64))
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_hash: Mapped[str | None] = mapped_column(String(64))
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    sex: Mapped[Sex] = mapped_column(str_enum(Sex, 8))
+    birth_date: Mapped[date] = mapped_column(Date)
+
+    region_code: Mapped[str] = mapped_column(String(6))
+    township: Mapped[str] = mapped_column(String(40))
+    village: Mapped[str] = mapped_column(String(40))
+
+    poverty_status: Mapped[PovertyStatus] = mapped_column(str_enum(PovertyStatus, 20))
+    poverty_year: Mapped[int | None]
+    education: Mapped[Education | None] = mapped_column(str_enum(Education, 16))
+    health_status: Mapped[HealthStatus] = mapped_column(
+        str_enum(HealthStatus, 20), default=HealthStatus.HEALTHY
+    )
+    disability_level: Mapped[int | None]
+    two_after: Mapped[bool] = mapped_column(default=False)  # 两后生
+
+    # 五清: the latest survey's findings (history in laborer_surveys)
+    employment_status: Mapped[EmploymentStatus] = mapped_column(str_enum(EmploymentStatus, 20))
+    employment_need: Mapped[EmploymentNeed] = mapped_column(str_enum(EmploymentNeed, 20))
+    skill_level: Mapped[SkillLevel] = mapped_column(str_enum(SkillLevel, 16))
+    employment_difficulty: Mapped[EmploymentDifficulty] = mapped_column(
+        str_enum(EmploymentDifficulty, 20)
+    )
+    assistance_measure: Mapped[AssistanceMeasure] = mapped_column(str_enum(AssistanceMeasure, 30))
+    last_surveyed_on: Mapped[date | None] = mapped_column(Date)
+    last_surveyor: Mapped[str | None] = mapped_column(String(40))
+
+    # intentions
+    transfer_willing: Mapped[bool] = mapped_column(default=False)
+    transfer_scope: Mapped[TransferScope | None] = mapped_column(str_enum(TransferScope, 20))
+    expected_wage: Mapped[int | None]  # yuan per month
+    entrepreneurship_intention: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    tags: Mapped[list["LaborerTag"]] = relationship(
+        back_populates="laborer", cascade="all, delete-orphan", order_by="LaborerTag.position"
+    )
+
+
+class LaborerTag(UuidPrimaryKey, Base):
+    """One skill, certificate, preferred city or industry, or training need."""
+
+    __tablename__ = "laborer_tags"
+    __table_args__ = (
+        Index("ix_laborer_tags_laborer", "laborer_id"),
+        Index("ix_laborer_tags_lookup", "tenant_id", "kind", "value"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    laborer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("laborers.id", ondelete="CASCADE"))
+    kind: Mapped[TagKind] = mapped_column(str_enum(TagKind, 16))
+    value: Mapped[str] = mapped_column(String(60))
+    code: Mapped[str | None] = mapped_column(String(20))  # occupation code, where known
+    position: Mapped[int] = mapped_column(default=0)
+
+    laborer: Mapped[Laborer] = relationship(back_populates="tags")
+
+
+class LaborerSurvey(UuidPrimaryKey, Base):
+    """One door-to-door survey (走访摸底): dated, by a named staff member."""
+
+    __tablename__ = "laborer_surveys"
+    __table_args__ = (Index("ix_laborer_surveys_laborer", "laborer_id", "surveyed_on"),)
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    laborer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("laborers.id", ondelete="CASCADE"))
+    surveyed_on: Mapped[date] = mapped_column(Date)
+    surveyor: Mapped[str] = mapped_column(String(40))
+    recorded_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    employment_status: Mapped[EmploymentStatus] = mapped_column(str_enum(EmploymentStatus, 20))
+    employment_need: Mapped[EmploymentNeed] = mapped_column(str_enum(EmploymentNeed, 20))
+    skill_level: Mapped[SkillLevel] = mapped_column(str_enum(SkillLevel, 16))
+    employment_difficulty: Mapped[EmploymentDifficulty] = mapped_column(
+        str_enum(EmploymentDifficulty, 20)
+    )
+    assistance_measure: Mapped[AssistanceMeasure] = mapped_column(str_enum(AssistanceMeasure, 30))
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LaborerIdentity(Base):
+    """The keyed hash of each registered ID number, readable across the counties that
+    share a receiving partner, so each can see 'registered elsewhere too' and nothing more."""
+
+    __tablename__ = "laborer_identities"
+    __table_args__ = (Index("ix_laborer_identities_hash", "id_number_hash"),)
+
+    laborer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("laborers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    id_number_hash: Mapped[str] = mapped_column(String(64))

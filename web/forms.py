@@ -1,0 +1,51 @@
+"""Helpers for HTML forms: submitted values to API-shaped dicts, errors by field."""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from api.errors import AppError, FieldError, ValidationFailed
+from api.problem_handlers import field_errors_from_pydantic
+
+
+def clean(form: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
+    """Strings stripped; empty inputs dropped (the model's default applies)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        value = form.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value not in (None, ""):
+            out[name] = value
+    return out
+
+
+def checkbox(form: Mapping[str, Any], name: str) -> bool:
+    return form.get(name) in ("on", "true", "1", "yes")
+
+
+def validate(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(errors=field_errors_from_pydantic(list(exc.errors()))) from None
+
+
+def errors_by_field(error: AppError | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    if error is None:
+        return out
+    for e in error.errors:
+        out[e.field.split(".")[0]].append(e.render()["message"])
+    return out
+
+
+def general_message(error: AppError | None) -> str | None:
+    """The message to show above a form, when the error is not about one field."""
+    if error is None:
+        return None
+    if error.errors and all(isinstance(e, FieldError) for e in error.errors):
+        return error.message() if error.detail else None
+    return error.message()

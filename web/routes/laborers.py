@@ -1,0 +1,351 @@
+"""Laborer registry pages: rosters, detail with surveys, create and edit forms, reveal."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import DataKind
+from api.deps import Cipher, DbSession
+from api.errors import AppError
+from api.supply import ledger, service
+from api.supply.filters import Filter
+from api.supply.mapping import changes_from_update, record_from_create
+from api.supply.records import normalize_phone
+from api.supply.rosters import ROSTER_TITLES, Roster, SortKey
+from api.supply.schemas import LaborerCreate, LaborerUpdate, SurveyIn
+from shared_models.enums import (
+    AssistanceMeasure,
+    Education,
+    EmploymentDifficulty,
+    EmploymentNeed,
+    EmploymentStatus,
+    HealthStatus,
+    OrgKind,
+    Permission,
+    PovertyStatus,
+    Sex,
+    SkillLevel,
+    TransferScope,
+)
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import checkbox, clean, errors_by_field, general_message, validate
+from web.labels import options
+from web.rendering import render
+
+router = APIRouter(prefix="/laborers", include_in_schema=False)
+
+PAGE_SIZE = 50
+SCALARS = [
+    "name",
+    "id_number",
+    "phone",
+    "region_code",
+    "township",
+    "village",
+    "poverty_status",
+    "poverty_year",
+    "education",
+    "health_status",
+    "disability_level",
+    "employment_status",
+    "employment_need",
+    "skill_level",
+    "employment_difficulty",
+    "assistance_measure",
+    "surveyed_on",
+    "surveyor",
+    "transfer_scope",
+    "expected_wage",
+    "note",
+]
+FLAGS = ["two_after", "transfer_willing", "entrepreneurship_intention"]
+LISTS = ["preferred_cities", "preferred_industries", "certificates"]
+OCCUPATIONS = ["skills", "training_needs"]
+CHOICES = {
+    "poverty_status": options(PovertyStatus),
+    "education": options(Education),
+    "health_status": options(HealthStatus),
+    "employment_status": options(EmploymentStatus),
+    "employment_need": options(EmploymentNeed),
+    "skill_level": options(SkillLevel),
+    "employment_difficulty": options(EmploymentDifficulty),
+    "assistance_measure": options(AssistanceMeasure),
+    "transfer_scope": options(TransferScope),
+    "sex": options(Sex),
+    "sort": options(SortKey),
+}
+
+
+def _can_register(page: WebPage) -> bool:
+    access = page.ctx
+    return access.tenant_kind is OrgKind.SENDING and access.can(Permission.WRITE)
+
+
+def _form_data(form: Any, *, editing: bool) -> dict[str, Any]:
+    data = clean(form, SCALARS)
+    for name in FLAGS:
+        data[name] = checkbox(form, name)
+    for name in LISTS:
+        data[name] = list(ledger.read_list(form.get(name)))
+    for name in OCCUPATIONS:
+        data[name] = [
+            {"name": o.name, "code": o.code} for o in ledger.read_occupations(form.get(name))
+        ]
+    if editing:
+        data.pop("surveyed_on", None)
+        data.pop("surveyor", None)
+    return data
+
+
+def _form_values(view: service.LaborerView | None, submitted: dict[str, Any] | None) -> dict:
+    """What the form shows: the submitted values after an error, else the record."""
+    if submitted is not None:
+        values = dict(submitted)
+        for name in LISTS:
+            values[name] = ";".join(submitted.get(name, []))
+        for name in OCCUPATIONS:
+            values[name] = ";".join(
+                f"{o['name']}({o['code']})" if o.get("code") else o["name"]
+                for o in submitted.get(name, [])
+            )
+        return values
+    if view is None:
+        return {}
+    record = service.as_record(view)
+    values = {name: getattr(record, name) for name in SCALARS + FLAGS if hasattr(record, name)}
+    values["phone"] = ""
+    values["id_number"] = ""
+    for name in LISTS:
+        values[name] = ";".join(getattr(record, name))
+    for name in OCCUPATIONS:
+        values[name] = ledger.write_occupations(getattr(record, name))
+    values["version"] = view.laborer.version
+    return values
+
+
+def _query_string(params: dict[str, Any], **override: Any) -> str:
+    merged = {k: v for k, v in {**params, **override}.items() if v not in (None, "", False)}
+    return urlencode(merged)
+
+
+@router.get("")
+def roster_page(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    f: Filter,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    access = page.ctx
+    result = service.list_page(session, access, f, page=page_number, page_size=PAGE_SIZE)
+    counts = service.roster_counts(session, access)
+    params = {k: v for k, v in request.query_params.items() if k != "page"}
+    context = {
+        "result": result,
+        "counts": counts,
+        "rosters": list(Roster),
+        "titles": ROSTER_TITLES,
+        "params": params,
+        "query": lambda **kw: _query_string(params, **kw),
+        "choices": CHOICES,
+        "today": date.today(),
+        "can_register": _can_register(page),
+        "can_reveal": access.can(Permission.REVEAL_PII),
+        "f": f,
+        "pages": (result.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
+    }
+    if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "roster":
+        return render(request, "laborers/_roster_table.html", context)
+    return render(request, "laborers/roster.html", context)
+
+
+@router.get("/new")
+def new_form(request: Request, page: TenantPage) -> Response:
+    return render(request, "laborers/form.html", _form_context(page, None, None, None))
+
+
+def _form_context(
+    page: WebPage, view: service.LaborerView | None, submitted: dict | None, error: AppError | None
+) -> dict[str, Any]:
+    values = _form_values(view, submitted)
+    values.setdefault("region_code", page.ctx.tenant_region_code)
+    return {
+        "view": view,
+        "values": values,
+        "errors": errors_by_field(error),
+        "message": general_message(error),
+        "choices": CHOICES,
+        "liaison": page.ctx.tenant_kind is OrgKind.LIAISON,
+    }
+
+
+@router.post("/new")
+async def create(
+    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
+    data = _form_data(await request.form(), editing=False)
+    try:
+        body = validate(LaborerCreate, data)
+        laborer = service.create(
+            session,
+            page.ctx,
+            cipher,
+            record_from_create(body, page.ctx.tenant_region_code),
+            recorded_by=page.ctx.user_id,
+        )
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(
+            render(
+                request,
+                "laborers/form.html",
+                _form_context(page, None, data, exc),
+                status_code=exc.status,
+            )
+        ) from exc
+    return RedirectResponse(f"/laborers/{laborer.id}", status_code=303)
+
+
+@router.get("/{laborer_id}")
+def detail(
+    laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    return _detail(request, page, session, laborer_id)
+
+
+def _detail(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    laborer_id: uuid.UUID,
+    *,
+    revealed: dict | None = None,
+    survey_error: AppError | None = None,
+    survey_values: dict | None = None,
+    status_code: int = 200,
+) -> Response:
+    access = page.ctx
+    view = service.get(session, access, laborer_id)
+    surveys = service.surveys(session, access, laborer_id)
+    return render(
+        request,
+        "laborers/detail.html",
+        {
+            "view": view,
+            "lab": view.laborer,
+            "lists": view.lists,
+            "surveys": surveys,
+            "revealed": revealed,
+            "today": date.today(),
+            "can_edit": access.can_write(DataKind.LABORER, view.laborer.tenant_id),
+            "can_survey": _can_register(page),
+            "can_reveal": access.can(Permission.REVEAL_PII),
+            "choices": CHOICES,
+            "survey_errors": errors_by_field(survey_error),
+            "survey_message": general_message(survey_error),
+            "survey_values": survey_values or {},
+        },
+        status_code=status_code,
+    )
+
+
+@router.post("/{laborer_id}/reveal")
+def reveal(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
+    values = service.reveal(session, page.ctx, cipher, laborer_id)
+    return _detail(request, page, session, laborer_id, revealed=values)
+
+
+@router.post("/{laborer_id}/surveys")
+async def add_survey(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    data = clean(
+        form,
+        [
+            "surveyed_on",
+            "surveyor",
+            "note",
+            "employment_status",
+            "employment_need",
+            "skill_level",
+            "employment_difficulty",
+            "assistance_measure",
+        ],
+    )
+    try:
+        body = validate(SurveyIn, data)
+        service.add_survey(
+            session,
+            page.ctx,
+            laborer_id,
+            surveyed_on=body.surveyed_on,
+            surveyor=body.surveyor,
+            note=body.note,
+            values=body.model_dump(exclude={"surveyed_on", "surveyor", "note"}),
+        )
+    except AppError as exc:
+        if exc.status != 422:
+            raise
+        raise FormRejected(
+            _detail(
+                request,
+                page,
+                session,
+                laborer_id,
+                survey_error=exc,
+                survey_values=data,
+                status_code=422,
+            )
+        ) from exc
+    return RedirectResponse(f"/laborers/{laborer_id}#surveys", status_code=303)
+
+
+@router.get("/{laborer_id}/edit")
+def edit_form(
+    laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    view = service.get(session, page.ctx, laborer_id)
+    return render(request, "laborers/form.html", _form_context(page, view, None, None))
+
+
+@router.post("/{laborer_id}/edit")
+async def edit(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
+    form = await request.form()
+    data = _form_data(form, editing=True)
+    if page.ctx.tenant_kind is OrgKind.LIAISON:
+        data = {k: v for k, v in data.items() if k in service.LIAISON_FIELDS}
+    if not data.get("id_number"):
+        data.pop("id_number", None)  # empty: keep the registered number
+    if not data.get("phone"):
+        data.pop("phone", None)
+    else:
+        data["phone"] = normalize_phone(data["phone"])
+    data["version"] = form.get("version") or 0
+    try:
+        body = validate(LaborerUpdate, data)
+        service.update(
+            session, page.ctx, cipher, laborer_id, changes_from_update(body), version=body.version
+        )
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        view = service.get(session, page.ctx, laborer_id)
+        raise FormRejected(
+            render(
+                request,
+                "laborers/form.html",
+                _form_context(page, view, data, exc),
+                status_code=exc.status,
+            )
+        ) from exc
+    return RedirectResponse(f"/laborers/{laborer_id}", status_code=303)
