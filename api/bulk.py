@@ -23,11 +23,16 @@ def _is_postgres(session: Session) -> bool:
 
 def _copy_to_temp(session: Session, table: Table, columns: Sequence[str], rows: list[dict]) -> str:
     temp = f"_bulk_{table.name}_{next(_counter)}"
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    # Only the columns being written, with their types and no constraints: the target
+    # table checks the rows when they move across.
     session.execute(
-        text(f'CREATE TEMP TABLE "{temp}" (LIKE "{table.name}" INCLUDING DEFAULTS) ON COMMIT DROP')
+        text(
+            f'CREATE TEMP TABLE "{temp}" ON COMMIT DROP AS'  # noqa: S608 - names from our models
+            f' SELECT {column_list} FROM "{table.name}" WITH NO DATA'
+        )
     )
     raw = session.connection().connection.driver_connection
-    column_list = ", ".join(f'"{c}"' for c in columns)
     with raw.cursor() as cursor, cursor.copy(f'COPY "{temp}" ({column_list}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([_adapt(row[c]) for c in columns])

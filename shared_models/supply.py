@@ -56,10 +56,10 @@ class Laborer(UuidPrimaryKey, Timestamps, Base):
             "expected_wage IS NULL OR expected_wage BETWEEN 0 AND 1000000", name="expected_wage"
         ),
     )
-    __mapper_args__ = {"version_id_col": "version"}  # noqa: RUF012 - SQLAlchemy's API
-
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
     version: Mapped[int] = mapped_column(default=1)
+    # Every UPDATE checks and raises the version: a concurrent edit fails, never overwrites.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
 
     name: Mapped[str] = mapped_column(String(40))
     id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,5 +1,7 @@
 """Settings come from LB_* variables; outside demo mode default secrets are refused."""
 
+import base64
+
 import pytest
 from pydantic import ValidationError
 
@@ -36,6 +38,12 @@ def test_default_secret_refused_outside_demo(monkeypatch, env):
     with pytest.raises(ValidationError, match="at least 32"):
         Settings()
     monkeypatch.setenv("LB_SECRET_KEY", "x" * 40)
+    if env == "production":
+        with pytest.raises(ValidationError, match="LB_DATA_KEY and LB_LOOKUP_KEY"):
+            Settings()
+        key = base64.b64encode(b"k" * 32).decode()
+        monkeypatch.setenv("LB_DATA_KEY", key)
+        monkeypatch.setenv("LB_LOOKUP_KEY", key)
     settings = Settings()
     assert settings.secret_key.get_secret_value() != DEMO_SECRET_KEY
     assert settings.secure_cookies is (env == "production")

@@ -123,8 +123,12 @@ def update_identity(session: Session, laborer: Laborer) -> None:
     )
 
 
-def replace_tags(session: Session, laborer: Laborer, tags: list[LaborerTag]) -> None:
-    laborer.tags.clear()
+def replace_tags(
+    session: Session, laborer: Laborer, kinds: set[str], tags: list[LaborerTag]
+) -> None:
+    """Swap the laborer's tags of these kinds for `tags` (others stay)."""
+    for tag in [t for t in laborer.tags if t.kind in kinds]:
+        laborer.tags.remove(tag)  # delete-orphan removes the row
     session.flush()
     laborer.tags.extend(tags)
     session.flush()

@@ -36,7 +36,8 @@ def _wushan_laborer(world: World, owner: ApiUser) -> str:
 def _wushan_import(world: World, owner: ApiUser) -> str:
     ledger = owner.get("/api/v1/laborers/export", params={"roster": "two_after", "reveal": "true"})
     response = owner.post(
-        "/api/v1/laborers/import", files={"file": ("ledger.xlsx", ledger.content)},
+        "/api/v1/laborers/import",
+        files={"file": ("ledger.xlsx", ledger.content)},
         data={"dry_run": "true"},
     )
     assert response.status_code == 200, response.text
@@ -55,8 +56,12 @@ BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
     ("PATCH", "laborer_id"): {"version": 1, "note": "outsider"},
     ("POST", "laborer_id"): {
-        "surveyed_on": "2026-11-01", "surveyor": "某人", "employment_status": "employed",
-        "employment_need": "none", "skill_level": "none", "employment_difficulty": "none",
+        "surveyed_on": "2026-11-01",
+        "surveyor": "某人",
+        "employment_status": "employed",
+        "employment_need": "none",
+        "skill_level": "none",
+        "employment_difficulty": "none",
         "assistance_measure": "none",
     },
 }

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.fixtures.ledgers import ledger_row, xlsx
 from tests.fixtures.live_server import live_server
 from tests.fixtures.world import PASSWORD
 
@@ -27,3 +28,22 @@ def test_sign_in_and_see_the_home_page_in_chinese(world, page, tmp_path):
         page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
         page.click("text=English")
         assert page.locator("h2").first.inner_text() == "Pairings"
+
+
+def test_import_wizard_shows_a_row_error(world, page, tmp_path):
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(xlsx([ledger_row(), ledger_row(身份证号码="50023719900101123X")]))
+    with live_server(world.app()) as base:
+        page.goto(f"{base}/login?next=/laborers/import")
+        page.fill("#username", "wushan.staff")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/laborers/import")
+        page.set_input_files("#file", str(ledger))
+        page.click("main form button[type=submit]")
+        page.wait_for_selector("#import-errors")
+        row = page.locator("#import-errors tbody tr").first
+        assert row.locator("td").nth(0).inner_text() == "3"
+        assert row.locator("td").nth(1).inner_text() == "身份证号码"
+        assert "校验位错误" in row.locator("td").nth(2).inner_text()
+        assert "未保存任何数据" in page.locator("#import-errors-summary").inner_text()
