@@ -204,8 +204,11 @@ def _sharing_table(
         laborer_read = placement_read = subsidy_read = parent
         case_read = own
         laborer_write = placement_write = parent  # status, contact, visits
-    else:  # receiving: row-level narrowing (referred, placed, own employers) is in the repos
-        laborer_read = placement_read = sending_sides
+    else:  # receiving: row-level narrowing (placed, own employers) is in the repositories
+        # Laborers become visible one by one, when referred or placed with this side
+        # (the referrals issue adds that path); whole registers never are.
+        laborer_read = frozenset()
+        placement_read = sending_sides
         subsidy_read = own
         case_read = frozenset(rows.pairing_member_ids) - sending_sides - own
         laborer_write = frozenset()

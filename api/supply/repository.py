@@ -4,7 +4,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import ColumnElement, Row, and_, delete, false, func, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from api import bulk
@@ -17,12 +17,9 @@ COUNT_CAP = 10_000  # beyond this a page says "10,000+" instead of counting a mi
 
 
 def visible(access: AccessContext) -> ColumnElement[bool]:
-    """Which laborers the caller may read. A receiving bureau sees only those referred to
-    or placed with its side; until referrals exist that is nobody."""
-    condition = Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER))
-    if access.tenant_kind is OrgKind.RECEIVING:
-        return and_(condition, false())
-    return condition
+    """Which laborers the caller may read: its county's register (a sending bureau and its
+    liaison offices). A receiving bureau reads none of it wholesale."""
+    return Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER))
 
 
 def page(

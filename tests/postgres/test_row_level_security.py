@@ -211,3 +211,45 @@ def test_concurrent_audit_appends_keep_one_chain(world, login):
     assert not errors
     report = admin.get("/api/v1/audit/verify").json()
     assert report["ok"] is True
+
+
+def _count_as(world, tenant_key, table, owner="wushan", role=Role.STAFF):
+    """Rows of `owner`'s in `table` that RLS shows to `tenant_key`, with no WHERE of ours
+    beyond the owner."""
+    database = world.app_database()
+    with database.transaction() as session:
+        apply_access(session, _context(world, session, tenant_key, role))
+        return session.execute(
+            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :owner"),  # noqa: S608
+            {"owner": world.orgs[owner]},
+        ).scalar()
+
+
+def test_laborer_tables_follow_the_sharing_table(world):
+    """Below the application's checks: the county and its office read the register; the
+    receiving bureau and other counties read nothing of it."""
+    assert _count_as(world, "wushan", "laborers") == 300
+    assert _count_as(world, "wushan_office", "laborers") == 300
+    assert _count_as(world, "wushan", "laborer_tags") > 0
+    for outsider in ("yantai", "kaizhou", "kaizhou_office", "weifang"):
+        assert _count_as(world, outsider, "laborers") == 0, outsider
+        assert _count_as(world, outsider, "laborer_tags") == 0, outsider
+        assert _count_as(world, outsider, "laborer_surveys") == 0, outsider
+    # Identity hashes are readable across counties sharing a receiving partner: none here.
+    assert _count_as(world, "wushan", "laborer_identities") == 300
+    assert _count_as(world, "kaizhou", "laborer_identities") == 0
+
+
+def test_a_liaison_office_cannot_insert_into_the_register(world):
+    database = world.app_database()
+    with database.transaction() as session:
+        apply_access(session, _context(world, session, "wushan_office", Role.ADMIN))
+        session.begin_nested()
+        with pytest.raises(DBAPIError, match="row-level security"):
+            session.execute(
+                text(
+                    "INSERT INTO laborer_identities (laborer_id, tenant_id, id_number_hash)"
+                    " SELECT id, tenant_id, 'x' FROM laborers LIMIT 1"
+                )
+            )
+        session.rollback()
