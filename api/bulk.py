@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import Table, bindparam, insert, text, update
+from sqlalchemy import JSON, Table, bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 _counter = itertools.count()
@@ -33,9 +33,14 @@ def _copy_to_temp(session: Session, table: Table, columns: Sequence[str], rows: 
         )
     )
     raw = session.connection().connection.driver_connection
+    json_columns = [c for c in columns if isinstance(table.c[c].type, JSON)]
     with raw.cursor() as cursor, cursor.copy(f'COPY "{temp}" ({column_list}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([_adapt(row[c]) for c in columns])
+        if json_columns:
+            for row in rows:
+                copy.write_row([_adapt(row[c]) for c in columns])
+        else:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
     return temp
 
 
@@ -91,3 +96,11 @@ def update_rows(
         )
     )
     session.execute(text(f'DROP TABLE "{temp}"'))
+
+
+def refresh_statistics(session: Session, tables: Sequence[str]) -> None:
+    """After a bulk load: fresh planner statistics, so the next queries pick indexes.
+    (PostgreSQL only; the owner's lb_refresh_statistics does it for the app role.)"""
+    if _is_postgres(session):
+        for table in tables:
+            session.execute(text("SELECT lb_refresh_statistics(:t)"), {"t": table})

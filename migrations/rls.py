@@ -3,6 +3,10 @@
 Policies read the request's tenant sets through `lb_ids(setting)`, which returns NULL
 (so: no rows) when the setting is absent or empty. The app sets them per transaction
 with set_config(..., true); see api/db.py.
+
+Policies wrap the call in a scalar subquery, `(SELECT lb_ids(...))`: PostgreSQL then
+computes the set once per statement (an InitPlan) instead of parsing the setting again
+for every row a scan visits.
 """
 
 import re
@@ -54,6 +58,16 @@ def drop_functions() -> None:
     op.execute("DROP FUNCTION IF EXISTS lb_ids(text)")
 
 
+def ids(setting: str) -> str:
+    """The tenant set named by `setting`, evaluated once per statement."""
+    # The cast keeps "= ANY (...)" an array comparison, not a subquery one.
+    return f"(SELECT lb_ids('{setting}'))::uuid[]"
+
+
+def user_id() -> str:
+    return "(SELECT lb_user_id())"
+
+
 def enable(table: str) -> None:
     op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
@@ -77,10 +91,10 @@ def policy(
 
 def tenant_policies(table: str, kind: str, column: str = "tenant_id", read_extra: str = "") -> None:
     """The common case: read by `app.read_<kind>`, write by `app.write_<kind>`."""
-    read = f"{column} = ANY (lb_ids('app.read_{kind}'))" + (
+    read = f"{column} = ANY ({ids('app.read_' + kind)})" + (
         f" OR {read_extra}" if read_extra else ""
     )
-    write = f"{column} = ANY (lb_ids('app.write_{kind}'))"
+    write = f"{column} = ANY ({ids('app.write_' + kind)})"
     enable(table)
     policy(table, "read", "SELECT", using=read)
     policy(table, "insert", "INSERT", check=write)

@@ -38,17 +38,20 @@ class Laborer(UuidPrimaryKey, Timestamps, Base):
     __tablename__ = "laborers"
     __table_args__ = (
         UniqueConstraint("tenant_id", "id_number_hash"),
-        Index("ix_laborers_tenant_name", "tenant_id", "name"),
+        Index("ix_laborers_tenant_name", "tenant_id", "name", "id"),
+        Index("ix_laborers_tenant_place", "tenant_id", "township", "village", "name", "id"),
         Index(
-            "ix_laborers_tenant_name_prefix",
+            "ix_laborers_tenant_status_place",
             "tenant_id",
+            "employment_status",
+            "township",
+            "village",
             "name",
-            postgresql_ops={"name": "text_pattern_ops"},
         ),
-        Index("ix_laborers_tenant_status", "tenant_id", "employment_status", "name"),
+        Index("ix_laborers_tenant_birth", "tenant_id", "birth_date"),
         Index("ix_laborers_tenant_village", "tenant_id", "village", "name"),
         Index("ix_laborers_tenant_updated", "tenant_id", "updated_at"),
-        Index("ix_laborers_tenant_masked_id", "tenant_id", "id_number_masked"),
+        Index("ix_laborers_tenant_id_tail", "tenant_id", "id_number_tail"),
         CheckConstraint(
             "disability_level IS NULL OR disability_level BETWEEN 1 AND 4", name="disability_level"
         ),
@@ -61,10 +64,16 @@ class Laborer(UuidPrimaryKey, Timestamps, Base):
     # Every UPDATE checks and raises the version: a concurrent edit fails, never overwrites.
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's API
 
-    name: Mapped[str] = mapped_column(String(40))
+    # Byte (code point) order on PostgreSQL, whatever the database collation: the
+    # (tenant_id, name) index then serves both name-prefix search and name order.
+    name: Mapped[str] = mapped_column(
+        String(40).with_variant(String(40, collation="C"), "postgresql")
+    )
     id_number_cipher: Mapped[bytes] = mapped_column(LargeBinary)
     id_number_hash: Mapped[str] = mapped_column(String(64))
     id_number_masked: Mapped[str] = mapped_column(String(18))
+    # The last four characters: what people read out when they search by ID.
+    id_number_tail: Mapped[str] = mapped_column(String(4))
     phone_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     phone_hash: Mapped[str | None] = mapped_column(String(64))
     phone_masked: Mapped[str | None] = mapped_column(String(20))
@@ -113,10 +122,13 @@ class LaborerTag(UuidPrimaryKey, Base):
     __tablename__ = "laborer_tags"
     __table_args__ = (
         Index("ix_laborer_tags_laborer", "laborer_id"),
-        Index("ix_laborer_tags_lookup", "tenant_id", "kind", "value"),
+        # Covers "who has this skill / need": answered from the index alone.
+        Index("ix_laborer_tags_lookup", "tenant_id", "kind", "value", "laborer_id"),
     )
 
-    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    # The laborer's tenant, copied for row-level security; the laborer's own foreign key
+    # already ties the row to a real tenant, so no second check per row here.
+    tenant_id: Mapped[uuid.UUID]
     laborer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("laborers.id", ondelete="CASCADE"))
     kind: Mapped[TagKind] = mapped_column(str_enum(TagKind, 16))
     value: Mapped[str] = mapped_column(String(60))
@@ -132,7 +144,7 @@ class LaborerSurvey(UuidPrimaryKey, Base):
     __tablename__ = "laborer_surveys"
     __table_args__ = (Index("ix_laborer_surveys_laborer", "laborer_id", "surveyed_on"),)
 
-    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    tenant_id: Mapped[uuid.UUID]  # the laborer's, for row-level security (see LaborerTag)
     laborer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("laborers.id", ondelete="CASCADE"))
     surveyed_on: Mapped[date] = mapped_column(Date)
     surveyor: Mapped[str] = mapped_column(String(40))
@@ -158,5 +170,5 @@ class LaborerIdentity(Base):
     laborer_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("laborers.id", ondelete="CASCADE"), primary_key=True
     )
-    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    tenant_id: Mapped[uuid.UUID]  # the laborer's, for row-level security (see LaborerTag)
     id_number_hash: Mapped[str] = mapped_column(String(64))

@@ -6,10 +6,11 @@ SQLite drops the zone), so verification recomputes exactly what was written.
 """
 
 import hashlib
-import json
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 GENESIS_HASH = "0" * 64
 
@@ -55,12 +56,15 @@ def entry_hash(
         "after": after,
         "request": request_id,
     }
-    canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # Same bytes as json.dumps(sort_keys=True, ensure_ascii=False, separators=(",", ":")).
+    canonical = orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(canonical).hexdigest()
 
 
 def jsonable(value: Any) -> Any:
     """Values as the log stores them: no floats (JSONB may reformat them), ids as text."""
+    if value is None or type(value) in (str, bool, int):  # the common case first
+        return value
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

@@ -40,8 +40,11 @@ def add_entry(session: Session, entry: AuditEntry, head: AuditHead) -> None:
     session.flush()
 
 
-def add_entries(session: Session, rows: list[dict], head: AuditHead, seq: int, digest: str) -> None:
+def insert_entries(session: Session, rows: list[dict]) -> None:
     bulk.insert_rows(session, AuditEntry.__table__, rows)
+
+
+def move_head(session: Session, head: AuditHead, seq: int, digest: str) -> None:
     head.seq = seq
     head.hash = digest
     session.flush()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext
 from api.audit import repository
 from api.audit.chain import GENESIS_HASH, entry_hash, jsonable
+from api.ids import new_id
 from api.security.masking import mask_record
 from shared_models import AuditEntry
 from shared_models.base import utcnow
@@ -45,8 +46,8 @@ def record(
     """Append one entry to the chain of `tenant_id` (default: the caller's tenant)."""
     tenant = tenant_id or access.tenant_id
     head = repository.lock_head(session, access, tenant)
-    masked_before = mask_record(jsonable(dict(before)) if before is not None else None)
-    masked_after = mask_record(jsonable(dict(after)) if after is not None else None)
+    masked_before = _stored(before)
+    masked_after = _stored(after)
     fields = {
         "tenant_id": tenant,
         "seq": head.seq + 1,
@@ -62,7 +63,7 @@ def record(
         "request_id": access.request_id,
     }
     digest = entry_hash(prev_hash=head.hash, **fields)
-    entry = AuditEntry(id=uuid.uuid4(), prev_hash=head.hash, hash=digest, **fields)
+    entry = AuditEntry(id=new_id(), prev_hash=head.hash, hash=digest, **fields)
     repository.add_entry(session, entry, head)
     return entry
 
@@ -78,6 +79,51 @@ class Change:
     after: Mapping[str, Any] | None = None
 
 
+class ChainWriter:
+    """Appends many entries to one tenant's chain, batch by batch; the chain head is
+    locked once and moved once, so a 100,000-row import writes one unbroken stretch."""
+
+    def __init__(
+        self, session: Session, access: AccessContext, tenant_id: uuid.UUID | None = None
+    ) -> None:
+        self.session, self.access = session, access
+        self.tenant = tenant_id or access.tenant_id
+        self.head = repository.lock_head(session, access, self.tenant)
+        self.seq, self.prev = self.head.seq, self.head.hash
+        self.now = utcnow()
+
+    def append(self, changes: Iterable[Change]) -> int:
+        access, rows = self.access, []
+        for change in changes:
+            self.seq += 1
+            fields = {
+                "tenant_id": self.tenant,
+                "seq": self.seq,
+                "occurred_at": self.now,
+                "actor_user_id": access.user_id,
+                "actor_label": access.actor_label,
+                "actor_tenant_id": access.tenant_id,
+                "action": change.action,
+                "entity_type": change.entity_type,
+                "entity_id": None if change.entity_id is None else str(change.entity_id),
+                "before": _stored(change.before),
+                "after": _stored(change.after),
+                "request_id": access.request_id,
+            }
+            digest = entry_hash(prev_hash=self.prev, **fields)
+            rows.append({"id": new_id(), "prev_hash": self.prev, "hash": digest, **fields})
+            self.prev = digest
+        repository.insert_entries(self.session, rows)
+        return len(rows)
+
+    def close(self) -> None:
+        repository.move_head(self.session, self.head, self.seq, self.prev)
+
+
+def _stored(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return None if values is None else mask_record(jsonable(dict(values)))
+
+
 def record_many(
     session: Session,
     access: AccessContext,
@@ -86,37 +132,10 @@ def record_many(
     tenant_id: uuid.UUID | None = None,
 ) -> int:
     """Append many entries to one chain in one set-based insert (imports, batch jobs)."""
-    tenant = tenant_id or access.tenant_id
-    head = repository.lock_head(session, access, tenant)
-    seq, prev = head.seq, head.hash
-    now = utcnow()
-    rows = []
-    for change in changes:
-        seq += 1
-        fields = {
-            "tenant_id": tenant,
-            "seq": seq,
-            "occurred_at": now,
-            "actor_user_id": access.user_id,
-            "actor_label": access.actor_label,
-            "actor_tenant_id": access.tenant_id,
-            "action": change.action,
-            "entity_type": change.entity_type,
-            "entity_id": None if change.entity_id is None else str(change.entity_id),
-            "before": mask_record(
-                jsonable(dict(change.before)) if change.before is not None else None
-            ),
-            "after": mask_record(
-                jsonable(dict(change.after)) if change.after is not None else None
-            ),
-            "request_id": access.request_id,
-        }
-        digest = entry_hash(prev_hash=prev, **fields)
-        rows.append({"id": uuid.uuid4(), "prev_hash": prev, "hash": digest, **fields})
-        prev = digest
-    if rows:
-        repository.add_entries(session, rows, head, seq, prev)
-    return len(rows)
+    chain = ChainWriter(session, access, tenant_id)
+    count = chain.append(changes)
+    chain.close()
+    return count
 
 
 @dataclass(frozen=True)

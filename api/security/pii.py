@@ -40,9 +40,9 @@ class PiiCipher:
         self._aead = AESGCM(
             _key(settings.data_key.get_secret_value(), secret, b"laborbridge pii encryption")
         )
-        self._lookup_key = _key(
-            settings.lookup_key.get_secret_value(), secret, b"laborbridge pii lookup"
-        )
+        lookup_key = _key(settings.lookup_key.get_secret_value(), secret, b"laborbridge pii lookup")
+        # Keyed once; each lookup copies the keyed state (much cheaper than hmac.new).
+        self._lookup = hmac.new(lookup_key, digestmod=hashlib.sha256)
 
     def encrypt(self, value: str, field: str) -> bytes:
         return self.encrypt_bytes(value.encode(), field)
@@ -63,5 +63,6 @@ class PiiCipher:
             raise PiiError("ciphertext does not authenticate") from None
 
     def lookup_hash(self, value: str, field: str) -> str:
-        message = f"{field}:{value}".encode()
-        return hmac.new(self._lookup_key, message, hashlib.sha256).hexdigest()
+        mac = self._lookup.copy()
+        mac.update(f"{field}:{value}".encode())
+        return mac.hexdigest()

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from api.ids import new_id
 from api.security.masking import mask_id_number, mask_phone
 from api.security.pii import PiiCipher
 from api.supply.records import RECORD_FIELDS, LaborerRecord, Occupation
@@ -42,6 +43,7 @@ def laborer_columns(record: LaborerRecord, cipher: PiiCipher) -> dict[str, Any]:
         id_number_cipher=cipher.encrypt(record.id_number, "id_number"),
         id_number_hash=id_hash(cipher, record.id_number),
         id_number_masked=mask_id_number(record.id_number),
+        id_number_tail=record.id_number[-4:],
         sex=record.identity.sex,
         birth_date=record.identity.birth_date,
         last_surveyed_on=record.surveyed_on,
@@ -71,7 +73,7 @@ def tag_rows(
             value, code = (item.name, item.code) if coded else (item, None)
             rows.append(
                 {
-                    "id": uuid.uuid4(),
+                    "id": new_id(),
                     "tenant_id": tenant_id,
                     "laborer_id": laborer_id,
                     "kind": kind,

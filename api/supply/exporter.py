@@ -4,7 +4,8 @@ ID and phone numbers are masked unless the caller holds pii.reveal and asks for 
 such an export is written to the audit log with its roster, filters and row count.
 """
 
-from typing import IO
+from datetime import date
+from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
@@ -39,6 +40,7 @@ def export_roster(
     total = repository.count(session, access, f, cap=10_000_000)
     writer = _writer(target, ROSTER_FILE_NAMES[f.roster])
     written = 0
+    today = date.today()
     for batch in repository.stream(session, access, f):
         rows = []
         for laborer, tags in batch:
@@ -49,12 +51,7 @@ def export_roster(
                 )
             else:
                 id_number, phone = laborer.id_number_masked, laborer.phone_masked
-            record = convert.record_from_stored(laborer, tags, id_number=id_number, phone=phone)
-            rows.append(
-                ledger.row_values(
-                    record, sex=SEX_WORDS[Sex(laborer.sex)], birth_date=laborer.birth_date
-                )
-            )
+            rows.append(ledger_row(laborer, tags, id_number, phone, today))
         written += writer.write_rows(rows)
         progress("export", written, total)
     writer.close()
@@ -70,6 +67,34 @@ def export_roster(
     return written
 
 
+def ledger_row(
+    laborer: Any, tags: list[Any], id_number: str, phone: str | None, today: date
+) -> list[Any]:
+    """One stored laborer as the ledger's cells, column by column."""
+    lists = convert.tag_values(tags)
+    derived = {
+        "id_number": id_number,
+        "phone": phone,
+        "sex": SEX_WORDS[Sex(laborer.sex)],
+        "age": ledger.age_on(laborer.birth_date, today),
+        "surveyed_on": laborer.last_surveyed_on,
+        "surveyor": laborer.last_surveyor,
+    }
+    cells = []
+    for column in ledger.COLUMNS:
+        name = column.field
+        if name in derived:
+            cells.append(column.write(derived[name]))
+        elif name in lists:
+            cells.append(column.write(lists[name]))
+        elif column.enum is not None:
+            raw = getattr(laborer, name)
+            cells.append(vocabulary.WORD_OF_VALUE[column.enum][raw] if raw else "")
+        else:
+            cells.append(column.write(getattr(laborer, name)))
+    return cells
+
+
 def _filters(f: RosterFilter) -> dict[str, str]:
     return {k: str(v) for k, v in vars(f).items() if v not in (None, "") and k != "roster"}
 
@@ -80,7 +105,7 @@ def write_template(target: IO[bytes]) -> None:
     lines = [("列名", "填写说明")]
     for column in ledger.COLUMNS:
         if column.derived:
-            lines.append((column.header, "导出时填写，导入时忽略（由身份证号码推算）"))
+            lines.append((column.header, "导出时填写，导入时忽略（由身份证号码推算）。"))
             continue
         note = "必填。" if column.required else "选填。"
         if column.enum is not None:

@@ -26,7 +26,7 @@ def roster_filter(
     transfer_scope: TransferScope | None = None,
     age_min: Annotated[int | None, Query(ge=0, le=120)] = None,
     age_max: Annotated[int | None, Query(ge=0, le=120)] = None,
-    sort: SortKey = SortKey.VILLAGE,
+    sort: SortKey | None = None,
     descending: bool = False,
 ) -> RosterFilter:
     f = RosterFilter(

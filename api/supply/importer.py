@@ -17,12 +17,12 @@ from api.access import AccessContext
 from api.audit import service as audit
 from api.errors import FieldError
 from api.i18n import _
+from api.ids import new_id
 from api.security.pii import PiiCipher
 from api.spreadsheets.reader import Table, UnreadableFile, read_table
 from api.supply import convert, ledger, repository
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, check_record
-from api.supply.service import AUDIT_FIELDS, audit_values
-from shared_models import Laborer
+from api.supply.service import audit_values
 from shared_models.base import utcnow
 
 Progress = Callable[[str, int, int], None]
@@ -44,7 +44,9 @@ def _quiet(_stage: str, _done: int, _total: int) -> None:
 class Plan:
     rows: int = 0
     new: list[LaborerRecord] = field(default_factory=list)
-    updated: list[tuple[Laborer, LaborerRecord, list[str]]] = field(default_factory=list)
+    updated: list[tuple[repository.StoredLaborer, LaborerRecord, list[str]]] = field(
+        default_factory=list
+    )
     unchanged: int = 0
     errors: list[FieldError] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
@@ -190,7 +192,7 @@ def plan_import(
         if stored is None:
             plan.new.append(record)
             continue
-        before = convert.stored_comparable(stored, stored.tags, compare_fields)
+        before = convert.stored_comparable(stored.row, stored.tags, compare_fields)
         after = convert.comparable(record, cipher, compare_fields)
         changed = [f for f in compare_fields if before[f] != after[f]]
         if changed:
@@ -200,6 +202,11 @@ def plan_import(
     return plan
 
 
+WRITE_CHUNK = 5000  # rows built, written and let go at a time: memory stays flat
+IMPORT_AUDIT_FIELDS = ("name", "id_number", "township", "village")
+ANALYZE_AFTER = 10_000  # rows written: past this the planner needs fresh statistics
+
+
 def apply_plan(
     session: Session,
     access: AccessContext,
@@ -207,14 +214,45 @@ def apply_plan(
     plan: Plan,
     *,
     recorded_by: uuid.UUID | None,
+    batch_id: uuid.UUID | None = None,
     progress: Progress = _quiet,
 ) -> None:
-    """Write a checked plan: one set-based statement per table, all in this transaction."""
-    tenant = access.tenant_id
+    """Write a checked plan in chunks, set-based, all in this transaction. `batch_id`
+    names the import in each entry of the audit log (None: loaded by the operator)."""
+    chain = audit.ChainWriter(session, access)
     now = utcnow()
+    batch_label = str(batch_id) if batch_id else "operator"
+    total = len(plan.new) + len(plan.updated)
+    done = 0
+    for start in range(0, len(plan.new), WRITE_CHUNK):
+        chunk = plan.new[start : start + WRITE_CHUNK]
+        _write_new(session, access, cipher, chunk, chain, recorded_by, now, batch_label)
+        done += len(chunk)
+        progress("write", done, total)
+    for start in range(0, len(plan.updated), WRITE_CHUNK):
+        chunk = plan.updated[start : start + WRITE_CHUNK]
+        _write_updates(session, access, cipher, chunk, chain, recorded_by, now)
+        done += len(chunk)
+        progress("write", done, total)
+    chain.close()
+    if total >= ANALYZE_AFTER:
+        repository.refresh_statistics(session)
+
+
+def _write_new(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    records: list[LaborerRecord],
+    chain: audit.ChainWriter,
+    recorded_by: uuid.UUID | None,
+    now: Any,
+    batch_label: str,
+) -> None:
+    tenant = access.tenant_id
     laborers, tags, identities, surveys, changes = [], [], [], [], []
-    for index, record in enumerate(plan.new):
-        laborer_id = uuid.uuid4()
+    for record in records:
+        laborer_id = new_id()
         row = convert.laborer_columns(record, cipher)
         row.update(id=laborer_id, tenant_id=tenant, version=1, created_at=now, updated_at=now)
         laborers.append(row)
@@ -224,16 +262,38 @@ def apply_plan(
         )
         if record.surveyed_on:
             surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
+        # The full record is in the register and the file's digest in the batch entry;
+        # each creation names the batch and who it is.
         changes.append(
             audit.Change(
-                "laborer.create", "laborer", laborer_id, after=audit_values(record, AUDIT_FIELDS)
+                "laborer.create",
+                "laborer",
+                laborer_id,
+                after={**audit_values(record, IMPORT_AUDIT_FIELDS), "import_batch": batch_label},
             )
         )
-        if index % 10000 == 0:
-            progress("write", index, len(plan.new) + len(plan.updated))
-    updates, retag_ids, retag_kinds = [], [], set()
-    for stored, record, changed in plan.updated:
-        row: dict[str, Any] = {"id": stored.id, "updated_at": now}
+    repository.insert_laborers(session, laborers)
+    repository.insert_tags(session, tags)
+    repository.insert_identities(session, identities)
+    repository.insert_surveys(session, surveys)
+    chain.append(changes)
+
+
+def _write_updates(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    updated: list[tuple[repository.StoredLaborer, LaborerRecord, list[str]]],
+    chain: audit.ChainWriter,
+    recorded_by: uuid.UUID | None,
+    now: Any,
+) -> None:
+    tenant = access.tenant_id
+    updates, tags, surveys, changes = [], [], [], []
+    retag_ids, retag_kinds = [], set()
+    for stored, record, changed in updated:
+        laborer_id = stored.row.id
+        row: dict[str, Any] = {"id": laborer_id, "updated_at": now}
         for name in changed:
             if name == "phone":
                 row.update(convert.phone_columns(record.phone, cipher))
@@ -248,30 +308,26 @@ def apply_plan(
         updates.append(row)
         tag_fields = [n for n in changed if n in convert.TAG_FIELDS]
         if tag_fields:
-            retag_ids.append(stored.id)
-            tags += convert.tag_rows(record, stored.id, tenant, tag_fields)
+            retag_ids.append(laborer_id)
+            tags += convert.tag_rows(record, laborer_id, tenant, tag_fields)
         if record.surveyed_on and ({"surveyed_on", *SURVEY_FIELDS} & set(changed)):
-            surveys.append(_survey_row(record, stored.id, tenant, recorded_by, now))
-        before = convert.stored_comparable(stored, stored.tags, changed)
+            surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
+        before = convert.stored_comparable(stored.row, stored.tags, changed)
         changes.append(
             audit.Change(
                 "laborer.update",
                 "laborer",
-                stored.id,
-                before=_displayable(before, stored),
+                laborer_id,
+                before=_displayable(before, stored.row),
                 after=audit_values(record, changed),
             )
         )
-    progress("write", len(plan.new), len(plan.new) + len(plan.updated))
-    repository.insert_laborers(session, laborers)
     repository.update_laborers(session, updates)
     if retag_ids:
         repository.delete_tags(session, access, retag_ids, sorted(retag_kinds))
     repository.insert_tags(session, tags)
-    repository.insert_identities(session, identities)
     repository.insert_surveys(session, surveys)
-    progress("audit", 0, len(changes))
-    audit.record_many(session, access, changes)
+    chain.append(changes)
 
 
 def _survey_row(
@@ -282,7 +338,7 @@ def _survey_row(
     now: Any,
 ) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
+        "id": new_id(),
         "tenant_id": tenant,
         "laborer_id": laborer_id,
         "surveyed_on": record.surveyed_on,
@@ -294,7 +350,7 @@ def _survey_row(
     }
 
 
-def _displayable(before: dict[str, Any], stored: Laborer) -> dict[str, Any]:
+def _displayable(before: dict[str, Any], stored: Any) -> dict[str, Any]:
     out = {}
     for name, value in before.items():
         if name == "phone":

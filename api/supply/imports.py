@@ -121,7 +121,15 @@ def _commit(
     plan: Plan,
     progress: Progress,
 ) -> None:
-    apply_plan(session, access, cipher, plan, recorded_by=access.user_id, progress=progress)
+    apply_plan(
+        session,
+        access,
+        cipher,
+        plan,
+        recorded_by=access.user_id,
+        batch_id=batch.id,
+        progress=progress,
+    )
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = utcnow()
     batch.summary = plan.summary()

@@ -181,7 +181,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("姓名", "name", read_text, required=True, width=10),
     Column("身份证号码", "id_number", read_id_number, required=True, width=21, text=True),
     Column("性别", "sex", read_text, derived=True, width=6),
-    Column("出生日期", "birth_date", read_text, derived=True, width=11),
+    # Age, not the birth date: a masked export must not give away what the mask hides.
+    Column("年龄", "age", read_text, derived=True, width=6),
     Column("联系电话", "phone", read_phone, width=14, text=True),
     Column("乡镇（街道）", "township", read_text, required=True),
     Column("村（社区）", "village", read_text, required=True),
@@ -300,9 +301,13 @@ def _cell_error(
     return FieldError(column.field, message, code, params or {}, row=number, column=column.header)
 
 
+def age_on(born: date, day: date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def row_values(record: LaborerRecord, *, sex: str, birth_date: date) -> list[Any]:
     """A record as the ledger writes it, column by column."""
-    derived = {"sex": sex, "birth_date": birth_date.isoformat()}
+    derived = {"sex": sex, "age": age_on(birth_date, date.today())}
     out = []
     for column in COLUMNS:
         if column.derived:

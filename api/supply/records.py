@@ -39,7 +39,7 @@ ID_MESSAGES = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occupation:
     """A skill or training need: an occupation name, with its code where known."""
 
@@ -50,7 +50,7 @@ class Occupation:
         return f"{self.name}({self.code})" if self.code else self.name
 
 
-@dataclass
+@dataclass(slots=True)
 class LaborerRecord:
     name: str
     id_number: str

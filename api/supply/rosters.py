@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from api.i18n import _
 from shared_models import Laborer, LaborerTag
@@ -101,19 +101,29 @@ class RosterFilter:
     transfer_scope: TransferScope | None = None
     born_after: date | None = None  # age at most
     born_before: date | None = None  # age at least
-    sort: SortKey = SortKey.VILLAGE
+    sort: SortKey | None = None  # None: by name when searching a name, else by place
     descending: bool = False
+
+
+def _name_starts_with(prefix: str) -> ColumnElement[bool]:
+    """As a code-point range, not LIKE: under row-level security PostgreSQL may use only
+    leakproof operators to search an index, and LIKE is not one (>= and < are). Names
+    sort in code-point order on both databases, so the range is exactly the prefix."""
+    if not prefix:
+        return false()
+    if ord(prefix[-1]) >= 0x10FFFF:
+        return Laborer.name.like(prefix + "%")
+    return and_(Laborer.name >= prefix, Laborer.name < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 def filter_conditions(f: RosterFilter) -> list[ColumnElement[bool]]:
     out = [roster_condition(f.roster)]
     if f.name:
-        escaped = f.name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        out.append(Laborer.name.like(escaped + "%", escape="\\"))
+        out.append(_name_starts_with("".join(ch for ch in f.name if ch not in "%_\\")))
     if f.id_hash:
         out.append(Laborer.id_number_hash == f.id_hash)
     elif f.id_number:
-        out.append(Laborer.id_number_masked.like("%" + f.id_number[-4:].upper()))
+        out.append(Laborer.id_number_tail == f.id_number[-4:].upper())
     if f.phone_hash:
         out.append(Laborer.phone_hash == f.phone_hash)
     for column, value in (
@@ -139,12 +149,13 @@ def filter_conditions(f: RosterFilter) -> list[ColumnElement[bool]]:
 
 
 def order_by(f: RosterFilter) -> list:
+    sort = f.sort or (SortKey.NAME if f.name else SortKey.VILLAGE)
     primary = {
         SortKey.NAME: [Laborer.name],
         SortKey.VILLAGE: [Laborer.township, Laborer.village, Laborer.name],
         # Older first when ascending by age: earlier birth dates.
         SortKey.AGE: [Laborer.birth_date],
         SortKey.UPDATED: [Laborer.updated_at],
-    }[f.sort]
+    }[sort]
     columns = [c.desc() if f.descending else c for c in primary]
     return [*columns, Laborer.id]

@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass, replace
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +14,7 @@ from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, 
 from api.i18n import _
 from api.security.pii import PiiCipher
 from api.supply import convert, repository
-from api.supply.records import SURVEY_FIELDS, LaborerRecord, check_record
+from api.supply.records import SURVEY_FIELDS, LaborerRecord, Occupation, check_record
 from api.supply.rosters import Roster, RosterFilter
 from shared_models import Laborer, LaborerSurvey, LaborerTag
 from shared_models.base import utcnow
@@ -69,11 +70,16 @@ class Page:
 
 
 def audit_values(record: LaborerRecord, fields: Any) -> dict[str, Any]:
-    out = {}
+    """The named fields as the audit log stores them: text, numbers, lists of text."""
+    out: dict[str, Any] = {}
     for name in fields:
         value = getattr(record, name)
         if isinstance(value, tuple):
-            value = [v.text() if hasattr(v, "text") else v for v in value]
+            value = [v.text() if isinstance(v, Occupation) else v for v in value]
+        elif isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, date):
+            value = value.isoformat()
         out[name] = value
     return out
 
@@ -263,6 +269,7 @@ def _apply(
                 "id_number_cipher",
                 "id_number_hash",
                 "id_number_masked",
+                "id_number_tail",
                 "sex",
                 "birth_date",
             ):

@@ -108,3 +108,10 @@ def lookup(enum_class: type[StrEnum], text: str) -> StrEnum | None:
 
 def choices(enum_class: type[StrEnum]) -> str:
     return "、".join(words[0] for words in WORDS[enum_class].values())
+
+
+# Stored value → ledger word, per enumeration (exports map text without making enums).
+WORD_OF_VALUE: dict[type[StrEnum], dict[str, str]] = {
+    enum: {member.value: words[0] for member, words in members.items()}
+    for enum, members in WORDS.items()
+}

@@ -307,24 +307,29 @@ def _postgres_security() -> None:
     rls.grant_sequence("sign_in_attempts_id_seq")
 
     # Tenant tables: row-level security, forced even for the owner.
-    rls.tenant_policies("memberships", "membership", read_extra="user_id = lb_user_id()")
+    rls.tenant_policies("memberships", "membership", read_extra=f"user_id = {rls.user_id()}")
     rls.grant("memberships", "SELECT, INSERT, UPDATE")
 
     rls.enable("audit_log")
-    rls.policy("audit_log", "read", "SELECT", using="tenant_id = ANY (lb_ids('app.read_audit'))")
-    rls.policy("audit_log", "insert", "INSERT", check="tenant_id = ANY (lb_ids('app.audit_write'))")
+    rls.policy(
+        "audit_log", "read", "SELECT", using=f"tenant_id = ANY ({rls.ids('app.read_audit')})"
+    )
+    rls.policy(
+        "audit_log", "insert", "INSERT", check=f"tenant_id = ANY ({rls.ids('app.audit_write')})"
+    )
     rls.grant("audit_log", "SELECT, INSERT")
 
     rls.enable("audit_heads")
     heads = (
-        "tenant_id = ANY (lb_ids('app.audit_write')) OR tenant_id = ANY (lb_ids('app.read_audit'))"
+        f"tenant_id = ANY ({rls.ids('app.audit_write')})"
+        f" OR tenant_id = ANY ({rls.ids('app.read_audit')})"
     )
     rls.policy(
         "audit_heads",
         "access",
         "ALL",
         using=heads,
-        check="tenant_id = ANY (lb_ids('app.audit_write'))",
+        check=f"tenant_id = ANY ({rls.ids('app.audit_write')})",
     )
     rls.grant("audit_heads", "SELECT, INSERT, UPDATE")
 

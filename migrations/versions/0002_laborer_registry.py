@@ -54,6 +54,7 @@ ENUMS = {
         "none",
     ],
 }
+ANALYZABLE = ("laborers", "laborer_tags", "laborer_identities", "laborer_surveys", "audit_log")
 NULLABLE_ENUMS = {
     "education": ["primary", "junior_high", "senior_high", "college", "bachelor"],
     "transfer_scope": ["in_county", "in_province", "out_of_province"],
@@ -105,10 +106,15 @@ def upgrade() -> None:
         "laborers",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=40).with_variant(sa.String(length=40, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("id_number_cipher", sa.LargeBinary(), nullable=False),
         sa.Column("id_number_hash", sa.String(length=64), nullable=False),
         sa.Column("id_number_masked", sa.String(length=18), nullable=False),
+        sa.Column("id_number_tail", sa.String(length=4), nullable=False),
         sa.Column("phone_cipher", sa.LargeBinary(), nullable=True),
         sa.Column("phone_hash", sa.String(length=64), nullable=True),
         sa.Column("phone_masked", sa.String(length=20), nullable=True),
@@ -275,18 +281,21 @@ def upgrade() -> None:
             "tenant_id", "id_number_hash", name=op.f("uq_laborers_tenant_id_id_number_hash")
         ),
     )
-    op.create_index("ix_laborers_tenant_masked_id", "laborers", ["tenant_id", "id_number_masked"])
-    op.create_index("ix_laborers_tenant_name", "laborers", ["tenant_id", "name"])
-    # Name search is a prefix match; this index serves it under any collation.
+    op.create_index("ix_laborers_tenant_id_tail", "laborers", ["tenant_id", "id_number_tail"])
+    # Names are in "C" order on PostgreSQL: this one index answers a prefix search and
+    # the name order, under any database collation.
+    op.create_index("ix_laborers_tenant_name", "laborers", ["tenant_id", "name", "id"])
+    # One index per roster order (township-village-name is the default), led by the
+    # tenant so a county of a million reads its first page without sorting.
     op.create_index(
-        "ix_laborers_tenant_name_prefix",
+        "ix_laborers_tenant_place", "laborers", ["tenant_id", "township", "village", "name", "id"]
+    )
+    op.create_index(
+        "ix_laborers_tenant_status_place",
         "laborers",
-        ["tenant_id", "name"],
-        postgresql_ops={"name": "text_pattern_ops"},
+        ["tenant_id", "employment_status", "township", "village", "name"],
     )
-    op.create_index(
-        "ix_laborers_tenant_status", "laborers", ["tenant_id", "employment_status", "name"]
-    )
+    op.create_index("ix_laborers_tenant_birth", "laborers", ["tenant_id", "birth_date"])
     op.create_index("ix_laborers_tenant_updated", "laborers", ["tenant_id", "updated_at"])
     op.create_index("ix_laborers_tenant_village", "laborers", ["tenant_id", "village", "name"])
 
@@ -300,11 +309,6 @@ def upgrade() -> None:
             ["laborers.id"],
             name=op.f("fk_laborer_identities_laborer_id_laborers"),
             ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["organizations.id"],
-            name=op.f("fk_laborer_identities_tenant_id_organizations"),
         ),
         sa.PrimaryKeyConstraint("laborer_id", name=op.f("pk_laborer_identities")),
     )
@@ -401,11 +405,6 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["recorded_by"], ["users.id"], name=op.f("fk_laborer_surveys_recorded_by_users")
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["organizations.id"],
-            name=op.f("fk_laborer_surveys_tenant_id_organizations"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_laborer_surveys")),
     )
     op.create_index("ix_laborer_surveys_laborer", "laborer_surveys", ["laborer_id", "surveyed_on"])
@@ -438,15 +437,12 @@ def upgrade() -> None:
             name=op.f("fk_laborer_tags_laborer_id_laborers"),
             ondelete="CASCADE",
         ),
-        sa.ForeignKeyConstraint(
-            ["tenant_id"],
-            ["organizations.id"],
-            name=op.f("fk_laborer_tags_tenant_id_organizations"),
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_laborer_tags")),
     )
     op.create_index("ix_laborer_tags_laborer", "laborer_tags", ["laborer_id"])
-    op.create_index("ix_laborer_tags_lookup", "laborer_tags", ["tenant_id", "kind", "value"])
+    op.create_index(
+        "ix_laborer_tags_lookup", "laborer_tags", ["tenant_id", "kind", "value", "laborer_id"]
+    )
 
     for column, values in ENUMS.items():
         enum_check("laborers", column, values)
@@ -475,9 +471,25 @@ def _postgres_security() -> None:
     rls.grant("laborer_identities", "SELECT, INSERT, UPDATE, DELETE")
     rls.tenant_policies("import_batches", "import")
     rls.grant("import_batches", "SELECT, INSERT, UPDATE")
+    # A 100,000-row import leaves the planner's statistics far behind, and only the owner
+    # may ANALYZE: the app may ask for it, for these tables only.
+    op.execute(
+        f"""CREATE FUNCTION lb_refresh_statistics(target text) RETURNS void
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+        BEGIN
+            IF target NOT IN ({", ".join(f"'{t}'" for t in ANALYZABLE)}) THEN
+                RAISE EXCEPTION 'statistics of % may not be refreshed by the app', target;
+            END IF;
+            EXECUTE format('ANALYZE %I', target);
+        END $$"""
+    )
+    op.execute("REVOKE ALL ON FUNCTION lb_refresh_statistics(text) FROM PUBLIC")
+    op.execute(f'GRANT EXECUTE ON FUNCTION lb_refresh_statistics(text) TO "{rls.app_role()}"')
 
 
 def downgrade() -> None:
+    if rls.is_postgres():
+        op.execute("DROP FUNCTION IF EXISTS lb_refresh_statistics(text)")
     op.drop_table("laborer_tags")
     op.drop_table("laborer_surveys")
     op.drop_table("laborer_identities")

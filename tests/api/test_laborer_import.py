@@ -232,7 +232,7 @@ def test_exports_are_masked_unless_revealed_and_revealing_is_audited(county, log
         .get_sheet_by_index(0)
         .to_python()
     )
-    assert rows[0][1] == "身份证号码"
+    assert rows[0][1:5] == ["身份证号码", "性别", "年龄", "联系电话"]  # age, not birth date
     assert all("********" in row[1] for row in rows[1:])
     assert all("****" in str(row[4]) for row in rows[1:] if row[4])
     _, entries = _state(world)

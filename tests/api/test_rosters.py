@@ -57,7 +57,9 @@ def test_search_by_name_masked_id_full_id_and_phone(county):
         created["id"]
     ]
     assert _ids(county.get("/api/v1/laborers", params={"q": "13677778888"})) == [created["id"]]
-    assert _ids(county.get("/api/v1/laborers", params={"q": "%"})) == []  # LIKE is escaped
+    assert (
+        _ids(county.get("/api/v1/laborers", params={"q": "%"})) == []
+    )  # no wildcards from the search box
 
 
 def test_filters_combine(county):

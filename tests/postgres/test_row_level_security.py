@@ -220,7 +220,7 @@ def _count_as(world, tenant_key, table, owner="wushan", role=Role.STAFF):
     with database.transaction() as session:
         apply_access(session, _context(world, session, tenant_key, role))
         return session.execute(
-            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :owner"),  # noqa: S608
+            text(f"SELECT count(*) FROM {table} WHERE tenant_id = :owner"),
             {"owner": world.orgs[owner]},
         ).scalar()
 

@@ -12,7 +12,11 @@ def test_roster_page_with_counts_and_masked_ids(client):
     page = client.get("/laborers?roster=unemployed")
     assert page.status_code == 200
     assert "劳动力花名册" in page.text and "未就业" in page.text
-    assert re.search(r"全部劳动力\s*<span class=\"count\">300</span>", page.text)
+    assert 'hx-get="/laborers/counts?roster=unemployed"' in page.text  # counts come after
+    tabs = client.get("/laborers/counts?roster=unemployed")
+    assert re.search(r"全部劳动力\s*<span class=\"count\">300</span>", tabs.text)
+    without_js = client.get("/laborers?roster=unemployed&with_counts=1")
+    assert re.search(r"全部劳动力\s*<span class=\"count\">300</span>", without_js.text)
     assert re.search(r"500237\*{8}\w{4}", page.text)
     assert not re.search(r"500237\d{11}[\dX]", page.text)  # no full ID anywhere
 
@@ -130,7 +134,9 @@ def test_import_wizard_shows_row_errors_then_commits(client):
     action = re.search(r'action="(/laborers/import/[0-9a-f-]+/commit)"', checked.text).group(1)
     done = client.post(action, data={"csrf_token": csrf_from(checked.text)})
     assert done.status_code == 200 and 'id="import-done"' in done.text
-    assert re.search(r"全部劳动力\s*<span class=\"count\">302</span>", client.get("/laborers").text)
+    assert re.search(
+        r"全部劳动力\s*<span class=\"count\">302</span>", client.get("/laborers/counts").text
+    )
 
 
 def test_receiving_bureau_has_no_laborer_pages(client):

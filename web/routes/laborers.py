@@ -139,11 +139,14 @@ def roster_page(
     session: DbSession,
     f: Filter,
     page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    with_counts: bool = False,
 ) -> Response:
     access = page.ctx
     result = service.list_page(session, access, f, page=page_number, page_size=PAGE_SIZE)
-    counts = service.roster_counts(session, access)
-    params = {k: v for k, v in request.query_params.items() if k != "page"}
+    # Counting a million-laborer register takes longer than the page itself: the tabs
+    # fetch their numbers after the page has shown (or at once, without JavaScript).
+    counts = service.roster_counts(session, access) if with_counts else None
+    params = {k: v for k, v in request.query_params.items() if k not in ("page", "with_counts")}
     context = {
         "result": result,
         "counts": counts,
@@ -161,6 +164,23 @@ def roster_page(
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "roster":
         return render(request, "laborers/_roster_table.html", context)
     return render(request, "laborers/roster.html", context)
+
+
+@router.get("/counts")
+def roster_tabs(request: Request, page: TenantPage, session: DbSession, f: Filter) -> Response:
+    """The roster tabs with their counts (fetched by the roster page after it shows)."""
+    params = {k: v for k, v in request.query_params.items() if k != "page"}
+    return render(
+        request,
+        "laborers/_tabs.html",
+        {
+            "counts": service.roster_counts(session, page.ctx),
+            "rosters": list(Roster),
+            "titles": ROSTER_TITLES,
+            "f": f,
+            "query": lambda **kw: _query_string(params, **kw),
+        },
+    )
 
 
 @router.get("/new")

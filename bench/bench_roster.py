@@ -1,0 +1,208 @@
+"""Roster pages on a county with a million laborers (issue 3's target: 100 ms).
+
+    .venv/bin/python -m bench.bench_roster [--laborers 1000000] [--runs 30]
+
+Loads LABORERS rows into 巫山县人社局 with COPY (superuser; valid shapes, random
+values), refreshes statistics, then times roster pages as wushan.staff through the
+service layer and through HTTP in-process, as the app role with RLS in force.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import time
+import uuid
+from datetime import date, timedelta
+
+import psycopg
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api.access import build_access_context
+from api.app import create_app
+from api.db import Database, apply_access
+from api.demo.laborers import CITIES, GIVEN, PLACES, SKILLS, SURNAMES, TRAINING
+from api.supply import service
+from api.supply.rosters import Roster, RosterFilter, SortKey
+from bench.common import bench_database
+from shared_models import Organization, User
+from tests.fixtures.world import PASSWORD
+from tests.web.helpers import sign_in
+
+STATUSES = (
+    ["employed"] * 55
+    + ["unemployed"] * 20
+    + ["farming"] * 12
+    + ["self_employed"] * 5
+    + ["student"] * 5
+    + ["unable"] * 3
+)
+POVERTY = (
+    ["lifted"] * 45
+    + ["monitored"] * 10
+    + ["registered_poor"] * 5
+    + ["dibao"] * 5
+    + ["tekun"]
+    + ["none"] * 34
+)
+EDUCATION = ["primary", "junior_high", "junior_high", "senior_high", "college"]
+
+
+def load(admin_url: str, tenant_id: uuid.UUID, count: int) -> float:
+    rng = random.Random(3)
+    places = [(t, v) for t, villages in PLACES["500237"].items() for v in villages]
+    now = "2026-11-01 00:00:00+00"
+    started = time.perf_counter()
+    with psycopg.connect(admin_url) as conn:
+        conn.execute("SET session_replication_role = replica")  # bulk load: no FK triggers
+        laborer_cols = (
+            "id, tenant_id, version, name, id_number_cipher, id_number_hash, id_number_masked,"
+            " id_number_tail, phone_cipher, phone_hash, phone_masked, sex, birth_date,"
+            " region_code, township, village, poverty_status, education, health_status,"
+            " two_after, employment_status, employment_need, skill_level,"
+            " employment_difficulty, assistance_measure, transfer_willing, transfer_scope,"
+            " entrepreneurship_intention, created_at, updated_at"
+        )
+        tags = []
+        with conn.cursor().copy(f"COPY laborers ({laborer_cols}) FROM STDIN") as copy:
+            for n in range(count):
+                lid = uuid.UUID(int=rng.getrandbits(128), version=4)
+                township, village = places[n % len(places)]
+                born = date(1968, 1, 1) + timedelta(days=rng.randint(0, 365 * 42))
+                tail = f"{rng.randint(0, 9999):04d}"
+                sex = rng.choice(("male", "female"))
+                status = rng.choice(STATUSES)
+                willing = status == "unemployed" or rng.random() < 0.2
+                young = 16 <= (date(2026, 11, 1) - born).days // 365 <= 22
+                name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN[sex], 2))
+                copy.write_row((
+                    lid, tenant_id, 1, name, rng.randbytes(45), f"{rng.getrandbits(256):064x}",
+                    f"500237********{tail}", tail, rng.randbytes(40),
+                    f"{rng.getrandbits(256):064x}", "138****0000", sex, born, "500237", township,
+                    village, rng.choice(POVERTY), rng.choice(EDUCATION), "healthy",
+                    young and rng.random() < 0.5, status,
+                    "job" if status == "unemployed" else "none", "none", "none", "none",
+                    willing, "out_of_province" if willing else None, rng.random() < 0.05, now, now,
+                ))  # fmt: skip
+                if rng.random() < 0.4:
+                    skill = rng.choice(SKILLS)
+                    tags.append((uuid.uuid4(), tenant_id, lid, "skill", skill.name, skill.code, 0))
+                if rng.random() < 0.3:
+                    need = rng.choice(TRAINING)
+                    tags.append((uuid.uuid4(), tenant_id, lid, "training", need.name, need.code, 0))
+                if willing:
+                    tags.append(
+                        (
+                            uuid.uuid4(),
+                            tenant_id,
+                            lid,
+                            "city",
+                            rng.choice(CITIES["500237"]),
+                            None,
+                            0,
+                        )
+                    )
+        with conn.cursor().copy(
+            "COPY laborer_tags (id, tenant_id, laborer_id, kind, value, code, position) FROM STDIN"
+        ) as copy:
+            for tag in tags:
+                copy.write_row(tag)
+        conn.commit()
+        conn.autocommit = True
+        # Steady state: statistics fresh and the visibility map set (autovacuum's job).
+        conn.execute("VACUUM ANALYZE laborers")
+        conn.execute("VACUUM ANALYZE laborer_tags")
+    return time.perf_counter() - started
+
+
+def _summary(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    return (f"median {statistics.median(ordered) * 1000:6.1f} ms,"
+            f" p95 {ordered[int(len(ordered) * 0.95) - 1] * 1000:6.1f} ms")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--laborers", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    with bench_database() as db:
+        owner = Database(db.settings, as_owner=True)
+        with owner.sessions() as s:
+            tenant = s.scalars(
+                select(Organization).where(Organization.name == "巫山县人社局")
+            ).one()
+            staff = s.scalars(select(User).where(User.username == "wushan.staff")).one()
+            tenant_id, staff_id = tenant.id, staff.id
+        owner.dispose()
+        seconds = load(db.urls.admin, tenant_id, args.laborers)
+        print(f"loaded {args.laborers:,} laborers (COPY, superuser) in {seconds:.0f} s")
+        database = Database(db.settings)
+        cases = {
+            "all, default order (township, village, name), page 1": (RosterFilter(), 1),
+            "unemployed roster, page 1": (RosterFilter(roster=Roster.UNEMPLOYED), 1),
+            "unemployed in one village": (
+                RosterFilter(roster=Roster.UNEMPLOYED, village="白坪村"),
+                1,
+            ),
+            "training-need roster (tag), page 1": (RosterFilter(roster=Roster.TRAINING_NEED), 1),
+            "name starts with 谭": (RosterFilter(name="谭"), 1),
+            "last four ID characters": (RosterFilter(id_number="0042"), 1),
+            "skill 焊工, sorted by age": (RosterFilter(skill="焊工", sort=SortKey.AGE), 1),
+            "all, page 200 (offset 9,950)": (RosterFilter(), 200),
+            "sorted by name, page 1": (RosterFilter(sort=SortKey.NAME), 1),
+        }
+        for label, (f, page) in cases.items():
+            samples = []
+            for _ in range(args.runs):
+                with database.transaction() as session:
+                    access = build_access_context(
+                        session, tenant_id=tenant_id, role="staff", can_reveal_pii=False,
+                        user_id=staff_id, actor_label="wushan.staff",
+                    )  # fmt: skip
+                    apply_access(session, access)
+                    started = time.perf_counter()
+                    result = service.list_page(session, access, f, page=page, page_size=50)
+                    samples.append(time.perf_counter() - started)
+            print(f"{label:55s} {_summary(samples)}  ({len(result.items)} rows,"
+                  f" total {'>' if result.total_capped else ''}{result.total:,})")  # fmt: skip
+        samples = []
+        for _ in range(5):
+            with database.transaction() as session:
+                access = build_access_context(session, tenant_id=tenant_id, role="staff",
+                                              can_reveal_pii=False, user_id=staff_id,
+                                              actor_label="wushan.staff")  # fmt: skip
+                apply_access(session, access)
+                started = time.perf_counter()
+                counts = service.roster_counts(session, access)
+                samples.append(time.perf_counter() - started)
+        print(
+            f"{'counts of all six rosters':55s} {_summary(samples)}"
+            f"  all={counts[Roster.ALL]:,}"
+        )
+        with TestClient(create_app(db.settings)) as client:
+            token = client.post("/api/v1/auth/token", data={
+                "grant_type": "password", "username": "wushan.staff", "password": PASSWORD,
+            }).json()["access_token"]  # fmt: skip
+            headers = {"Authorization": f"Bearer {token}"}
+            sign_in(client, "wushan.staff")
+            for label, params in {
+                "HTTP GET /api/v1/laborers?roster=unemployed": {"roster": "unemployed"},
+                "HTTP GET /laborers page (HTML), default": None,
+            }.items():
+                samples = []
+                for _ in range(args.runs):
+                    started = time.perf_counter()
+                    if params is None:
+                        response = client.get("/laborers")
+                    else:
+                        response = client.get("/api/v1/laborers", params=params, headers=headers)
+                    samples.append(time.perf_counter() - started)
+                print(f"{label:55s} {_summary(samples)}  (status {response.status_code})")
+        database.dispose()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()

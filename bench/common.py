@@ -1,0 +1,51 @@
+"""A throw-away PostgreSQL database for benchmarks: migrated, seeded with the demo, used
+as the unprivileged app role (RLS in force), dropped afterwards."""
+
+import os
+import resource
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+warnings.filterwarnings("ignore", message=".*httpx.*deprecated")
+
+from api import migrate  # noqa: E402
+from api.settings import Settings  # noqa: E402
+from tests.fixtures.databases import PG_DEFAULT_ADMIN_URL, DatabaseUrls, PostgresCluster  # noqa: E402
+from tests.fixtures.world import seed, test_settings  # noqa: E402
+
+
+@dataclass
+class BenchDatabase:
+    urls: DatabaseUrls
+    settings: Settings
+    cluster: PostgresCluster
+
+
+@contextmanager
+def bench_database() -> Iterator[BenchDatabase]:
+    cluster = PostgresCluster(os.environ.get("LB_BENCH_DATABASE_URL", PG_DEFAULT_ADMIN_URL))
+    cluster.create_roles()
+    try:
+        urls = cluster.create_template()
+        settings = test_settings(urls, tempfile.mkdtemp(prefix="lb-bench-"))
+        migrate.upgrade(urls.owner, app_role=urls.app_role)
+        seed(settings)
+        yield BenchDatabase(urls, settings, cluster)
+    finally:
+        cluster.teardown()
+
+
+@contextmanager
+def timed(label: str, results: dict[str, float]) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    results[label] = time.perf_counter() - started
+    print(f"{label}: {results[label]:.2f} s", flush=True)
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
