@@ -177,10 +177,7 @@ def main() -> None:
                 started = time.perf_counter()
                 counts = service.roster_counts(session, access)
                 samples.append(time.perf_counter() - started)
-        print(
-            f"{'counts of all six rosters':55s} {_summary(samples)}"
-            f"  all={counts[Roster.ALL]:,}"
-        )
+        print(f"{'counts of all six rosters':55s} {_summary(samples)}  all={counts[Roster.ALL]:,}")
         with TestClient(create_app(db.settings)) as client:
             token = client.post("/api/v1/auth/token", data={
                 "grant_type": "password", "username": "wushan.staff", "password": PASSWORD,
