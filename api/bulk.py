@@ -7,7 +7,7 @@ executemany.
 """
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -15,6 +15,11 @@ from sqlalchemy import JSON, Table, bindparam, insert, text, update
 from sqlalchemy.orm import Session
 
 _counter = itertools.count()
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _is_postgres(session: Session) -> bool:

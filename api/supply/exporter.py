@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext
 from api.audit import service as audit
+from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
 from api.spreadsheets.writer import LedgerWriter
-from api.supply import convert, ledger, repository, vocabulary
-from api.supply.importer import Progress, _quiet
+from api.supply import bulk_repository, convert, ledger, repository, vocabulary
 from api.supply.rosters import ROSTER_FILE_NAMES, RosterFilter
 from shared_models.enums import Permission, Sex
 
@@ -33,7 +33,7 @@ def export_roster(
     target: IO[bytes],
     *,
     reveal: bool = False,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> int:
     if reveal:
         access.require(Permission.REVEAL_PII)
@@ -41,7 +41,7 @@ def export_roster(
     writer = _writer(target, ROSTER_FILE_NAMES[f.roster])
     written = 0
     today = date.today()
-    for batch in repository.stream(session, access, f):
+    for batch in bulk_repository.stream(session, access, f):
         rows = []
         for laborer, tags in batch:
             if reveal:

@@ -7,7 +7,6 @@ it is at that moment.
 """
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,14 +17,14 @@ from api.audit import service as audit
 from api.errors import FieldError
 from api.i18n import _
 from api.ids import new_id
+from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
 from api.spreadsheets.reader import Table, UnreadableFile, read_table
-from api.supply import convert, ledger, repository
+from api.supply import bulk_repository, convert, ledger
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, check_record
 from api.supply.service import audit_values
 from shared_models.base import utcnow
 
-Progress = Callable[[str, int, int], None]
 MAX_REPORTED_ERRORS = 5000
 
 FILE_MESSAGES = {
@@ -36,15 +35,11 @@ FILE_MESSAGES = {
 }
 
 
-def _quiet(_stage: str, _done: int, _total: int) -> None:
-    return None
-
-
 @dataclass
 class Plan:
     rows: int = 0
     new: list[LaborerRecord] = field(default_factory=list)
-    updated: list[tuple[repository.StoredLaborer, LaborerRecord, list[str]]] = field(
+    updated: list[tuple[bulk_repository.StoredLaborer, LaborerRecord, list[str]]] = field(
         default_factory=list
     )
     unchanged: int = 0
@@ -124,7 +119,7 @@ def plan_import(
     filename: str,
     *,
     default_region: str,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> Plan:
     plan = Plan()
     try:
@@ -185,7 +180,7 @@ def plan_import(
     if plan.errors:
         return plan
     progress("compare", 0, len(hashed))
-    existing = repository.existing_by_hash(session, access, [h for h, _r in hashed])
+    existing = bulk_repository.existing_by_hash(session, access, [h for h, _r in hashed])
     compare_fields = [f for f in plan.present if f != "id_number"]
     for digest, record in hashed:
         stored = existing.get(digest)
@@ -215,7 +210,7 @@ def apply_plan(
     *,
     recorded_by: uuid.UUID | None,
     batch_id: uuid.UUID | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> None:
     """Write a checked plan in chunks, set-based, all in this transaction. `batch_id`
     names the import in each entry of the audit log (None: loaded by the operator)."""
@@ -236,7 +231,7 @@ def apply_plan(
         progress("write", done, total)
     chain.close()
     if total >= ANALYZE_AFTER:
-        repository.refresh_statistics(session)
+        bulk_repository.refresh_statistics(session)
 
 
 def _write_new(
@@ -272,10 +267,10 @@ def _write_new(
                 after={**audit_values(record, IMPORT_AUDIT_FIELDS), "import_batch": batch_label},
             )
         )
-    repository.insert_laborers(session, laborers)
-    repository.insert_tags(session, tags)
-    repository.insert_identities(session, identities)
-    repository.insert_surveys(session, surveys)
+    bulk_repository.insert_laborers(session, laborers)
+    bulk_repository.insert_tags(session, tags)
+    bulk_repository.insert_identities(session, identities)
+    bulk_repository.insert_surveys(session, surveys)
     chain.append(changes)
 
 
@@ -283,7 +278,7 @@ def _write_updates(
     session: Session,
     access: AccessContext,
     cipher: PiiCipher,
-    updated: list[tuple[repository.StoredLaborer, LaborerRecord, list[str]]],
+    updated: list[tuple[bulk_repository.StoredLaborer, LaborerRecord, list[str]]],
     chain: audit.ChainWriter,
     recorded_by: uuid.UUID | None,
     now: Any,
@@ -322,11 +317,11 @@ def _write_updates(
                 after=audit_values(record, changed),
             )
         )
-    repository.update_laborers(session, updates)
+    bulk_repository.update_laborers(session, updates)
     if retag_ids:
-        repository.delete_tags(session, access, retag_ids, sorted(retag_kinds))
-    repository.insert_tags(session, tags)
-    repository.insert_surveys(session, surveys)
+        bulk_repository.delete_tags(session, access, retag_ids, sorted(retag_kinds))
+    bulk_repository.insert_tags(session, tags)
+    bulk_repository.insert_surveys(session, surveys)
     chain.append(changes)
 
 

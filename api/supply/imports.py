@@ -11,8 +11,9 @@ from api.errors import Conflict, FieldError, NotFound, ValidationFailed
 from api.i18n import _
 from api.imports import repository as batches
 from api.imports.storage import StoredUploadMissing, UploadStore
+from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
-from api.supply.importer import Plan, Progress, _quiet, apply_plan, plan_import
+from api.supply.importer import Plan, apply_plan, plan_import
 
 __all__ = ["Plan", "commit", "get_batch", "rendered_errors", "run"]
 from api.supply.service import require_county_writer
@@ -21,6 +22,7 @@ from shared_models.base import utcnow
 from shared_models.enums import ImportStatus
 
 KIND = "laborers"
+MAX_BYTES = 60 * 1024 * 1024  # a 100,000-row ledger is about 15 MB
 
 
 def _new_batch(access: AccessContext, data: bytes, filename: str, plan: Plan) -> ImportBatch:
@@ -48,7 +50,7 @@ def run(
     filename: str,
     *,
     dry_run: bool,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> tuple[ImportBatch, Plan]:
     """Check a file; unless `dry_run`, commit it when every row is right.
     A dry run that passes keeps the (encrypted) upload so it can be committed by id."""
@@ -80,7 +82,7 @@ def commit(
     store: UploadStore,
     batch_id: uuid.UUID,
     *,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> tuple[ImportBatch, Plan]:
     batch = batches.get(session, access, batch_id, KIND)
     if batch is None:

@@ -31,7 +31,6 @@ from shared_models import ImportBatch
 
 router = APIRouter(prefix="/api/v1/laborers", route_class=JsonRoute, tags=["laborers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_IMPORT_BYTES = 60 * 1024 * 1024
 
 
 def _age(born: date, today: date) -> int:
@@ -145,8 +144,8 @@ def import_ledger(
 ) -> ImportResult:
     """Check a ledger and report every problem by row and column. With `dry_run=false`
     it is saved at once when every row is right (all rows or none)."""
-    data = file.file.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
+    data = file.file.read(imports.MAX_BYTES + 1)
+    if len(data) > imports.MAX_BYTES:
         raise PayloadTooLarge()
     batch, plan = imports.run(
         session, access, cipher, uploads, data, file.filename or "upload", dry_run=dry_run

@@ -13,7 +13,7 @@ from api.audit import service as audit
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from api.i18n import _
 from api.security.pii import PiiCipher
-from api.supply import convert, repository
+from api.supply import bulk_repository, convert, repository
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, Occupation, check_record
 from api.supply.rosters import Roster, RosterFilter
 from shared_models import Laborer, LaborerSurvey, LaborerTag
@@ -119,7 +119,7 @@ def create(
     repository.add(session, laborer)
     tags = convert.tag_rows(record, laborer.id, access.tenant_id, convert.TAG_FIELDS)
     laborer.tags.extend(LaborerTag(**row) for row in tags)
-    repository.insert_identities(
+    bulk_repository.insert_identities(
         session,
         [
             {

@@ -9,7 +9,6 @@ from api.deps import Cipher, DbSession, Uploads
 from api.errors import AppError, BadRequest
 from api.i18n import _
 from api.supply import imports
-from api.supply.router import MAX_IMPORT_BYTES
 from shared_models import ImportBatch
 from web.deps import FormRejected, TenantForm, TenantPage
 from web.rendering import render
@@ -47,8 +46,8 @@ async def upload(
                 status_code=422,
             )
         )
-    data = await upload_file.read(MAX_IMPORT_BYTES + 1)
-    if len(data) > MAX_IMPORT_BYTES:
+    data = await upload_file.read(imports.MAX_BYTES + 1)
+    if len(data) > imports.MAX_BYTES:
         raise BadRequest(_("The file is larger than 60 MB; split it."))
     batch, plan = imports.run(
         session, page.ctx, cipher, uploads, data, upload_file.filename, dry_run=True
