@@ -9,7 +9,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
-from api.access import AccessContext
+from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
@@ -56,9 +56,12 @@ def export_roster(
         progress("export", written, total)
     writer.close()
     if reveal:
+        owners = access.read_ids(DataKind.LABORER)
         audit.record(
             session,
             access,
+            # In the register owner's log (a liaison office exports its county's register).
+            tenant_id=next(iter(owners)) if len(owners) == 1 else access.tenant_id,
             action="laborer.export",
             entity_type="roster",
             entity_id=f.roster.value,

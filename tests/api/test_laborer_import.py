@@ -276,3 +276,13 @@ def test_only_a_county_writer_imports(login):
         response = _upload(login(username), content)
         expected = 200 if username == "wushan.staff" else 403
         assert response.status_code == expected, username
+
+
+def test_a_liaison_office_export_is_audited_in_the_county_log(login, world):
+    _, before = _state(world, "wushan")
+    office = login("wushan.yantai.admin")  # administrator of the office, with pii.reveal
+    response = office.get(
+        "/api/v1/laborers/export", params={"roster": "two_after", "reveal": "true"}
+    )
+    assert response.status_code == 200
+    assert _state(world, "wushan")[1] == before + 1
