@@ -26,6 +26,8 @@ class DataKind(StrEnum):
     AUDIT = "audit"
     LABORER = "laborer"
     DEMAND = "demand"  # employers and vacancies: the shared demand pool
+    REFERRAL = "referral"  # referrals, by the laborer's county
+    REFERRAL_VACANCY = "referral_vacancy"  # referrals, by the vacancy's bureau
     EVENT = "event"  # fairs and trainings
     PLACEMENT = "placement"
     SUBSIDY = "subsidy"
@@ -199,15 +201,24 @@ def _sharing_table(
         laborer_read = placement_read = subsidy_read = own
         case_read = county
         laborer_write = placement_write = own
+        # A county refers its own laborers, and may post local vacancies (workshops).
+        referral_read = referral_write = own
+        referral_vacancy_read = referral_vacancy_write = own
     elif kind is OrgKind.LIAISON:
         parent = frozenset({rows.tenant.parent_id}) if rows.tenant.parent_id else frozenset()
         laborer_read = placement_read = subsidy_read = parent
         case_read = own
         laborer_write = placement_write = parent  # status, contact, visits
+        # Stationed in the receiving city, it follows and updates its county's referrals.
+        referral_read = referral_write = parent
+        referral_vacancy_read = referral_vacancy_write = frozenset()
     else:  # receiving: row-level narrowing (placed, own employers) is in the repositories
-        # Laborers become visible one by one, when referred or placed with this side
-        # (the referrals issue adds that path); whole registers never are.
+        # Laborers become visible one by one, when referred to or placed with this side
+        # (masked, through the referrals to its vacancies); whole registers never are.
         laborer_read = frozenset()
+        referral_read = referral_write = frozenset()
+        # It records interviews and offers on referrals to its own vacancies.
+        referral_vacancy_read = referral_vacancy_write = own
         placement_read = sending_sides
         subsidy_read = own
         case_read = frozenset(rows.pairing_member_ids) - sending_sides - own
@@ -221,6 +232,8 @@ def _sharing_table(
         DataKind.AUDIT: own,
         DataKind.LABORER: laborer_read,
         DataKind.DEMAND: pairing_members,
+        DataKind.REFERRAL: referral_read,
+        DataKind.REFERRAL_VACANCY: referral_vacancy_read,
         DataKind.EVENT: pairing_members,
         DataKind.PLACEMENT: placement_read,
         DataKind.SUBSIDY: subsidy_read,
@@ -234,6 +247,8 @@ def _sharing_table(
         DataKind.AUDIT: frozenset(),
         DataKind.LABORER: laborer_write,
         DataKind.DEMAND: own,
+        DataKind.REFERRAL: referral_write,
+        DataKind.REFERRAL_VACANCY: referral_vacancy_write,
         DataKind.EVENT: own,
         DataKind.PLACEMENT: placement_write,
         DataKind.SUBSIDY: own if kind is not OrgKind.LIAISON else frozenset(),

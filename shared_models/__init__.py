@@ -6,7 +6,9 @@ This package imports nothing of ours: api/ and web/ depend on it, never the othe
 from shared_models.audit import AuditEntry, AuditHead
 from shared_models.auth import ApiToken, Membership, SignInAttempt, User, WebSession
 from shared_models.base import Base
+from shared_models.demand import Employer, Vacancy, VacancySkill
 from shared_models.imports import ImportBatch
+from shared_models.referrals import Referral, ReferralEvent
 from shared_models.supply import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 from shared_models.tenancy import Organization, Pairing, PairingTarget
 
@@ -15,6 +17,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "Employer",
     "ImportBatch",
     "Laborer",
     "LaborerIdentity",
@@ -24,7 +27,11 @@ __all__ = [
     "Organization",
     "Pairing",
     "PairingTarget",
+    "Referral",
+    "ReferralEvent",
     "SignInAttempt",
     "User",
+    "Vacancy",
+    "VacancySkill",
     "WebSession",
 ]

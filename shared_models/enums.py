@@ -151,3 +151,38 @@ class ImportStatus(StrEnum):
     PREVIEWED = "previewed"
     COMMITTED = "committed"
     REJECTED = "rejected"
+
+
+# --- demand pool, matching, referrals -------------------------------------------------
+
+
+class EmployerSize(StrEnum):
+    MICRO = "micro"  # 20 人以下
+    SMALL = "small"  # 20–99 人
+    MEDIUM = "medium"  # 100–299 人
+    LARGE = "large"  # 300–999 人
+    HUGE = "huge"  # 1000 人以上
+
+
+class EntryThreshold(StrEnum):
+    """入职门槛."""
+
+    NONE = "none"  # 无门槛
+    LOW = "low"  # 低门槛
+    SKILLED = "skilled"  # 需技能
+
+
+class VacancyStatus(StrEnum):
+    OPEN = "open"  # 招聘中
+    PAUSED = "paused"  # 暂停
+    FILLED = "filled"  # 已招满
+    EXPIRED = "expired"  # 已过期
+
+
+class ReferralStatus(StrEnum):
+    RECOMMENDED = "recommended"  # 已推荐
+    INTERVIEWED = "interviewed"  # 已面试
+    OFFERED = "offered"  # 已录用待入职
+    HIRED = "hired"  # 已入职
+    DECLINED = "declined"  # 未成功
+    WITHDRAWN = "withdrawn"  # 已撤回

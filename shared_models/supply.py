@@ -83,6 +83,7 @@ class Laborer(UuidPrimaryKey, Timestamps, Base):
     region_code: Mapped[str] = mapped_column(String(6))
     township: Mapped[str] = mapped_column(String(40))
     village: Mapped[str] = mapped_column(String(40))
+    household_head: Mapped[str | None] = mapped_column(String(40))  # 户主: groups a household
 
     poverty_status: Mapped[PovertyStatus] = mapped_column(str_enum(PovertyStatus, 20))
     poverty_year: Mapped[int | None]

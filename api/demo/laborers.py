@@ -95,6 +95,7 @@ def generate(county: str, count: int, seed: int, today: date | None = None) -> l
     rng = random.Random(seed)
     today = today or date(2026, 11, 1)
     used: set[str] = set()
+    last_head: dict[str, str] = {}  # village → the head of the household last seen there
     records = []
     while len(records) < count:
         age = rng.randint(16, 58)
@@ -142,19 +143,23 @@ def generate(county: str, count: int, seed: int, today: date | None = None) -> l
         willing = unemployed or (status is EmploymentStatus.EMPLOYED and rng.random() < 0.3)
         training = tuple(rng.sample(TRAINING, rng.choice([0, 0, 0, 1, 1, 2])))
         surveyed = rng.random() < 0.8
+        name = rng.choice(SURNAMES) + "".join(
+            rng.sample(GIVEN["male" if int(id_number[16]) % 2 else "female"], rng.choice([1, 2, 2]))
+        )
+        village = rng.choice(PLACES[county][township])
+        # About four in ten join the household last seen in their village: households of
+        # one to a few members, as a village's ledger has them.
+        head = last_head.get(village) if rng.random() < 0.4 else None
+        last_head[village] = head or name
         records.append(
             LaborerRecord(
-                name=rng.choice(SURNAMES)
-                + "".join(
-                    rng.sample(
-                        GIVEN["male" if int(id_number[16]) % 2 else "female"], rng.choice([1, 2, 2])
-                    )
-                ),
+                name=name,
+                household_head=head or name,
                 id_number=id_number,
                 phone="1" + rng.choice("3578") + "".join(rng.choices("0123456789", k=9)),
                 region_code=county,
                 township=township,
-                village=rng.choice(PLACES[county][township]),
+                village=village,
                 poverty_status=poverty,
                 poverty_year=rng.choice([2016, 2017, 2018, 2019, 2020])
                 if poverty in (PovertyStatus.LIFTED, PovertyStatus.REGISTERED_POOR)

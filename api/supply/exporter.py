@@ -13,8 +13,9 @@ from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
+from api.spreadsheets import vocabulary
 from api.spreadsheets.writer import LedgerWriter
-from api.supply import bulk_repository, convert, ledger, repository, vocabulary
+from api.supply import bulk_repository, convert, ledger, repository
 from api.supply.rosters import ROSTER_FILE_NAMES, RosterFilter
 from shared_models.enums import Permission, Sex
 

@@ -19,6 +19,7 @@ from api.i18n import _
 from api.ids import new_id
 from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
+from api.spreadsheets.cells import file_error, map_headers, with_column
 from api.spreadsheets.reader import Table, UnreadableFile, read_table
 from api.supply import bulk_repository, convert, ledger
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, check_record
@@ -73,42 +74,12 @@ class Plan:
         }
 
 
-def _file_error(code: str, message: str, **params: Any) -> FieldError:
-    return FieldError("file", message, code, params)
-
-
 def map_columns(headers: list[str], plan: Plan) -> list[ledger.Column | None]:
-    columns: list[ledger.Column | None] = []
-    seen: dict[str, str] = {}
-    for header in headers:
-        column = ledger.HEADER_INDEX.get(ledger.normalize_header(header)) if header else None
-        if column is None:
-            if header:
-                plan.ignored_columns.append(header)
-            columns.append(None)
-            continue
-        if column.field in seen:
-            plan.errors.append(
-                _file_error(
-                    "duplicate_column",
-                    _("The columns {first} and {second} are the same column."),
-                    first=seen[column.field],
-                    second=header,
-                )
-            )
-        seen[column.field] = header
-        columns.append(column)
-    missing = [c.header for c in ledger.REQUIRED if c.field not in seen]
-    if missing:
-        plan.errors.append(
-            _file_error(
-                "missing_columns",
-                _("The file lacks the columns: {columns}."),
-                columns="、".join(missing),
-            )
-        )
-    plan.present = frozenset(f for f in seen if not ledger.BY_FIELD[f].derived)
-    return columns
+    mapped = map_headers(headers, ledger.HEADER_INDEX, ledger.REQUIRED)
+    plan.ignored_columns.extend(mapped.ignored)
+    plan.errors.extend(mapped.errors)
+    plan.present = mapped.present
+    return mapped.columns
 
 
 def plan_import(
@@ -125,7 +96,7 @@ def plan_import(
     try:
         table: Table = read_table(data, filename)
     except UnreadableFile as exc:
-        plan.errors.append(_file_error("file_" + exc.reason, FILE_MESSAGES[exc.reason]))
+        plan.errors.append(file_error("file_" + exc.reason, FILE_MESSAGES[exc.reason]))
         return plan
     columns = map_columns(table.headers, plan)
     if plan.errors:
@@ -138,25 +109,14 @@ def plan_import(
         plan.rows += 1
         if row.record is not None:
             problems = check_record(row.record)
-            for problem in problems:
-                column = ledger.BY_FIELD.get(problem.field)
-                plan.errors.append(
-                    FieldError(
-                        problem.field,
-                        problem.message,
-                        problem.code,
-                        problem.params,
-                        row=number,
-                        column=column.header if column else None,
-                    )
-                )
+            plan.errors.extend(with_column(p, number, ledger.BY_FIELD) for p in problems)
             if not problems:
                 parsed.append((number, row.record))
         plan.errors.extend(row.errors)
         if plan.rows % 5000 == 0:
             progress("check", plan.rows, 0)
     if plan.rows == 0:
-        plan.errors.append(_file_error("no_rows", _("The file has no data rows.")))
+        plan.errors.append(file_error("no_rows", _("The file has no data rows.")))
         return plan
     first_row: dict[str, int] = {}
     hashed: list[tuple[str, LaborerRecord]] = []

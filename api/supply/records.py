@@ -60,6 +60,7 @@ class LaborerRecord:
     poverty_status: PovertyStatus
     employment_status: EmploymentStatus
     phone: str | None = None
+    household_head: str | None = None
     poverty_year: int | None = None
     education: Education | None = None
     health_status: HealthStatus = HealthStatus.HEALTHY
@@ -137,6 +138,15 @@ def check_record(record: LaborerRecord, *, today: date | None = None) -> list[Fi
         )
         errors.append(
             FieldError("region_code", message, "region_" + exc.reason, {"code": record.region_code})
+        )
+    if record.household_head is not None and len(record.household_head) > 40:
+        errors.append(
+            FieldError(
+                "household_head",
+                _("Too long: at most {max_length} characters."),
+                "too_long",
+                {"max_length": 40},
+            )
         )
     for name in ("township", "village"):
         value = getattr(record, name)

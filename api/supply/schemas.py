@@ -32,6 +32,7 @@ class LaborerFields(Input):
 
     phone: str | None = Field(default=None, max_length=20)
     region_code: str | None = Field(default=None, max_length=6)
+    household_head: str | None = Field(default=None, max_length=40)
     poverty_year: int | None = None
     education: Education | None = None
     health_status: HealthStatus = HealthStatus.HEALTHY
@@ -74,6 +75,7 @@ class LaborerUpdate(Input):
     region_code: str | None = Field(default=None, max_length=6)
     township: str | None = Field(default=None, min_length=1, max_length=40)
     village: str | None = Field(default=None, min_length=1, max_length=40)
+    household_head: str | None = Field(default=None, max_length=40)
     poverty_status: PovertyStatus | None = None
     poverty_year: int | None = None
     education: Education | None = None
@@ -106,6 +108,7 @@ class LaborerOut(Schema):
     region_code: str
     township: str
     village: str
+    household_head: str | None
     poverty_status: PovertyStatus
     poverty_year: int | None
     education: Education | None

@@ -29,6 +29,7 @@ AUDIT_FIELDS = (
     "region_code",
     "township",
     "village",
+    "household_head",
     "poverty_status",
     "poverty_year",
     "education",

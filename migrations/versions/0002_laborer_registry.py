@@ -127,6 +127,7 @@ def upgrade() -> None:
         sa.Column("region_code", sa.String(length=6), nullable=False),
         sa.Column("township", sa.String(length=40), nullable=False),
         sa.Column("village", sa.String(length=40), nullable=False),
+        sa.Column("household_head", sa.String(length=40), nullable=True),
         sa.Column(
             "poverty_status",
             sa.Enum(

@@ -46,6 +46,7 @@ SCALARS = [
     "region_code",
     "township",
     "village",
+    "household_head",
     "poverty_status",
     "poverty_year",
     "education",
