@@ -246,7 +246,8 @@ def _sharing_table(
         DataKind.MEMBERSHIP: own,
         DataKind.AUDIT: frozenset(),
         DataKind.LABORER: laborer_write,
-        DataKind.DEMAND: own,
+        # Bureaus post employers and vacancies; a liaison office reads the pool.
+        DataKind.DEMAND: own if kind is not OrgKind.LIAISON else frozenset(),
         DataKind.REFERRAL: referral_write,
         DataKind.REFERRAL_VACANCY: referral_vacancy_write,
         DataKind.EVENT: own,

@@ -14,6 +14,8 @@ from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
 from api.db import Database, UnsafeDatabaseRole, check_app_role
+from api.demand.router import employers as employers_router
+from api.demand.router import vacancies as vacancies_router
 from api.health.router import router as health_router
 from api.imports.storage import UploadStore
 from api.logging_setup import configure_logging
@@ -43,6 +45,8 @@ API_ROUTERS = (
     tenancy_router,
     audit_router,
     supply_router,
+    employers_router,
+    vacancies_router,
 )
 PAGE_ROUTERS = (
     auth_pages.router,

@@ -1,5 +1,5 @@
 """The `laborbridge` command: serve, migrate, provision tenants and users, demo, audit,
-laborer ledgers.
+laborer ledgers, vacancy expiry.
 
 Operator commands connect as the schema owner (LB_OWNER_DATABASE_URL, else
 LB_DATABASE_URL) and act on exactly the tenant they name. Errors are printed in
@@ -8,7 +8,7 @@ Chinese and English and exit with status 1.
 
 import typer
 
-from api.cli import laborers, maintenance, server, tenancy, users
+from api.cli import laborers, maintenance, server, tenancy, users, vacancies
 
 app = typer.Typer(
     help="LaborBridge 劳务协作平台",
@@ -23,6 +23,7 @@ app.add_typer(tenancy.pairing_app, name="pairing")
 app.add_typer(users.user_app, name="user")
 app.add_typer(maintenance.audit_app, name="audit")
 app.add_typer(laborers.laborers_app, name="laborers")
+app.add_typer(vacancies.vacancies_app, name="vacancies")
 
 
 def main() -> None:

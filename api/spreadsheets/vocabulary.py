@@ -1,7 +1,8 @@
-"""The words county ledgers use for each enumerated value, and the variants they accept.
+"""The words ledgers use for each enumerated value, and the variants they accept.
 
-These are a file format (the 台账 template), so they are Chinese whatever the page
-language. The first word of each list is the one we write; all are accepted on import.
+These are file formats (the laborer 台账, the 岗位信息汇总表), so they are Chinese
+whatever the page language. The first word of each list is the one we write; all are
+accepted on import.
 """
 
 from enum import StrEnum
@@ -9,14 +10,17 @@ from enum import StrEnum
 from shared_models.enums import (
     AssistanceMeasure,
     Education,
+    EmployerSize,
     EmploymentDifficulty,
     EmploymentNeed,
     EmploymentStatus,
+    EntryThreshold,
     HealthStatus,
     PovertyStatus,
     Sex,
     SkillLevel,
     TransferScope,
+    VacancyStatus,
 )
 
 WORDS: dict[type[StrEnum], dict[StrEnum, tuple[str, ...]]] = {
@@ -83,6 +87,24 @@ WORDS: dict[type[StrEnum], dict[StrEnum, tuple[str, ...]]] = {
         TransferScope.IN_COUNTY: ("县内", "区内", "就近"),
         TransferScope.IN_PROVINCE: ("省内", "市内", "区外市内"),
         TransferScope.OUT_OF_PROVINCE: ("省外", "市外", "外省"),
+    },
+    EmployerSize: {
+        EmployerSize.MICRO: ("20人以下", "微型"),
+        EmployerSize.SMALL: ("20-99人", "小型"),
+        EmployerSize.MEDIUM: ("100-299人", "中型"),
+        EmployerSize.LARGE: ("300-999人", "大型"),
+        EmployerSize.HUGE: ("1000人以上", "特大型"),
+    },
+    EntryThreshold: {
+        EntryThreshold.NONE: ("无门槛", "无", "不限"),
+        EntryThreshold.LOW: ("低门槛", "低", "简单培训可上岗"),
+        EntryThreshold.SKILLED: ("需技能", "技能型", "需持证"),
+    },
+    VacancyStatus: {
+        VacancyStatus.OPEN: ("招聘中", "开放", "在招"),
+        VacancyStatus.PAUSED: ("暂停", "暂停招聘"),
+        VacancyStatus.FILLED: ("已招满", "招满"),
+        VacancyStatus.EXPIRED: ("已过期", "过期"),
     },
 }
 

@@ -1,43 +1,33 @@
 """Import batches for the laborer ledger: preview, commit, or both at once."""
 
-import hashlib
 import uuid
 
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext
 from api.audit import service as audit
-from api.errors import Conflict, FieldError, NotFound, ValidationFailed
+from api.errors import NotFound, ValidationFailed
 from api.i18n import _
 from api.imports import repository as batches
-from api.imports.storage import StoredUploadMissing, UploadStore
+from api.imports.batches import new_batch, rendered_errors, stored_upload
+from api.imports.storage import UploadStore
 from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
 from api.supply.importer import Plan, apply_plan, plan_import
-
-__all__ = ["Plan", "commit", "get_batch", "rendered_errors", "run"]
 from api.supply.service import require_county_writer
 from shared_models import ImportBatch
 from shared_models.base import utcnow
 from shared_models.enums import ImportStatus
+
+__all__ = ["Plan", "commit", "get_batch", "rendered_errors", "run"]
 
 KIND = "laborers"
 MAX_BYTES = 60 * 1024 * 1024  # a 100,000-row ledger is about 15 MB
 
 
 def _new_batch(access: AccessContext, data: bytes, filename: str, plan: Plan) -> ImportBatch:
-    return ImportBatch(
-        id=uuid.uuid4(),
-        tenant_id=access.tenant_id,
-        kind=KIND,
-        filename=filename[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        size_bytes=len(data),
-        status=ImportStatus.PREVIEWED if plan.ok else ImportStatus.REJECTED,
-        rows=plan.rows,
-        summary=plan.summary(),
-        created_by=access.user_id,
-        created_by_label=access.actor_label,
+    return new_batch(
+        access, KIND, data, filename, ok=plan.ok, rows=plan.rows, summary=plan.summary()
     )
 
 
@@ -88,14 +78,7 @@ def commit(
     if batch is None:
         raise NotFound()
     require_county_writer(access)
-    if batch.status is ImportStatus.COMMITTED:
-        raise Conflict(_("This import was committed already."))
-    if batch.status is ImportStatus.REJECTED:
-        raise Conflict(_("This file has errors; correct it and upload it again."))
-    try:
-        data = store.load(batch.id)
-    except StoredUploadMissing:
-        raise Conflict(_("The uploaded file has expired; upload it again.")) from None
+    data = stored_upload(store, batch)
     plan = plan_import(
         session,
         access,
@@ -157,17 +140,3 @@ def get_batch(session: Session, access: AccessContext, batch_id: uuid.UUID) -> I
     if batch is None:
         raise NotFound()
     return batch
-
-
-def rendered_errors(batch: ImportBatch) -> list[FieldError]:
-    return [
-        FieldError(
-            e["field"],
-            e["message"],
-            e["code"],
-            e.get("params") or {},
-            row=e["row"],
-            column=e["column"],
-        )
-        for e in (batch.summary or {}).get("errors", [])
-    ]

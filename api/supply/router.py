@@ -10,14 +10,13 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from api.deps import Access, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
+from api.imports.schemas import ImportResult
 from api.routing import JsonRoute
 from api.supply import exporter, imports, service
 from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
 from api.supply.rosters import ROSTER_FILE_NAMES, Roster
 from api.supply.schemas import (
-    ImportProblem,
-    ImportResult,
     LaborerCreate,
     LaborerOut,
     LaborerPage,
@@ -110,26 +109,8 @@ def import_template() -> Response:
     return _xlsx(buffer.getvalue(), "劳动力台账模板.xlsx")
 
 
-def import_result(batch: ImportBatch, plan: imports.Plan | None = None) -> ImportResult:
-    summary = batch.summary or {}
-    errors = [
-        ImportProblem(
-            row=e.row, column=e.column, field=e.field, code=e.code, message=e.render()["message"]
-        )
-        for e in imports.rendered_errors(batch)
-    ]
-    return ImportResult(
-        import_id=batch.id,
-        status=batch.status.value,
-        filename=batch.filename,
-        rows=batch.rows,
-        new=summary.get("new", 0),
-        updated=summary.get("updated", 0),
-        unchanged=summary.get("unchanged", 0),
-        error_count=summary.get("error_count", 0),
-        errors=errors,
-        ignored_columns=summary.get("ignored_columns", []),
-    )
+def import_result(batch: ImportBatch) -> ImportResult:
+    return ImportResult.from_batch(batch)
 
 
 @router.post("/import", response_model=ImportResult)
@@ -152,7 +133,7 @@ def import_ledger(
     )
     if not plan.ok:
         response.status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
-    return import_result(batch, plan)
+    return import_result(batch)
 
 
 @router.get("/import/{import_id}", response_model=ImportResult)
@@ -165,8 +146,8 @@ def commit_import(
     import_id: uuid.UUID, access: Access, session: DbSession, cipher: Cipher, uploads: Uploads
 ) -> ImportResult:
     """Save a previewed ledger: all rows or none."""
-    batch, plan = imports.commit(session, access, cipher, uploads, import_id)
-    return import_result(batch, plan)
+    batch, _plan = imports.commit(session, access, cipher, uploads, import_id)
+    return import_result(batch)
 
 
 @router.get("/export")

@@ -174,24 +174,3 @@ class SurveyOut(Schema):
 class RevealOut(Schema):
     id_number: str
     phone: str | None
-
-
-class ImportProblem(Schema):
-    row: int | None
-    column: str | None
-    field: str
-    code: str
-    message: str
-
-
-class ImportResult(Schema):
-    import_id: uuid.UUID
-    status: str
-    filename: str
-    rows: int
-    new: int
-    updated: int
-    unchanged: int
-    error_count: int
-    errors: list[ImportProblem]
-    ignored_columns: list[str]

@@ -320,6 +320,18 @@ def _postgres_security() -> None:
         rls.policy(table, "insert", "INSERT", check=both_write)
         rls.policy(table, "update", "UPDATE", using=both_write, check=both_write)
         rls.grant(table, "SELECT, INSERT, UPDATE")
+    # Taking a place when a hire is recorded: whoever may record the hire of an offered
+    # referral to the vacancy may raise its filled count (and only through such a referral;
+    # the rest of the vacancy stays the owner's to change).
+    rls.policy(
+        "vacancies",
+        "hire",
+        "UPDATE",
+        using="EXISTS (SELECT 1 FROM referrals r WHERE r.vacancy_id = vacancies.id"
+        " AND r.status = 'offered'"
+        f" AND (r.tenant_id = ANY ({rls.ids('app.write_referral')})"
+        f" OR r.vacancy_tenant_id = ANY ({rls.ids('app.write_referral_vacancy')})))",
+    )
     # A receiving bureau reads a laborer (masked) once the laborer is referred to it.
     referred = (
         "EXISTS (SELECT 1 FROM referrals r WHERE r.laborer_id = {column}"

@@ -2,9 +2,10 @@
 
 from shared_models.validators.region import (
     RegionCodeError,
+    city_name,
     province_name,
     region_name,
     validate_region_code,
 )
 
-__all__ = ["RegionCodeError", "province_name", "region_name", "validate_region_code"]
+__all__ = ["RegionCodeError", "city_name", "province_name", "region_name", "validate_region_code"]

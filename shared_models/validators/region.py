@@ -41,6 +41,27 @@ def region_name(code: str) -> str | None:
     return county.split(",")[-1].split("]")[-1]
 
 
+MUNICIPALITIES = frozenset({"11", "12", "31", "50"})  # 北京, 天津, 上海, 重庆
+
+
+def city_name(code: str) -> str | None:
+    """The city a division belongs to, as people name it in job ads: '370602' → '烟台'.
+    In the four municipalities that is the district or county itself ('500154' → '开州')."""
+    if not _SIX_DIGITS.fullmatch(code):
+        return None
+    name = region_name(code) if code[:2] in MUNICIPALITIES else region_name(code[:4] + "00")
+    return short_place(name) if name else None
+
+
+def short_place(name: str) -> str:
+    """'烟台市' → '烟台', '开州区' → '开州': how intentions and job ads name a place."""
+    name = name.strip()
+    for suffix in ("市", "区", "县"):
+        if len(name) > 2 and name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
 def validate_region_code(value: str, *, known: bool = False) -> str:
     """The code stripped of spaces, or RegionCodeError.
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shared_models import AuditEntry
+from tests.fixtures.factories import credit_code, employer_payload, vacancy_payload
 from tests.fixtures.world import ApiUser, World
 
 # For each path parameter: how to get an object owned on the 巫山 side (the owner logs in
@@ -33,6 +34,20 @@ def _wushan_laborer(world: World, owner: ApiUser) -> str:
     return owner.get("/api/v1/laborers", params={"page_size": 1}).json()["items"][0]["id"]
 
 
+def _wushan_employer(world: World, owner: ApiUser) -> str:
+    payload = employer_payload(region_code="500237", credit_code=credit_code("500237"))
+    response = owner.post("/api/v1/employers", json=payload)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def _wushan_vacancy(world: World, owner: ApiUser) -> str:
+    employer = _wushan_employer(world, owner)
+    response = owner.post("/api/v1/vacancies", json=vacancy_payload(employer))
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
 def _wushan_import(world: World, owner: ApiUser) -> str:
     ledger = owner.get("/api/v1/laborers/export", params={"roster": "two_after", "reveal": "true"})
     response = owner.post(
@@ -51,10 +66,14 @@ OWNED_OBJECTS: dict[str, Factory] = {
     "token_id": _wushan_token,
     "laborer_id": _wushan_laborer,
     "import_id": _wushan_import,
+    "employer_id": _wushan_employer,
+    "vacancy_id": _wushan_vacancy,
 }
 BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
     ("PATCH", "laborer_id"): {"version": 1, "note": "outsider"},
+    ("PATCH", "employer_id"): {"version": 1, "name": "outsider"},
+    ("PATCH", "vacancy_id"): {"version": 1, "title": "outsider"},
     ("POST", "laborer_id"): {
         "surveyed_on": "2026-11-01",
         "surveyor": "某人",
@@ -123,6 +142,8 @@ def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outside
     laborer = owner.get(f"/api/v1/laborers/{ids['laborer_id']}").json()
     assert (laborer["version"], laborer["note"]) == (1, None)
     assert owner.get(f"/api/v1/laborers/import/{ids['import_id']}").json()["status"] == "previewed"
+    vacancy = owner.get(f"/api/v1/vacancies/{ids['vacancy_id']}").json()
+    assert (vacancy["version"], vacancy["title"]) == (1, "电焊工")
 
 
 def test_liaison_offices_do_not_see_each_other(world, login):
