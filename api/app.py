@@ -19,6 +19,7 @@ from api.demand.router import vacancies as vacancies_router
 from api.health.router import router as health_router
 from api.imports.storage import UploadStore
 from api.logging_setup import configure_logging
+from api.matching.router import router as matching_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.problems_router import router as problems_router
 from api.security.passwords import Passwords
@@ -47,6 +48,7 @@ API_ROUTERS = (
     supply_router,
     employers_router,
     vacancies_router,
+    matching_router,
 )
 PAGE_ROUTERS = (
     auth_pages.router,

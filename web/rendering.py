@@ -14,7 +14,7 @@ from jinja2 import Undefined
 from starlette.responses import HTMLResponse
 
 from api.i18n import SUPPORTED_LOCALES, get_locale, gettext, ngettext
-from web.labels import label
+from api.labels import label
 
 WEB_DIR = Path(__file__).resolve().parent
 DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")  # what the bureaus' clocks say

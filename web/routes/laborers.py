@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import AppError
+from api.labels import options
 from api.supply import ledger, service
 from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
@@ -33,7 +34,6 @@ from shared_models.enums import (
 )
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import checkbox, clean, errors_by_field, general_message, validate
-from web.labels import options
 from web.rendering import render
 
 router = APIRouter(prefix="/laborers", include_in_schema=False)

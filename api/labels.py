@@ -2,23 +2,28 @@
 
 from enum import StrEnum
 
+from api.demand.pool import Benefit, PoolSort
 from api.i18n import _, gettext
 from api.supply.rosters import ROSTER_TITLES, SortKey
 from shared_models.enums import (
     AssistanceMeasure,
     Education,
+    EmployerSize,
     EmploymentDifficulty,
     EmploymentNeed,
     EmploymentStatus,
+    EntryThreshold,
     HealthStatus,
     OrgKind,
     OrgStatus,
     PairingMetric,
     PovertyStatus,
+    ReferralStatus,
     Role,
     Sex,
     SkillLevel,
     TransferScope,
+    VacancyStatus,
 )
 
 # Keyed by (enum class, member): StrEnum members equal their values, so
@@ -89,6 +94,31 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (SortKey.AGE, _("Age")),
     (SortKey.UPDATED, _("Last changed")),
     *ROSTER_TITLES.items(),
+    (EmployerSize.MICRO, _("Under 20 staff")),
+    (EmployerSize.SMALL, _("20–99 staff")),
+    (EmployerSize.MEDIUM, _("100–299 staff")),
+    (EmployerSize.LARGE, _("300–999 staff")),
+    (EmployerSize.HUGE, _("1,000 staff or more")),
+    (EntryThreshold.NONE, _("No entry threshold")),
+    (EntryThreshold.LOW, _("Low entry threshold")),
+    (EntryThreshold.SKILLED, _("Skilled work")),
+    (VacancyStatus.OPEN, _("Open")),
+    (VacancyStatus.PAUSED, _("Paused")),
+    (VacancyStatus.FILLED, _("Filled")),
+    (VacancyStatus.EXPIRED, _("Expired")),
+    (ReferralStatus.RECOMMENDED, _("Recommended")),
+    (ReferralStatus.INTERVIEWED, _("Interviewed")),
+    (ReferralStatus.OFFERED, _("Offered")),
+    (ReferralStatus.HIRED, _("Hired")),
+    (ReferralStatus.DECLINED, _("Not successful")),
+    (ReferralStatus.WITHDRAWN, _("Withdrawn")),
+    (PoolSort.NEWEST, _("Newest first")),
+    (PoolSort.WAGE, _("Highest pay first")),
+    (PoolSort.CLOSING, _("Closing soonest")),
+    (Benefit.HOUSING, _("Housing")),
+    (Benefit.MEALS, _("Meals")),
+    (Benefit.TRANSPORT, _("Transport")),
+    (Benefit.INSURANCE, _("Social insurance")),
 ]
 LABELS: dict[tuple[type, StrEnum], str] = {(type(m), m): msgid for m, msgid in _PAIRS}
 
