@@ -22,6 +22,7 @@ from api.logging_setup import configure_logging
 from api.matching.router import router as matching_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.problems_router import router as problems_router
+from api.referrals.router import router as referrals_router
 from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
 from api.settings import Settings
@@ -49,6 +50,7 @@ API_ROUTERS = (
     employers_router,
     vacancies_router,
     matching_router,
+    referrals_router,
 )
 PAGE_ROUTERS = (
     auth_pages.router,

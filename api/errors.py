@@ -138,6 +138,10 @@ class Conflict(AppError):
     status, slug, title = 409, "conflict", _("This conflicts with existing data")
 
 
+class InvalidTransition(AppError):
+    status, slug, title = 409, "invalid-transition", _("This step is not possible from here")
+
+
 class StaleVersion(AppError):
     status, slug, title = 409, "stale-version", _("Someone else changed this record first")
 

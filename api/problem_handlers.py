@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import (
@@ -23,6 +24,7 @@ from api.errors import (
     NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
+    StaleVersion,
     ValidationFailed,
 )
 from api.i18n import _
@@ -138,6 +140,11 @@ def install(app: FastAPI) -> None:
         # A unique or foreign-key race the services could not see coming.
         log.warning("integrity error: %s", exc.orig.__class__.__name__)
         return problem_response(request, Conflict(_("The data changed meanwhile; try again.")))
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        # Two requests changed the same versioned row at once; the later one lost.
+        return problem_response(request, StaleVersion(_("Reload: someone saved this first.")))
 
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> Response:

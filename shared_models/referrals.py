@@ -2,12 +2,17 @@
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Date, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared_models.base import Base, Timestamps, UuidPrimaryKey, str_enum, utcnow
 from shared_models.enums import ReferralStatus
+
+if TYPE_CHECKING:
+    from shared_models.demand import Vacancy
+    from shared_models.supply import Laborer
 
 ACTIVE_STATUSES = ("recommended", "interviewed", "offered", "hired")
 _LIVE = text("status IN ('recommended', 'interviewed', 'offered', 'hired')")
@@ -52,6 +57,8 @@ class Referral(UuidPrimaryKey, Timestamps, Base):
     events: Mapped[list["ReferralEvent"]] = relationship(
         back_populates="referral", order_by="ReferralEvent.created_at"
     )
+    laborer: Mapped["Laborer"] = relationship()
+    vacancy: Mapped["Vacancy"] = relationship()
 
 
 class ReferralEvent(UuidPrimaryKey, Base):

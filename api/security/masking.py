@@ -32,6 +32,13 @@ def mask_phone(value: str | None) -> str | None:
     return mask_generic(digits)
 
 
+def mask_name(value: str) -> str:
+    """张秀英 → 张*英, 张三 → 张*: enough for a receiving bureau to tell candidates apart."""
+    if len(value) <= 2:
+        return value[:1] + "*" * (len(value) - 1)
+    return mask_generic(value)
+
+
 def mask_generic(value: str) -> str:
     if len(value) <= 2:
         return "*" * len(value)

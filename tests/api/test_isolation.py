@@ -48,6 +48,16 @@ def _wushan_vacancy(world: World, owner: ApiUser) -> str:
     return response.json()["id"]
 
 
+def _wushan_referral(world: World, owner: ApiUser) -> str:
+    body = {
+        "laborer_ids": [_wushan_laborer(world, owner)],
+        "vacancy_ids": [_wushan_vacancy(world, owner)],
+    }
+    response = owner.post("/api/v1/referrals", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()[0]["id"]
+
+
 def _wushan_import(world: World, owner: ApiUser) -> str:
     ledger = owner.get("/api/v1/laborers/export", params={"roster": "two_after", "reveal": "true"})
     response = owner.post(
@@ -68,12 +78,14 @@ OWNED_OBJECTS: dict[str, Factory] = {
     "import_id": _wushan_import,
     "employer_id": _wushan_employer,
     "vacancy_id": _wushan_vacancy,
+    "referral_id": _wushan_referral,
 }
 BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
     ("PATCH", "laborer_id"): {"version": 1, "note": "outsider"},
     ("PATCH", "employer_id"): {"version": 1, "name": "outsider"},
     ("PATCH", "vacancy_id"): {"version": 1, "title": "outsider"},
+    ("POST", "referral_id"): {"status": "interviewed", "version": 1},
     ("POST", "laborer_id"): {
         "surveyed_on": "2026-11-01",
         "surveyor": "某人",
@@ -128,7 +140,8 @@ def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outside
         url = path
         for name in params:
             url = url.replace("{" + name + "}", ids[name])
-        body = BODIES.get((method, params[-1])) if path.endswith("}") or "surveys" in path else None
+        takes_body = path.endswith("}") or path.endswith(("/surveys", "/steps"))
+        body = BODIES.get((method, params[-1])) if takes_body else None
         response = (
             outsider.request(method, url, json=body) if body else outsider.request(method, url)
         )
@@ -144,6 +157,8 @@ def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outside
     assert owner.get(f"/api/v1/laborers/import/{ids['import_id']}").json()["status"] == "previewed"
     vacancy = owner.get(f"/api/v1/vacancies/{ids['vacancy_id']}").json()
     assert (vacancy["version"], vacancy["title"]) == (1, "电焊工")
+    referral = owner.get(f"/api/v1/referrals/{ids['referral_id']}").json()
+    assert (referral["version"], referral["status"]) == (1, "recommended")
 
 
 def test_liaison_offices_do_not_see_each_other(world, login):

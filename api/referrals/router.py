@@ -1,0 +1,136 @@
+"""JSON API of referrals: refer, follow each step, the boards per vacancy and laborer."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.access import AccessContext
+from api.deps import Access, DbSession
+from api.errors import BadRequest
+from api.i18n import _
+from api.matching.criteria import age_on
+from api.referrals import service
+from api.referrals.schemas import (
+    Candidate,
+    EventOut,
+    ReferralBoard,
+    ReferralCreate,
+    ReferralOut,
+    ReferralStep,
+)
+from api.routing import JsonRoute
+from api.security.masking import mask_name
+from api.supply.convert import tag_values
+from shared_models import Referral
+from shared_models.enums import ReferralStatus
+from shared_models.validators import region_name
+
+router = APIRouter(prefix="/api/v1/referrals", route_class=JsonRoute, tags=["referrals"])
+
+
+def candidate(access: AccessContext, referral: Referral, today: date) -> Candidate:
+    laborer = referral.laborer
+    lists = tag_values(laborer.tags)
+    identified = service.shows_identity(access, referral)
+    return Candidate(
+        id=laborer.id,
+        name=laborer.name if identified else mask_name(laborer.name),
+        masked=not identified,
+        sex=laborer.sex,
+        age=age_on(laborer.birth_date, today),
+        county=region_name(laborer.region_code) or laborer.region_code,
+        education=laborer.education,
+        skill_level=laborer.skill_level,
+        skills=[o.text() for o in lists["skills"]],
+        certificates=list(lists["certificates"]),
+        expected_wage=laborer.expected_wage,
+    )
+
+
+def referral_out(access: AccessContext, referral: Referral, today: date) -> ReferralOut:
+    return ReferralOut(
+        id=referral.id,
+        version=referral.version,
+        status=referral.status,
+        status_on=referral.status_on,
+        hired_on=referral.hired_on,
+        match_score=referral.match_score,
+        note=referral.note,
+        laborer=candidate(access, referral, today),
+        vacancy_id=referral.vacancy_id,
+        vacancy_title=referral.vacancy.title,
+        employer_id=referral.employer_id,
+        employer_name=referral.vacancy.employer.name,
+        next_steps=service.next_steps(access, referral),
+        events=[EventOut.model_validate(e) for e in referral.events],
+        created_at=referral.created_at,
+    )
+
+
+@router.post("", response_model=list[ReferralOut], status_code=status.HTTP_201_CREATED)
+def refer(body: ReferralCreate, access: Access, session: DbSession) -> list[ReferralOut]:
+    """Refer one laborer to several vacancies or several laborers to one vacancy: all are
+    recorded or none (a live referral of the same pair is a 409 naming it)."""
+    created = service.refer(
+        session, access, laborer_ids=body.laborer_ids, vacancy_ids=body.vacancy_ids, note=body.note
+    )
+    today = date.today()
+    return [referral_out(access, service.get(session, access, r.id), today) for r in created]
+
+
+@router.get("", response_model=ReferralBoard)
+def list_referrals(
+    access: Access,
+    session: DbSession,
+    vacancy_id: uuid.UUID | None = None,
+    laborer_id: uuid.UUID | None = None,
+    status_: Annotated[ReferralStatus | None, Query(alias="status")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 100,
+) -> ReferralBoard:
+    """The referral board of a vacancy or of a laborer (or all the caller sees)."""
+    board = service.board(
+        session,
+        access,
+        vacancy_id=vacancy_id,
+        laborer_id=laborer_id,
+        status=status_,
+        page=page,
+        page_size=page_size,
+    )
+    today = date.today()
+    return ReferralBoard(
+        items=[referral_out(access, r, today) for r in board.items],
+        total=board.total,
+        counts=board.counts,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.get("/{referral_id}", response_model=ReferralOut)
+def get_referral(referral_id: uuid.UUID, access: Access, session: DbSession) -> ReferralOut:
+    return referral_out(access, service.get(session, access, referral_id), date.today())
+
+
+@router.post("/{referral_id}/steps", response_model=ReferralOut)
+def record_step(
+    referral_id: uuid.UUID, body: ReferralStep, access: Access, session: DbSession
+) -> ReferralOut:
+    """Record the next step: interviewed, offered, hired, declined, or (the county only)
+    withdrawn. A step that does not follow is a 409 listing the ones that do; a hire
+    when every place is taken is a 409 and nothing changes."""
+    if body.status is ReferralStatus.RECOMMENDED:
+        raise BadRequest(_("A referral starts as recommended; record a later step."))
+    referral = service.advance(
+        session,
+        access,
+        referral_id,
+        body.status,
+        version=body.version,
+        occurred_on=body.occurred_on,
+        note=body.note,
+    )
+    return referral_out(access, service.get(session, access, referral.id), date.today())
