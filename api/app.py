@@ -33,10 +33,15 @@ from web.rendering import WEB_DIR
 from web.routes import account as account_pages
 from web.routes import admin as admin_pages
 from web.routes import auth as auth_pages
+from web.routes import employers as employer_pages
+from web.routes import exports as export_pages
 from web.routes import home as home_pages
 from web.routes import laborer_import as laborer_import_pages
 from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
+from web.routes import referrals as referral_pages
+from web.routes import vacancies as vacancy_pages
+from web.routes import vacancy_import as vacancy_import_pages
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +63,13 @@ PAGE_ROUTERS = (
     account_pages.router,
     admin_pages.router,
     oidc_pages.router,
+    export_pages.router,  # before the pages whose /export would read as an id
     laborer_import_pages.router,  # before laborer_pages: /laborers/import is not an id
     laborer_pages.router,
+    vacancy_import_pages.router,  # before vacancy_pages, likewise
+    vacancy_pages.router,
+    employer_pages.router,
+    referral_pages.router,
 )
 
 

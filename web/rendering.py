@@ -13,8 +13,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Undefined
 from starlette.responses import HTMLResponse
 
+from api.demand.pool import effective_status
 from api.i18n import SUPPORTED_LOCALES, get_locale, gettext, ngettext
 from api.labels import label
+from api.matching.reasons import sentence
 
 WEB_DIR = Path(__file__).resolve().parent
 DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")  # what the bureaus' clocks say
@@ -71,6 +73,8 @@ env.filters["age"] = age_filter
 env.filters["date"] = date_filter
 env.filters["number"] = number_filter
 env.filters["label"] = label
+env.filters["vacancy_status"] = effective_status  # as of the given day
+env.filters["reason"] = sentence  # a match criterion as a sentence
 
 
 def render(

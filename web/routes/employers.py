@@ -1,0 +1,152 @@
+"""Employer pages: the bureau's employers, one employer with its vacancies, the form."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import DataKind
+from api.demand import service
+from api.demand.pool import PoolFilter
+from api.demand.records import EmployerRecord
+from api.demand.schemas import EmployerCreate, EmployerUpdate
+from api.deps import DbSession
+from api.errors import AppError
+from shared_models import Employer
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import errors_by_field, general_message, validate
+from web.rendering import render
+from web.routes.demand_forms import CHOICES, employer_data, employer_values
+from web.routes.vacancies import can_post
+
+router = APIRouter(prefix="/employers", include_in_schema=False)
+
+PAGE_SIZE = 50
+
+
+@router.get("")
+def list_page(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    q: Annotated[str | None, Query(max_length=60)] = None,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    access = page.ctx
+    rows, total = service.list_employers(
+        session, access, q=(q or "").strip() or None, page=page_number, page_size=PAGE_SIZE
+    )
+    return render(
+        request,
+        "demand/employers.html",
+        {
+            "rows": rows,
+            "total": total,
+            "q": q or "",
+            "counts": service.open_vacancy_counts(session, access, rows),
+            "page_number": page_number,
+            "pages": (total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
+            "can_post": can_post(access),
+        },
+    )
+
+
+def _form(
+    request: Request,
+    page: WebPage,
+    *,
+    employer: Employer | None,
+    values: dict,
+    error: AppError | None = None,
+) -> Response:
+    existing_id = error.extra.get("existing_id") if error is not None else None
+    return render(
+        request,
+        "demand/employer_form.html",
+        {
+            "employer": employer,
+            "values": values,
+            "errors": errors_by_field(error),
+            "message": general_message(error),
+            "existing_id": existing_id,
+            "choices": CHOICES,
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/new")
+def new_form(request: Request, page: TenantPage) -> Response:
+    service.require_poster(page.ctx)
+    return _form(request, page, employer=None, values={"region_code": page.ctx.tenant_region_code})
+
+
+@router.post("/new")
+async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
+    data = employer_data(await request.form())
+    try:
+        body = validate(EmployerCreate, data)
+        values = body.model_dump()
+        values["region_code"] = body.region_code or page.ctx.tenant_region_code
+        employer = service.create_employer(session, page.ctx, EmployerRecord(**values))
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(_form(request, page, employer=None, values=data, error=exc)) from exc
+    return RedirectResponse(f"/employers/{employer.id}", status_code=303)
+
+
+@router.get("/{employer_id}")
+def detail(
+    employer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    access = page.ctx
+    employer = service.get_employer(session, access, employer_id)
+    vacancies = service.pool(
+        session, access, PoolFilter(employer_id=employer.id, open_only=False), page_size=200
+    )
+    editable = can_post(access) and access.can_write(DataKind.DEMAND, employer.tenant_id)
+    return render(
+        request,
+        "demand/employer_detail.html",
+        {"e": employer, "vacancies": vacancies, "can_edit": editable, "today": date.today()},
+    )
+
+
+@router.get("/{employer_id}/edit")
+def edit_form(
+    employer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    employer = service.get_employer(session, page.ctx, employer_id)
+    service.require_poster(page.ctx, employer.tenant_id)
+    return _form(request, page, employer=employer, values=employer_values(employer))
+
+
+@router.post("/{employer_id}/edit")
+async def edit(
+    employer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    data = employer_data(form)
+    for name in ("address", "contact_name", "contact_phone", "size", "note"):
+        data.setdefault(name, None)  # emptied: cleared
+    for name in ("name", "credit_code", "industry", "region_code"):
+        data.setdefault(name, "")  # emptied: the model reports it as required
+    data["version"] = form.get("version") or 0
+    try:
+        body = validate(EmployerUpdate, data)
+        service.update_employer(
+            session,
+            page.ctx,
+            employer_id,
+            body.model_dump(exclude_unset=True, exclude={"version"}),
+            version=body.version,
+        )
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        employer = service.get_employer(session, page.ctx, employer_id)
+        raise FormRejected(_form(request, page, employer=employer, values=data, error=exc)) from exc
+    return RedirectResponse(f"/employers/{employer_id}", status_code=303)

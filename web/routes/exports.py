@@ -1,0 +1,45 @@
+"""Excel downloads for signed-in pages: the same files as the JSON API's exports, with
+the session cookie instead of a bearer token (the pages link here)."""
+
+import io
+from datetime import date
+from urllib.parse import quote
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.demand import exporter as demand_exporter
+from api.demand.filters import Pool
+from api.deps import Cipher, DbSession
+from api.supply import exporter as supply_exporter
+from api.supply.filters import Filter
+from api.supply.rosters import ROSTER_FILE_NAMES
+from web.deps import TenantPage
+
+router = APIRouter(include_in_schema=False)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, ascii_name: str, filename: str) -> Response:
+    disposition = f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
+
+
+@router.get("/laborers/export")
+def export_roster(
+    page: TenantPage, session: DbSession, cipher: Cipher, f: Filter, reveal: bool = False
+) -> Response:
+    access = page.ctx
+    buffer = io.BytesIO()
+    supply_exporter.export_roster(session, access, cipher, f, buffer, reveal=reveal)
+    name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{date.today():%Y%m%d}.xlsx"
+    return _xlsx(buffer.getvalue(), "laborers.xlsx", name)
+
+
+@router.get("/vacancies/export")
+def export_pool(page: TenantPage, session: DbSession, f: Pool) -> Response:
+    buffer = io.BytesIO()
+    demand_exporter.export_pool(session, page.ctx, f, buffer)
+    name = f"{demand_exporter.SHEET}{date.today():%Y%m%d}.xlsx"
+    return _xlsx(buffer.getvalue(), "vacancies.xlsx", name)

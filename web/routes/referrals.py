@@ -1,0 +1,141 @@
+"""Referral pages: a laborer's matches with the refer action, the referral boards, and
+the step form."""
+
+import uuid
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import DataKind
+from api.deps import DbSession
+from api.errors import BadRequest
+from api.i18n import _
+from api.labels import options
+from api.matching import service as matching
+from api.referrals import service
+from api.referrals.schemas import ReferralStep
+from api.supply import service as supply
+from shared_models.enums import ReferralStatus
+from web.deps import TenantForm, TenantPage, safe_next
+from web.forms import clean, validate
+from web.rendering import render
+from web.routes.referral_rows import board_rows, status_counts
+from web.routes.vacancies import can_refer
+
+router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 100
+
+
+@router.get("/laborers/{laborer_id}/matches")
+def laborer_matches(
+    laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    access = page.ctx
+    today = date.today()
+    laborer, matches = matching.for_laborer(session, access, laborer_id, today=today)
+    board = service.board(session, access, laborer_id=laborer_id)
+    return render(
+        request,
+        "referrals/laborer_matches.html",
+        {
+            "lab": laborer,
+            "view": supply.get(session, access, laborer_id),
+            "matches": matches,
+            "referred": {r.vacancy_id for r in board.items if r.status.value != "withdrawn"},
+            "can_refer": can_refer(access),
+            "today": today,
+            "tab": "matches",
+        },
+    )
+
+
+@router.get("/laborers/{laborer_id}/referrals")
+def laborer_referrals(
+    laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    access = page.ctx
+    view = supply.get(session, access, laborer_id)
+    board = service.board(session, access, laborer_id=laborer_id)
+    return render(
+        request,
+        "referrals/laborer_referrals.html",
+        {
+            "lab": view.laborer,
+            "view": view,
+            "board": board,
+            "rows": board_rows(access, board.items),
+            "counts": status_counts(board.counts),
+            "today": date.today(),
+            "tab": "referrals",
+        },
+    )
+
+
+@router.post("/referrals")
+async def refer(request: Request, page: TenantForm, session: DbSession) -> Response:
+    """From a matches page: one laborer to the ticked vacancies, or the ticked laborers
+    to one vacancy. All or none; an error page names what stopped it."""
+    form = await request.form()
+    try:
+        laborer_ids = [uuid.UUID(str(v)) for v in form.getlist("laborer_ids")]
+        vacancy_ids = [uuid.UUID(str(v)) for v in form.getlist("vacancy_ids")]
+    except ValueError:
+        raise BadRequest(_("The form was damaged; reload the page.")) from None
+    if not laborer_ids or not vacancy_ids:
+        raise BadRequest(_("Tick at least one row to refer."))
+    note = str(form.get("note") or "").strip() or None
+    service.refer(session, page.ctx, laborer_ids=laborer_ids, vacancy_ids=vacancy_ids, note=note)
+    back = safe_next(str(form.get("next") or ""))
+    return RedirectResponse(back if back != "/" else "/referrals", status_code=303)
+
+
+@router.get("/referrals")
+def board_page(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    status: ReferralStatus | None = None,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    access = page.ctx
+    board = service.board(session, access, status=status, page=page_number, page_size=PAGE_SIZE)
+    return render(
+        request,
+        "referrals/board.html",
+        {
+            "board": board,
+            "rows": board_rows(access, board.items),
+            "counts": status_counts(board.counts),
+            "status": status,
+            "statuses": options(ReferralStatus),
+            "pages": (board.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
+            "page_number": page_number,
+            "today": date.today(),
+            "show_laborer_link": bool(access.read_ids(DataKind.LABORER)),
+        },
+    )
+
+
+@router.post("/referrals/{referral_id}/steps")
+async def record_step(
+    referral_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    data = clean(form, ["status", "version", "occurred_on", "note"])
+    body = validate(ReferralStep, data)
+    if body.status is ReferralStatus.RECOMMENDED:
+        raise BadRequest(_("A referral starts as recommended; record a later step."))
+    service.advance(
+        session,
+        page.ctx,
+        referral_id,
+        body.status,
+        version=body.version,
+        occurred_on=body.occurred_on,
+        note=body.note,
+    )
+    back = safe_next(str(form.get("next") or ""))
+    return RedirectResponse(back if back != "/" else "/referrals", status_code=303)

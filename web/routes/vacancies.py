@@ -1,0 +1,204 @@
+"""Demand pool pages: the pool with filters, a vacancy with its matches and referrals,
+and the vacancy form."""
+
+import uuid
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import AccessContext, DataKind
+from api.demand import service
+from api.demand.filters import Pool
+from api.demand.pool import Benefit, PoolSort
+from api.demand.schemas import VacancyCreate, VacancyUpdate
+from api.deps import DbSession
+from api.errors import AppError
+from api.labels import options
+from api.matching import service as matching
+from api.referrals import service as referrals
+from shared_models import Vacancy
+from shared_models.enums import EntryThreshold, OrgKind, Permission
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import errors_by_field, general_message, validate
+from web.rendering import render
+from web.routes.demand_forms import (
+    CHOICES,
+    submitted_values,
+    vacancy_data,
+    vacancy_values,
+)
+from web.routes.referral_rows import board_rows, status_counts
+
+router = APIRouter(prefix="/vacancies", include_in_schema=False)
+
+PAGE_SIZE = 50
+MAX_EMPLOYERS_IN_FORM = 1000
+POOL_CHOICES = {
+    "threshold": options(EntryThreshold),
+    "sort": options(PoolSort),
+    "benefit": options(Benefit),
+}
+
+
+def can_post(access: AccessContext) -> bool:
+    return access.can(Permission.WRITE) and access.tenant_kind is not OrgKind.LIAISON
+
+
+def can_refer(access: AccessContext) -> bool:
+    return access.can(Permission.WRITE) and bool(access.write_ids(DataKind.REFERRAL))
+
+
+@router.get("")
+def pool_page(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    f: Pool,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    access = page.ctx
+    result = service.pool(session, access, f, page=page_number, page_size=PAGE_SIZE)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    # Unchecked, the "open only" box sends nothing; the hidden field keeps the choice.
+    query = urlencode(params)
+    return render(
+        request,
+        "demand/pool.html",
+        {
+            "result": result,
+            "f": f,
+            "params": dict(params),
+            "query": query,
+            "choices": POOL_CHOICES,
+            "today": date.today(),
+            "can_post": can_post(access),
+            "pages": (result.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
+            "own_tenant": access.tenant_id,
+        },
+    )
+
+
+def _employer_choices(session: DbSession, access: AccessContext) -> list[tuple[str, str]]:
+    rows, _total = service.list_employers(
+        session, access, owner_id=access.tenant_id, page_size=MAX_EMPLOYERS_IN_FORM
+    )
+    return [(str(e.id), f"{e.name}（{e.credit_code}）") for e in rows]
+
+
+def _form(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    *,
+    vacancy: Vacancy | None,
+    values: dict[str, Any],
+    error: AppError | None = None,
+) -> Response:
+    return render(
+        request,
+        "demand/vacancy_form.html",
+        {
+            "vacancy": vacancy,
+            "values": values,
+            "errors": errors_by_field(error),
+            "message": general_message(error),
+            "choices": CHOICES,
+            "employers": [] if vacancy else _employer_choices(session, page.ctx),
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/new")
+def new_form(
+    request: Request, page: TenantPage, session: DbSession, employer: uuid.UUID | None = None
+) -> Response:
+    service.require_poster(page.ctx)
+    values = {"employer_id": str(employer) if employer else "", "headcount": 1, "status": "open"}
+    return _form(request, page, session, vacancy=None, values=values)
+
+
+@router.post("/new")
+async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
+    data = vacancy_data(await request.form(), editing=False)
+    try:
+        body = validate(VacancyCreate, data)
+        vacancy = service.create_vacancy(
+            session, page.ctx, body.employer_id, body.model_dump(exclude={"employer_id"})
+        )
+    except AppError as exc:
+        if exc.status not in (404, 409, 422):
+            raise
+        raise FormRejected(
+            _form(request, page, session, vacancy=None, values=submitted_values(data), error=exc)
+        ) from exc
+    return RedirectResponse(f"/vacancies/{vacancy.id}", status_code=303)
+
+
+@router.get("/{vacancy_id}")
+def detail(
+    vacancy_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    access = page.ctx
+    today = date.today()
+    vacancy = service.get_vacancy(session, access, vacancy_id)
+    matches = None
+    if access.read_ids(DataKind.LABORER):
+        _vacancy, matches = matching.for_vacancy(session, access, vacancy_id, today=today)
+    board = referrals.board(session, access, vacancy_id=vacancy_id)
+    return render(
+        request,
+        "demand/vacancy_detail.html",
+        {
+            "v": vacancy,
+            "status": service.status_of(vacancy, today),
+            "matches": matches,
+            "board": board,
+            "rows": board_rows(access, board.items),
+            "counts": status_counts(board.counts),
+            "can_edit": can_post(access) and access.can_write(DataKind.DEMAND, vacancy.tenant_id),
+            "can_refer": can_refer(access),
+            "referred": {r.laborer_id for r in board.items if r.status.value != "withdrawn"},
+            "today": today,
+        },
+    )
+
+
+@router.get("/{vacancy_id}/edit")
+def edit_form(
+    vacancy_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    vacancy = service.get_vacancy(session, page.ctx, vacancy_id)
+    service.require_poster(page.ctx, vacancy.tenant_id)
+    values = vacancy_values(vacancy)
+    values["status"] = service.vacancy_record(vacancy).status
+    return _form(request, page, session, vacancy=vacancy, values=values)
+
+
+@router.post("/{vacancy_id}/edit")
+async def edit(
+    vacancy_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    data = vacancy_data(form, editing=True)
+    data["version"] = form.get("version") or 0
+    try:
+        body = validate(VacancyUpdate, data)
+        service.update_vacancy(
+            session,
+            page.ctx,
+            vacancy_id,
+            body.model_dump(exclude_unset=True, exclude={"version"}),
+            version=body.version,
+        )
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        vacancy = service.get_vacancy(session, page.ctx, vacancy_id)
+        raise FormRejected(
+            _form(request, page, session, vacancy=vacancy, values=submitted_values(data), error=exc)
+        ) from exc
+    return RedirectResponse(f"/vacancies/{vacancy_id}", status_code=303)
