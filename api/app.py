@@ -35,6 +35,7 @@ from web.routes import admin as admin_pages
 from web.routes import auth as auth_pages
 from web.routes import employers as employer_pages
 from web.routes import exports as export_pages
+from web.routes import handbook as handbook_pages
 from web.routes import home as home_pages
 from web.routes import laborer_import as laborer_import_pages
 from web.routes import laborers as laborer_pages
@@ -70,6 +71,7 @@ PAGE_ROUTERS = (
     vacancy_pages.router,
     employer_pages.router,
     referral_pages.router,
+    handbook_pages.router,
 )
 
 

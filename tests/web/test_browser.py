@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.fixtures.factories import employer_payload, laborer_payload, vacancy_payload
 from tests.fixtures.ledgers import ledger_row, xlsx
 from tests.fixtures.live_server import live_server
 from tests.fixtures.world import PASSWORD
@@ -47,3 +48,35 @@ def test_import_wizard_shows_a_row_error(world, page, tmp_path):
         assert row.locator("td").nth(1).inner_text() == "身份证号码"
         assert "校验位错误" in row.locator("td").nth(2).inner_text()
         assert "未保存任何数据" in page.locator("#import-errors-summary").inner_text()
+
+
+def test_refer_from_the_matches_page_and_see_it_on_the_board(world, page, login):
+    laborer = login("wushan.staff").post(
+        "/api/v1/laborers", json=laborer_payload(name="浏览器测试人")
+    )
+    assert laborer.status_code == 201, laborer.text
+    laborer_id = laborer.json()["id"]
+    yantai = login("yantai.staff")
+    employer = yantai.post("/api/v1/employers", json=employer_payload()).json()
+    vacancy = yantai.post(
+        "/api/v1/vacancies", json=vacancy_payload(employer["id"], title="浏览器测试焊工")
+    ).json()
+    with live_server(world.app()) as base:
+        page.goto(f"{base}/login?next=/laborers/{laborer_id}/matches")
+        page.fill("#username", "wushan.staff")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{base}/laborers/{laborer_id}/matches")
+        row = page.locator(f'tr[data-vacancy-id="{vacancy["id"]}"]')
+        assert "浏览器测试焊工" in row.inner_text()
+        row.locator("details.explanation summary").click()
+        assert "焊工" in row.locator("ul.criteria").inner_text()
+        row.locator('input[name="vacancy_ids"]').check()
+        page.fill('#refer-form input[name="note"]', "持焊工证")
+        page.click("#refer-form button[type=submit]")
+        page.wait_for_url(f"{base}/laborers/{laborer_id}/referrals")
+        board_row = page.locator("table.referral-board tbody tr").first
+        assert board_row.get_attribute("data-status") == "recommended"
+        assert "浏览器测试焊工" in board_row.inner_text()
+        page.goto(f"{base}/referrals")
+        assert "浏览器测试人" in page.locator("table.referral-board").inner_text()
