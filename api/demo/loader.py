@@ -2,12 +2,15 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.orm import Session
 
 from api.access import DataKind
 from api.auth import accounts
 from api.db import use_operator_access
+from api.demand import service as demand
+from api.demo import demand as demo_demand
 from api.demo import laborers as demo_laborers
 from api.demo.data import ACCOUNTS, BUREAUS, DEMO_PASSWORD, EXTRA_MEMBERSHIPS, PAIRINGS
 from api.security.passwords import Passwords
@@ -48,7 +51,8 @@ def load(
     cipher: PiiCipher,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> bool:
-    """Create the demo tenants, pairings and accounts. False when already there."""
+    """Create the demo tenants, pairings, accounts, laborers and demand pool. False when
+    already there."""
     if already_loaded(session):
         return False
     names = {}
@@ -104,4 +108,22 @@ def load(
             if problems := check_record(record):  # sets record.identity
                 raise RuntimeError(f"demo laborer {record.name} is invalid: {problems}")
         apply_plan(session, access, cipher, Plan(new=records), recorded_by=None)
+    _post_demand(session, names, progress)
     return True
+
+
+def _post_demand(session: Session, names: dict[str, str], progress: Callable[[str], None]) -> None:
+    """Each bureau posts its employers and vacancies through the service, as a form would:
+    the same checks and audit entries (a few hundred rows: fast enough)."""
+    today = date.today()
+    for key, postings in demo_demand.postings(today).items():
+        count = sum(len(p.vacancies) for p in postings)
+        progress(f"{names[key]}: {len(postings)} 家企业 / employers, {count} 个岗位 / vacancies")
+        tenant = tenancy_repository.organization_by_name(session, names[key])
+        access = use_operator_access(
+            session, tenant.id, read=[DataKind.DEMAND], write=[DataKind.DEMAND]
+        )
+        for posting in postings:
+            employer = demand.create_employer(session, access, posting.employer)
+            for values in posting.vacancies:
+                demand.create_vacancy(session, access, employer.id, values, today=today)

@@ -350,6 +350,7 @@ def _postgres_security() -> None:
 
 def downgrade() -> None:
     if rls.is_postgres():
+        op.execute("DROP POLICY vacancies_hire ON vacancies")  # it reads referrals
         for table in ("laborers", "laborer_tags"):
             op.execute(f"DROP POLICY {table}_read ON {table}")
             rls.policy(

@@ -59,11 +59,12 @@ def test_a_willing_welder_gets_the_yantai_welding_job_explained(login):
     scores = [m["score"] for m in body["items"]]
     assert scores == sorted(scores, reverse=True)
 
-    chinese = wushan.get(
-        f"/api/v1/laborers/{laborer['id']}/matches", headers={"Accept-Language": "zh-CN"}
+    english = wushan.get(
+        f"/api/v1/laborers/{laborer['id']}/matches", headers={"Accept-Language": "en"}
     ).json()
-    first = next(m for m in chinese["items"] if m["vacancy"]["id"] == vacancy["id"])
-    assert first["explanation"]["criteria"][0]["text"] != criteria["skill"]["text"]
+    first = next(m for m in english["items"] if m["vacancy"]["id"] == vacancy["id"])
+    assert first["explanation"]["criteria"][0]["text"] == "Occupation 焊工 is one of their skills"
+    assert criteria["skill"]["text"] != first["explanation"]["criteria"][0]["text"]
 
 
 def test_no_transfer_intention_means_no_out_of_province_jobs(login):

@@ -89,7 +89,7 @@ def test_preview_then_commit_registers_employers_and_vacancies(login):
     code = credit_code()
     rows = [
         vacancy_row(统一社会信用代码=code, 岗位名称="电子装配工"),
-        vacancy_row(统一社会信用代码=code, 岗位名称="质检员", 工种="质检员", 入职门槛="需技能"),
+        vacancy_row(统一社会信用代码=code, 岗位名称="来料质检员", 工种="质检员", 入职门槛="需技能"),
         vacancy_row(
             企业名称="重庆勇华鞋业烟台分厂",
             统一社会信用代码=credit_code(),
@@ -106,12 +106,12 @@ def test_preview_then_commit_registers_employers_and_vacancies(login):
     assert preview.status_code == 200, preview.text
     body = preview.json()
     assert (body["status"], body["new"], body["new_employers"]) == ("previewed", 3, 2)
-    assert "质检员" not in _pool_titles(yantai)
+    assert "来料质检员" not in _pool_titles(yantai)
 
     committed = yantai.post(f"/api/v1/vacancies/import/{body['import_id']}/commit")
     assert committed.status_code == 200, committed.text
     assert committed.json()["status"] == "committed"
-    assert {"电子装配工", "质检员", "胶鞋成型工"} <= _pool_titles(yantai)
+    assert {"电子装配工", "来料质检员", "胶鞋成型工"} <= _pool_titles(yantai)
     again = yantai.post(f"/api/v1/vacancies/import/{body['import_id']}/commit")
     assert again.status_code == 409
 
