@@ -30,7 +30,8 @@ class DataKind(StrEnum):
     REFERRAL_VACANCY = "referral_vacancy"  # referrals, by the vacancy's bureau
     EVENT = "event"  # fairs and trainings
     PLACEMENT = "placement"
-    SUBSIDY = "subsidy"
+    SUBSIDY = "subsidy"  # policies, entitlements, claims, payments: the paying bureau's
+    CLAIM_VERIFY = "claim_verify"  # verifying claims: the county's liaison offices
     CASE = "case"
     IDENTITY = "identity"  # keyed hashes of ID numbers, for duplicate flags across counties
     IMPORT = "import"  # uploaded spreadsheets and their previews
@@ -237,6 +238,7 @@ def _sharing_table(
         DataKind.EVENT: pairing_members,
         DataKind.PLACEMENT: placement_read,
         DataKind.SUBSIDY: subsidy_read,
+        DataKind.CLAIM_VERIFY: subsidy_read if kind is OrgKind.LIAISON else frozenset(),
         DataKind.CASE: case_read,
         DataKind.IDENTITY: identity,
         DataKind.IMPORT: own,
@@ -253,6 +255,7 @@ def _sharing_table(
         DataKind.EVENT: own,
         DataKind.PLACEMENT: placement_write,
         DataKind.SUBSIDY: own if kind is not OrgKind.LIAISON else frozenset(),
+        DataKind.CLAIM_VERIFY: subsidy_read if kind is OrgKind.LIAISON else frozenset(),
         DataKind.CASE: own if kind is OrgKind.LIAISON else frozenset(),
         DataKind.IDENTITY: own if kind is OrgKind.SENDING else frozenset(),
         DataKind.IMPORT: own,

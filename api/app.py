@@ -21,11 +21,13 @@ from api.imports.storage import UploadStore
 from api.logging_setup import configure_logging
 from api.matching.router import router as matching_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.placements.router import router as placements_router
 from api.problems_router import router as problems_router
 from api.referrals.router import router as referrals_router
 from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
 from api.settings import Settings
+from api.subsidies.router import router as subsidies_router
 from api.supply.router import router as supply_router
 from api.tenancy.router import router as tenancy_router
 from web.errors import render_error
@@ -57,6 +59,8 @@ API_ROUTERS = (
     vacancies_router,
     matching_router,
     referrals_router,
+    placements_router,
+    subsidies_router,
 )
 PAGE_ROUTERS = (
     auth_pages.router,

@@ -8,7 +8,17 @@ from shared_models.auth import ApiToken, Membership, SignInAttempt, User, WebSes
 from shared_models.base import Base
 from shared_models.demand import Employer, Vacancy, VacancySkill
 from shared_models.imports import ImportBatch
+from shared_models.placements import HolidayLeave, Placement, StayVerification
 from shared_models.referrals import Referral, ReferralEvent
+from shared_models.subsidies import (
+    ClaimUnit,
+    Entitlement,
+    IdempotencyRecord,
+    PayeeAccount,
+    PaymentBatch,
+    SubsidyClaim,
+    SubsidyPolicy,
+)
 from shared_models.supply import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 from shared_models.tenancy import Organization, Pairing, PairingTarget
 
@@ -17,7 +27,11 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "ClaimUnit",
     "Employer",
+    "Entitlement",
+    "HolidayLeave",
+    "IdempotencyRecord",
     "ImportBatch",
     "Laborer",
     "LaborerIdentity",
@@ -27,9 +41,15 @@ __all__ = [
     "Organization",
     "Pairing",
     "PairingTarget",
+    "PayeeAccount",
+    "PaymentBatch",
+    "Placement",
     "Referral",
     "ReferralEvent",
     "SignInAttempt",
+    "StayVerification",
+    "SubsidyClaim",
+    "SubsidyPolicy",
     "User",
     "Vacancy",
     "VacancySkill",

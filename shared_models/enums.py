@@ -186,3 +186,47 @@ class ReferralStatus(StrEnum):
     HIRED = "hired"  # 已入职
     DECLINED = "declined"  # 未成功
     WITHDRAWN = "withdrawn"  # 已撤回
+
+
+class PlacementChannel(StrEnum):
+    ORGANIZED = "organized"  # 有组织转移（协作渠道）
+    SELF_FOUND = "self_found"  # 自主就业
+    PUBLIC_POST = "public_post"  # 公益性岗位
+    WORKSHOP = "workshop"  # 扶贫车间
+
+
+class SeparationReason(StrEnum):
+    QUIT = "quit"  # 主动离职
+    DISMISSED = "dismissed"  # 被辞退
+    CONTRACT_ENDED = "contract_ended"  # 合同期满
+    INJURY_OR_ILLNESS = "injury_or_illness"  # 伤病
+    FAMILY = "family"  # 家庭原因
+    OTHER = "other"  # 其他
+
+
+class EvidenceSource(StrEnum):
+    LIAISON_VISIT = "liaison_visit"  # 驻外工作站走访
+    EMPLOYER = "employer"  # 用人单位确认
+    SOCIAL_INSURANCE = "social_insurance"  # 社保缴费记录
+    PAYROLL = "payroll"  # 工资发放记录
+
+
+class PolicyKind(StrEnum):
+    ON_TRANSFER = "on_transfer"  # 一次性（转移就业时）
+    MILESTONE = "milestone"  # 一次性（稳定就业满N个月）
+    MONTHLY = "monthly"  # 按月（满N个月起，封顶）
+
+
+class ClaimStatus(StrEnum):
+    RAISED = "raised"  # 已申报
+    VERIFIED = "verified"  # 已核实
+    APPROVED = "approved"  # 已审批
+    BATCHED = "batched"  # 已列入发放批次
+    PAID = "paid"  # 已发放
+    REJECTED = "rejected"  # 已退回
+
+
+class BatchStatus(StrEnum):
+    OPEN = "open"  # 编制中
+    EXPORTED = "exported"  # 已交财务
+    PAID = "paid"  # 已发放

@@ -12,6 +12,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -29,6 +30,10 @@ from shared_models.enums import (
     TagKind,
     TransferScope,
 )
+
+# Looking for work: unemployed or farming, or a job as their need (matching's candidates).
+_AVAILABLE = text("employment_status IN ('unemployed', 'farming') OR employment_need = 'job'")
+_CODED = text("code IS NOT NULL")
 
 
 class Laborer(UuidPrimaryKey, Timestamps, Base):
@@ -52,6 +57,35 @@ class Laborer(UuidPrimaryKey, Timestamps, Base):
         Index("ix_laborers_tenant_village", "tenant_id", "village", "name"),
         Index("ix_laborers_tenant_updated", "tenant_id", "updated_at"),
         Index("ix_laborers_tenant_id_tail", "tenant_id", "id_number_tail"),
+        # Matching: those looking for work, with what the filters and the score read
+        # (api/matching/repository.py; the predicate is api.matching.criteria's).
+        Index(
+            "ix_laborers_matching",
+            "tenant_id",
+            "id",
+            postgresql_include=[
+                "employment_status",
+                "employment_need",
+                "region_code",
+                "transfer_willing",
+                "transfer_scope",
+                "birth_date",
+                "education",
+                "expected_wage",
+                "skill_level",
+                "poverty_status",
+            ],
+            postgresql_where=_AVAILABLE,
+            sqlite_where=_AVAILABLE,
+        ),
+        Index(
+            "ix_laborers_matching_region",
+            "tenant_id",
+            "region_code",
+            "id",
+            postgresql_where=_AVAILABLE,
+            sqlite_where=_AVAILABLE,
+        ),
         CheckConstraint(
             "disability_level IS NULL OR disability_level BETWEEN 1 AND 4", name="disability_level"
         ),
@@ -125,6 +159,16 @@ class LaborerTag(UuidPrimaryKey, Base):
         Index("ix_laborer_tags_laborer", "laborer_id"),
         # Covers "who has this skill / need": answered from the index alone.
         Index("ix_laborer_tags_lookup", "tenant_id", "kind", "value", "laborer_id"),
+        # A skill by occupation code (matching a vacancy's).
+        Index(
+            "ix_laborer_tags_code",
+            "tenant_id",
+            "kind",
+            "code",
+            "laborer_id",
+            postgresql_where=_CODED,
+            sqlite_where=_CODED,
+        ),
     )
 
     # The laborer's tenant, copied for row-level security; the laborer's own foreign key

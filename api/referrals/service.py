@@ -26,6 +26,7 @@ from api.labels import label
 from api.matching import repository as matching_repository
 from api.matching.criteria import explain
 from api.matching.service import laborer_facts, vacancy_facts
+from api.placements import service as placements
 from api.referrals import repository
 from api.referrals.transitions import COUNTY_ONLY, NEXT, allowed
 from shared_models import Referral, ReferralEvent
@@ -262,6 +263,9 @@ def advance(
     referral.status_on = occurred_on
     referral.updated_at = utcnow()
     session.flush()
+    if target is ReferralStatus.HIRED:
+        # The placement starts here; a laborer still in another job is refused.
+        placements.from_hire(session, access, referral, occurred_on)
     repository.add_event(session, _event(access, referral, before, occurred_on, note))
     audit.record(
         session,

@@ -74,6 +74,16 @@ def get(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> Labor
     ).first()
 
 
+def by_ids(
+    session: Session, access: AccessContext, laborer_ids: Sequence[uuid.UUID]
+) -> Sequence[Laborer]:
+    if not laborer_ids:
+        return []
+    return session.scalars(
+        select(Laborer).where(Laborer.id.in_(set(laborer_ids)), visible(access))
+    ).all()
+
+
 def by_hash(session: Session, access: AccessContext, id_hash: str) -> Laborer | None:
     """In the caller's own register (where a new registration would collide)."""
     return session.scalars(
@@ -83,6 +93,21 @@ def by_hash(session: Session, access: AccessContext, id_hash: str) -> Laborer | 
             Laborer.id_number_hash == id_hash,
         )
     ).first()
+
+
+def by_hashes(
+    session: Session, access: AccessContext, id_hashes: Sequence[str]
+) -> dict[str, Laborer]:
+    """Laborers of the registers the caller reads, by keyed hash of the ID number."""
+    if not id_hashes:
+        return {}
+    rows = session.scalars(
+        select(Laborer).where(
+            Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+            Laborer.id_number_hash.in_(id_hashes),
+        )
+    ).all()
+    return {row.id_number_hash: row for row in rows}
 
 
 def registered_elsewhere(

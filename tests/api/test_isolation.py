@@ -13,7 +13,14 @@ import pytest
 from sqlalchemy import func, select
 
 from shared_models import AuditEntry
-from tests.fixtures.factories import credit_code, employer_payload, vacancy_payload
+from tests.fixtures.factories import (
+    WUSHAN_POLICIES,
+    credit_code,
+    employer_payload,
+    laborer_payload,
+    placement_payload,
+    vacancy_payload,
+)
 from tests.fixtures.world import ApiUser, World
 
 # For each path parameter: how to get an object owned on the 巫山 side (the owner logs in
@@ -58,6 +65,48 @@ def _wushan_referral(world: World, owner: ApiUser) -> str:
     return response.json()[0]["id"]
 
 
+def _created(response) -> dict:  # type: ignore[no-untyped-def]
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+def _wushan_placement(world: World, owner: ApiUser) -> str:
+    laborer = _created(owner.post("/api/v1/laborers", json=laborer_payload()))
+    return _created(owner.post("/api/v1/placements", json=placement_payload(laborer["id"])))["id"]
+
+
+def _wushan_leave(world: World, owner: ApiUser) -> str:
+    placement = _wushan_placement(world, owner)
+    body = {"left_on": "2026-01-20", "expected_return_on": "2026-02-28"}
+    return _created(owner.post(f"/api/v1/placements/{placement}/leaves", json=body))["id"]
+
+
+def _wushan_policy(world: World, owner: ApiUser) -> str:
+    body = WUSHAN_POLICIES["transport"]
+    return _created(owner.post("/api/v1/subsidy-policies", json=body))["id"]
+
+
+def _wushan_claim(world: World, owner: ApiUser) -> dict:
+    policy = _created(owner.get(f"/api/v1/subsidy-policies/{_wushan_policy(world, owner)}"))
+    laborer = _created(owner.post("/api/v1/laborers", json=laborer_payload()))
+    _created(owner.post("/api/v1/placements", json=placement_payload(laborer["id"])))
+    body = {"laborer_id": laborer["id"], "family_id": policy["family_id"]}
+    return _created(owner.post("/api/v1/subsidy-claims", json=body))[0]
+
+
+def _wushan_batch(world: World, owner: ApiUser) -> str:
+    claim = _wushan_claim(world, owner)
+    office = ApiUser(owner.client, "wushan.yantai.staff")
+    verified = _created(
+        office.post(f"/api/v1/subsidy-claims/{claim['id']}/verify", json={"version": 1})
+    )
+    second = ApiUser(owner.client, "wushan.staff")
+    step = {"version": verified["version"]}
+    _created(second.post(f"/api/v1/subsidy-claims/{claim['id']}/approve", json=step))
+    batch = owner.post("/api/v1/payment-batches", json={"number": "isolation"})
+    return _created(batch)["id"]
+
+
 def _wushan_import(world: World, owner: ApiUser) -> str:
     ledger = owner.get("/api/v1/laborers/export", params={"roster": "two_after", "reveal": "true"})
     response = owner.post(
@@ -79,6 +128,11 @@ OWNED_OBJECTS: dict[str, Factory] = {
     "employer_id": _wushan_employer,
     "vacancy_id": _wushan_vacancy,
     "referral_id": _wushan_referral,
+    "placement_id": _wushan_placement,
+    "leave_id": _wushan_leave,
+    "policy_id": _wushan_policy,
+    "claim_id": lambda world, owner: _wushan_claim(world, owner)["id"],
+    "batch_id": _wushan_batch,
 }
 BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
@@ -86,6 +140,11 @@ BODIES = {
     ("PATCH", "employer_id"): {"version": 1, "name": "outsider"},
     ("PATCH", "vacancy_id"): {"version": 1, "title": "outsider"},
     ("POST", "referral_id"): {"status": "interviewed", "version": 1},
+    ("PATCH", "placement_id"): {"version": 1, "note": "outsider"},
+    ("PATCH", "policy_id"): {"version": 1, "note": "outsider"},
+    ("POST", "leave_id"): {"version": 1, "returned_on": "2026-02-01"},
+    ("POST", "claim_id"): {"version": 1, "reason": "outsider"},
+    ("POST", "batch_id"): {"bank_reference": "outsider", "paid_on": "2026-01-01"},
     ("POST", "laborer_id"): {
         "surveyed_on": "2026-11-01",
         "surveyor": "某人",
@@ -94,6 +153,23 @@ BODIES = {
         "skill_level": "none",
         "employment_difficulty": "none",
         "assistance_measure": "none",
+    },
+}
+# Where one parameter has routes with different bodies, the route's own body.
+PATH_BODIES = {
+    ("POST", "/api/v1/placements/{placement_id}/verifications"): {
+        "month": "2021-03",
+        "source": "payroll",
+    },
+    ("POST", "/api/v1/placements/{placement_id}/leaves"): {
+        "left_on": "2026-01-20",
+        "expected_return_on": "2026-02-28",
+    },
+    ("POST", "/api/v1/subsidy-claims/{claim_id}/verify"): {"version": 1},
+    ("POST", "/api/v1/subsidy-claims/{claim_id}/approve"): {"version": 1},
+    ("PUT", "/api/v1/laborers/{laborer_id}/payee-account"): {
+        "bank_name": "重庆农村商业银行",
+        "account_number": "6224000011112222",
     },
 }
 PARAM = re.compile(r"\{([a-z_]+)\}")
@@ -140,8 +216,13 @@ def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outside
         url = path
         for name in params:
             url = url.replace("{" + name + "}", ids[name])
-        takes_body = path.endswith("}") or path.endswith(("/surveys", "/steps"))
-        body = BODIES.get((method, params[-1])) if takes_body else None
+        takes_body = method != "GET" and (
+            path.endswith("}")
+            or path.endswith(("/surveys", "/steps", "/return", "/pay", "/reject"))
+        )
+        body = PATH_BODIES.get((method, path)) or (
+            BODIES.get((method, params[-1])) if takes_body else None
+        )
         response = (
             outsider.request(method, url, json=body) if body else outsider.request(method, url)
         )

@@ -1,0 +1,44 @@
+"""`laborbridge subsidies evaluate`: the nightly recomputation of entitlements."""
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.common import load_settings, out
+from api.db import Database
+from api.subsidies.evaluation import evaluate_all
+
+subsidies_app = typer.Typer(help="Subsidy entitlements.", no_args_is_help=True)
+
+
+@subsidies_app.command("evaluate")
+def evaluate(
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="As of this date (YYYY-MM-DD); default today")
+    ] = None,
+) -> None:
+    """Recompute every entitlement from the records. Idempotent; safe while people work
+    (short transactions); run it nightly."""
+    day = date.fromisoformat(as_of) if as_of else date.today()
+    settings = load_settings()
+    database = Database(settings, as_owner=True)
+    tasks: dict[str, int] = {}
+    try:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+        ) as bar:
+
+            def progress(name: str, done: int, total: int) -> None:
+                if name not in tasks:
+                    tasks[name] = bar.add_task(name, total=total)
+                bar.update(tasks[name], completed=done, total=total)
+
+            result = evaluate_all(database, as_of=day, progress=progress)
+    finally:
+        database.dispose()
+    out.print(
+        f"补贴测算完成 / entitlements evaluated: {result.bureaus} bureaus, "
+        f"{result.laborers} laborers, {result.written} rows changed (as of {day})"
+    )

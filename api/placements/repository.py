@@ -1,0 +1,169 @@
+"""All SQL of placements, stay verifications and holiday leave."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from api.access import AccessContext, DataKind
+from shared_models import HolidayLeave, Laborer, Placement, StayVerification
+
+
+def visible(access: AccessContext) -> ColumnElement[bool]:
+    """The county (and its offices) see its placements; a receiving bureau sees those
+    with its own employers."""
+    return and_(
+        Placement.tenant_id.in_(access.read_ids(DataKind.PLACEMENT)),
+        or_(
+            Placement.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+            Placement.employer_tenant_id == access.tenant_id,
+        ),
+    )
+
+
+def add(session: Session, *objects: object) -> None:
+    session.add_all(objects)
+    session.flush()
+
+
+def lock_laborer(session: Session, laborer_id: uuid.UUID) -> None:
+    """Serialise changes to one laborer's spells (PostgreSQL; SQLite locks the file)."""
+    session.execute(select(Laborer.id).where(Laborer.id == laborer_id).with_for_update())
+
+
+def get(session: Session, access: AccessContext, placement_id: uuid.UUID) -> Placement | None:
+    return session.scalars(
+        select(Placement)
+        .options(
+            joinedload(Placement.laborer),
+            selectinload(Placement.verifications),
+            selectinload(Placement.leaves),
+        )
+        .where(Placement.id == placement_id, visible(access))
+    ).first()
+
+
+def of_laborer(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> list[Placement]:
+    return list(
+        session.scalars(
+            select(Placement)
+            .options(selectinload(Placement.verifications), selectinload(Placement.leaves))
+            .where(Placement.laborer_id == laborer_id, visible(access))
+            .order_by(Placement.started_on, Placement.id)
+        )
+    )
+
+
+def overlapping(
+    session: Session,
+    laborer_id: uuid.UUID,
+    start: date,
+    end: date | None,
+    exclude: uuid.UUID | None = None,
+) -> Placement | None:
+    """A spell of the laborer sharing a day with [start, end] (end None: open)."""
+    conditions = [
+        Placement.laborer_id == laborer_id,
+        or_(Placement.ended_on.is_(None), Placement.ended_on >= start),
+    ]
+    if end is not None:
+        conditions.append(Placement.started_on <= end)
+    if exclude is not None:
+        conditions.append(Placement.id != exclude)
+    return session.scalars(select(Placement).where(*conditions).limit(1)).first()
+
+
+def listing(
+    session: Session,
+    access: AccessContext,
+    *,
+    laborer_id: uuid.UUID | None = None,
+    open_only: bool = False,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[Sequence[Placement], int]:
+    conditions = [visible(access)]
+    if laborer_id is not None:
+        conditions.append(Placement.laborer_id == laborer_id)
+    if open_only:
+        conditions.append(Placement.ended_on.is_(None))
+    rows = session.scalars(
+        select(Placement)
+        .options(joinedload(Placement.laborer))
+        .where(*conditions)
+        .order_by(Placement.started_on.desc(), Placement.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Placement).where(*conditions)) or 0
+    return rows, total
+
+
+def in_post_during(
+    session: Session, access: AccessContext, laborer_ids: Sequence[uuid.UUID], month: date
+) -> dict[uuid.UUID, Placement]:
+    """For each laborer, the visible spell running at some time in the month."""
+    if not laborer_ids:
+        return {}
+    month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    rows = session.scalars(
+        select(Placement).where(
+            visible(access),
+            Placement.laborer_id.in_(laborer_ids),
+            Placement.started_on < month_end,
+            or_(Placement.ended_on.is_(None), Placement.ended_on >= month),
+        )
+    ).all()
+    return {p.laborer_id: p for p in rows}
+
+
+def verification(session: Session, placement_id: uuid.UUID, month: date) -> StayVerification | None:
+    return session.scalars(
+        select(StayVerification).where(
+            StayVerification.placement_id == placement_id, StayVerification.month == month
+        )
+    ).first()
+
+
+def month_sheet(
+    session: Session, access: AccessContext, month: date, *, offset: int, limit: int
+) -> tuple[Sequence[Placement], int]:
+    """The spells running in a month, for the verification sheet."""
+    month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    conditions = [
+        visible(access),
+        Placement.started_on < month_end,
+        or_(Placement.ended_on.is_(None), Placement.ended_on >= month),
+    ]
+    rows = session.scalars(
+        select(Placement)
+        .options(joinedload(Placement.laborer), selectinload(Placement.verifications))
+        .where(*conditions)
+        .order_by(Placement.employer_name, Placement.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Placement).where(*conditions)) or 0
+    return rows, total
+
+
+def leaves_board(session: Session, access: AccessContext, since: date) -> Sequence[HolidayLeave]:
+    """Leaves that started since a day (this holiday season), with their placements."""
+    return session.scalars(
+        select(HolidayLeave)
+        .join(Placement, Placement.id == HolidayLeave.placement_id)
+        .options(joinedload(HolidayLeave.placement).joinedload(Placement.laborer))
+        .where(visible(access), HolidayLeave.left_on >= since)
+        .order_by(HolidayLeave.expected_return_on, HolidayLeave.id)
+    ).all()
+
+
+def leave(session: Session, access: AccessContext, leave_id: uuid.UUID) -> HolidayLeave | None:
+    return session.scalars(
+        select(HolidayLeave)
+        .join(Placement, Placement.id == HolidayLeave.placement_id)
+        .options(joinedload(HolidayLeave.placement))
+        .where(HolidayLeave.id == leave_id, visible(access))
+    ).first()

@@ -1,0 +1,217 @@
+"""JSON API of placements, stay verification and holiday leave."""
+
+import uuid
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+
+from api.deps import Access, Cipher, DbSession
+from api.errors import BadRequest, PayloadTooLarge
+from api.i18n import _
+from api.placements import service, verification_import
+from api.placements.schemas import (
+    LeaveIn,
+    LeaveOut,
+    PlacementCreate,
+    PlacementOut,
+    PlacementPage,
+    PlacementUpdate,
+    ReturnBoardOut,
+    ReturnIn,
+    VerificationImportOut,
+    VerificationIn,
+    VerificationOut,
+)
+from api.routing import JsonRoute
+from shared_models import Placement
+from shared_models.enums import EvidenceSource
+
+router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["placements"])
+MAX_LIST_BYTES = 20 * 1024 * 1024
+
+
+def placement_out(placement: Placement, *, full: bool = True) -> PlacementOut:
+    out = PlacementOut.model_validate(
+        {
+            **{
+                c: getattr(placement, c)
+                for c in PlacementOut.model_fields
+                if c not in ("laborer_name", "verifications", "leaves")
+            },
+            "laborer_name": placement.laborer.name,
+        }
+    )
+    if full:
+        out.verifications = [VerificationOut.model_validate(v) for v in placement.verifications]
+        out.leaves = [LeaveOut.model_validate(v) for v in placement.leaves]
+    return out
+
+
+@router.get("/placements", response_model=PlacementPage)
+def list_placements(
+    access: Access,
+    session: DbSession,
+    laborer_id: uuid.UUID | None = None,
+    open_only: bool = False,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> PlacementPage:
+    rows, total = service.repository.listing(
+        session,
+        access,
+        laborer_id=laborer_id,
+        open_only=open_only,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+    return PlacementPage(
+        items=[placement_out(p, full=False) for p in rows],
+        total=total,
+        page=page,
+        page_size=page_size,
+    )
+
+
+@router.post("/placements", response_model=PlacementOut, status_code=status.HTTP_201_CREATED)
+def create_placement(body: PlacementCreate, access: Access, session: DbSession) -> PlacementOut:
+    """A spell of employment. Overlapping another spell of the laborer is a 422 naming it."""
+    placement = service.create(session, access, service.PlacementInput(**body.model_dump()))
+    return placement_out(service.get(session, access, placement.id))
+
+
+@router.get("/placements/{placement_id}", response_model=PlacementOut)
+def get_placement(placement_id: uuid.UUID, access: Access, session: DbSession) -> PlacementOut:
+    return placement_out(service.get(session, access, placement_id))
+
+
+@router.patch("/placements/{placement_id}", response_model=PlacementOut)
+def update_placement(
+    placement_id: uuid.UUID, body: PlacementUpdate, access: Access, session: DbSession
+) -> PlacementOut:
+    """The county changes the fields sent; the employer's bureau records `ended_on`,
+    `separation_reason` and `note` (a separation)."""
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    for name in ("channel", "started_on", "employer_name", "region_code"):
+        if name in changes and changes[name] is None:
+            raise BadRequest(_("{field} cannot be emptied."), params={"field": name})
+    service.update(session, access, placement_id, changes, version=body.version)
+    return placement_out(service.get(session, access, placement_id))
+
+
+@router.get("/placements/{placement_id}/verifications", response_model=list[VerificationOut])
+def list_verifications(
+    placement_id: uuid.UUID, access: Access, session: DbSession
+) -> list[VerificationOut]:
+    placement = service.get(session, access, placement_id)
+    return [VerificationOut.model_validate(v) for v in placement.verifications]
+
+
+@router.post(
+    "/placements/{placement_id}/verifications",
+    response_model=VerificationOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_verification(
+    placement_id: uuid.UUID, body: VerificationIn, access: Access, session: DbSession
+) -> VerificationOut:
+    """One month in post or not (`month` as YYYY-MM); a second record for the same month
+    replaces the first."""
+    row = service.verify(
+        session,
+        access,
+        placement_id,
+        month=body.month,
+        in_post=body.in_post,
+        source=body.source,
+        note=body.note,
+    )
+    return VerificationOut.model_validate(row)
+
+
+@router.post("/verifications/import", response_model=VerificationImportOut)
+def import_verifications(
+    access: Access,
+    response: Response,
+    session: DbSession,
+    cipher: Cipher,
+    file: Annotated[UploadFile, File(description="身份证号码, 姓名, 核实月份, 是否在岗")],
+    source: Annotated[EvidenceSource, Form()],
+    month: Annotated[str | None, Form(description="YYYY-MM, when the file has no month")] = None,
+    dry_run: Annotated[bool, Form()] = True,
+) -> VerificationImportOut:
+    """Verify many workers from a monthly list, matched by ID number. Rows in error stop
+    the file (422, nothing saved); unmatched rows are listed; with `dry_run=false` the
+    matched rows are saved together."""
+    data = file.file.read(MAX_LIST_BYTES + 1)
+    if len(data) > MAX_LIST_BYTES:
+        raise PayloadTooLarge()
+    given_month = None
+    if month:
+        try:
+            given_month = date.fromisoformat(month.strip()[:7] + "-01")
+        except ValueError:
+            raise BadRequest(_("Give the month as YYYY-MM.")) from None
+    outcome = verification_import.run(
+        session,
+        access,
+        cipher,
+        data,
+        file.filename or "upload",
+        source=source,
+        month=given_month,
+        dry_run=dry_run,
+    )
+    body = VerificationImportOut(
+        rows=outcome.rows,
+        applied=len(outcome.matched) if outcome.saved else 0,
+        unmatched=outcome.unmatched[: verification_import.MAX_REPORTED],
+        errors=[e.render() for e in outcome.errors[: verification_import.MAX_REPORTED]],
+        saved=outcome.saved,
+    )
+    if outcome.errors:
+        response.status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+    return body
+
+
+@router.post(
+    "/placements/{placement_id}/leaves",
+    response_model=LeaveOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def start_leave(
+    placement_id: uuid.UUID, body: LeaveIn, access: Access, session: DbSession
+) -> LeaveOut:
+    """Going home for the holiday (返乡): on leave, not separated."""
+    leave = service.start_leave(session, access, placement_id, **body.model_dump())
+    return LeaveOut.model_validate(leave)
+
+
+@router.post("/leaves/{leave_id}/return", response_model=LeaveOut)
+def record_return(
+    leave_id: uuid.UUID, body: ReturnIn, access: Access, session: DbSession
+) -> LeaveOut:
+    leave = service.record_return(
+        session,
+        access,
+        leave_id,
+        returned_on=body.returned_on,
+        version=body.version,
+        trip=body.trip,
+    )
+    return LeaveOut.model_validate(leave)
+
+
+@router.get("/leaves", response_model=ReturnBoardOut)
+def return_board(
+    access: Access,
+    session: DbSession,
+    since: Annotated[date | None, Query(description="Default: 60 days ago")] = None,
+) -> ReturnBoardOut:
+    """The return board (返岗): who is away, who is back, who is overdue."""
+    board = service.return_board(session, access, since=since or date.today() - timedelta(days=60))
+    return ReturnBoardOut(
+        away=[LeaveOut.model_validate(v) for v in board.away],
+        overdue=[LeaveOut.model_validate(v) for v in board.overdue],
+        back=[LeaveOut.model_validate(v) for v in board.back],
+    )

@@ -1,0 +1,230 @@
+"""Bulk stay verification from an employer's or the social-insurance monthly list.
+
+Rows name a worker by ID number (the name, when given, must agree). A row in error (a
+bad number, an unreadable month) stops the whole file: nothing is saved. A valid row
+whose worker is not in the register, or had no placement that month, is reported as
+unmatched; the rest are applied together, or none of them."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from api.errors import FieldError, Forbidden
+from api.i18n import _
+from api.placements import repository, service
+from api.security.pii import PiiCipher
+from api.spreadsheets.cells import (
+    CellError,
+    Column,
+    cell_text,
+    file_error,
+    header_index,
+    map_headers,
+    read_bool,
+    read_cells,
+    read_text,
+)
+from api.spreadsheets.reader import UnreadableFile, read_table
+from api.subsidies import entitlements
+from api.supply import repository as supply_repository
+from api.supply.convert import id_hash
+from api.supply.importer import FILE_MESSAGES
+from api.supply.records import ID_MESSAGES
+from shared_models.enums import EvidenceSource
+from shared_models.validators.idnumber import IdNumberError, parse
+
+MAX_ROWS = 100_000
+MAX_REPORTED = 1_000
+
+
+def _id_number(cell: Any) -> str:
+    try:
+        return parse(cell_text(cell)).value
+    except IdNumberError as exc:
+        raise CellError(ID_MESSAGES[exc.reason], "id_" + exc.reason) from None
+
+
+def _month(cell: Any) -> date | None:
+    if cell in (None, ""):
+        return None
+    if isinstance(cell, date):
+        return cell.replace(day=1)
+    text = cell_text(cell).replace("/", "-").replace("年", "-").replace("月", "")
+    parts = text.split("-")
+    try:
+        return date(int(parts[0]), int(parts[1]), 1)
+    except (ValueError, IndexError):
+        raise CellError(_("Give the month as YYYY-MM."), "month_format") from None
+
+
+COLUMNS = [
+    Column("身份证号码", "id_number", _id_number, required=True, text=True),
+    Column("姓名", "name", read_text),
+    Column("核实月份", "month", _month),
+    Column("是否在岗", "in_post", read_bool),
+]
+ALIASES = {"公民身份号码": "id_number", "身份证号": "id_number", "月份": "month", "所属期": "month"}
+INDEX = header_index(COLUMNS, ALIASES)
+REQUIRED = [c for c in COLUMNS if c.required]
+
+
+@dataclass
+class Match:
+    number: int
+    placement_id: uuid.UUID
+    laborer_id: uuid.UUID
+    month: date
+    in_post: bool
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    matched: list[Match] = field(default_factory=list)
+    unmatched: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+    saved: bool = False
+
+
+def _read(
+    data: bytes, filename: str, month: date | None, outcome: Outcome
+) -> list[tuple[int, dict[str, Any]]]:
+    try:
+        table = read_table(data, filename)
+    except UnreadableFile as exc:
+        outcome.errors.append(file_error("file_" + exc.reason, FILE_MESSAGES[exc.reason]))
+        return []
+    mapped = map_headers(table.headers, INDEX, REQUIRED)
+    if mapped.errors:
+        outcome.errors += mapped.errors
+        return []
+    rows = []
+    for number, cells in table.rows:
+        parsed = read_cells(number, cells, mapped.columns, table.formulas, REQUIRED)
+        if parsed is None:
+            continue
+        values, errors = parsed
+        outcome.rows += 1
+        if outcome.rows > MAX_ROWS:
+            outcome.errors.append(
+                file_error(
+                    "file_too_many_rows",
+                    _("The file has more than {count} rows; split it."),
+                    count=MAX_ROWS,
+                )
+            )
+            return []
+        values["month"] = values.get("month") or month
+        if values["month"] is None and not errors:
+            errors.append(
+                FieldError(
+                    "month",
+                    _("Give the month in the file or in the form."),
+                    "missing",
+                    row=number,
+                    column="核实月份",
+                )
+            )
+        outcome.errors += errors
+        if not errors:
+            rows.append((number, values))
+    return rows
+
+
+def run(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    data: bytes,
+    filename: str,
+    *,
+    source: EvidenceSource,
+    month: date | None,
+    dry_run: bool,
+    today: date | None = None,
+) -> Outcome:
+    today = today or date.today()
+    county = next(iter(access.write_ids(DataKind.LABORER)), None)
+    if county is None:
+        raise Forbidden(
+            detail=_("Placements are recorded by the laborer's county and its liaison offices.")
+        )
+    service.require_county(access, county)
+    outcome = Outcome()
+    rows = _read(data, filename, month, outcome)
+    if outcome.errors:
+        outcome.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
+        return outcome
+    hashes = {number: id_hash(cipher, values["id_number"]) for number, values in rows}
+    laborers = supply_repository.by_hashes(session, access, list(set(hashes.values())))
+    by_month: dict[date, list[uuid.UUID]] = {}
+    for number, values in rows:
+        laborer = laborers.get(hashes[number])
+        if laborer is not None:
+            by_month.setdefault(values["month"], []).append(laborer.id)
+    running = {
+        (m, lid): p
+        for m, ids in by_month.items()
+        for lid, p in repository.in_post_during(session, access, ids, m).items()
+    }
+    for number, values in rows:
+        laborer = laborers.get(hashes[number])
+        month_of_row = values["month"]
+        if laborer is None:
+            outcome.unmatched.append(
+                {"row": number, "reason": "not_registered", "month": f"{month_of_row:%Y-%m}"}
+            )
+            continue
+        if values.get("name") and values["name"] != laborer.name:
+            outcome.errors.append(
+                FieldError(
+                    "name",
+                    _("This ID number is registered as {name}."),
+                    "name_mismatch",
+                    {"name": laborer.name},
+                    row=number,
+                    column="姓名",
+                )
+            )
+            continue
+        placement = running.get((month_of_row, laborer.id))
+        if placement is None or month_of_row > today.replace(day=1):
+            outcome.unmatched.append(
+                {
+                    "row": number,
+                    "reason": "no_placement",
+                    "month": f"{month_of_row:%Y-%m}",
+                    "name": laborer.name,
+                }
+            )
+            continue
+        in_post = values.get("in_post")
+        outcome.matched.append(
+            Match(
+                number, placement.id, laborer.id, month_of_row, True if in_post is None else in_post
+            )
+        )
+    if outcome.errors or dry_run or not outcome.matched:
+        return outcome
+    for match in outcome.matched:
+        service.verify(
+            session,
+            access,
+            match.placement_id,
+            month=match.month,
+            in_post=match.in_post,
+            source=source,
+            note=f"名单：{filename[:60]}",
+            today=today,
+            refresh=False,
+        )
+    for laborer_id in {m.laborer_id for m in outcome.matched}:
+        laborer = supply_repository.get(session, access, laborer_id)
+        if laborer is not None:
+            entitlements.refresh(session, access, laborer, today=today)
+    outcome.saved = True
+    return outcome

@@ -1,0 +1,184 @@
+"""All SQL of subsidy claims, their units and payment batches."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from api.access import AccessContext, DataKind
+from shared_models import ClaimUnit, Entitlement, PaymentBatch, SubsidyClaim
+from shared_models.enums import BatchStatus, ClaimStatus
+
+
+def visible(access: AccessContext):  # type: ignore[no-untyped-def]
+    return SubsidyClaim.tenant_id.in_(access.read_ids(DataKind.SUBSIDY))
+
+
+def has_claims(session: Session, family_id: uuid.UUID) -> bool:
+    return bool(session.scalar(select(exists().where(SubsidyClaim.family_id == family_id))))
+
+
+def held_units(session: Session, family_id: uuid.UUID, laborer_id: uuid.UUID) -> set[int]:
+    """Units of money a live claim already holds (raised, on the way, or paid)."""
+    return set(
+        session.scalars(
+            select(ClaimUnit.unit).where(
+                ClaimUnit.family_id == family_id,
+                ClaimUnit.laborer_id == laborer_id,
+                ClaimUnit.active.is_(True),
+            )
+        )
+    )
+
+
+def add(session: Session, *objects: object) -> None:
+    session.add_all(objects)
+    session.flush()
+
+
+def get(session: Session, access: AccessContext, claim_id: uuid.UUID) -> SubsidyClaim | None:
+    return session.scalars(
+        select(SubsidyClaim)
+        .options(joinedload(SubsidyClaim.policy))
+        .where(SubsidyClaim.id == claim_id, visible(access))
+    ).first()
+
+
+def listing(
+    session: Session,
+    access: AccessContext,
+    *,
+    status: ClaimStatus | None = None,
+    laborer_id: uuid.UUID | None = None,
+    batch_id: uuid.UUID | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> tuple[Sequence[SubsidyClaim], int, dict[str, int]]:
+    conditions = [visible(access)]
+    if laborer_id is not None:
+        conditions.append(SubsidyClaim.laborer_id == laborer_id)
+    if batch_id is not None:
+        conditions.append(SubsidyClaim.batch_id == batch_id)
+    counts = dict(
+        session.execute(
+            select(SubsidyClaim.status, func.count())
+            .where(*conditions)
+            .group_by(SubsidyClaim.status)
+        ).all()
+    )
+    if status is not None:
+        conditions.append(SubsidyClaim.status == status)
+    rows = session.scalars(
+        select(SubsidyClaim)
+        .options(joinedload(SubsidyClaim.policy))
+        .where(*conditions)
+        .order_by(SubsidyClaim.due_on, SubsidyClaim.created_at, SubsidyClaim.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(SubsidyClaim).where(*conditions)) or 0
+    return rows, total, {str(k): int(v) for k, v in counts.items()}
+
+
+def release_units(session: Session, claim_id: uuid.UUID) -> None:
+    session.execute(
+        update(ClaimUnit)
+        .where(ClaimUnit.claim_id == claim_id)
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def sums_for_laborer(
+    session: Session, access: AccessContext, laborer_id: uuid.UUID
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per policy family: (yuan claimed in live claims, yuan paid)."""
+    rows = session.execute(
+        select(SubsidyClaim.family_id, SubsidyClaim.status, func.sum(SubsidyClaim.amount))
+        .where(visible(access), SubsidyClaim.laborer_id == laborer_id)
+        .group_by(SubsidyClaim.family_id, SubsidyClaim.status)
+    ).all()
+    out: dict[uuid.UUID, tuple[int, int]] = {}
+    for family_id, status, amount in rows:
+        claimed, paid = out.get(family_id, (0, 0))
+        if status is not ClaimStatus.REJECTED:
+            claimed += int(amount)
+        if status is ClaimStatus.PAID:
+            paid += int(amount)
+        out[family_id] = (claimed, paid)
+    return out
+
+
+def due_entitlements(session: Session, access: AccessContext) -> Sequence[Entitlement]:
+    """Entitlements with money earned that live claims do not hold yet."""
+    held = (
+        select(func.count())
+        .select_from(ClaimUnit)
+        .where(
+            ClaimUnit.family_id == Entitlement.family_id,
+            ClaimUnit.laborer_id == Entitlement.laborer_id,
+            ClaimUnit.active.is_(True),
+        )
+        .scalar_subquery()
+    )
+    return session.scalars(
+        select(Entitlement).where(
+            Entitlement.tenant_id == access.tenant_id,
+            Entitlement.eligible.is_(True),
+            Entitlement.earned_units > held,
+        )
+    ).all()
+
+
+# --- payment batches ---------------------------------------------------------------------------
+
+
+def batch(session: Session, access: AccessContext, batch_id: uuid.UUID) -> PaymentBatch | None:
+    return session.scalars(
+        select(PaymentBatch).where(
+            PaymentBatch.id == batch_id,
+            PaymentBatch.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+        )
+    ).first()
+
+
+def batches(session: Session, access: AccessContext) -> Sequence[PaymentBatch]:
+    return session.scalars(
+        select(PaymentBatch)
+        .where(PaymentBatch.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)))
+        .order_by(PaymentBatch.created_at.desc())
+    ).all()
+
+
+def approved_claims(
+    session: Session, access: AccessContext, claim_ids: Sequence[uuid.UUID] | None
+) -> Sequence[SubsidyClaim]:
+    conditions = [
+        SubsidyClaim.tenant_id == access.tenant_id,
+        SubsidyClaim.status == ClaimStatus.APPROVED,
+    ]
+    if claim_ids is not None:
+        conditions.append(SubsidyClaim.id.in_(claim_ids))
+    return session.scalars(
+        select(SubsidyClaim).where(*conditions).with_for_update().order_by(SubsidyClaim.id)
+    ).all()
+
+
+def mark_paid(session: Session, batch_id: uuid.UUID, **values: object) -> bool:
+    """Exported → paid, once: a conditional UPDATE, so of two at once one wins."""
+    result = session.execute(
+        update(PaymentBatch)
+        .where(PaymentBatch.id == batch_id, PaymentBatch.status == BatchStatus.EXPORTED)
+        .values(status=BatchStatus.PAID, version=PaymentBatch.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def claims_in_batch(session: Session, batch_id: uuid.UUID) -> Sequence[SubsidyClaim]:
+    return session.scalars(
+        select(SubsidyClaim)
+        .where(SubsidyClaim.batch_id == batch_id)
+        .order_by(SubsidyClaim.laborer_id, SubsidyClaim.family_id)
+    ).all()

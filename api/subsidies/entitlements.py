@@ -1,0 +1,195 @@
+"""Entitlements: each policy of the paying bureau judged against a laborer's records.
+
+The policy version that judges a stay is the one in force when the stay started; the
+result is stored in `entitlements` (for the claims queue and the budget) whenever a
+laborer's placements change and by the nightly `laborbridge subsidies evaluate`."""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from api.subsidies import repository
+from api.subsidies.rules import Person, Result, Terms, evaluate
+from api.subsidies.stay import Continuity, Leave, Spell, stays
+from shared_models import Laborer, SubsidyPolicy
+
+BATCH = 2_000
+
+
+def terms_of(policy: SubsidyPolicy) -> Terms:
+    return Terms(
+        kind=policy.kind,
+        amount=policy.amount,
+        months=policy.months,
+        cap=policy.cap,
+        poverty_statuses=frozenset(policy.poverty_statuses or ()),
+        household_prefix=policy.household_region,
+        destination_prefixes=tuple(policy.destination_regions or ()),
+        channels=frozenset(policy.channels or ()),
+        transfer_from=policy.transfer_from,
+        transfer_until=policy.transfer_until,
+        continuity=Continuity(
+            max_gap_days=policy.max_gap_days,
+            max_leave_days=policy.max_leave_days,
+            area_prefixes=tuple(policy.destination_regions or ()),
+        ),
+        requires_verification=policy.requires_verification,
+    )
+
+
+def version_for(versions: Sequence[SubsidyPolicy], started_on: date | None) -> SubsidyPolicy:
+    """The version in force on the day a stay started (the latest when none started)."""
+    if started_on is None:
+        return versions[-1]
+    chosen = versions[0]
+    for version in versions:
+        if version.effective_from is None or version.effective_from <= started_on:
+            chosen = version
+    return chosen
+
+
+@dataclass
+class Records:
+    spells: list[Spell] = field(default_factory=list)
+    leaves: list[Leave] = field(default_factory=list)
+    verified: set[date] = field(default_factory=set)
+
+
+def judge(
+    versions: Sequence[SubsidyPolicy], person: Person, records: Records, as_of: date
+) -> tuple[SubsidyPolicy, Result]:
+    cache: dict[uuid.UUID, Result] = {}
+
+    def under(policy: SubsidyPolicy) -> Result:
+        if policy.id not in cache:
+            terms = terms_of(policy)
+            found = stays(records.spells, records.leaves, terms.continuity, as_of)
+            cache[policy.id] = evaluate(terms, person, found, records.verified)
+        return cache[policy.id]
+
+    policy = versions[-1]
+    result = under(policy)
+    start = result.stay.started_on if result.stay else None
+    chosen = version_for(versions, start)
+    if chosen.id != policy.id:
+        policy, result = chosen, under(chosen)
+    return policy, result
+
+
+def families(policies: Iterable[SubsidyPolicy]) -> dict[uuid.UUID, list[SubsidyPolicy]]:
+    out: dict[uuid.UUID, list[SubsidyPolicy]] = defaultdict(list)
+    for policy in sorted(policies, key=lambda p: (p.family_id, p.version)):
+        out[policy.family_id].append(policy)
+    return out
+
+
+def row_for(
+    laborer_id: uuid.UUID, policy: SubsidyPolicy, result: Result, as_of: date
+) -> dict[str, Any]:
+    nxt = result.next_due()
+    ongoing = bool(result.stay and result.stay.ongoing)
+    schedule = [[u.due_on.isoformat(), u.amount] for u in result.units if not u.earned and ongoing]
+    return {
+        "family_id": policy.family_id,
+        "laborer_id": laborer_id,
+        "tenant_id": policy.tenant_id,
+        "policy_id": policy.id,
+        "placement_id": result.stay.first.id if result.stay else None,
+        "eligible": result.eligible,
+        "reasons": list(result.reasons),
+        "stay_started_on": result.stay.started_on if result.stay else None,
+        "ongoing": ongoing,
+        "months": result.months,
+        "earned": result.earned if result.eligible else 0,
+        "earned_units": sum(1 for u in result.units if u.earned) if result.eligible else 0,
+        "total": result.total if result.eligible else 0,
+        "next_due_on": nxt[0] if nxt and result.eligible else None,
+        "next_due_amount": nxt[1] if nxt and result.eligible else None,
+        "schedule": schedule if result.eligible else [],
+        "as_of": as_of,
+    }
+
+
+def load_records(session: Session, laborer_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Records]:
+    out: dict[uuid.UUID, Records] = defaultdict(Records)
+    for row in repository.placements_of(session, laborer_ids):
+        out[row.laborer_id].spells.append(
+            Spell(row.id, row.started_on, row.ended_on, row.region_code, str(row.channel))
+        )
+    for row in repository.leaves_of(session, laborer_ids):
+        out[row.laborer_id].leaves.append(Leave(row.placement_id, row.left_on, row.returned_on))
+    for row in repository.verified_months(session, laborer_ids):
+        out[row.laborer_id].verified.add(row.month)
+    return out
+
+
+def _changed(row: dict[str, Any], stored: dict[str, Any] | None) -> bool:
+    if stored is None:
+        return True
+    return any(row[k] != stored.get(k) for k in repository.ENTITLEMENT_FIELDS if k != "as_of")
+
+
+def _may_refresh(access: AccessContext, tenant_id: uuid.UUID) -> bool:
+    return access.can_read(DataKind.SUBSIDY, tenant_id) and (
+        access.can_write(DataKind.SUBSIDY, tenant_id)
+        or access.can_write(DataKind.PLACEMENT, tenant_id)
+    )
+
+
+def refresh(
+    session: Session, access: AccessContext, laborer: Laborer, *, today: date | None = None
+) -> None:
+    """Recompute one laborer's entitlements after their records changed. A caller who
+    may not see the county's policies (the employer's bureau) leaves it to the nightly
+    evaluation."""
+    today = today or date.today()
+    if not _may_refresh(access, laborer.tenant_id):
+        return
+    grouped = families(repository.policies_of(session, laborer.tenant_id))
+    if not grouped:
+        return
+    records = load_records(session, [laborer.id])[laborer.id]
+    person = Person(laborer.poverty_status.value, laborer.region_code)
+    rows = []
+    for versions in grouped.values():
+        policy, result = judge(versions, person, records, today)
+        rows.append(row_for(laborer.id, policy, result, today))
+    stored = repository.stored_entitlements(session, [laborer.id])
+    repository.upsert_entitlements(
+        session, [r for r in rows if _changed(r, stored.get((r["family_id"], laborer.id)))]
+    )
+
+
+def evaluate_page(
+    session: Session,
+    access: AccessContext,
+    *,
+    as_of: date,
+    after: uuid.UUID | None,
+    limit: int = BATCH,
+) -> tuple[uuid.UUID | None, int, int]:
+    """One page of the caller's placed laborers: (last id, laborers, rows written).
+    Idempotent: rows already right are left alone."""
+    grouped = families(repository.policies_of(session, access.tenant_id))
+    batch = repository.placed_laborers_after(session, access.tenant_id, after, limit)
+    if not batch or not grouped:
+        return None, len(batch), 0
+    ids = [row.id for row in batch]
+    records = load_records(session, ids)
+    stored = repository.stored_entitlements(session, ids)
+    rows = []
+    for laborer in batch:
+        person = Person(str(laborer.poverty_status), laborer.region_code)
+        for versions in grouped.values():
+            policy, result = judge(versions, person, records[laborer.id], as_of)
+            row = row_for(laborer.id, policy, result, as_of)
+            if _changed(row, stored.get((policy.family_id, laborer.id))):
+                rows.append(row)
+    repository.upsert_entitlements(session, rows)
+    return ids[-1], len(batch), len(rows)

@@ -1,0 +1,234 @@
+"""All SQL of subsidy policies and entitlements."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Row, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from shared_models import (
+    Entitlement,
+    HolidayLeave,
+    Laborer,
+    PayeeAccount,
+    Placement,
+    StayVerification,
+    SubsidyPolicy,
+)
+
+
+def policies_of(session: Session, tenant_id: uuid.UUID) -> list[SubsidyPolicy]:
+    """Every version of every policy a bureau pays (the caller's read is checked first)."""
+    return list(
+        session.scalars(
+            select(SubsidyPolicy)
+            .where(SubsidyPolicy.tenant_id == tenant_id)
+            .order_by(SubsidyPolicy.family_id, SubsidyPolicy.version)
+        )
+    )
+
+
+def policies(
+    session: Session, access: AccessContext, *, current_only: bool = True
+) -> Sequence[SubsidyPolicy]:
+    conditions = [SubsidyPolicy.tenant_id.in_(access.read_ids(DataKind.SUBSIDY))]
+    if current_only:
+        conditions.append(SubsidyPolicy.superseded.is_(False))
+    return session.scalars(
+        select(SubsidyPolicy)
+        .where(*conditions)
+        .order_by(SubsidyPolicy.year.desc(), SubsidyPolicy.name, SubsidyPolicy.version)
+    ).all()
+
+
+def policy(session: Session, access: AccessContext, policy_id: uuid.UUID) -> SubsidyPolicy | None:
+    return session.scalars(
+        select(SubsidyPolicy).where(
+            SubsidyPolicy.id == policy_id,
+            SubsidyPolicy.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+        )
+    ).first()
+
+
+def versions(session: Session, family_id: uuid.UUID) -> list[SubsidyPolicy]:
+    return list(
+        session.scalars(
+            select(SubsidyPolicy)
+            .where(SubsidyPolicy.family_id == family_id)
+            .order_by(SubsidyPolicy.version)
+        )
+    )
+
+
+def add(session: Session, *objects: object) -> None:
+    session.add_all(objects)
+    session.flush()
+
+
+# --- a laborer's records -----------------------------------------------------------------------
+
+
+def placements_of(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequence[Row[Any]]:
+    return session.execute(
+        select(
+            Placement.id,
+            Placement.laborer_id,
+            Placement.started_on,
+            Placement.ended_on,
+            Placement.region_code,
+            Placement.channel,
+        )
+        .where(Placement.laborer_id.in_(laborer_ids))
+        .order_by(Placement.laborer_id, Placement.started_on)
+    ).all()
+
+
+def leaves_of(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequence[Row[Any]]:
+    return session.execute(
+        select(
+            HolidayLeave.laborer_id,
+            HolidayLeave.placement_id,
+            HolidayLeave.left_on,
+            HolidayLeave.returned_on,
+        ).where(HolidayLeave.laborer_id.in_(laborer_ids))
+    ).all()
+
+
+def verified_months(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequence[Row[Any]]:
+    return session.execute(
+        select(StayVerification.laborer_id, StayVerification.month).where(
+            StayVerification.laborer_id.in_(laborer_ids), StayVerification.in_post.is_(True)
+        )
+    ).all()
+
+
+def placed_laborers_after(
+    session: Session, tenant_id: uuid.UUID, after: uuid.UUID | None, limit: int
+) -> Sequence[Row[Any]]:
+    """The next `limit` of the county's laborers ever placed, by id (keyset pages: each
+    page is its own short transaction), with what eligibility reads."""
+    placed = select(Placement.laborer_id).where(Placement.tenant_id == tenant_id)
+    conditions = [Laborer.tenant_id == tenant_id, Laborer.id.in_(placed)]
+    if after is not None:
+        conditions.append(Laborer.id > after)
+    return session.execute(
+        select(Laborer.id, Laborer.poverty_status, Laborer.region_code)
+        .where(*conditions)
+        .order_by(Laborer.id)
+        .limit(limit)
+    ).all()
+
+
+def paying_tenants(session: Session) -> list[uuid.UUID]:
+    """Bureaus with at least one policy (the operator's evaluation walks these)."""
+    return list(session.scalars(select(SubsidyPolicy.tenant_id).distinct()))
+
+
+def count_placed(session: Session, tenant_id: uuid.UUID) -> int:
+    return (
+        session.scalar(
+            select(func.count(func.distinct(Placement.laborer_id))).where(
+                Placement.tenant_id == tenant_id
+            )
+        )
+        or 0
+    )
+
+
+# --- entitlements ------------------------------------------------------------------------------
+
+
+ENTITLEMENT_FIELDS = (
+    "tenant_id",
+    "policy_id",
+    "placement_id",
+    "eligible",
+    "reasons",
+    "stay_started_on",
+    "ongoing",
+    "months",
+    "earned",
+    "earned_units",
+    "total",
+    "next_due_on",
+    "next_due_amount",
+    "schedule",
+    "as_of",
+)
+
+
+def stored_entitlements(
+    session: Session, laborer_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, uuid.UUID], dict[str, Any]]:
+    rows = session.execute(
+        select(Entitlement.__table__).where(Entitlement.laborer_id.in_(laborer_ids))
+    ).mappings()
+    return {(r["family_id"], r["laborer_id"]): dict(r) for r in rows}
+
+
+def upsert_entitlements(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert or replace entitlement rows in one statement per batch."""
+    if not rows:
+        return
+    table = Entitlement.__table__
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.family_id, table.c.laborer_id],
+        set_={name: statement.excluded[name] for name in ENTITLEMENT_FIELDS},
+    )
+    session.execute(statement)
+
+
+def drop_entitlements(session: Session, laborer_id: uuid.UUID, keep: Sequence[uuid.UUID]) -> None:
+    session.execute(
+        delete(Entitlement).where(
+            Entitlement.laborer_id == laborer_id, Entitlement.family_id.not_in(keep)
+        )
+    )
+
+
+def entitlements_of(
+    session: Session, access: AccessContext, laborer_id: uuid.UUID
+) -> Sequence[Entitlement]:
+    return session.scalars(
+        select(Entitlement).where(
+            Entitlement.laborer_id == laborer_id,
+            Entitlement.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+        )
+    ).all()
+
+
+def falling_due(session: Session, access: AccessContext, until: date) -> Sequence[Row[Any]]:
+    """Entitlements with money falling due by `until` if the laborers stay."""
+    return session.execute(
+        select(Entitlement.family_id, Entitlement.schedule).where(
+            Entitlement.tenant_id == access.tenant_id,
+            Entitlement.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+            Entitlement.next_due_on.is_not(None),
+            Entitlement.next_due_on <= until,
+        )
+    ).all()
+
+
+def payee_accounts(
+    session: Session, access: AccessContext, laborer_ids: Sequence[uuid.UUID]
+) -> Sequence[PayeeAccount]:
+    if not laborer_ids:
+        return []
+    return session.scalars(
+        select(PayeeAccount).where(
+            PayeeAccount.laborer_id.in_(laborer_ids),
+            PayeeAccount.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+        )
+    ).all()
+
+
+def payee_account(session: Session, laborer_id: uuid.UUID) -> PayeeAccount | None:
+    return session.get(PayeeAccount, laborer_id)

@@ -1,0 +1,155 @@
+"""What a subsidy policy owes one laborer: eligibility, the stay it counts, and each unit
+of money with the day it falls due. Pure: the same answer from the nightly evaluation,
+a laborer's page and a claim.
+
+Kinds (the amounts are the policy's, in whole yuan):
+  on_transfer  one amount when the stay starts;
+  milestone    one amount once `months` months are counted;
+  monthly      `amount` per counted month once `months` are reached, at most `cap`:
+               unit k (the k-th month) falls due when max(k, months) months are counted.
+"N个月以上" includes N.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from api.subsidies.stay import Continuity, Stay, completed_months, projected_day
+from shared_models.enums import PolicyKind
+
+MAX_MONTHS = 120  # a monthly policy without a cap stops counting here
+
+
+@dataclass(frozen=True)
+class Terms:
+    kind: PolicyKind
+    amount: int
+    months: int = 0
+    cap: int | None = None
+    poverty_statuses: frozenset[str] = frozenset()  # empty: anyone
+    household_prefix: str | None = None  # the laborer's registered county (or province)
+    destination_prefixes: tuple[str, ...] = ()  # where the job is; empty: anywhere
+    channels: frozenset[str] = frozenset()  # empty: any
+    transfer_from: date | None = None
+    transfer_until: date | None = None
+    continuity: Continuity = field(default_factory=Continuity)
+    requires_verification: bool = False
+
+    def unit_amounts(self) -> list[int]:
+        if self.kind is not PolicyKind.MONTHLY:
+            return [self.amount]
+        cap = self.cap if self.cap is not None else self.amount * MAX_MONTHS
+        count = -(-cap // self.amount)  # ceiling
+        return [min(self.amount, cap - self.amount * i) for i in range(count)]
+
+    def months_for_unit(self, unit: int) -> int:
+        """Counted months needed for unit `unit` (1-based); 0 for the transfer grant."""
+        if self.kind is PolicyKind.ON_TRANSFER:
+            return 0
+        if self.kind is PolicyKind.MILESTONE:
+            return self.months
+        return max(unit, self.months)
+
+
+@dataclass(frozen=True)
+class Person:
+    poverty_status: str
+    region_code: str
+
+
+@dataclass(frozen=True)
+class Unit:
+    number: int
+    amount: int
+    due_on: date  # when it fell (or, if not earned yet, will fall) due
+    earned: bool
+
+
+@dataclass
+class Result:
+    eligible: bool
+    reasons: list[str] = field(default_factory=list)  # why not, or why not yet
+    stay: Stay | None = None
+    months: int = 0
+    units: list[Unit] = field(default_factory=list)
+
+    @property
+    def earned(self) -> int:
+        return sum(u.amount for u in self.units if u.earned)
+
+    @property
+    def total(self) -> int:
+        return sum(u.amount for u in self.units)
+
+    def next_due(self) -> tuple[date, int] | None:
+        """The next day money falls due if the laborer stays, and how much."""
+        ahead = [u for u in self.units if not u.earned]
+        if not ahead or self.stay is None or not self.stay.ongoing:
+            return None
+        day = min(u.due_on for u in ahead)
+        return day, sum(u.amount for u in ahead if u.due_on == day)
+
+
+def _person_reasons(terms: Terms, person: Person) -> list[str]:
+    reasons = []
+    if terms.poverty_statuses and person.poverty_status not in terms.poverty_statuses:
+        reasons.append("poverty_status")
+    if terms.household_prefix and not person.region_code.startswith(terms.household_prefix):
+        reasons.append("household_county")
+    return reasons
+
+
+def _stay_reasons(terms: Terms, stay: Stay) -> list[str]:
+    reasons = []
+    if terms.destination_prefixes and not stay.first.region_code.startswith(
+        terms.destination_prefixes
+    ):
+        reasons.append("destination")
+    if terms.channels and stay.first.channel not in terms.channels:
+        reasons.append("channel")
+    if (terms.transfer_from and stay.started_on < terms.transfer_from) or (
+        terms.transfer_until and stay.started_on > terms.transfer_until
+    ):
+        reasons.append("transfer_window")
+    return reasons
+
+
+def _for_stay(terms: Terms, stay: Stay, verified: set[date]) -> Result:
+    amounts = terms.unit_amounts()
+    needed = max(terms.months_for_unit(n) for n in range(1, len(amounts) + 1))
+    counted = completed_months(
+        stay, limit=needed, verified=verified if terms.requires_verification else None
+    )
+    units = []
+    for number, amount in enumerate(amounts, start=1):
+        months = terms.months_for_unit(number)
+        if months == 0:
+            units.append(Unit(number, amount, stay.started_on, True))
+        else:
+            earned = len(counted) >= months
+            units.append(Unit(number, amount, projected_day(stay, counted, months), earned))
+    result = Result(True, [], stay, len(counted), units)
+    if not stay.ongoing and result.earned < result.total:
+        result.reasons.append("left_before_milestone")
+    return result
+
+
+def evaluate(
+    terms: Terms,
+    person: Person,
+    stays: Sequence[Stay],
+    verified: set[date],
+) -> Result:
+    """Of the stays that qualify, the one that earns the most (then the one still running,
+    then the latest) is the one the policy pays for; money already claimed for another
+    stay is not owed again (claims are unique per policy, laborer and unit)."""
+    reasons = _person_reasons(terms, person)
+    if reasons:
+        return Result(False, reasons)
+    if not stays:
+        return Result(False, ["no_placement"])
+    qualifying = [s for s in stays if not _stay_reasons(terms, s)]
+    if not qualifying:
+        return Result(False, _stay_reasons(terms, stays[-1]), stays[-1])
+    results = [_for_stay(terms, s, verified) for s in qualifying]
+    return max(results, key=lambda r: (r.earned, r.stay.ongoing, r.stay.started_on))  # type: ignore[union-attr]
