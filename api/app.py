@@ -35,6 +35,7 @@ from web.rendering import WEB_DIR
 from web.routes import account as account_pages
 from web.routes import admin as admin_pages
 from web.routes import auth as auth_pages
+from web.routes import claims as claim_pages
 from web.routes import employers as employer_pages
 from web.routes import exports as export_pages
 from web.routes import handbook as handbook_pages
@@ -43,6 +44,9 @@ from web.routes import laborer_import as laborer_import_pages
 from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
 from web.routes import referrals as referral_pages
+from web.routes import stay as stay_pages
+from web.routes import stay_boards as stay_board_pages
+from web.routes import subsidy_policies as policy_pages
 from web.routes import vacancies as vacancy_pages
 from web.routes import vacancy_import as vacancy_import_pages
 
@@ -76,6 +80,10 @@ PAGE_ROUTERS = (
     employer_pages.router,
     referral_pages.router,
     handbook_pages.router,
+    stay_pages.router,
+    stay_board_pages.router,
+    claim_pages.router,
+    policy_pages.router,
 )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 from sqlalchemy import JSON, Table, bindparam, insert, text, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 _counter = itertools.count()
@@ -98,6 +99,35 @@ def update_rows(
         text(
             f'UPDATE "{table.name}" SET {", ".join(assignments)} FROM "{temp}" t'  # noqa: S608
             f' WHERE "{table.name}"."{key}" = t."{key}"'
+        )
+    )
+    session.execute(text(f'DROP TABLE "{temp}"'))
+
+
+def upsert_rows(
+    session: Session, table: Table, rows: list[dict[str, Any]], *, keys: Sequence[str]
+) -> None:
+    """INSERT each row, or UPDATE the row with the same `keys`; the same columns in each."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    updated = [c for c in columns if c not in keys]
+    if not _is_postgres(session):
+        statement = sqlite_insert(table)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c[k] for k in keys],
+            set_={c: statement.excluded[c] for c in updated},
+        )
+        session.execute(statement, rows)
+        return
+    temp = _copy_to_temp(session, table, columns, rows)
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    key_list = ", ".join(f'"{k}"' for k in keys)
+    assignments = ", ".join(f'"{c}" = excluded."{c}"' for c in updated)
+    session.execute(
+        text(
+            f'INSERT INTO "{table.name}" ({column_list}) SELECT {column_list} FROM "{temp}"'  # noqa: S608
+            f" ON CONFLICT ({key_list}) DO UPDATE SET {assignments}"
         )
     )
     session.execute(text(f'DROP TABLE "{temp}"'))

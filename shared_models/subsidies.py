@@ -98,7 +98,10 @@ class Entitlement(Base):
     next_due_amount: Mapped[int | None]
     # Upcoming (day, yuan) pairs if the laborer stays, for the budget projection.
     schedule: Mapped[list[Any]] = mapped_column(JsonDoc, default=list)
-    as_of: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[date] = mapped_column(Date)  # the evaluation that last changed it
+    # A digest of the fields above (as_of aside): the nightly run compares it to skip the
+    # rows that are already right without reading them back.
+    fingerprint: Mapped[str] = mapped_column(String(16))
 
 
 class SubsidyClaim(UuidPrimaryKey, Timestamps, Base):

@@ -7,7 +7,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.common import load_settings, out
-from api.db import Database
 from api.subsidies.evaluation import evaluate_all
 
 subsidies_app = typer.Typer(help="Subsidy entitlements.", no_args_is_help=True)
@@ -18,26 +17,25 @@ def evaluate(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="As of this date (YYYY-MM-DD); default today")
     ] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes on PostgreSQL; default one per core")
+    ] = None,
 ) -> None:
     """Recompute every entitlement from the records. Idempotent; safe while people work
     (short transactions); run it nightly."""
     day = date.fromisoformat(as_of) if as_of else date.today()
     settings = load_settings()
-    database = Database(settings, as_owner=True)
     tasks: dict[str, int] = {}
-    try:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
-        ) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+    ) as bar:
 
-            def progress(name: str, done: int, total: int) -> None:
-                if name not in tasks:
-                    tasks[name] = bar.add_task(name, total=total)
-                bar.update(tasks[name], completed=done, total=total)
+        def progress(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
 
-            result = evaluate_all(database, as_of=day, progress=progress)
-    finally:
-        database.dispose()
+        result = evaluate_all(settings, as_of=day, workers=workers, progress=progress)
     out.print(
         f"补贴测算完成 / entitlements evaluated: {result.bureaus} bureaus, "
         f"{result.laborers} laborers, {result.written} rows changed (as of {day})"

@@ -12,6 +12,7 @@ from api.db import use_operator_access
 from api.demand import service as demand
 from api.demo import demand as demo_demand
 from api.demo import laborers as demo_laborers
+from api.demo import subsidies as demo_subsidies
 from api.demo.data import ACCOUNTS, BUREAUS, DEMO_PASSWORD, EXTRA_MEMBERSHIPS, PAIRINGS
 from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
@@ -109,6 +110,7 @@ def load(
                 raise RuntimeError(f"demo laborer {record.name} is invalid: {problems}")
         apply_plan(session, access, cipher, Plan(new=records), recorded_by=None)
     _post_demand(session, names, progress)
+    demo_subsidies.load(session, names, progress, date.today())
     return True
 
 

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
-from api.i18n import _
+from api.i18n import _, gettext
+from api.labels import label
 from api.security.pii import PiiCipher
 from api.spreadsheets.writer import ColumnSpec, LedgerWriter
 from api.subsidies import claims_repository as repository
@@ -183,10 +184,17 @@ def get(session: Session, access: AccessContext, claim_id: uuid.UUID) -> Subsidy
     return claim
 
 
+STEP_NAMES = {
+    "verified": _("verified"),
+    "approved": _("approved"),
+    "rejected": _("sent back"),
+}
+
+
 def _wrong_step(claim: SubsidyClaim, action: str) -> Conflict:
     return Conflict(
         _("This claim is {status}; it cannot be {action} now."),
-        params={"status": claim.status.value, "action": action},
+        params={"status": label(claim.status), "action": gettext(STEP_NAMES[action])},
         extra={"status": claim.status.value},
     )
 

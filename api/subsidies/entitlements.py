@@ -4,9 +4,10 @@ The policy version that judges a stay is the one in force when the stay started;
 result is stored in `entitlements` (for the claims queue and the budget) whenever a
 laborer's placements change and by the nightly `laborbridge subsidies evaluate`."""
 
+import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext, DataKind
 from api.subsidies import repository
 from api.subsidies.rules import Person, Result, Terms, evaluate
-from api.subsidies.stay import Continuity, Leave, Spell, stays
+from api.subsidies.stay import Continuity, Leave, Spell, Stay, stays
 from shared_models import Laborer, SubsidyPolicy
 
 BATCH = 2_000
@@ -62,16 +63,23 @@ class Records:
 
 
 def judge(
-    versions: Sequence[SubsidyPolicy], person: Person, records: Records, as_of: date
+    versions: Sequence[SubsidyPolicy],
+    person: Person,
+    records: Records,
+    as_of: date,
+    *,
+    terms: Mapping[uuid.UUID, Terms] | None = None,
+    found: dict[Continuity, list[Stay]] | None = None,
 ) -> tuple[SubsidyPolicy, Result]:
-    cache: dict[uuid.UUID, Result] = {}
+    """`terms` (each version's, computed once per run) and `found` (this laborer's stays
+    per set of continuity rules, shared across policies) only save work."""
+    found = {} if found is None else found
 
     def under(policy: SubsidyPolicy) -> Result:
-        if policy.id not in cache:
-            terms = terms_of(policy)
-            found = stays(records.spells, records.leaves, terms.continuity, as_of)
-            cache[policy.id] = evaluate(terms, person, found, records.verified)
-        return cache[policy.id]
+        rules = terms[policy.id] if terms is not None else terms_of(policy)
+        if rules.continuity not in found:
+            found[rules.continuity] = stays(records.spells, records.leaves, rules.continuity, as_of)
+        return evaluate(rules, person, found[rules.continuity], records.verified)
 
     policy = versions[-1]
     result = under(policy)
@@ -95,7 +103,7 @@ def row_for(
     nxt = result.next_due()
     ongoing = bool(result.stay and result.stay.ongoing)
     schedule = [[u.due_on.isoformat(), u.amount] for u in result.units if not u.earned and ongoing]
-    return {
+    row = {
         "family_id": policy.family_id,
         "laborer_id": laborer_id,
         "tenant_id": policy.tenant_id,
@@ -114,9 +122,22 @@ def row_for(
         "schedule": schedule if result.eligible else [],
         "as_of": as_of,
     }
+    row["fingerprint"] = fingerprint(row)
+    return row
 
 
-def load_records(session: Session, laborer_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Records]:
+def fingerprint(row: dict[str, Any]) -> str:
+    """A digest of what an entitlement row says, the evaluation day aside."""
+    content = repr([row[k] for k in repository.ENTITLEMENT_FIELDS if k not in SKIPPED])
+    return hashlib.blake2b(content.encode(), digest_size=8).hexdigest()
+
+
+SKIPPED = frozenset({"as_of", "fingerprint"})
+
+
+def load_records(
+    session: Session, laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID]
+) -> dict[uuid.UUID, Records]:
     out: dict[uuid.UUID, Records] = defaultdict(Records)
     for row in repository.placements_of(session, laborer_ids):
         out[row.laborer_id].spells.append(
@@ -127,12 +148,6 @@ def load_records(session: Session, laborer_ids: Sequence[uuid.UUID]) -> dict[uui
     for row in repository.verified_months(session, laborer_ids):
         out[row.laborer_id].verified.add(row.month)
     return out
-
-
-def _changed(row: dict[str, Any], stored: dict[str, Any] | None) -> bool:
-    if stored is None:
-        return True
-    return any(row[k] != stored.get(k) for k in repository.ENTITLEMENT_FIELDS if k != "as_of")
 
 
 def _may_refresh(access: AccessContext, tenant_id: uuid.UUID) -> bool:
@@ -160,9 +175,9 @@ def refresh(
     for versions in grouped.values():
         policy, result = judge(versions, person, records, today)
         rows.append(row_for(laborer.id, policy, result, today))
-    stored = repository.stored_entitlements(session, [laborer.id])
+    stored = repository.stored_fingerprints(session, [laborer.id])
     repository.upsert_entitlements(
-        session, [r for r in rows if _changed(r, stored.get((r["family_id"], laborer.id)))]
+        session, [r for r in rows if stored.get((r["family_id"], laborer.id)) != r["fingerprint"]]
     )
 
 
@@ -172,24 +187,29 @@ def evaluate_page(
     *,
     as_of: date,
     after: uuid.UUID | None,
+    upto: uuid.UUID | None = None,
     limit: int = BATCH,
 ) -> tuple[uuid.UUID | None, int, int]:
     """One page of the caller's placed laborers: (last id, laborers, rows written).
     Idempotent: rows already right are left alone."""
     grouped = families(repository.policies_of(session, access.tenant_id))
-    batch = repository.placed_laborers_after(session, access.tenant_id, after, limit)
+    batch = repository.placed_laborers_after(session, access.tenant_id, after, limit, upto)
     if not batch or not grouped:
         return None, len(batch), 0
-    ids = [row.id for row in batch]
-    records = load_records(session, ids)
-    stored = repository.stored_entitlements(session, ids)
+    span = (batch[0].id, batch[-1].id)  # the page is ordered by id: one range covers it
+    records = load_records(session, span)
+    stored = repository.stored_fingerprints(session, span)
+    terms = {p.id: terms_of(p) for versions in grouped.values() for p in versions}
     rows = []
     for laborer in batch:
         person = Person(str(laborer.poverty_status), laborer.region_code)
+        found: dict[Continuity, list[Stay]] = {}
         for versions in grouped.values():
-            policy, result = judge(versions, person, records[laborer.id], as_of)
+            policy, result = judge(
+                versions, person, records[laborer.id], as_of, terms=terms, found=found
+            )
             row = row_for(laborer.id, policy, result, as_of)
-            if _changed(row, stored.get((policy.family_id, laborer.id))):
+            if stored.get((policy.family_id, laborer.id)) != row["fingerprint"]:
                 rows.append(row)
     repository.upsert_entitlements(session, rows)
-    return ids[-1], len(batch), len(rows)
+    return span[1], len(batch), len(rows)

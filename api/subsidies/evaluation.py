@@ -1,16 +1,28 @@
 """The nightly evaluation: every paying bureau's entitlements recomputed from the
 records, page by page, each page its own short transaction, so people keep working
-while it runs and a second run writes nothing that is already right."""
+while it runs and a second run writes nothing that is already right.
 
+The work is pure Python per laborer, so on PostgreSQL it is spread over worker
+processes (one per core by default): each takes slices of the laborer id space."""
+
+import multiprocessing
+import os
+import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date
 
 from api.access import DataKind
 from api.db import Database, use_operator_access
+from api.settings import Settings
 from api.subsidies import entitlements, repository
+from api.tenancy import repository as tenancy_repository
+from shared_models.enums import OrgKind
 
 Progress = Callable[[str, int, int], None]
+READS = [DataKind.SUBSIDY, DataKind.PLACEMENT, DataKind.LABORER]
+SLICES_PER_WORKER = 8  # finer slices: steadier progress, even load
 
 
 @dataclass
@@ -20,42 +32,97 @@ class Evaluated:
     written: int = 0
 
 
-def evaluate_all(
-    database: Database,
-    *,
+def _slices(count: int) -> list[tuple[uuid.UUID | None, uuid.UUID | None]]:
+    """`count` slices of the id space, as (exclusive lower, exclusive upper) bounds."""
+    bounds = [uuid.UUID(int=(i << 128) // count) for i in range(1, count)]
+    lowers = [None, *(uuid.UUID(int=b.int - 1) for b in bounds)]
+    return list(zip(lowers, [*bounds, None], strict=True))
+
+
+def evaluate_slice(
+    settings: Settings,
+    tenant_id: uuid.UUID,
+    after: uuid.UUID | None,
+    upto: uuid.UUID | None,
     as_of: date,
-    page_size: int = entitlements.BATCH,
-    progress: Progress = lambda _name, _done, _total: None,
-) -> Evaluated:
-    totals = Evaluated()
-    with database.transaction() as session:
-        tenants = repository.paying_tenants(session)
-    for tenant_id in tenants:
-        with database.transaction() as session:
-            access = use_operator_access(
-                session,
-                tenant_id,
-                read=[DataKind.SUBSIDY, DataKind.PLACEMENT, DataKind.LABORER],
-                write=[DataKind.SUBSIDY],
-            )
-            name, total = access.tenant_name, repository.count_placed(session, tenant_id)
-        totals.bureaus += 1
-        after, done = None, 0
+    page_size: int,
+) -> tuple[int, int]:
+    """One slice of one bureau's placed laborers: (laborers, rows written)."""
+    database = Database(settings, as_owner=True)
+    laborers = written = 0
+    try:
         while True:
             with database.transaction() as session:
                 access = use_operator_access(
-                    session,
-                    tenant_id,
-                    read=[DataKind.SUBSIDY, DataKind.PLACEMENT, DataKind.LABORER],
-                    write=[DataKind.SUBSIDY],
+                    session, tenant_id, read=READS, write=[DataKind.SUBSIDY]
                 )
-                after, count, written = entitlements.evaluate_page(
-                    session, access, as_of=as_of, after=after, limit=page_size
+                last, count, changed = entitlements.evaluate_page(
+                    session, access, as_of=as_of, after=after, upto=upto, limit=page_size
                 )
-            done += count
-            totals.laborers += count
-            totals.written += written
-            progress(name, done, total)
-            if after is None or count < page_size:
-                break
+            laborers += count
+            written += changed
+            if last is None or count < page_size:
+                return laborers, written
+            after = last
+    finally:
+        database.dispose()
+
+
+def _bureaus(database: Database) -> list[tuple[uuid.UUID, str, int]]:
+    """Bureaus with policies, and how many laborers each has placed."""
+    out = []
+    with database.transaction() as session:
+        # The directory is not tenant data; which bureaus have policies is, so each
+        # bureau is asked under its own access.
+        candidates = [
+            o.id
+            for o in tenancy_repository.all_organizations(session)
+            if o.kind is not OrgKind.LIAISON
+        ]
+    for tenant_id in candidates:
+        with database.transaction() as session:
+            access = use_operator_access(session, tenant_id, read=READS)
+            if repository.policies_of(session, tenant_id):
+                out.append(
+                    (tenant_id, access.tenant_name, repository.count_placed(session, tenant_id))
+                )
+    return out
+
+
+def evaluate_all(
+    settings: Settings,
+    *,
+    as_of: date,
+    workers: int | None = None,
+    page_size: int = entitlements.BATCH,
+    progress: Progress = lambda _name, _done, _total: None,
+) -> Evaluated:
+    database = Database(settings, as_owner=True)
+    try:
+        bureaus = _bureaus(database)
+        parallel = database.engine.dialect.name == "postgresql"  # SQLite: one writer
+    finally:
+        database.dispose()
+    workers = (workers or os.cpu_count() or 1) if parallel else 1
+    totals = Evaluated()
+    for tenant_id, name, total in bureaus:
+        totals.bureaus += 1
+        done = 0
+        if workers == 1:
+            count, written = evaluate_slice(settings, tenant_id, None, None, as_of, page_size)
+            totals.laborers, totals.written = totals.laborers + count, totals.written + written
+            progress(name, count, total)
+            continue
+        context = multiprocessing.get_context("spawn")  # no inherited connections
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [
+                pool.submit(evaluate_slice, settings, tenant_id, lo, hi, as_of, page_size)
+                for lo, hi in _slices(workers * SLICES_PER_WORKER)
+            ]
+            for future in as_completed(futures):
+                count, written = future.result()
+                done += count
+                totals.laborers += count
+                totals.written += written
+                progress(name, done, total)
     return totals

@@ -14,13 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from api.subsidies.stay import Continuity, Stay, completed_months, projected_day
+from api.subsidies.stay import (
+    Continuity,
+    Stay,
+    completed_months,
+    elapsed_months,
+    projected_day,
+)
 from shared_models.enums import PolicyKind
 
 MAX_MONTHS = 120  # a monthly policy without a cap stops counting here
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Terms:
     kind: PolicyKind
     amount: int
@@ -51,13 +57,13 @@ class Terms:
         return max(unit, self.months)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     poverty_status: str
     region_code: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Unit:
     number: int
     amount: int
@@ -65,7 +71,7 @@ class Unit:
     earned: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     eligible: bool
     reasons: list[str] = field(default_factory=list)  # why not, or why not yet
@@ -121,13 +127,15 @@ def _for_stay(terms: Terms, stay: Stay, verified: set[date]) -> Result:
         stay, limit=needed, verified=verified if terms.requires_verification else None
     )
     units = []
+    elapsed = elapsed_months(stay) if len(counted) < needed else needed
     for number, amount in enumerate(amounts, start=1):
         months = terms.months_for_unit(number)
         if months == 0:
             units.append(Unit(number, amount, stay.started_on, True))
         else:
             earned = len(counted) >= months
-            units.append(Unit(number, amount, projected_day(stay, counted, months), earned))
+            day = projected_day(stay, counted, months, elapsed)
+            units.append(Unit(number, amount, day, earned))
     result = Result(True, [], stay, len(counted), units)
     if not stay.ongoing and result.earned < result.total:
         result.reasons.append("left_before_milestone")

@@ -13,13 +13,17 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
 ONE_DAY = timedelta(days=1)
 
 
+@lru_cache(maxsize=65_536)
 def add_months(day: date, months: int) -> date:
+    # relativedelta is exact but slow; the nightly run asks the same few thousand
+    # (start day, N) pairs millions of times.
     return day + relativedelta(months=months)
 
 
@@ -27,7 +31,7 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Spell:
     id: uuid.UUID
     started_on: date
@@ -36,21 +40,21 @@ class Spell:
     channel: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Leave:
     placement_id: uuid.UUID
     left_on: date  # the first day away
     returned_on: date | None  # the first day back; None while away
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Continuity:
     max_gap_days: int = 30
     max_leave_days: int = 45
     area_prefixes: tuple[str, ...] = ()  # a move keeps the stay only within these; () = any
 
 
-@dataclass
+@dataclass(slots=True)
 class Stay:
     first: Spell  # the spell it started with: its channel and place decide eligibility
     started_on: date
@@ -141,12 +145,18 @@ def completed_months(
     return out
 
 
-def projected_day(stay: Stay, counted: list[date], wanted: int) -> date:
-    """When the `wanted`-th counted month would complete if the laborer stays (and, where
-    verification is required, every month from now on is verified)."""
-    if wanted <= len(counted):
-        return counted[wanted - 1]
+def elapsed_months(stay: Stay) -> int:
+    """Whole months the stay has run, counted or not."""
     elapsed = 0
     while add_months(stay.started_on, elapsed + 1) <= stay.last_day:
         elapsed += 1
+    return elapsed
+
+
+def projected_day(stay: Stay, counted: list[date], wanted: int, elapsed: int) -> date:
+    """When the `wanted`-th counted month would complete if the laborer stays (and, where
+    verification is required, every month from now on is verified); `elapsed` is
+    `elapsed_months(stay)`."""
+    if wanted <= len(counted):
+        return counted[wanted - 1]
     return add_months(stay.started_on, elapsed + wanted - len(counted))

@@ -281,6 +281,7 @@ def upgrade() -> None:
         sa.Column("next_due_amount", sa.Integer(), nullable=True),
         sa.Column("schedule", JSON, nullable=False),
         sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(
             ["laborer_id"],
             ["laborers.id"],

@@ -36,9 +36,13 @@ def _placed(login, started_on="2021-03-01", **placement):  # type: ignore[no-unt
 
 
 def _entitlements(user, laborer_id, **params):  # type: ignore[no-untyped-def]
+    """This test's policies only (the demo world has its own), by name."""
     response = user.get(f"/api/v1/laborers/{laborer_id}/entitlements", params=params)
     assert response.status_code == 200, response.text
-    return {item["name"]: item for item in response.json()["items"]}
+    ours = {
+        p["family_id"] for p in user.get("/api/v1/subsidy-policies").json() if p["year"] == 2021
+    }
+    return {item["name"]: item for item in response.json()["items"] if item["family_id"] in ours}
 
 
 def test_the_wushan_scenarios(login, policies):
@@ -223,7 +227,12 @@ def test_idempotent_claims_and_bulk_raising(login, policies):
     repeat = _post(staff, "/api/v1/subsidy-claims", body, headers=key)
     assert first == repeat
     everything = _post(staff, "/api/v1/subsidy-claims", {"all_due": True})
-    mine = [c for c in everything if c["laborer_id"] in {p["id"] for p in people}]
+    families = {p["family_id"] for p in policies.values()}
+    mine = [
+        c
+        for c in everything
+        if c["laborer_id"] in {p["id"] for p in people} and c["family_id"] in families
+    ]
     # Person 0: stability and adaptation (transport was claimed); person 1: all three.
     assert sorted(c["amount"] for c in mine) == [1500, 5000, 5000, 6000, 6000]
     assert _post(staff, "/api/v1/subsidy-claims", {"all_due": True}) == []
@@ -274,3 +283,41 @@ def test_policy_input_errors(login):
         office.post("/api/v1/subsidy-policies", json=WUSHAN_POLICIES["transport"]).status_code
         == 403
     )
+
+
+def test_nightly_evaluation_is_idempotent_and_catches_up(cli, world, login, policies):
+    """A change the page refresh could not see (made directly in the table, as a
+    correction script would) is caught by the nightly run, and a second run writes
+    nothing."""
+    from sqlalchemy import select, update
+
+    from api.access import DataKind
+    from api.db import use_operator_access
+    from shared_models import Entitlement, Placement
+
+    staff = login("wushan.staff")
+    laborer = _placed(login)
+    family = uuid.UUID(policies["stability"]["family_id"])
+    with world.owner_database().transaction() as session:
+        kinds = [DataKind.PLACEMENT, DataKind.LABORER]
+        use_operator_access(session, world.orgs["wushan"], read=kinds, write=kinds)
+        ended = session.execute(
+            update(Placement)
+            .where(Placement.laborer_id == uuid.UUID(laborer["id"]))
+            .values(ended_on=date(2021, 7, 15))
+        )
+        assert ended.rowcount == 1
+    first = cli("subsidies", "evaluate", "--workers", "1")
+    assert first.exit_code == 0, first.output
+    assert "entitlements evaluated" in first.output
+    with world.owner_database().transaction() as session:
+        use_operator_access(session, world.orgs["wushan"], read=[DataKind.SUBSIDY])
+        row = session.scalars(
+            select(Entitlement).where(
+                Entitlement.laborer_id == uuid.UUID(laborer["id"]), Entitlement.family_id == family
+            )
+        ).one()
+        assert (row.earned, row.ongoing, row.reasons) == (0, False, ["left_before_milestone"])
+    again = cli("subsidies", "evaluate")
+    assert again.exit_code == 0 and " 0 rows changed" in again.output, again.output
+    assert _entitlements(staff, laborer["id"])["稳岗补贴"]["earned"] == 0

@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.fixtures.factories import employer_payload, laborer_payload, vacancy_payload
+from tests.fixtures.factories import (
+    WUSHAN_POLICIES,
+    employer_payload,
+    laborer_payload,
+    placement_payload,
+    vacancy_payload,
+)
 from tests.fixtures.ledgers import ledger_row, xlsx
 from tests.fixtures.live_server import live_server
 from tests.fixtures.world import PASSWORD
@@ -80,3 +86,46 @@ def test_refer_from_the_matches_page_and_see_it_on_the_board(world, page, login)
         assert "浏览器测试焊工" in board_row.inner_text()
         page.goto(f"{base}/referrals")
         assert "浏览器测试人" in page.locator("table.referral-board").inner_text()
+
+
+def _sign_in(page, base, username, next_path):  # type: ignore[no-untyped-def]
+    page.context.clear_cookies()
+    page.goto(f"{base}/login?next={next_path}")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}{next_path}")
+
+
+def test_from_a_laborers_stay_to_an_approved_claim(world, page, login):
+    admin, staff = login("wushan.admin"), login("wushan.staff")
+    created = {
+        k: admin.post("/api/v1/subsidy-policies", json=v) for k, v in WUSHAN_POLICIES.items()
+    }
+    family = created["stability"].json()["family_id"]
+    laborer = staff.post(
+        "/api/v1/laborers", json=laborer_payload(name="浏览器补贴人", poverty_status="lifted")
+    ).json()
+    placed = staff.post("/api/v1/placements", json=placement_payload(laborer["id"]))
+    assert placed.status_code == 201, placed.text
+    stay = f"/laborers/{laborer['id']}/stay"
+    with live_server(world.app()) as base:
+        _sign_in(page, base, "wushan.staff", stay)
+        card = page.locator(f'article.entitlement[data-family="{family}"]')
+        assert "6,000" in card.locator("dd.earned").inner_text()
+        card.locator("button.raise-claim").click()
+        page.wait_for_url(f"{base}{stay}#entitlements")
+        _sign_in(page, base, "wushan.yantai.staff", "/claims")
+        row = page.locator("table.claims tbody tr", has_text="浏览器补贴人").filter(has_text="稳岗")
+        row.locator("button.verify").click()
+        page.wait_for_url(f"{base}/claims?status=raised")
+        _sign_in(page, base, "wushan.admin", "/claims?status=verified")
+        row = page.locator("table.claims tbody tr", has_text="浏览器补贴人").filter(has_text="稳岗")
+        row.locator("button.approve").click()
+        page.wait_for_url(f"{base}/claims?status=verified")
+        page.goto(f"{base}/claims?status=approved")
+        approved = page.locator("table.claims tbody tr", has_text="浏览器补贴人").filter(
+            has_text="稳岗"
+        )
+        assert approved.get_attribute("data-status") == "approved"
+        assert "6,000" in approved.inner_text()

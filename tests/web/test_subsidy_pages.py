@@ -1,0 +1,191 @@
+"""Pages of placements and subsidies: a laborer's stay and milestones, the month's
+verification sheet, the return board, the policy editor, and the claims queue through
+to a paid batch."""
+
+import re
+from datetime import date, timedelta
+
+from tests.fixtures.factories import WUSHAN_POLICIES, laborer_payload
+from tests.web.helpers import csrf_from, sign_in
+
+
+def _policies(login):  # type: ignore[no-untyped-def]
+    admin = login("wushan.admin")
+    return {
+        k: admin.post("/api/v1/subsidy-policies", json=v).json() for k, v in WUSHAN_POLICIES.items()
+    }
+
+
+def _form_post(client, page_url, action, data, **kwargs):  # type: ignore[no-untyped-def]
+    token = csrf_from(client.get(page_url).text)
+    return client.post(action, data={"csrf_token": token, **data}, **kwargs)
+
+
+def test_from_a_placement_to_a_paid_claim_through_the_pages(client, login):
+    family = _policies(login)["stability"]["family_id"]
+    laborer = (
+        login("wushan.staff")
+        .post("/api/v1/laborers", json=laborer_payload(name="向春花", poverty_status="lifted"))
+        .json()
+    )
+    stay = f"/laborers/{laborer['id']}/stay"
+    sign_in(client, "wushan.staff")
+    assert "向春花" in client.get(stay).text
+    bad = _form_post(
+        client,
+        stay,
+        f"{stay}/placements",
+        {
+            "employer_name": "烟台某食品有限公司",
+            "region_code": "370699",
+            "channel": "organized",
+            "started_on": "2021-03-01",
+        },
+    )
+    assert bad.status_code == 422 and 'aria-describedby="e-region_code"' in bad.text
+    good = _form_post(
+        client,
+        stay,
+        f"{stay}/placements",
+        {
+            "employer_name": "烟台某食品有限公司",
+            "region_code": "370602",
+            "channel": "organized",
+            "started_on": "2021-03-01",
+        },
+        follow_redirects=False,
+    )
+    assert good.status_code == 303
+    page = client.get(stay).text
+    placement_id = re.search(r'data-placement-id="([0-9a-f-]+)"', page).group(1)
+    verified = _form_post(
+        client,
+        stay,
+        f"{stay}/placements/{placement_id}/verify",
+        {"month": "2021-03", "in_post": "yes", "source": "liaison_visit"},
+        follow_redirects=False,
+    )
+    assert verified.status_code == 303
+    page = client.get(stay).text
+    assert "2021-03 ✓" in page
+    stability = re.search(rf'data-family="{family}".*?</article>', page, re.S).group(0)
+    assert "6,000" in stability and 'class="raise-claim"' in stability
+    raised = _form_post(
+        client, stay, f"{stay}/claims", {"family_id": family}, follow_redirects=False
+    )
+    assert raised.status_code == 303
+    queue = client.get("/claims?status=raised").text
+    claim_id = re.search(r'<tr id="claim-([0-9a-f-]+)" data-status="raised">', queue).group(1)
+    assert 'class="verify"' not in queue  # the county raises; its liaison office verifies
+    client.cookies.clear()
+
+    sign_in(client, "wushan.yantai.staff")
+    queue = client.get("/claims?status=raised").text
+    assert f'action="/claims/{claim_id}/verify"' in queue
+    _form_post(
+        client, "/claims", f"/claims/{claim_id}/verify", {"version": "1", "back_status": "raised"}
+    )
+    client.cookies.clear()
+
+    sign_in(client, "wushan.staff")  # who raised it: no approve button
+    assert f'action="/claims/{claim_id}/approve"' not in client.get("/claims?status=verified").text
+    client.cookies.clear()
+    sign_in(client, "wushan.admin")
+    queue = client.get("/claims?status=verified").text
+    assert f'action="/claims/{claim_id}/approve"' in queue
+    _form_post(
+        client,
+        "/claims",
+        f"/claims/{claim_id}/approve",
+        {"version": "2", "back_status": "verified"},
+    )
+    _form_post(client, "/claims", "/claims-batches", {"number": "2021年9月第1批"})
+    batches = client.get("/claims?status=batched").text
+    batch_id = re.search(r'<tr id="batch-([0-9a-f-]+)" data-status="open">', batches).group(1)
+    export = client.get(f"/claims-batches/{batch_id}/export?reveal=true")
+    assert export.status_code == 200 and export.content[:2] == b"PK"
+    paid = _form_post(
+        client,
+        "/claims",
+        f"/claims-batches/{batch_id}/pay",
+        {"bank_reference": "ICBC-20210901", "paid_on": date.today().isoformat()},
+        follow_redirects=False,
+    )
+    assert paid.status_code == 303
+    done = client.get("/claims?status=paid").text
+    assert f'<tr id="claim-{claim_id}" data-status="paid">' in done and "ICBC-20210901" in done
+
+
+def test_policy_editor(client):
+    sign_in(client, "wushan.admin")
+    bad = _form_post(
+        client,
+        "/subsidies/policies/new",
+        "/subsidies/policies/new",
+        {
+            "name": "稳岗补贴",
+            "year": "2022",
+            "kind": "monthly",
+            "amount": "1000",
+            "months": "3",
+            "cap": "500",
+        },
+    )
+    assert bad.status_code == 422 and 'aria-describedby="e-cap"' in bad.text
+    good = _form_post(
+        client,
+        "/subsidies/policies/new",
+        "/subsidies/policies/new",
+        {
+            "name": "稳岗补贴",
+            "year": "2022",
+            "kind": "monthly",
+            "amount": "1000",
+            "months": "3",
+            "cap": "6000",
+            "poverty_statuses": "lifted",
+            "destination_regions": "37, 3707",
+            "max_gap_days": "30",
+            "max_leave_days": "45",
+        },
+        follow_redirects=False,
+    )
+    assert good.status_code == 303
+    listing = client.get("/subsidies/policies").text
+    assert "稳岗补贴" in listing and "2022" in listing
+
+
+def test_verification_sheet_and_return_board(client, login):
+    staff = login("wushan.staff")
+    laborer = staff.post("/api/v1/laborers", json=laborer_payload(name="谭月英")).json()
+    placement = staff.post(
+        "/api/v1/placements",
+        json={
+            "laborer_id": laborer["id"],
+            "employer_name": "潍坊某纺织厂",
+            "region_code": "370702",
+            "channel": "self_found",
+            "started_on": "2025-01-01",
+        },
+    ).json()
+    sign_in(client, "wushan.staff")
+    sheet = client.get("/verifications?month=2025-10").text
+    assert f'name="state-{placement["id"]}"' in sheet
+    _form_post(
+        client,
+        "/verifications",
+        "/verifications",
+        {"month": "2025-10", "source": "employer", f"state-{placement['id']}": "yes"},
+    )
+    assert "✓" in client.get("/verifications?month=2025-10").text
+    staff.post(
+        f"/api/v1/placements/{placement['id']}/leaves",
+        json={
+            "left_on": (date.today() - timedelta(days=10)).isoformat(),
+            "expected_return_on": (date.today() - timedelta(days=2)).isoformat(),
+            "trip": "返岗包车",
+        },
+    )
+    board = client.get("/returns").text
+    overdue = re.search(r'<section id="overdue">.*?</section>', board, re.S).group(0)
+    assert "谭月英" in overdue and "返岗包车" in overdue

@@ -1,0 +1,134 @@
+"""The claims queue per step, and payment batches."""
+
+import io
+import uuid
+from datetime import date
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import DataKind
+from api.deps import Cipher, DbSession
+from api.errors import BadRequest
+from api.i18n import _
+from api.subsidies import claims
+from api.subsidies import claims_repository as claim_rows
+from api.supply import repository as supply_repository
+from shared_models.enums import ClaimStatus, OrgKind, Permission
+from web.deps import TenantForm, TenantPage
+from web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get("/claims")
+def queue(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    status: ClaimStatus | None = ClaimStatus.RAISED,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    access = page.ctx
+    rows, total, counts = claim_rows.listing(
+        session, access, status=status, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    names = {
+        lab.id: lab.name
+        for lab in supply_repository.by_ids(session, access, [c.laborer_id for c in rows])
+    }
+    payer = access.tenant_kind is not OrgKind.LIAISON and bool(access.write_ids(DataKind.SUBSIDY))
+    return render(
+        request,
+        "claims/queue.html",
+        {
+            "rows": rows,
+            "names": names,
+            "total": total,
+            "counts": counts,
+            "status": status,
+            "statuses": list(ClaimStatus),
+            "is_payer": payer and access.can(Permission.WRITE),
+            "is_verifier": bool(access.write_ids(DataKind.CLAIM_VERIFY))
+            and access.can(Permission.WRITE),
+            "user_id": access.user_id,
+            "batches": claim_rows.batches(session, access) if payer else [],
+            "today": date.today(),
+        },
+    )
+
+
+def _back(form) -> RedirectResponse:  # type: ignore[no-untyped-def]
+    status = str(form.get("back_status") or "raised")
+    return RedirectResponse(f"/claims?status={quote(status)}", status_code=303)
+
+
+@router.post("/claims/raise-due")
+async def raise_due(request: Request, page: TenantForm, session: DbSession) -> Response:
+    claims.raise_all_due(session, page.ctx)
+    return RedirectResponse("/claims?status=raised", status_code=303)
+
+
+@router.post("/claims/{claim_id}/{step}")
+async def step(
+    claim_id: uuid.UUID, step: str, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    try:
+        version = int(str(form.get("version") or ""))
+    except ValueError:
+        raise BadRequest(_("The form was damaged; reload the page.")) from None
+    if step == "verify":
+        claims.verify(session, page.ctx, claim_id, version=version)
+    elif step == "approve":
+        claims.approve(session, page.ctx, claim_id, version=version)
+    elif step == "reject":
+        claims.reject(
+            session, page.ctx, claim_id, version=version, reason=str(form.get("reason") or "")
+        )
+    else:
+        raise BadRequest(_("Unknown step."))
+    return _back(form)
+
+
+@router.post("/claims-batches")
+async def create_batch(request: Request, page: TenantForm, session: DbSession) -> Response:
+    form = await request.form()
+    batch = claims.create_batch(session, page.ctx, number=str(form.get("number") or ""))
+    return RedirectResponse(f"/claims?status=batched#batch-{batch.id}", status_code=303)
+
+
+@router.get("/claims-batches/{batch_id}/export")
+def export_batch(
+    batch_id: uuid.UUID, page: TenantPage, session: DbSession, cipher: Cipher, reveal: bool = False
+) -> Response:
+    buffer = io.BytesIO()
+    batch = claims.export_batch(session, page.ctx, cipher, batch_id, buffer, reveal=reveal)
+    name = f"补贴发放{batch.number}.xlsx"
+    disposition = f"attachment; filename=batch.xlsx; filename*=UTF-8''{quote(name)}"
+    return Response(
+        buffer.getvalue(), media_type=XLSX, headers={"Content-Disposition": disposition}
+    )
+
+
+@router.post("/claims-batches/{batch_id}/pay")
+async def pay_batch(
+    batch_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    try:
+        paid_on = date.fromisoformat(str(form.get("paid_on") or ""))
+    except ValueError:
+        raise BadRequest(_("Give a date as YYYY-MM-DD.")) from None
+    claims.pay_batch(
+        session,
+        page.ctx,
+        batch_id,
+        bank_reference=str(form.get("bank_reference") or ""),
+        paid_on=paid_on,
+    )
+    return RedirectResponse("/claims?status=paid", status_code=303)

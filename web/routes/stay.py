@@ -1,0 +1,246 @@
+"""A laborer's stay in post and subsidies, on one page: placements with their verified
+months and holiday leave, each policy's milestones, and the forms that change them."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import DataKind
+from api.deps import Cipher, DbSession
+from api.errors import AppError, FieldError, ValidationFailed
+from api.i18n import _
+from api.labels import options
+from api.placements import repository as placement_rows
+from api.placements import service as placements
+from api.placements.schemas import (
+    LeaveIn,
+    PlacementCreate,
+    PlacementUpdate,
+    ReturnIn,
+    VerificationIn,
+)
+from api.subsidies import claims, service
+from api.subsidies import repository as subsidy_rows
+from api.subsidies.schemas import PayeeAccountIn
+from api.supply import service as supply
+from shared_models.enums import (
+    EvidenceSource,
+    OrgKind,
+    Permission,
+    PlacementChannel,
+    SeparationReason,
+)
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import clean, errors_by_field, general_message, validate
+from web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+CHOICES = {
+    "channel": options(PlacementChannel),
+    "separation_reason": options(SeparationReason),
+    "source": options(EvidenceSource),
+}
+
+
+def _page(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    laborer_id: uuid.UUID,
+    *,
+    form: str | None = None,
+    error: AppError | None = None,
+    values: dict[str, Any] | None = None,
+) -> Response:
+    access = page.ctx
+    view = supply.get(session, access, laborer_id)
+    spells = placement_rows.of_laborer(session, access, laborer_id)
+    county = access.can_write(DataKind.PLACEMENT, view.laborer.tenant_id) and access.can_write(
+        DataKind.LABORER, view.laborer.tenant_id
+    )
+    payer = (
+        access.can_write(DataKind.SUBSIDY, view.laborer.tenant_id)
+        and access.tenant_kind is not OrgKind.LIAISON
+    )
+    entitled = (
+        service.for_laborer(session, access, laborer_id)
+        if access.can_read(DataKind.SUBSIDY, view.laborer.tenant_id)
+        else []
+    )
+    return render(
+        request,
+        "stay/laborer.html",
+        {
+            "view": view,
+            "lab": view.laborer,
+            "spells": spells,
+            "open_spell": next((p for p in spells if p.ended_on is None), None),
+            "entitled": entitled,
+            "reasons": service.REASONS,
+            "account": subsidy_rows.payee_account(session, laborer_id),
+            "can_record": county and access.can(Permission.WRITE),
+            "can_claim": payer and access.can(Permission.WRITE),
+            "choices": CHOICES,
+            "today": date.today(),
+            "tab": "stay",
+            "form": form,
+            "errors": errors_by_field(error),
+            "message": general_message(error),
+            "values": values or {},
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/laborers/{laborer_id}/stay")
+def stay_page(
+    laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    return _page(request, page, session, laborer_id)
+
+
+async def _act(request, page, session, laborer_id, form_name, action):  # type: ignore[no-untyped-def]
+    """Run a form's action; on a 4xx show the page again with the errors by the form."""
+    form = await request.form()
+    data = {k: v for k, v in form.items() if k != "csrf_token"}
+    try:
+        action(data)
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(
+            _page(request, page, session, laborer_id, form=form_name, error=exc, values=data)
+        ) from exc
+    return RedirectResponse(f"/laborers/{laborer_id}/stay#{form_name}", status_code=303)
+
+
+@router.post("/laborers/{laborer_id}/stay/placements")
+async def add_placement(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    def action(data: dict) -> None:
+        body = validate(
+            PlacementCreate,
+            {
+                "laborer_id": str(laborer_id),
+                **clean(data, ["employer_name", "region_code", "channel", "started_on", "note"]),
+            },
+        )
+        placements.create(session, page.ctx, placements.PlacementInput(**body.model_dump()))
+
+    return await _act(request, page, session, laborer_id, "placements", action)
+
+
+@router.post("/laborers/{laborer_id}/stay/placements/{placement_id}/end")
+async def end_placement(
+    laborer_id: uuid.UUID,
+    placement_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+) -> Response:
+    def action(data: dict) -> None:
+        values = clean(data, ["ended_on", "separation_reason", "version"])
+        if "ended_on" not in values:
+            raise ValidationFailed(
+                errors=[FieldError("ended_on", _("This field is required."), "missing")]
+            )
+        body = validate(PlacementUpdate, values)
+        changes = body.model_dump(exclude_unset=True, exclude={"version"})
+        placements.update(session, page.ctx, placement_id, changes, version=body.version)
+
+    return await _act(request, page, session, laborer_id, "placements", action)
+
+
+@router.post("/laborers/{laborer_id}/stay/placements/{placement_id}/verify")
+async def verify_month(
+    laborer_id: uuid.UUID,
+    placement_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+) -> Response:
+    def action(data: dict) -> None:
+        values = clean(data, ["month", "source", "note"])
+        values["in_post"] = data.get("in_post") != "no"
+        body = validate(VerificationIn, values)
+        placements.verify(
+            session,
+            page.ctx,
+            placement_id,
+            month=body.month,
+            in_post=body.in_post,
+            source=body.source,
+            note=body.note,
+        )
+
+    return await _act(request, page, session, laborer_id, "verify", action)
+
+
+@router.post("/laborers/{laborer_id}/stay/placements/{placement_id}/leave")
+async def start_leave(
+    laborer_id: uuid.UUID,
+    placement_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+) -> Response:
+    def action(data: dict) -> None:
+        body = validate(LeaveIn, clean(data, ["left_on", "expected_return_on", "trip", "note"]))
+        placements.start_leave(session, page.ctx, placement_id, **body.model_dump())
+
+    return await _act(request, page, session, laborer_id, "leave", action)
+
+
+@router.post("/laborers/{laborer_id}/stay/leaves/{leave_id}/return")
+async def record_return(
+    laborer_id: uuid.UUID,
+    leave_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+) -> Response:
+    def action(data: dict) -> None:
+        body = validate(ReturnIn, clean(data, ["returned_on", "version", "trip"]))
+        placements.record_return(
+            session,
+            page.ctx,
+            leave_id,
+            returned_on=body.returned_on,
+            version=body.version,
+            trip=body.trip,
+        )
+
+    return await _act(request, page, session, laborer_id, "leave", action)
+
+
+@router.post("/laborers/{laborer_id}/stay/claims")
+async def raise_claim(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    def action(data: dict) -> None:
+        family = uuid.UUID(str(data.get("family_id")))
+        claims.raise_claims(session, page.ctx, laborer_id=laborer_id, family_id=family)
+
+    return await _act(request, page, session, laborer_id, "entitlements", action)
+
+
+@router.post("/laborers/{laborer_id}/stay/account")
+async def set_account(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
+    def action(data: dict) -> None:
+        body = validate(PayeeAccountIn, clean(data, ["bank_name", "account_number"]))
+        service.set_payee_account(
+            session,
+            page.ctx,
+            cipher,
+            laborer_id,
+            bank_name=body.bank_name,
+            account_number=body.account_number,
+        )
+
+    return await _act(request, page, session, laborer_id, "account", action)

@@ -1,0 +1,151 @@
+"""The verification sheet for a month (在岗核实) and the return board (返岗)."""
+
+import uuid
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.deps import Cipher, DbSession
+from api.errors import BadRequest, FieldError, ValidationFailed
+from api.i18n import _
+from api.labels import options
+from api.placements import repository as placement_rows
+from api.placements import service as placements
+from api.placements import verification_import
+from api.subsidies import entitlements
+from api.supply import repository as supply_repository
+from shared_models.enums import EvidenceSource
+from web.deps import TenantForm, TenantPage
+from web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+SHEET_SIZE = 200
+MAX_LIST_BYTES = 20 * 1024 * 1024
+
+
+def _month(text: str | None) -> date:
+    if not text:
+        return date.today().replace(day=1)
+    try:
+        return date.fromisoformat(text.strip()[:7] + "-01")
+    except ValueError:
+        raise BadRequest(_("Give the month as YYYY-MM.")) from None
+
+
+@router.get("/verifications")
+def sheet(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    month: str | None = None,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    first = _month(month)
+    rows, total = placement_rows.month_sheet(
+        session, page.ctx, first, offset=(page_number - 1) * SHEET_SIZE, limit=SHEET_SIZE
+    )
+    recorded = {p.id: next((v for v in p.verifications if v.month == first), None) for p in rows}
+    return render(
+        request,
+        "stay/verifications.html",
+        {
+            "month": first,
+            "rows": rows,
+            "recorded": recorded,
+            "total": total,
+            "sources": options(EvidenceSource),
+            "page_number": page_number,
+            "pages": (total + SHEET_SIZE - 1) // SHEET_SIZE or 1,
+            "result": None,
+        },
+    )
+
+
+@router.post("/verifications")
+async def save_sheet(request: Request, page: TenantForm, session: DbSession) -> Response:
+    """The ticked rows of the sheet, all together or none."""
+    form = await request.form()
+    first = _month(str(form.get("month") or ""))
+    try:
+        source = EvidenceSource(str(form.get("source") or ""))
+    except ValueError:
+        raise ValidationFailed(
+            errors=[FieldError("source", _("Choose the evidence."), "missing")]
+        ) from None
+    touched: set[uuid.UUID] = set()
+    for key, value in form.multi_items():
+        if not key.startswith("state-") or value not in ("yes", "no"):
+            continue
+        placement = placements.verify(
+            session,
+            page.ctx,
+            uuid.UUID(key[6:]),
+            month=first,
+            in_post=value == "yes",
+            source=source,
+            refresh=False,
+        )
+        touched.add(placement.laborer_id)
+    for laborer_id in touched:
+        laborer = supply_repository.get(session, page.ctx, laborer_id)
+        if laborer is not None:
+            entitlements.refresh(session, page.ctx, laborer)
+    return RedirectResponse(f"/verifications?month={first:%Y-%m}", status_code=303)
+
+
+@router.post("/verifications/import")
+async def import_list(
+    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
+    form = await request.form()
+    first = _month(str(form.get("month") or ""))
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        raise BadRequest(_("Choose a file to upload."))
+    data = await upload.read(MAX_LIST_BYTES + 1)
+    if len(data) > MAX_LIST_BYTES:
+        raise BadRequest(_("The file is larger than 20 MB; split it."))
+    try:
+        source = EvidenceSource(str(form.get("source") or ""))
+    except ValueError:
+        raise BadRequest(_("Choose the evidence.")) from None
+    outcome = verification_import.run(
+        session,
+        page.ctx,
+        cipher,
+        data,
+        upload.filename,
+        source=source,
+        month=first,
+        dry_run=form.get("check_only") == "on",
+    )
+    rows, total = placement_rows.month_sheet(session, page.ctx, first, offset=0, limit=SHEET_SIZE)
+    return render(
+        request,
+        "stay/verifications.html",
+        {
+            "month": first,
+            "rows": rows,
+            "recorded": {
+                p.id: next((v for v in p.verifications if v.month == first), None) for p in rows
+            },
+            "total": total,
+            "sources": options(EvidenceSource),
+            "page_number": 1,
+            "pages": (total + SHEET_SIZE - 1) // SHEET_SIZE or 1,
+            "result": outcome,
+        },
+        status_code=422 if outcome.errors else 200,
+    )
+
+
+@router.get("/returns")
+def return_board(
+    request: Request, page: TenantPage, session: DbSession, since: date | None = None
+) -> Response:
+    today = date.today()
+    start = since or today - timedelta(days=60)
+    board = placements.return_board(session, page.ctx, since=start, today=today)
+    return render(request, "stay/returns.html", {"board": board, "since": start, "today": today})
