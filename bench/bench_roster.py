@@ -22,7 +22,7 @@ from sqlalchemy import select
 from api.access import build_access_context
 from api.app import create_app
 from api.db import Database, apply_access
-from api.demo.laborers import CITIES, GIVEN, PLACES, SKILLS, SURNAMES, TRAINING
+from api.demo.laborers import CITIES, GIVEN, INDUSTRIES, PLACES, SKILLS, SURNAMES, TRAINING
 from api.supply import service
 from api.supply.rosters import Roster, RosterFilter, SortKey
 from bench.common import bench_database
@@ -47,25 +47,40 @@ POVERTY = (
     + ["none"] * 34
 )
 EDUCATION = ["primary", "junior_high", "junior_high", "senior_high", "college"]
+SCOPES = ["out_of_province"] * 13 + ["in_province"] * 4 + ["in_county"] * 3
+WAGES = [3000, 3500, 4000, 4500, 5000, 6000]
+LEVELS = ["basic"] * 9 + ["intermediate"] * 9 + ["advanced"] * 2
 
 
-def load(admin_url: str, tenant_id: uuid.UUID, count: int) -> float:
+def load(admin_url: str, tenant_id: uuid.UUID, count: int, *, intentions: bool = False) -> float:
+    """COPY `count` laborers and their tags into the tenant, then VACUUM ANALYZE.
+
+    `intentions` adds what matching reads and the roster does not: a skill level for the
+    skilled, transfer scopes of all three kinds, expected wages, a second preferred city
+    and preferred industries. Without it the rows are those the roster figures were
+    measured on (the same random draws in the same order)."""
     rng = random.Random(3)
     places = [(t, v) for t, villages in PLACES["500237"].items() for v in villages]
     now = "2026-11-01 00:00:00+00"
+    laborer_cols = (
+        "id, tenant_id, version, name, id_number_cipher, id_number_hash, id_number_masked,"
+        " id_number_tail, phone_cipher, phone_hash, phone_masked, sex, birth_date,"
+        " region_code, township, village, poverty_status, education, health_status,"
+        " two_after, employment_status, employment_need, skill_level,"
+        " employment_difficulty, assistance_measure, transfer_willing, transfer_scope,"
+        " entrepreneurship_intention, created_at, updated_at, expected_wage"
+    )
+    tag_cols = "id, tenant_id, laborer_id, kind, value, code, position"
     started = time.perf_counter()
-    with psycopg.connect(admin_url) as conn:
-        conn.execute("SET session_replication_role = replica")  # bulk load: no FK triggers
-        laborer_cols = (
-            "id, tenant_id, version, name, id_number_cipher, id_number_hash, id_number_masked,"
-            " id_number_tail, phone_cipher, phone_hash, phone_masked, sex, birth_date,"
-            " region_code, township, village, poverty_status, education, health_status,"
-            " two_after, employment_status, employment_need, skill_level,"
-            " employment_difficulty, assistance_measure, transfer_willing, transfer_scope,"
-            " entrepreneurship_intention, created_at, updated_at"
-        )
-        tags = []
-        with conn.cursor().copy(f"COPY laborers ({laborer_cols}) FROM STDIN") as copy:
+    # Two connections, one COPY each, so that tags stream beside their laborers instead of
+    # piling up in memory; foreign key triggers are off for the bulk load.
+    with psycopg.connect(admin_url) as conn, psycopg.connect(admin_url) as tag_conn:
+        for c in (conn, tag_conn):
+            c.execute("SET session_replication_role = replica")
+        with (
+            conn.cursor().copy(f"COPY laborers ({laborer_cols}) FROM STDIN") as copy,
+            tag_conn.cursor().copy(f"COPY laborer_tags ({tag_cols}) FROM STDIN") as tag_copy,
+        ):
             for n in range(count):
                 lid = uuid.UUID(int=rng.getrandbits(128), version=4)
                 township, village = places[n % len(places)]
@@ -76,7 +91,7 @@ def load(admin_url: str, tenant_id: uuid.UUID, count: int) -> float:
                 willing = status == "unemployed" or rng.random() < 0.2
                 young = 16 <= (date(2026, 11, 1) - born).days // 365 <= 22
                 name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN[sex], 2))
-                copy.write_row((
+                row = [
                     lid, tenant_id, 1, name, rng.randbytes(45), f"{rng.getrandbits(256):064x}",
                     f"500237********{tail}", tail, rng.randbytes(40),
                     f"{rng.getrandbits(256):064x}", "138****0000", sex, born, "500237", township,
@@ -84,36 +99,49 @@ def load(admin_url: str, tenant_id: uuid.UUID, count: int) -> float:
                     young and rng.random() < 0.5, status,
                     "job" if status == "unemployed" else "none", "none", "none", "none",
                     willing, "out_of_province" if willing else None, rng.random() < 0.05, now, now,
-                ))  # fmt: skip
+                    None,
+                ]  # fmt: skip
+                tags: list[tuple[str, str, str | None]] = []
                 if rng.random() < 0.4:
                     skill = rng.choice(SKILLS)
-                    tags.append((uuid.uuid4(), tenant_id, lid, "skill", skill.name, skill.code, 0))
+                    tags.append(("skill", skill.name, skill.code))
                 if rng.random() < 0.3:
                     need = rng.choice(TRAINING)
-                    tags.append((uuid.uuid4(), tenant_id, lid, "training", need.name, need.code, 0))
+                    tags.append(("training", need.name, need.code))
                 if willing:
-                    tags.append(
-                        (
-                            uuid.uuid4(),
-                            tenant_id,
-                            lid,
-                            "city",
-                            rng.choice(CITIES["500237"]),
-                            None,
-                            0,
-                        )
-                    )
-        with conn.cursor().copy(
-            "COPY laborer_tags (id, tenant_id, laborer_id, kind, value, code, position) FROM STDIN"
-        ) as copy:
-            for tag in tags:
-                copy.write_row(tag)
+                    tags.append(("city", rng.choice(CITIES["500237"]), None))
+                if intentions:
+                    _add_intentions(rng, row, tags, willing)
+                copy.write_row(row)
+                for i, (kind, value, code) in enumerate(tags):
+                    position = sum(1 for k, _v, _c in tags[:i] if k == kind)  # within its kind
+                    tag_copy.write_row((uuid.uuid4(), tenant_id, lid, kind, value, code, position))
         conn.commit()
+        tag_conn.commit()
         conn.autocommit = True
         # Steady state: statistics fresh and the visibility map set (autovacuum's job).
         conn.execute("VACUUM ANALYZE laborers")
         conn.execute("VACUUM ANALYZE laborer_tags")
     return time.perf_counter() - started
+
+
+SKILL_LEVEL, TRANSFER_SCOPE, EXPECTED_WAGE = 22, 26, 30  # positions in a laborer row
+
+
+def _add_intentions(
+    rng: random.Random, row: list, tags: list[tuple[str, str, str | None]], willing: bool
+) -> None:
+    if any(kind == "skill" for kind, _v, _c in tags):
+        row[SKILL_LEVEL] = rng.choice(LEVELS)
+    if willing:
+        row[TRANSFER_SCOPE] = rng.choice(SCOPES)
+        row[EXPECTED_WAGE] = rng.choice(WAGES) if rng.random() < 0.8 else None
+        first = next(value for kind, value, _c in tags if kind == "city")
+        if rng.random() < 0.3:
+            second = rng.choice([c for c in CITIES["500237"] if c != first])
+            tags.append(("city", second, None))
+    for industry in rng.sample(INDUSTRIES, rng.choice([0, 0, 1, 1, 2])):
+        tags.append(("industry", industry, None))
 
 
 def _summary(samples: list[float]) -> str:

@@ -9,6 +9,11 @@ highest score a row first found in it can reach. Each tier returns its own top k
 k rows are in hand and the k-th beats the next tier's ceiling, no later row can enter
 the top k and the search stops. The answer is exactly the top k of scoring everything
 (`brute_force=True` does just that; the benchmarks and tests compare them).
+
+A vacancy's laborers are searched in finer tiers, skill × place with ceilings for that
+vacancy (see `_laborer_tiers`): in a county of a million, a skill tier alone holds tens
+of thousands of laborers, and a vacancy in a city nobody prefers must not scan all of
+them who prefer its industry. bench/bench_matching.py measures both directions.
 """
 
 import uuid
@@ -16,10 +21,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from api.access import AccessContext, DataKind
+from api.db import is_postgres
 from api.demand.pool import open_condition
 from api.demand.repository import vacancy_visible
 from api.matching.criteria import (
@@ -30,6 +49,7 @@ from api.matching.criteria import (
     PRIORITY,
     SEEKING,
     SKILL,
+    THRESHOLD,
     WAGE,
     LaborerFacts,
     VacancyFacts,
@@ -50,7 +70,7 @@ from shared_models.enums import (
 )
 
 # The most a row first found in a tier can score (see the module docstring).
-OTHER = PLACE + WAGE + 10 + HOUSING  # 60: no skill criterion met
+OTHER = PLACE + WAGE + THRESHOLD + HOUSING  # 60: no skill criterion met
 CEILINGS = (100, 25 + OTHER, 15 + OTHER, OTHER, OTHER - PLACE + 10, OTHER - PLACE)
 
 
@@ -81,6 +101,15 @@ def _search(
         for row in fetch(condition):
             found.setdefault(row.id, row)
     return _top(found, k)
+
+
+def _without_jit(session: Session) -> None:
+    """Ranking reads tens of thousands of rows, which PostgreSQL's cost model prices high
+    enough to compile the query first; compiling took longer than the query itself
+    (1.2 to 1.9 s of queries of 2 to 4.6 s, on a million laborers). For this transaction
+    only."""
+    if is_postgres(session):
+        session.execute(text("SET LOCAL jit = off"))
 
 
 def _years_before(day: date, years: int) -> date:
@@ -200,6 +229,7 @@ def rank_vacancies(
     brute_force: bool = False,
 ) -> list[Ranked]:
     """The top k open vacancies of the caller's pool for this laborer."""
+    _without_jit(session)
     score = vacancy_score(lab).label("score")
     base: Select = (
         select(Vacancy.id, score, Vacancy.wage_max)
@@ -222,23 +252,32 @@ def rank_vacancies(
 # --- a vacancy's laborers ----------------------------------------------------------------------
 
 
-def _tagged(kind: TagKind, condition: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists().where(LaborerTag.laborer_id == Laborer.id, LaborerTag.kind == kind, condition)
-
-
-def _tagged_ids(access: AccessContext, kind: TagKind, condition: ColumnElement[bool]):  # type: ignore[no-untyped-def]
-    return Laborer.id.in_(
-        select(LaborerTag.laborer_id).where(
+def _tags(access: AccessContext, kind: TagKind, condition: ColumnElement[bool]) -> Select:
+    """The laborers with such a tag: read from the tag index alone. Never correlated
+    with an enclosing query, not even one on the tags (a set inside a set of tags)."""
+    return (
+        select(LaborerTag.laborer_id)
+        .where(
             LaborerTag.tenant_id.in_(access.read_ids(DataKind.LABORER)),
             LaborerTag.kind == kind,
             condition,
         )
+        .correlate(None)
     )
 
 
-def _occupation(vac: VacancyFacts) -> ColumnElement[bool]:
-    by_name = LaborerTag.value == vac.occupation_name
-    return or_(by_name, LaborerTag.code == vac.occupation_code) if vac.occupation_code else by_name
+def _tagged_ids(access: AccessContext, kind: TagKind, condition: ColumnElement[bool]):  # type: ignore[no-untyped-def]
+    return Laborer.id.in_(_tags(access, kind, condition))
+
+
+def _occupation_tags(access: AccessContext, vac: VacancyFacts) -> Select | CompoundSelect:
+    """Has the vacancy's occupation as a skill, by name or by code: two index-only scans
+    (an OR of the two would read every matching tag row from the table)."""
+    by_name = _tags(access, TagKind.SKILL, LaborerTag.value == vac.occupation_name)
+    if not vac.occupation_code:
+        return by_name
+    by_code = _tags(access, TagKind.SKILL, LaborerTag.code == vac.occupation_code)
+    return union_all(by_name, by_code)
 
 
 def _laborer_filters(vac: VacancyFacts, today: date) -> list[ColumnElement[bool]]:
@@ -276,16 +315,39 @@ def _laborer_filters(vac: VacancyFacts, today: date) -> list[ColumnElement[bool]
     return conditions
 
 
-def laborer_score(vac: VacancyFacts) -> ColumnElement[int]:
-    skill_whens = [(_tagged(TagKind.SKILL, _occupation(vac)), SKILL)]
+def _tagged(
+    access: AccessContext, kind: TagKind, condition: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    # Correlated, so PostgreSQL may probe each row's tags (a tier of few rows) or hash the
+    # whole set once (many rows). The tenants, implied by the laborer's, let the hashed
+    # form read the set from the index instead of every county's tags.
+    return exists().where(
+        LaborerTag.laborer_id == Laborer.id,
+        LaborerTag.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+        LaborerTag.kind == kind,
+        condition,
+    )
+
+
+def _has_occupation(access: AccessContext, vac: VacancyFacts) -> ColumnElement[bool]:
+    by_name = _tagged(access, TagKind.SKILL, LaborerTag.value == vac.occupation_name)
+    if not vac.occupation_code:
+        return by_name
+    return or_(by_name, _tagged(access, TagKind.SKILL, LaborerTag.code == vac.occupation_code))
+
+
+def laborer_score(access: AccessContext, vac: VacancyFacts) -> ColumnElement[int]:
+    skill_whens = [(_has_occupation(access, vac), SKILL)]
     if vac.skills:
-        skill_whens.append((_tagged(TagKind.SKILL, LaborerTag.value.in_(sorted(vac.skills))), 25))
-    skill_whens.append((_tagged(TagKind.INDUSTRY, LaborerTag.value == vac.industry), 15))
+        skill_whens.append(
+            (_tagged(access, TagKind.SKILL, LaborerTag.value.in_(sorted(vac.skills))), 25)
+        )
+    skill_whens.append((_tagged(access, TagKind.INDUSTRY, LaborerTag.value == vac.industry), 15))
     skill = case(*skill_whens, else_=0)
     place = case(
         (
             or_(
-                _tagged(TagKind.CITY, LaborerTag.value.in_(sorted(city_forms(vac.city)))),
+                _tagged(access, TagKind.CITY, LaborerTag.value.in_(sorted(city_forms(vac.city)))),
                 Laborer.region_code == vac.region_code,
             ),
             PLACE,
@@ -311,36 +373,51 @@ def laborer_score(vac: VacancyFacts) -> ColumnElement[int]:
     return skill + place + wage + threshold + housing
 
 
+def _all_of(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool] | None:
+    present = [c for c in conditions if c is not None]
+    return and_(*present) if present else None
+
+
 def _laborer_tiers(
     access: AccessContext, vac: VacancyFacts
 ) -> list[tuple[int, ColumnElement[bool] | None]]:
-    tiers: list[tuple[int, ColumnElement[bool] | None]] = [
-        (CEILINGS[0], _tagged_ids(access, TagKind.SKILL, _occupation(vac)))
+    """Cells of skill × place, highest ceiling first.
+
+    A laborer's skill criterion (occupation 40, a skill asked 25, the industry 15, none)
+    and place criterion (a preferred city or the home county 25, the province 10, else 0)
+    put them in one cell; wage and threshold add at most 25, housing 10 when the job
+    is at home and otherwise only if the vacancy offers it. So each cell has a ceiling
+    that holds for this vacancy, and a cell may hold more rows than its own (those with
+    a better place, say): they are found there or earlier at their real score.
+
+    Splitting by place lets a vacancy that nobody prefers stop at its skill tiers
+    without scanning the tens of thousands of laborers who prefer its industry, and the
+    place conditions are cheap: tags against tags, and an index on the region code."""
+    rest = WAGE + THRESHOLD
+    housing = HOUSING if vac.offers_housing else 0
+    skills: list[tuple[int, Select | CompoundSelect | None]] = [
+        (SKILL, _occupation_tags(access, vac))
     ]
     if vac.skills:
-        tiers.append(
-            (
-                CEILINGS[1],
-                _tagged_ids(access, TagKind.SKILL, LaborerTag.value.in_(sorted(vac.skills))),
-            )
-        )
-    tiers.append(
-        (CEILINGS[2], _tagged_ids(access, TagKind.INDUSTRY, LaborerTag.value == vac.industry))
-    )
-    tiers.append(
-        (
-            CEILINGS[3],
-            or_(
-                _tagged_ids(
-                    access, TagKind.CITY, LaborerTag.value.in_(sorted(city_forms(vac.city)))
-                ),
-                Laborer.region_code == vac.region_code,
-            ),
-        )
-    )
-    tiers.append((CEILINGS[4], _province_range(Laborer.region_code, vac.region_code)))
-    tiers.append((CEILINGS[5], None))
-    return tiers
+        skills.append((25, _tags(access, TagKind.SKILL, LaborerTag.value.in_(sorted(vac.skills)))))
+    skills.append((15, _tags(access, TagKind.INDUSTRY, LaborerTag.value == vac.industry)))
+    skills.append((0, None))
+    in_city = LaborerTag.value.in_(sorted(city_forms(vac.city)))
+    cells: list[tuple[int, ColumnElement[bool] | None]] = []
+    for points, tagged in skills:
+        has_skill = Laborer.id.in_(tagged) if tagged is not None else None
+        # Preferring the city: the skill's laborers among the city's, tags against tags
+        # before any laborer is read.
+        city = in_city if tagged is None else and_(in_city, LaborerTag.laborer_id.in_(tagged))
+        home = Laborer.region_code == vac.region_code
+        same_province = _province_range(Laborer.region_code, vac.region_code)
+        cells += [
+            (points + PLACE + housing + rest, _tagged_ids(access, TagKind.CITY, city)),
+            (points + PLACE + HOUSING + rest, _all_of(has_skill, home)),
+            (points + 10 + housing + rest, _all_of(has_skill, same_province)),
+            (points + housing + rest, has_skill),
+        ]
+    return sorted(cells, key=lambda cell: -cell[0])  # stable: narrower cells first on ties
 
 
 def rank_laborers(
@@ -353,7 +430,8 @@ def rank_laborers(
     brute_force: bool = False,
 ) -> list[Ranked]:
     """The top k laborers of the caller's county for this vacancy."""
-    score = laborer_score(vac).label("score")
+    _without_jit(session)
+    score = laborer_score(access, vac).label("score")
     priority = case((Laborer.poverty_status.in_([p.value for p in PRIORITY]), 0), else_=1).label(
         "priority"
     )
