@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest, PayloadTooLarge
 from api.i18n import _
-from api.placements import service, verification_import
+from api.placements import repository, service, verification_import
 from api.placements.schemas import (
     LeaveIn,
     LeaveOut,
@@ -57,7 +57,7 @@ def list_placements(
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> PlacementPage:
-    rows, total = service.repository.listing(
+    rows, total = repository.listing(
         session,
         access,
         laborer_id=laborer_id,

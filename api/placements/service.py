@@ -5,7 +5,7 @@ the laborer's row locked, and held by a partial unique index for open spells. Ev
 change refreshes the laborer's subsidy entitlements where the caller may see them."""
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -43,7 +43,6 @@ class PlacementInput:
     note: str | None = None
     vacancy_id: uuid.UUID | None = None
     referral_id: uuid.UUID | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _label(access: AccessContext) -> str:

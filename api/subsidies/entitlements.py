@@ -157,6 +157,41 @@ def _may_refresh(access: AccessContext, tenant_id: uuid.UUID) -> bool:
     )
 
 
+@dataclass
+class Changes:
+    """Rows to write and rows to drop. Only what a policy may pay is stored (the claims
+    queue and the budget read it); why someone is not eligible is judged live on their
+    page, so ineligible pairs cost no row."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    dropped: list[tuple[uuid.UUID, uuid.UUID]] = field(default_factory=list)
+
+    def add(
+        self,
+        stored: Mapping[tuple[uuid.UUID, uuid.UUID], str],
+        laborer_id: uuid.UUID,
+        policy: SubsidyPolicy,
+        result: Result,
+        as_of: date,
+    ) -> None:
+        key = (policy.family_id, laborer_id)
+        if not result.eligible:
+            if key in stored:
+                self.dropped.append(key)
+            return
+        row = row_for(laborer_id, policy, result, as_of)
+        if stored.get(key) != row["fingerprint"]:
+            self.rows.append(row)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) + len(self.dropped)
+
+    def save(self, session: Session) -> None:
+        repository.drop_entitlement_pairs(session, self.dropped)
+        repository.upsert_entitlements(session, self.rows)
+
+
 def refresh(
     session: Session, access: AccessContext, laborer: Laborer, *, today: date | None = None
 ) -> None:
@@ -171,14 +206,12 @@ def refresh(
         return
     records = load_records(session, [laborer.id])[laborer.id]
     person = Person(laborer.poverty_status.value, laborer.region_code)
-    rows = []
+    stored = repository.stored_fingerprints(session, [laborer.id])
+    changes = Changes()
     for versions in grouped.values():
         policy, result = judge(versions, person, records, today)
-        rows.append(row_for(laborer.id, policy, result, today))
-    stored = repository.stored_fingerprints(session, [laborer.id])
-    repository.upsert_entitlements(
-        session, [r for r in rows if stored.get((r["family_id"], laborer.id)) != r["fingerprint"]]
-    )
+        changes.add(stored, laborer.id, policy, result, today)
+    changes.save(session)
 
 
 def evaluate_page(
@@ -200,7 +233,7 @@ def evaluate_page(
     records = load_records(session, span)
     stored = repository.stored_fingerprints(session, span)
     terms = {p.id: terms_of(p) for versions in grouped.values() for p in versions}
-    rows = []
+    changes = Changes()
     for laborer in batch:
         person = Person(str(laborer.poverty_status), laborer.region_code)
         found: dict[Continuity, list[Stay]] = {}
@@ -208,8 +241,6 @@ def evaluate_page(
             policy, result = judge(
                 versions, person, records[laborer.id], as_of, terms=terms, found=found
             )
-            row = row_for(laborer.id, policy, result, as_of)
-            if stored.get((policy.family_id, laborer.id)) != row["fingerprint"]:
-                rows.append(row)
-    repository.upsert_entitlements(session, rows)
-    return span[1], len(batch), len(rows)
+            changes.add(stored, laborer.id, policy, result, as_of)
+    changes.save(session)
+    return span[1], len(batch), changes.count

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select
+from sqlalchemy import Row, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from api import bulk
@@ -189,12 +189,14 @@ def upsert_entitlements(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.upsert_rows(session, Entitlement.__table__, rows, keys=("family_id", "laborer_id"))
 
 
-def drop_entitlements(session: Session, laborer_id: uuid.UUID, keep: Sequence[uuid.UUID]) -> None:
-    session.execute(
-        delete(Entitlement).where(
-            Entitlement.laborer_id == laborer_id, Entitlement.family_id.not_in(keep)
+def drop_entitlement_pairs(session: Session, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> None:
+    """Remove (policy family, laborer) rows that no longer owe anything."""
+    for chunk in bulk.chunks(list(pairs), 500):
+        session.execute(
+            delete(Entitlement).where(
+                tuple_(Entitlement.family_id, Entitlement.laborer_id).in_(chunk)
+            )
         )
-    )
 
 
 def entitlements_of(

@@ -71,7 +71,7 @@ def for_laborer(
         claimed, paid = sums.get(family_id, (0, 0))
         held = claims_repository.held_units(session, family_id, person_row.id)
         out.append(EntitlementView(policy, result, claimed, paid, held))
-    return sorted(out, key=lambda v: (v.policy.year, v.policy.name), reverse=False)
+    return sorted(out, key=lambda v: (v.policy.year, v.policy.name))
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The stay arithmetic and the policy rules, without a database."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -171,3 +171,28 @@ def test_next_milestone_and_its_day():
     assert result.next_due() == (date(2021, 9, 30), 6000)
     after = stays([spell(date(2021, 3, 31))], [], RULES, date(2021, 10, 1))
     assert evaluate(WUSHAN["stability"], POOR, after, set()).next_due() is None
+
+
+@pytest.mark.parametrize(
+    ("terms", "before", "at", "past"),
+    [
+        # one-time at transfer: nothing before the start day, the grant from it on
+        (Terms(PolicyKind.ON_TRANSFER, 1500), 0, 1500, 1500),
+        # one-time at 6 months
+        (Terms(PolicyKind.MILESTONE, 5000, months=6), 0, 5000, 5000),
+        # per month from 3 months, capped at 4 months' worth
+        (Terms(PolicyKind.MONTHLY, 1000, months=3, cap=4000), 0, 3000, 4000),
+    ],
+)
+def test_every_kind_before_at_and_past_its_threshold(terms, before, at, past):
+    start = date(2024, 1, 31)
+    threshold = max(terms.months, 0)
+    due = add_months(start, threshold) if threshold else start
+
+    def earned_on(day):  # type: ignore[no-untyped-def]
+        found = stays([spell(start)], [], RULES, day)
+        return evaluate(terms, POOR, found, set()).earned if found else 0
+
+    assert earned_on(due - timedelta(days=1)) == before
+    assert earned_on(due) == at
+    assert earned_on(add_months(start, 12)) == past

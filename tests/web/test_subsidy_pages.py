@@ -93,6 +93,7 @@ def test_from_a_placement_to_a_paid_claim_through_the_pages(client, login):
     sign_in(client, "wushan.admin")
     queue = client.get("/claims?status=verified").text
     assert f'action="/claims/{claim_id}/approve"' in queue
+    assert 'id="projection"' in queue and "90" in queue  # the budget, for the paying bureau
     _form_post(
         client,
         "/claims",

@@ -13,7 +13,7 @@ from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _
-from api.subsidies import claims
+from api.subsidies import claims, service
 from api.subsidies import claims_repository as claim_rows
 from api.supply import repository as supply_repository
 from shared_models.enums import ClaimStatus, OrgKind, Permission
@@ -57,6 +57,9 @@ def queue(
             and access.can(Permission.WRITE),
             "user_id": access.user_id,
             "batches": claim_rows.batches(session, access) if payer else [],
+            "projections": [service.projection(session, access, days=d) for d in (30, 90)]
+            if payer
+            else [],
             "today": date.today(),
         },
     )
