@@ -226,7 +226,11 @@ def _sharing_table(
         laborer_write = frozenset()
         placement_write = sending_sides  # may record a separation
 
-    identity = frozenset(rows.co_paired_sending_ids)
+    # A receiving bureau matches a walk-in at a joint fair's door to the partner county's
+    # register: the keyed hash says "registered there" and nothing more.
+    identity = frozenset(rows.co_paired_sending_ids) | (
+        sending_sides if kind is OrgKind.RECEIVING else frozenset()
+    )
     readable = {
         DataKind.ORGANIZATION: pairing_members | county,
         DataKind.MEMBERSHIP: own,

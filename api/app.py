@@ -13,9 +13,11 @@ from api import problem_handlers
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
+from api.calendar.router import router as calendar_router
 from api.db import Database, UnsafeDatabaseRole, check_app_role
 from api.demand.router import employers as employers_router
 from api.demand.router import vacancies as vacancies_router
+from api.fairs.router import router as fairs_router
 from api.health.router import router as health_router
 from api.imports.storage import UploadStore
 from api.logging_setup import configure_logging
@@ -30,14 +32,17 @@ from api.settings import Settings
 from api.subsidies.router import router as subsidies_router
 from api.supply.router import router as supply_router
 from api.tenancy.router import router as tenancy_router
+from api.trainings.router import router as trainings_router
 from web.errors import render_error
 from web.rendering import WEB_DIR
 from web.routes import account as account_pages
 from web.routes import admin as admin_pages
 from web.routes import auth as auth_pages
+from web.routes import calendar as calendar_pages
 from web.routes import claims as claim_pages
 from web.routes import employers as employer_pages
 from web.routes import exports as export_pages
+from web.routes import fairs as fair_pages
 from web.routes import handbook as handbook_pages
 from web.routes import home as home_pages
 from web.routes import laborer_import as laborer_import_pages
@@ -47,6 +52,7 @@ from web.routes import referrals as referral_pages
 from web.routes import stay as stay_pages
 from web.routes import stay_boards as stay_board_pages
 from web.routes import subsidy_policies as policy_pages
+from web.routes import trainings as training_pages
 from web.routes import vacancies as vacancy_pages
 from web.routes import vacancy_import as vacancy_import_pages
 
@@ -65,6 +71,9 @@ API_ROUTERS = (
     referrals_router,
     placements_router,
     subsidies_router,
+    fairs_router,
+    trainings_router,
+    calendar_router,
 )
 PAGE_ROUTERS = (
     auth_pages.router,
@@ -84,6 +93,9 @@ PAGE_ROUTERS = (
     stay_board_pages.router,
     claim_pages.router,
     policy_pages.router,
+    fair_pages.router,
+    training_pages.router,
+    calendar_pages.router,
 )
 
 

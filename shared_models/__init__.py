@@ -7,6 +7,7 @@ from shared_models.audit import AuditEntry, AuditHead
 from shared_models.auth import ApiToken, Membership, SignInAttempt, User, WebSession
 from shared_models.base import Base
 from shared_models.demand import Employer, Vacancy, VacancySkill
+from shared_models.fairs import Fair, FairEmployer, FairIntention, FairRegistration, FairVacancy
 from shared_models.imports import ImportBatch
 from shared_models.placements import HolidayLeave, Placement, StayVerification
 from shared_models.referrals import Referral, ReferralEvent
@@ -21,6 +22,12 @@ from shared_models.subsidies import (
 )
 from shared_models.supply import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 from shared_models.tenancy import Organization, Pairing, PairingTarget
+from shared_models.trainings import (
+    Training,
+    TrainingAttendance,
+    TrainingEnrollment,
+    TrainingSession,
+)
 
 __all__ = [
     "ApiToken",
@@ -30,6 +37,11 @@ __all__ = [
     "ClaimUnit",
     "Employer",
     "Entitlement",
+    "Fair",
+    "FairEmployer",
+    "FairIntention",
+    "FairRegistration",
+    "FairVacancy",
     "HolidayLeave",
     "IdempotencyRecord",
     "ImportBatch",
@@ -50,6 +62,10 @@ __all__ = [
     "StayVerification",
     "SubsidyClaim",
     "SubsidyPolicy",
+    "Training",
+    "TrainingAttendance",
+    "TrainingEnrollment",
+    "TrainingSession",
     "User",
     "Vacancy",
     "VacancySkill",

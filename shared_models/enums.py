@@ -230,3 +230,37 @@ class BatchStatus(StrEnum):
     OPEN = "open"  # 编制中
     EXPORTED = "exported"  # 已交财务
     PAID = "paid"  # 已发放
+
+
+class FairMode(StrEnum):
+    OFFLINE = "offline"  # 线下
+    ONLINE = "online"  # 线上
+    BOTH = "both"  # 线上线下同步
+
+
+class FairStatus(StrEnum):
+    DRAFT = "draft"  # 筹备中
+    PUBLISHED = "published"  # 已发布
+    ONGOING = "ongoing"  # 进行中
+    FINISHED = "finished"  # 已结束
+    CANCELLED = "cancelled"  # 已取消
+
+
+class IntentionOutcome(StrEnum):
+    INTERVIEWED = "interviewed"  # 现场面试
+    AGREED = "agreed"  # 达成就业意向
+
+
+class TrainingType(StrEnum):
+    PRE_JOB = "pre_job"  # 岗前培训
+    UPGRADE = "upgrade"  # 技能提升
+    APPRENTICESHIP = "apprenticeship"  # 学徒制
+    WORK_AS_TRAINING = "work_as_training"  # 以工代训
+    ENTREPRENEURSHIP = "entrepreneurship"  # 创业培训
+
+
+class EnrollmentStatus(StrEnum):
+    ENROLLED = "enrolled"  # 在训
+    WAITLISTED = "waitlisted"  # 候补
+    COMPLETED = "completed"  # 已结业
+    WITHDRAWN = "withdrawn"  # 已退出

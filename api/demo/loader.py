@@ -11,8 +11,10 @@ from api.auth import accounts
 from api.db import use_operator_access
 from api.demand import service as demand
 from api.demo import demand as demo_demand
+from api.demo import fairs as demo_fairs
 from api.demo import laborers as demo_laborers
 from api.demo import subsidies as demo_subsidies
+from api.demo import trainings as demo_trainings
 from api.demo.data import ACCOUNTS, BUREAUS, DEMO_PASSWORD, EXTRA_MEMBERSHIPS, PAIRINGS
 from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
@@ -111,6 +113,8 @@ def load(
         apply_plan(session, access, cipher, Plan(new=records), recorded_by=None)
     _post_demand(session, names, progress)
     demo_subsidies.load(session, names, progress, date.today())
+    demo_trainings.load(session, names, progress, date.today())
+    demo_fairs.load(session, cipher, progress)
     return True
 
 

@@ -118,6 +118,44 @@ def _wushan_import(world: World, owner: ApiUser) -> str:
     return response.json()["import_id"]
 
 
+TRAINING = {
+    "title": "隔离测试培训",
+    "occupation": "中式面点师",
+    "training_type": "pre_job",
+    "provider": "巫山县职业教育中心",
+    "location": "巫山县",
+    "starts_on": "2021-03-01",
+    "ends_on": "2021-03-20",
+    "capacity": 10,
+}
+SESSION = {"held_on": "2021-03-02", "starts_at": "08:30", "ends_at": "11:30"}
+
+
+def _wushan_training(world: World, owner: ApiUser) -> str:
+    return _created(owner.post("/api/v1/trainings", json=TRAINING))["id"]
+
+
+def _wushan_training_session(world: World, owner: ApiUser) -> str:
+    training = _wushan_training(world, owner)
+    return _created(owner.post(f"/api/v1/trainings/{training}/sessions", json=SESSION))["id"]
+
+
+def _wushan_enrollment(world: World, owner: ApiUser) -> str:
+    training = _wushan_training(world, owner)
+    laborer = _created(owner.post("/api/v1/laborers", json=laborer_payload()))
+    body = {"laborer_ids": [laborer["id"]]}
+    return _created(owner.post(f"/api/v1/trainings/{training}/enrollments", json=body))[0]["id"]
+
+
+def _wushan_fair(world: World, owner: ApiUser) -> str:
+    from tests.api.test_fairs import fair_payload
+
+    fair = _created(owner.post("/api/v1/fairs", json=fair_payload()))
+    body = {"status": "published", "version": 1}
+    _created(owner.post(f"/api/v1/fairs/{fair['id']}/status", json=body))
+    return fair["id"]
+
+
 OWNED_OBJECTS: dict[str, Factory] = {
     "organization_id": lambda world, _owner: str(world.orgs["wushan"]),
     "pairing_id": lambda world, _owner: str(world.pairings["wushan"]),
@@ -133,6 +171,10 @@ OWNED_OBJECTS: dict[str, Factory] = {
     "policy_id": _wushan_policy,
     "claim_id": lambda world, owner: _wushan_claim(world, owner)["id"],
     "batch_id": _wushan_batch,
+    "training_id": _wushan_training,
+    "session_id": _wushan_training_session,
+    "enrollment_id": _wushan_enrollment,
+    "fair_id": _wushan_fair,
 }
 BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
@@ -144,6 +186,7 @@ BODIES = {
     ("PATCH", "policy_id"): {"version": 1, "note": "outsider"},
     ("POST", "leave_id"): {"version": 1, "returned_on": "2026-02-01"},
     ("POST", "claim_id"): {"version": 1, "reason": "outsider"},
+    ("PATCH", "training_id"): {"version": 1, "title": "outsider"},
     ("POST", "batch_id"): {"bank_reference": "outsider", "paid_on": "2026-01-01"},
     ("POST", "laborer_id"): {
         "surveyed_on": "2026-11-01",
@@ -157,6 +200,17 @@ BODIES = {
 }
 # Where one parameter has routes with different bodies, the route's own body.
 PATH_BODIES = {
+    ("POST", "/api/v1/fairs/{fair_id}/status"): {"status": "ongoing", "version": 2},
+    ("POST", "/api/v1/fairs/{fair_id}/employers"): {
+        "employer_id": str(uuid.uuid4()),
+        "vacancy_ids": [str(uuid.uuid4())],
+    },
+    ("POST", "/api/v1/fairs/{fair_id}/registrations"): {"laborer_ids": [str(uuid.uuid4())]},
+    ("POST", "/api/v1/fairs/{fair_id}/checkins"): {"code": "ACDEFGHJ"},
+    ("POST", "/api/v1/fairs/{fair_id}/intentions"): {
+        "registration_id": str(uuid.uuid4()),
+        "vacancy_id": str(uuid.uuid4()),
+    },
     ("POST", "/api/v1/placements/{placement_id}/verifications"): {
         "month": "2021-03",
         "source": "payroll",
@@ -166,6 +220,17 @@ PATH_BODIES = {
         "expected_return_on": "2026-02-28",
     },
     ("POST", "/api/v1/subsidy-claims/{claim_id}/verify"): {"version": 1},
+    ("POST", "/api/v1/trainings/{training_id}/sessions"): SESSION,
+    ("POST", "/api/v1/trainings/{training_id}/enrollments"): {"laborer_ids": [str(uuid.uuid4())]},
+    ("POST", "/api/v1/trainings/{training_id}/enrollments/{enrollment_id}/withdraw"): {
+        "reason": "outsider"
+    },
+    ("POST", "/api/v1/trainings/{training_id}/enrollments/{enrollment_id}/complete"): {
+        "assessment_result": "合格"
+    },
+    ("PUT", "/api/v1/trainings/{training_id}/sessions/{session_id}/attendance"): [
+        {"enrollment_id": str(uuid.uuid4()), "present": True}
+    ],
     ("POST", "/api/v1/subsidy-claims/{claim_id}/approve"): {"version": 1},
     ("PUT", "/api/v1/laborers/{laborer_id}/payee-account"): {
         "bank_name": "重庆农村商业银行",

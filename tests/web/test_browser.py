@@ -129,3 +129,30 @@ def test_from_a_laborers_stay_to_an_approved_claim(world, page, login):
         )
         assert approved.get_attribute("data-status") == "approved"
         assert "6,000" in approved.inner_text()
+
+
+def test_the_check_in_desk_takes_a_scanned_code(world, page, login):
+    from tests.api.test_fairs import fair_payload
+
+    admin, staff = login("wushan.admin"), login("wushan.staff")
+    fair = admin.post("/api/v1/fairs", json=fair_payload(title="浏览器签到测试")).json()
+    admin.post(f"/api/v1/fairs/{fair['id']}/status", json={"status": "published", "version": 1})
+    laborer = staff.post("/api/v1/laborers", json=laborer_payload(name="扫码签到人")).json()
+    [registration] = staff.post(
+        f"/api/v1/fairs/{fair['id']}/registrations", json={"laborer_ids": [laborer["id"]]}
+    ).json()
+    desk = f"/fairs/{fair['id']}/desk"
+    with live_server(world.app()) as base:
+        _sign_in(page, base, "wushan.admin", desk)
+        # A scanner types the code and presses Enter into the focused field.
+        page.keyboard.type(registration["code"].lower())
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#desk-result")
+        assert "扫码签到人" in page.locator("#desk-result").inner_text()
+        assert page.evaluate("document.activeElement.id") == "code"  # ready for the next
+        page.keyboard.type(registration["code"])
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#desk-error")
+        assert "扫码签到人" in page.locator("#desk-error").inner_text()
+        page.set_viewport_size({"width": 375, "height": 700})  # a phone at the door
+        assert page.locator("#code").is_visible()

@@ -1,0 +1,233 @@
+"""All SQL of fairs: the fair, employers and vacancies at it, registrations, intentions."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, and_, func, select
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from shared_models import (
+    Employer,
+    Fair,
+    FairEmployer,
+    FairIntention,
+    FairRegistration,
+    FairVacancy,
+    LaborerIdentity,
+    Organization,
+    Placement,
+    Referral,
+    Vacancy,
+)
+
+
+def visible(access: AccessContext) -> ColumnElement[bool]:
+    """Fairs of the caller's pairings (organized by a tenant the caller may read)."""
+    return and_(
+        Fair.pairing_id.in_(access.pairing_ids),
+        Fair.tenant_id.in_(access.read_ids(DataKind.EVENT)),
+    )
+
+
+def add(session: Session, *objects: object) -> None:
+    session.add_all(objects)
+    session.flush()
+
+
+def get(session: Session, access: AccessContext, fair_id: uuid.UUID) -> Fair | None:
+    return session.scalars(select(Fair).where(Fair.id == fair_id, visible(access))).first()
+
+
+def listing(
+    session: Session, access: AccessContext, *, since: date | None = None
+) -> Sequence[Fair]:
+    conditions = [visible(access)]
+    if since is not None:
+        conditions.append(Fair.held_on >= since)
+    return session.scalars(select(Fair).where(*conditions).order_by(Fair.held_on.desc())).all()
+
+
+def employers(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:
+    """Each employer at the fair with its bureau's kind and the positions it brings."""
+    positions = (
+        select(func.coalesce(func.sum(FairVacancy.positions), 0))
+        .where(FairVacancy.fair_employer_id == FairEmployer.id)
+        .scalar_subquery()
+    )
+    return session.execute(
+        select(FairEmployer, Employer.name, Organization.kind, positions.label("positions"))
+        .join(Employer, Employer.id == FairEmployer.employer_id)
+        .join(Organization, Organization.id == Employer.tenant_id)
+        .where(FairEmployer.fair_id == fair_id)
+        .order_by(FairEmployer.booth, Employer.name)
+    ).all()
+
+
+def fair_employer(
+    session: Session, fair_id: uuid.UUID, employer_id: uuid.UUID
+) -> FairEmployer | None:
+    return session.scalars(
+        select(FairEmployer).where(
+            FairEmployer.fair_id == fair_id, FairEmployer.employer_id == employer_id
+        )
+    ).first()
+
+
+def fair_vacancy_ids(session: Session, fair_id: uuid.UUID) -> set[uuid.UUID]:
+    return set(
+        session.scalars(select(FairVacancy.vacancy_id).where(FairVacancy.fair_id == fair_id))
+    )
+
+
+def registration_by_code(
+    session: Session, fair_id: uuid.UUID, code: str
+) -> FairRegistration | None:
+    return session.scalars(
+        select(FairRegistration)
+        .where(FairRegistration.fair_id == fair_id, FairRegistration.code == code)
+        .with_for_update()
+    ).first()
+
+
+def code_elsewhere(session: Session, access: AccessContext, code: str) -> Fair | None:
+    return session.scalars(
+        select(Fair)
+        .join(FairRegistration, FairRegistration.fair_id == Fair.id)
+        .where(FairRegistration.code == code, visible(access))
+        .limit(1)
+    ).first()
+
+
+def registration(
+    session: Session, fair_id: uuid.UUID, registration_id: uuid.UUID
+) -> FairRegistration | None:
+    return session.scalars(
+        select(FairRegistration).where(
+            FairRegistration.id == registration_id, FairRegistration.fair_id == fair_id
+        )
+    ).first()
+
+
+def registrations(
+    session: Session, fair_id: uuid.UUID, *, offset: int = 0, limit: int = 200
+) -> tuple[Sequence[FairRegistration], int]:
+    rows = session.scalars(
+        select(FairRegistration)
+        .where(FairRegistration.fair_id == fair_id)
+        .order_by(FairRegistration.registered_at, FairRegistration.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(FairRegistration)
+            .where(FairRegistration.fair_id == fair_id)
+        )
+        or 0
+    )
+    return rows, total
+
+
+def registered(session: Session, fair_id: uuid.UUID, id_hashes: Sequence[str]) -> set[str]:
+    if not id_hashes:
+        return set()
+    return set(
+        session.scalars(
+            select(FairRegistration.id_number_hash).where(
+                FairRegistration.fair_id == fair_id, FairRegistration.id_number_hash.in_(id_hashes)
+            )
+        )
+    )
+
+
+def identity(session: Session, access: AccessContext, id_hash: str) -> LaborerIdentity | None:
+    """Which county registered this ID number (no more than that)."""
+    return session.scalars(
+        select(LaborerIdentity).where(
+            LaborerIdentity.id_number_hash == id_hash,
+            LaborerIdentity.tenant_id.in_(access.read_ids(DataKind.IDENTITY)),
+        )
+    ).first()
+
+
+def intentions(session: Session, fair_id: uuid.UUID) -> Sequence[FairIntention]:
+    return session.scalars(
+        select(FairIntention)
+        .where(FairIntention.fair_id == fair_id)
+        .order_by(FairIntention.created_at)
+    ).all()
+
+
+def open_intentions_of(
+    session: Session, fair_id: uuid.UUID, county_ids: Sequence[uuid.UUID]
+) -> Sequence[tuple[FairIntention, FairRegistration]]:
+    """Intentions reached, not yet referred, of registrants from the given counties."""
+    return session.execute(
+        select(FairIntention, FairRegistration)
+        .join(FairRegistration, FairRegistration.id == FairIntention.registration_id)
+        .where(
+            FairIntention.fair_id == fair_id,
+            FairIntention.outcome == "agreed",
+            FairIntention.referral_id.is_(None),
+            FairRegistration.laborer_tenant_id.in_(county_ids),
+        )
+    ).all()  # type: ignore[return-value]
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+def counts(session: Session, fair_id: uuid.UUID) -> dict[str, int]:
+    def one(statement) -> int:  # type: ignore[no-untyped-def]
+        return int(session.scalar(statement) or 0)
+
+    return {
+        "registrants": one(select(func.count()).where(FairRegistration.fair_id == fair_id)),
+        "walk_ins": one(
+            select(func.count()).where(
+                FairRegistration.fair_id == fair_id, FairRegistration.walk_in.is_(True)
+            )
+        ),
+        "attendees": one(
+            select(func.count()).where(
+                FairRegistration.fair_id == fair_id, FairRegistration.checked_in_at.is_not(None)
+            )
+        ),
+        "interviews": one(select(func.count()).where(FairIntention.fair_id == fair_id)),
+        "intentions": one(
+            select(func.count(func.distinct(FairIntention.registration_id))).where(
+                FairIntention.fair_id == fair_id, FairIntention.outcome == "agreed"
+            )
+        ),
+        "positions": one(
+            select(func.coalesce(func.sum(FairVacancy.positions), 0)).where(
+                FairVacancy.fair_id == fair_id
+            )
+        ),
+    }
+
+
+def referral_outcomes(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:
+    """The referrals made from the fair's intentions, with their placements."""
+    return session.execute(
+        select(Referral.status, Placement.started_on, Placement.ended_on)
+        .join(FairIntention, FairIntention.referral_id == Referral.id)
+        .outerjoin(Placement, Placement.referral_id == Referral.id)
+        .where(FairIntention.fair_id == fair_id)
+    ).all()
+
+
+def vacancies_of(
+    session: Session, access: AccessContext, employer_id: uuid.UUID, ids: Sequence[uuid.UUID]
+) -> Sequence[Vacancy]:
+    return session.scalars(
+        select(Vacancy).where(
+            Vacancy.employer_id == employer_id,
+            Vacancy.id.in_(ids),
+            Vacancy.tenant_id.in_(access.read_ids(DataKind.DEMAND)),
+        )
+    ).all()

@@ -1,0 +1,167 @@
+"""JSON API of joint recruitment fairs."""
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, status
+
+from api.deps import Access, Cipher, DbSession
+from api.errors import BadRequest
+from api.fairs import repository, service
+from api.fairs.schemas import (
+    CheckInIn,
+    FairCreate,
+    FairEmployerIn,
+    FairEmployerOut,
+    FairOut,
+    FairStatusIn,
+    IntentionIn,
+    IntentionOut,
+    ReferredOut,
+    RegistrationIn,
+    RegistrationOut,
+    RegistrationPage,
+    ResultsOut,
+)
+from api.i18n import _
+from api.routing import JsonRoute
+from shared_models.enums import OrgKind
+
+router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["fairs"])
+
+
+@router.get("/fairs", response_model=list[FairOut])
+def list_fairs(access: Access, session: DbSession, since: date | None = None) -> list[FairOut]:
+    """The fairs of the caller's pairings, latest first."""
+    return [FairOut.model_validate(f) for f in repository.listing(session, access, since=since)]
+
+
+@router.post("/fairs", response_model=FairOut, status_code=status.HTTP_201_CREATED)
+def create_fair(body: FairCreate, access: Access, session: DbSession) -> FairOut:
+    """A draft fair organized by the caller's bureau (with the partner as co-organizer)."""
+    return FairOut.model_validate(
+        service.create(session, access, service.FairInput(**body.model_dump()))
+    )
+
+
+@router.get("/fairs/{fair_id}", response_model=FairOut)
+def get_fair(fair_id: uuid.UUID, access: Access, session: DbSession) -> FairOut:
+    return FairOut.model_validate(service.get(session, access, fair_id))
+
+
+@router.post("/fairs/{fair_id}/status", response_model=FairOut)
+def set_status(
+    fair_id: uuid.UUID, body: FairStatusIn, access: Access, session: DbSession
+) -> FairOut:
+    """draft → published → ongoing → finished; cancelled from any but finished."""
+    return FairOut.model_validate(
+        service.set_status(session, access, fair_id, body.status, version=body.version)
+    )
+
+
+@router.get("/fairs/{fair_id}/employers", response_model=list[FairEmployerOut])
+def list_employers(fair_id: uuid.UUID, access: Access, session: DbSession) -> list[FairEmployerOut]:
+    fair = service.get(session, access, fair_id)
+    return [
+        FairEmployerOut(
+            id=row.FairEmployer.id,
+            employer_id=row.FairEmployer.employer_id,
+            employer_name=row.name,
+            side="receiving" if row.kind is OrgKind.RECEIVING else "sending",
+            booth=row.FairEmployer.booth,
+            positions=int(row.positions),
+        )
+        for row in repository.employers(session, fair.id)
+    ]
+
+
+@router.post(
+    "/fairs/{fair_id}/employers",
+    response_model=FairEmployerOut,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_employer(
+    fair_id: uuid.UUID, body: FairEmployerIn, access: Access, session: DbSession
+) -> FairEmployerOut:
+    """An employer from the pool with the vacancies it brings (either side registers)."""
+    row = service.add_employer(
+        session,
+        access,
+        fair_id,
+        employer_id=body.employer_id,
+        vacancy_ids=body.vacancy_ids,
+        booth=body.booth,
+    )
+    [out] = [e for e in list_employers(fair_id, access, session) if e.id == row.id]
+    return out
+
+
+@router.get("/fairs/{fair_id}/registrations", response_model=RegistrationPage)
+def list_registrations(
+    fair_id: uuid.UUID, access: Access, session: DbSession, page: int = 1
+) -> RegistrationPage:
+    fair = service.get(session, access, fair_id)
+    rows, total = repository.registrations(session, fair.id, offset=(max(page, 1) - 1) * 200)
+    return RegistrationPage(items=[RegistrationOut.model_validate(r) for r in rows], total=total)
+
+
+@router.post(
+    "/fairs/{fair_id}/registrations",
+    response_model=list[RegistrationOut],
+    status_code=status.HTTP_201_CREATED,
+)
+def register(
+    fair_id: uuid.UUID, body: RegistrationIn, access: Access, session: DbSession, cipher: Cipher
+) -> list[RegistrationOut]:
+    """The county registers its laborers (all or none, until the deadline); or the
+    organizers register one walk-in at the door, checked in at once."""
+    if body.laborer_ids:
+        rows = service.register(session, access, cipher, fair_id, body.laborer_ids)
+    elif body.name and body.id_number:
+        rows = [
+            service.walk_in(
+                session, access, cipher, fair_id, name=body.name, id_number=body.id_number
+            )
+        ]
+    else:
+        raise BadRequest(_("Send laborer_ids, or the name and ID number of a walk-in."))
+    return [RegistrationOut.model_validate(r) for r in rows]
+
+
+@router.post("/fairs/{fair_id}/checkins", response_model=RegistrationOut)
+def check_in(
+    fair_id: uuid.UUID, body: CheckInIn, access: Access, session: DbSession
+) -> RegistrationOut:
+    """A code scanned or typed at the door. A code of another fair, an unknown one, or
+    one used already is refused, saying which."""
+    return RegistrationOut.model_validate(service.check_in(session, access, fair_id, body.code))
+
+
+@router.get("/fairs/{fair_id}/intentions", response_model=list[IntentionOut])
+def list_intentions(fair_id: uuid.UUID, access: Access, session: DbSession) -> list[IntentionOut]:
+    fair = service.get(session, access, fair_id)
+    return [IntentionOut.model_validate(i) for i in repository.intentions(session, fair.id)]
+
+
+@router.post(
+    "/fairs/{fair_id}/intentions", response_model=IntentionOut, status_code=status.HTTP_201_CREATED
+)
+def record_intention(
+    fair_id: uuid.UUID, body: IntentionIn, access: Access, session: DbSession
+) -> IntentionOut:
+    return IntentionOut.model_validate(
+        service.record_intention(session, access, fair_id, **body.model_dump())
+    )
+
+
+@router.post("/fairs/{fair_id}/intentions/referrals", response_model=ReferredOut)
+def refer_intentions(fair_id: uuid.UUID, access: Access, session: DbSession) -> ReferredOut:
+    """Turn the county's intentions reached at this fair into referrals, in one action."""
+    return ReferredOut(referrals_made=service.refer_intentions(session, access, fair_id))
+
+
+@router.get("/fairs/{fair_id}/results", response_model=ResultsOut)
+def results(fair_id: uuid.UUID, access: Access, session: DbSession) -> ResultsOut:
+    """Counted from the records: employers by side, positions, attendees, intentions,
+    then referrals, hires, and those still in post after 3 and 6 months."""
+    return ResultsOut(**service.results(session, access, fair_id).__dict__)

@@ -1,0 +1,689 @@
+"""Trainings: the course planned by one bureau (with a co-organizer of the same
+pairing), its sessions within the course's dates, enrollment of the county's laborers
+with a waitlist when full, attendance, completion, and the outcomes counted from the
+records (completed, then employed within 90 days).
+
+Who does what:
+- the organizer (`tenant_id`) changes the course and its sessions;
+- the organizer and the co-organizer run the class: they see the whole roster, take
+  attendance, record completion and may withdraw anyone (a receiving bureau that
+  organizes or co-organizes sees its enrollees: it runs the class);
+- the laborer's county and its liaison offices enroll and withdraw their own laborers and
+  see them on the roster;
+- every other member of the pairing sees the course and its sessions, not who is on it.
+"""
+
+import io
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from api.audit import service as audit
+from api.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
+from api.i18n import _
+from api.labels import label
+from api.spreadsheets.writer import ColumnSpec, LedgerWriter
+from api.supply import repository as supply_repository
+from api.tenancy import repository as tenancy_repository
+from api.trainings import repository
+from shared_models import Training, TrainingAttendance, TrainingEnrollment, TrainingSession
+from shared_models.enums import EnrollmentStatus, Permission, TrainingType
+
+TRAINING_FIELDS = (
+    "title",
+    "occupation",
+    "occupation_code",
+    "training_type",
+    "provider",
+    "location",
+    "starts_on",
+    "ends_on",
+    "capacity",
+    "teachers",
+    "subsidy_amount",
+    "subsidy_payer_id",
+    "co_organizer_id",
+    "note",
+)
+
+
+@dataclass
+class TrainingInput:
+    title: str
+    occupation: str
+    training_type: TrainingType
+    provider: str
+    location: str
+    starts_on: date
+    ends_on: date
+    capacity: int
+    occupation_code: str | None = None
+    teachers: list[dict[str, str]] = field(default_factory=list)
+    subsidy_amount: int | None = None
+    subsidy_payer_id: uuid.UUID | None = None
+    co_organizer_id: uuid.UUID | None = None
+    pairing_id: uuid.UUID | None = None
+    note: str | None = None
+
+
+def _label(access: AccessContext) -> str:
+    return f"{access.actor_label} · {access.tenant_name}"[:120]
+
+
+def get(session: Session, access: AccessContext, training_id: uuid.UUID) -> Training:
+    training = repository.get(session, access, training_id)
+    if training is None:
+        raise NotFound()
+    return training
+
+
+def is_organizer(access: AccessContext, training: Training) -> bool:
+    return access.tenant_id in (training.tenant_id, training.co_organizer_id)
+
+
+def sees_roster(access: AccessContext, training: Training) -> bool:
+    """Whether the caller sees names on the roster (all, or its county's)."""
+    return is_organizer(access, training) or bool(access.read_ids(DataKind.LABORER))
+
+
+def require_organizer(access: AccessContext, training: Training) -> None:
+    access.require(Permission.WRITE)
+    if not access.can_write(DataKind.EVENT, training.tenant_id):
+        raise Forbidden(detail=_("Only the organizer changes the training and its sessions."))
+
+
+def require_runner(access: AccessContext, training: Training) -> None:
+    access.require(Permission.WRITE)
+    if not is_organizer(access, training):
+        raise Forbidden(
+            detail=_("Attendance and completion are recorded by the training's organizers.")
+        )
+
+
+def _dates(starts_on: date, ends_on: date) -> list[FieldError]:
+    if ends_on < starts_on:
+        return [FieldError("ends_on", _("The end date is before the start date."), "date_order")]
+    return []
+
+
+def _pairing_checks(
+    session: Session, access: AccessContext, pairing_id: uuid.UUID, values: dict[str, Any]
+) -> list[FieldError]:
+    pairing = tenancy_repository.pairing_by_id(session, pairing_id)
+    bureaus = {pairing.sending_org_id, pairing.receiving_org_id} if pairing else set()
+    errors = []
+    co = values.get("co_organizer_id")
+    if co is not None and (co not in bureaus or co == access.tenant_id):
+        errors.append(
+            FieldError(
+                "co_organizer_id",
+                _("The co-organizer is the other bureau of the pairing."),
+                "not_in_pairing",
+            )
+        )
+    payer = values.get("subsidy_payer_id")
+    if payer is not None and payer not in bureaus:
+        errors.append(
+            FieldError(
+                "subsidy_payer_id",
+                _("The training subsidy is paid by a bureau of the pairing."),
+                "not_in_pairing",
+            )
+        )
+    if values.get("subsidy_amount") and payer is None:
+        errors.append(
+            FieldError(
+                "subsidy_payer_id", _("Name the bureau that pays the subsidy."), "missing_payer"
+            )
+        )
+    return errors
+
+
+def _snapshot(training: Training) -> dict[str, Any]:
+    return audit.snapshot(training, TRAINING_FIELDS)
+
+
+def create(session: Session, access: AccessContext, data: TrainingInput) -> Training:
+    access.require(Permission.WRITE)
+    if not access.can_write(DataKind.EVENT, access.tenant_id):
+        raise Forbidden(Permission.WRITE)
+    pairing_id = data.pairing_id
+    if pairing_id is None and len(access.pairing_ids) == 1:
+        pairing_id = next(iter(access.pairing_ids))
+    errors = _dates(data.starts_on, data.ends_on)
+    if pairing_id is None or pairing_id not in access.pairing_ids:
+        errors.append(
+            FieldError("pairing_id", _("Choose one of your pairings."), "pairing_unknown")
+        )
+    else:
+        errors += _pairing_checks(session, access, pairing_id, vars(data))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    values = {k: v for k, v in vars(data).items() if k != "pairing_id"}
+    training = Training(
+        id=uuid.uuid4(),
+        tenant_id=access.tenant_id,
+        pairing_id=pairing_id,
+        created_by=access.user_id,
+        **values,
+    )
+    repository.add(session, training)
+    audit.record(
+        session,
+        access,
+        action="training.create",
+        entity_type="training",
+        entity_id=training.id,
+        after=_snapshot(training),
+    )
+    return training
+
+
+def update(
+    session: Session,
+    access: AccessContext,
+    training_id: uuid.UUID,
+    changes: dict[str, Any],
+    *,
+    version: int,
+) -> Training:
+    training = get(session, access, training_id)
+    require_organizer(access, training)
+    if training.version != version:
+        raise StaleVersion(
+            _("Reload the record: it is at version {current}, you edited version {given}."),
+            params={"current": training.version, "given": version},
+            extra={"current_version": training.version},
+        )
+    merged = {**{k: getattr(training, k) for k in TRAINING_FIELDS}, **changes}
+    errors = _dates(merged["starts_on"], merged["ends_on"])
+    errors += _pairing_checks(session, access, training.pairing_id, merged)
+    outside = [
+        s for s in training.sessions if not merged["starts_on"] <= s.held_on <= merged["ends_on"]
+    ]
+    if outside and not errors:
+        errors.append(
+            FieldError(
+                "starts_on",
+                _("The session on {day} would fall outside the training's dates."),
+                "sessions_outside",
+                {"day": outside[0].held_on.isoformat()},
+            )
+        )
+    if "capacity" in changes and changes["capacity"] < repository.seats_taken(session, training.id):
+        errors.append(
+            FieldError(
+                "capacity",
+                _("More people are already enrolled than this capacity."),
+                "below_enrolled",
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    before = _snapshot(training)
+    for name, value in changes.items():
+        setattr(training, name, value)
+    session.flush()
+    old, new = audit.changed_only(before, _snapshot(training))
+    if new:
+        audit.record(
+            session,
+            access,
+            action="training.update",
+            entity_type="training",
+            entity_id=training.id,
+            before=old,
+            after=new,
+        )
+    _promote(session, access, training)
+    return training
+
+
+def add_session(
+    session: Session,
+    access: AccessContext,
+    training_id: uuid.UUID,
+    *,
+    held_on: date,
+    starts_at: time,
+    ends_at: time,
+    topic: str | None = None,
+) -> TrainingSession:
+    training = get(session, access, training_id)
+    require_organizer(access, training)
+    errors = []
+    if not training.starts_on <= held_on <= training.ends_on:
+        errors.append(
+            FieldError(
+                "held_on",
+                _("A session is held within the training's dates, {start} to {end}."),
+                "outside_training_dates",
+                {"start": training.starts_on.isoformat(), "end": training.ends_on.isoformat()},
+            )
+        )
+    if ends_at <= starts_at:
+        errors.append(FieldError("ends_at", _("The session ends after it starts."), "hours_order"))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    row = TrainingSession(
+        id=uuid.uuid4(),
+        training_id=training.id,
+        tenant_id=training.tenant_id,
+        held_on=held_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        topic=topic,
+    )
+    repository.add(session, row)
+    audit.record(
+        session,
+        access,
+        action="training.session.add",
+        entity_type="training",
+        entity_id=training.id,
+        after={"session_id": str(row.id), "held_on": held_on.isoformat()},
+    )
+    session.refresh(training, ["sessions"])
+    return row
+
+
+# --- the roster ----------------------------------------------------------------------
+
+
+def roster(session: Session, access: AccessContext, training: Training) -> list[TrainingEnrollment]:
+    if not sees_roster(access, training):
+        raise Forbidden(
+            detail=_("The roster is shown to the organizers and to the laborers' county.")
+        )
+    return list(repository.enrollments(session, access, training))
+
+
+def suggestions(session: Session, access: AccessContext, training_id: uuid.UUID) -> list:
+    training = get(session, access, training_id)
+    return list(repository.suggestions(session, access, training))
+
+
+def enroll(
+    session: Session,
+    access: AccessContext,
+    training_id: uuid.UUID,
+    laborer_ids: list[uuid.UUID],
+) -> list[TrainingEnrollment]:
+    """Enroll the county's laborers; past capacity they go on the waitlist, in order."""
+    access.require(Permission.WRITE)
+    training = get(session, access, training_id)
+    repository.lock(session, training.id)
+    unique = list(dict.fromkeys(laborer_ids))
+    laborers = {lab.id: lab for lab in supply_repository.by_ids(session, access, unique)}
+    errors = [
+        FieldError(
+            f"laborer_ids.{index}",
+            _("Laborer {id} is not in your register."),
+            "laborer_not_found",
+            {"id": laborer_id},
+        )
+        for index, laborer_id in enumerate(unique)
+        if laborer_id not in laborers
+    ]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    for laborer in laborers.values():
+        if not access.can_write(DataKind.LABORER, laborer.tenant_id):
+            raise Forbidden(
+                detail=_("Laborers are enrolled by their county and its liaison offices.")
+            )
+    taken = repository.enrolled_laborer_ids(session, training.id)
+    already = [laborers[i].name for i in unique if i in taken]
+    if already:
+        raise Conflict(
+            _("Already on this training: {names}."), params={"names": "、".join(already)}
+        )
+    free = training.capacity - repository.seats_taken(session, training.id)
+    position = repository.next_position(session, training.id)
+    if free > 0 and repository.waitlist(session, training.id, 1):
+        free = 0  # those waiting go first
+    created = []
+    for laborer_id in unique:
+        laborer = laborers[laborer_id]
+        status = EnrollmentStatus.ENROLLED if free > 0 else EnrollmentStatus.WAITLISTED
+        free -= 1
+        created.append(
+            TrainingEnrollment(
+                id=uuid.uuid4(),
+                training_id=training.id,
+                training_tenant_id=training.tenant_id,
+                tenant_id=laborer.tenant_id,
+                laborer_id=laborer.id,
+                name=laborer.name,
+                id_number_masked=laborer.id_number_masked,
+                status=status,
+                position=position,
+                enrolled_by_label=_label(access),
+            )
+        )
+        position += 1
+    repository.add(session, *created)
+    for row in created:
+        audit.record(
+            session,
+            access,
+            action="training.enroll",
+            entity_type="training_enrollment",
+            entity_id=row.id,
+            after={
+                "training_id": str(training.id),
+                "laborer_id": str(row.laborer_id),
+                "status": row.status.value,
+            },
+        )
+    return created
+
+
+def _enrollment(
+    session: Session, access: AccessContext, training: Training, enrollment_id: uuid.UUID
+) -> TrainingEnrollment:
+    row = repository.enrollment(session, access, training, enrollment_id)
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def _check_version(row: TrainingEnrollment, version: int | None) -> None:
+    if version is not None and row.version != version:
+        raise StaleVersion(
+            _("Reload the record: it is at version {current}, you edited version {given}."),
+            params={"current": row.version, "given": version},
+            extra={"current_version": row.version},
+        )
+
+
+def _promote(session: Session, access: AccessContext, training: Training) -> list:
+    """Fill free seats from the waitlist, first come first served."""
+    free = training.capacity - repository.seats_taken(session, training.id)
+    promoted = list(repository.waitlist(session, training.id, free)) if free > 0 else []
+    for row in promoted:
+        row.status = EnrollmentStatus.ENROLLED
+        session.flush()
+        audit.record(
+            session,
+            access,
+            action="training.promote",
+            entity_type="training_enrollment",
+            entity_id=row.id,
+            before={"status": EnrollmentStatus.WAITLISTED.value},
+            after={"status": EnrollmentStatus.ENROLLED.value},
+        )
+    return promoted
+
+
+def withdraw(
+    session: Session,
+    access: AccessContext,
+    training_id: uuid.UUID,
+    enrollment_id: uuid.UUID,
+    *,
+    reason: str,
+    version: int | None = None,
+    today: date | None = None,
+) -> TrainingEnrollment:
+    """Off the roster with a reason; the first on the waitlist takes the seat."""
+    access.require(Permission.WRITE)
+    training = get(session, access, training_id)
+    row = _enrollment(session, access, training, enrollment_id)
+    if not (is_organizer(access, training) or access.can_write(DataKind.LABORER, row.tenant_id)):
+        raise Forbidden(detail=_("Withdrawals are recorded by the organizers or the county."))
+    _check_version(row, version)
+    if row.status not in (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED):
+        raise InvalidTransition(
+            _("Only someone enrolled or waiting can withdraw (this one is {status})."),
+            params={"status": label(row.status)},
+        )
+    repository.lock(session, training.id)
+    before = row.status
+    row.status = EnrollmentStatus.WITHDRAWN
+    row.withdrawal_reason = reason
+    row.withdrawn_on = today or date.today()
+    session.flush()
+    audit.record(
+        session,
+        access,
+        action="training.withdraw",
+        entity_type="training_enrollment",
+        entity_id=row.id,
+        before={"status": before.value},
+        after={"status": row.status.value, "reason": reason},
+    )
+    _promote(session, access, training)
+    return row
+
+
+def complete(
+    session: Session,
+    access: AccessContext,
+    training_id: uuid.UUID,
+    enrollment_id: uuid.UUID,
+    *,
+    assessment_result: str,
+    certificate_number: str | None = None,
+    completed_on: date | None = None,
+    version: int | None = None,
+) -> TrainingEnrollment:
+    training = get(session, access, training_id)
+    require_runner(access, training)
+    row = _enrollment(session, access, training, enrollment_id)
+    _check_version(row, version)
+    if row.status is not EnrollmentStatus.ENROLLED:
+        raise InvalidTransition(
+            _("Only someone enrolled can complete the training (this one is {status})."),
+            params={"status": label(row.status)},
+        )
+    day = completed_on or min(date.today(), training.ends_on)
+    if day < training.starts_on:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "completed_on",
+                    _("Completion comes on or after the training's start, {start}."),
+                    "before_start",
+                    {"start": training.starts_on.isoformat()},
+                )
+            ]
+        )
+    row.status = EnrollmentStatus.COMPLETED
+    row.completed_on = day
+    row.assessment_result = assessment_result
+    row.certificate_number = certificate_number
+    session.flush()
+    audit.record(
+        session,
+        access,
+        action="training.complete",
+        entity_type="training_enrollment",
+        entity_id=row.id,
+        after={
+            "completed_on": day.isoformat(),
+            "assessment_result": assessment_result,
+            "certificate_number": certificate_number,
+        },
+    )
+    return row
+
+
+def attendance_sheet(
+    session: Session, access: AccessContext, training: Training, session_id: uuid.UUID
+) -> tuple[TrainingSession, list[TrainingEnrollment], dict]:
+    row = repository.session_of(session, training.id, session_id)
+    if row is None:
+        raise NotFound()
+    enrollees = [
+        e
+        for e in roster(session, access, training)
+        if e.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
+    ]
+    return row, enrollees, repository.attendance(session, row.id)
+
+
+def record_attendance(
+    session: Session,
+    access: AccessContext,
+    training_id: uuid.UUID,
+    session_id: uuid.UUID,
+    marks: list[tuple[uuid.UUID, bool]],
+) -> list[TrainingAttendance]:
+    training = get(session, access, training_id)
+    class_session = repository.session_of(session, training.id, session_id)
+    if class_session is None:
+        raise NotFound()
+    require_runner(access, training)
+    enrollees = {
+        e.id: e
+        for e in repository.enrollments(session, access, training)
+        if e.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
+    }
+    errors = [
+        FieldError(
+            f"{index}.enrollment_id",
+            _("{id} is not on this training's roster."),
+            "not_enrolled",
+            {"id": enrollment_id},
+        )
+        for index, (enrollment_id, _present) in enumerate(marks)
+        if enrollment_id not in enrollees
+    ]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    existing = repository.attendance(session, class_session.id)
+    label = _label(access)
+    for enrollment_id, present in dict(marks).items():
+        row = existing.get(enrollment_id)
+        if row is None:
+            row = TrainingAttendance(
+                session_id=class_session.id,
+                enrollment_id=enrollment_id,
+                training_id=training.id,
+                tenant_id=enrollees[enrollment_id].tenant_id,
+                present=present,
+                recorded_by_label=label,
+            )
+            session.add(row)
+            existing[enrollment_id] = row
+        else:
+            row.present = present
+            row.recorded_by_label = label
+    session.flush()
+    audit.record(
+        session,
+        access,
+        action="training.attendance",
+        entity_type="training",
+        entity_id=training.id,
+        after={
+            "session_id": str(class_session.id),
+            "present": sum(1 for _id, p in dict(marks).items() if p),
+            "absent": sum(1 for _id, p in dict(marks).items() if not p),
+        },
+    )
+    return list(existing.values())
+
+
+# --- outcomes ------------------------------------------------------------------------
+
+
+@dataclass
+class Outcomes:
+    enrolled: int
+    waitlisted: int
+    withdrawn: int
+    completed: int
+    employed_within_90_days: int
+    employment_rate: float | None
+    subsidy_per_completer: int | None
+    subsidy_total: int | None
+    employed: dict  # enrollment id → placement (only for those whose names the caller sees)
+
+
+def outcomes(session: Session, access: AccessContext, training_id: uuid.UUID) -> Outcomes:
+    """Counted the way the bureaus report: trained (completed), then employed within 90
+    days after completion (a placement started in that window)."""
+    training = get(session, access, training_id)
+    counts = repository.status_counts(session, access, [training.id])[training.id]
+    employed = repository.employed_after(session, access, training)
+    completed = counts.get(EnrollmentStatus.COMPLETED.value, 0)
+    amount = training.subsidy_amount
+    return Outcomes(
+        enrolled=counts.get(EnrollmentStatus.ENROLLED.value, 0),
+        waitlisted=counts.get(EnrollmentStatus.WAITLISTED.value, 0),
+        withdrawn=counts.get(EnrollmentStatus.WITHDRAWN.value, 0),
+        completed=completed,
+        employed_within_90_days=len(employed),
+        employment_rate=round(len(employed) / completed, 3) if completed else None,
+        subsidy_per_completer=amount,
+        subsidy_total=amount * completed if amount is not None else None,
+        employed=employed,
+    )
+
+
+SUBSIDY_COLUMNS = [
+    ColumnSpec("序号", 6),
+    ColumnSpec("姓名", 10),
+    ColumnSpec("身份证号码", 22, text=True),
+    ColumnSpec("培训项目", 24),
+    ColumnSpec("职业（工种）", 14),
+    ColumnSpec("结业日期", 12),
+    ColumnSpec("考核结果", 10),
+    ColumnSpec("证书编号", 20, text=True),
+    ColumnSpec("补贴金额（元）", 12),
+    ColumnSpec("付款单位", 20),
+]
+
+
+def subsidy_list(session: Session, access: AccessContext, training_id: uuid.UUID) -> bytes:
+    """The training subsidy per completer, for the finance export (masked ID numbers)."""
+    training = get(session, access, training_id)
+    completers = [
+        e for e in roster(session, access, training) if e.status is EnrollmentStatus.COMPLETED
+    ]
+    payer = (
+        tenancy_repository.organization_by_id(session, training.subsidy_payer_id)
+        if training.subsidy_payer_id
+        else None
+    )
+    buffer = io.BytesIO()
+    writer = LedgerWriter(buffer, "培训补贴", SUBSIDY_COLUMNS)
+    writer.write_rows(
+        [
+            index + 1,
+            e.name,
+            e.id_number_masked,
+            training.title,
+            training.occupation,
+            e.completed_on,
+            e.assessment_result,
+            e.certificate_number,
+            training.subsidy_amount or 0,
+            payer.name if payer else "",
+        ]
+        for index, e in enumerate(completers)
+    )
+    writer.close()
+    audit.record(
+        session,
+        access,
+        action="training.subsidy_list",
+        entity_type="training",
+        entity_id=training.id,
+        after={"completers": len(completers)},
+    )
+    return buffer.getvalue()

@@ -1,0 +1,297 @@
+"""Fair pages: planning, registration, the check-in desk (phone, keyboard or scanner),
+printable slips with QR codes, booth intentions and results."""
+
+import uuid
+from datetime import date
+from typing import Any
+
+import segno
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
+
+from api.access import DataKind
+from api.calendar.router import feed_key
+from api.demand import service as demand
+from api.demand.pool import PoolFilter
+from api.deps import AppSettings, Cipher, DbSession
+from api.errors import AppError, BadRequest
+from api.fairs import repository, service
+from api.fairs.schemas import FairCreate
+from api.i18n import _
+from api.labels import options
+from api.matching import repository as matching_repository
+from api.supply import service as supply
+from api.supply.rosters import Roster, RosterFilter
+from shared_models.enums import FairMode, FairStatus, IntentionOutcome, OrgKind
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import clean, errors_by_field, general_message, validate
+from web.rendering import render
+
+router = APIRouter(prefix="/fairs", include_in_schema=False)
+FIELDS = [
+    "title",
+    "mode",
+    "venue",
+    "region_code",
+    "online_url",
+    "held_on",
+    "starts_at",
+    "ends_at",
+    "registration_deadline",
+    "co_organizer_id",
+    "note",
+]
+
+
+def qr_svg(code: str) -> Markup:
+    """The check-in code as an inline SVG QR code (error correction M: survives a crease)."""
+    return Markup(segno.make(code, error="m").svg_inline(scale=5, border=2))  # noqa: S704 - segno's own markup
+
+
+def _form(
+    request: Request, page: WebPage, values: dict[str, Any], error: AppError | None = None
+) -> Response:
+    return render(
+        request,
+        "fairs/form.html",
+        {
+            "values": values,
+            "errors": errors_by_field(error),
+            "message": general_message(error),
+            "modes": options(FairMode),
+            "partners": [(str(p), "") for p in page.ctx.partner_ids],
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("")
+def list_page(
+    request: Request, page: TenantPage, session: DbSession, settings: AppSettings
+) -> Response:
+    access = page.ctx
+    return render(
+        request,
+        "fairs/list.html",
+        {
+            "fairs": repository.listing(session, access),
+            "feed_url": (
+                f"/calendar/{access.tenant_id}.ics?key={feed_key(settings, access.tenant_id)}"
+            ),
+            "can_create": access.tenant_kind is not OrgKind.LIAISON,
+            "today": date.today(),
+        },
+    )
+
+
+@router.get("/new")
+def new_form(request: Request, page: TenantPage) -> Response:
+    service.require_organizer_kind(page.ctx)
+    return _form(request, page, {"mode": "offline", "starts_at": "09:00", "ends_at": "12:00"})
+
+
+@router.post("/new")
+async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
+    form = await request.form()
+    data = clean(form, FIELDS)
+    if form.get("with_partner") == "on" and len(page.ctx.partner_ids) == 1:
+        data["co_organizer_id"] = str(next(iter(page.ctx.partner_ids)))
+    try:
+        body = validate(FairCreate, data)
+        fair = service.create(session, page.ctx, service.FairInput(**body.model_dump()))
+    except AppError as exc:
+        if exc.status not in (403, 409, 422):
+            raise
+        raise FormRejected(_form(request, page, data, exc)) from exc
+    return RedirectResponse(f"/fairs/{fair.id}", status_code=303)
+
+
+@router.get("/{fair_id}")
+def detail(
+    fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession, q: str | None = None
+) -> Response:
+    access = page.ctx
+    fair = service.get(session, access, fair_id)
+    registrations, total = repository.registrations(session, fair.id, limit=500)
+    suggestions = []
+    if access.write_ids(DataKind.LABORER) and fair.status in service.OPEN_FOR_REGISTRATION:
+        # The employment-intention roster, or the names searched for.
+        wanted = RosterFilter(roster=Roster.INTENTION, name=(q or "").strip() or None)
+        roster = supply.list_page(session, access, wanted, page=1, page_size=50)
+        taken = {r.laborer_id for r in registrations}
+        suggestions = [v.laborer for v in roster.items if v.laborer.id not in taken]
+    employers = repository.employers(session, fair.id)
+    present = {row.FairEmployer.employer_id for row in employers}
+    can_bring = access.tenant_kind is not OrgKind.LIAISON and fair.status not in (
+        FairStatus.FINISHED,
+        FairStatus.CANCELLED,
+    )
+    pool_employers = (
+        [
+            (str(e.id), e.name)
+            for e in demand.list_employers(session, access, page_size=500)[0]
+            if e.id not in present
+        ]
+        if can_bring
+        else []
+    )
+    return render(
+        request,
+        "fairs/detail.html",
+        {
+            "fair": fair,
+            "employers": employers,
+            "registrations": registrations,
+            "total": total,
+            "results": service.results(session, access, fair.id),
+            "is_organizer": service.is_organizer(access, fair),
+            "can_register": bool(access.write_ids(DataKind.LABORER)),
+            "suggestions": suggestions,
+            "pool_employers": pool_employers,
+            "q": q or "",
+            "next_statuses": sorted(service.NEXT_STATUS[fair.status], key=list(FairStatus).index),
+            "vacancies": [
+                (str(v.id), f"{v.title} · {v.employer.name}")
+                for v in matching_repository.vacancies_with_employer(
+                    session, access, list(repository.fair_vacancy_ids(session, fair.id))
+                ).values()
+            ],
+            "outcomes": options(IntentionOutcome),
+            "today": date.today(),
+        },
+    )
+
+
+@router.post("/{fair_id}/status")
+async def set_status(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    try:
+        target = FairStatus(str(form.get("status")))
+        version = int(str(form.get("version")))
+    except ValueError:
+        raise BadRequest(_("The form was damaged; reload the page.")) from None
+    service.set_status(session, page.ctx, fair_id, target, version=version)
+    return RedirectResponse(f"/fairs/{fair_id}", status_code=303)
+
+
+@router.post("/{fair_id}/registrations")
+async def register(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
+    form = await request.form()
+    try:
+        ids = [uuid.UUID(str(v)) for v in form.getlist("laborer_ids")]
+    except ValueError:
+        raise BadRequest(_("The form was damaged; reload the page.")) from None
+    if not ids:
+        raise BadRequest(_("Tick at least one row to register."))
+    service.register(session, page.ctx, cipher, fair_id, ids)
+    return RedirectResponse(f"/fairs/{fair_id}#registrations", status_code=303)
+
+
+@router.get("/{fair_id}/slips")
+def slips(fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession) -> Response:
+    """Printable slips, one per registrant, each with its code as text and as QR."""
+    fair = service.get(session, page.ctx, fair_id)
+    registrations, _total = repository.registrations(session, fair.id, limit=5000)
+    mine = [
+        r
+        for r in registrations
+        if r.tenant_id == page.ctx.tenant_id or service.is_organizer(page.ctx, fair)
+    ]
+    return render(request, "fairs/slips.html", {"fair": fair, "rows": mine, "qr": qr_svg})
+
+
+@router.get("/{fair_id}/desk")
+def desk(fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession) -> Response:
+    fair = service.get(session, page.ctx, fair_id)
+    service.require_organizer(page.ctx, fair)
+    return render(request, "fairs/desk.html", {"fair": fair, "result": None, "error": None})
+
+
+@router.post("/{fair_id}/desk")
+async def desk_check_in(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
+    """One scan (a scanner types the code and Enter) or a walk-in's name and ID number."""
+    form = await request.form()
+    fair = service.get(session, page.ctx, fair_id)
+    try:
+        if form.get("id_number"):
+            row = service.walk_in(
+                session,
+                page.ctx,
+                cipher,
+                fair_id,
+                name=str(form.get("name") or ""),
+                id_number=str(form.get("id_number") or ""),
+            )
+        else:
+            row = service.check_in(session, page.ctx, fair_id, str(form.get("code") or ""))
+    except AppError as exc:
+        if exc.status not in (404, 409, 422):
+            raise
+        raise FormRejected(
+            render(
+                request,
+                "fairs/desk.html",
+                {"fair": fair, "result": None, "error": exc},
+                status_code=exc.status,
+            )
+        ) from exc
+    return render(request, "fairs/desk.html", {"fair": fair, "result": row, "error": None})
+
+
+@router.post("/{fair_id}/employers")
+async def add_employer(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    """An employer of the pool with all its open vacancies (the API picks them one by one)."""
+    form = await request.form()
+    try:
+        employer_id = uuid.UUID(str(form.get("employer_id")))
+    except ValueError:
+        raise BadRequest(_("Choose an employer.")) from None
+    today = date.today()
+    vacancies = demand.pool(
+        session, page.ctx, PoolFilter(employer_id=employer_id), page_size=100, today=today
+    ).items
+    service.add_employer(
+        session,
+        page.ctx,
+        fair_id,
+        employer_id=employer_id,
+        vacancy_ids=[v.id for v in vacancies],
+        booth=str(form.get("booth") or "").strip() or None,
+    )
+    return RedirectResponse(f"/fairs/{fair_id}#employers", status_code=303)
+
+
+@router.post("/{fair_id}/intentions")
+async def intention(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    try:
+        service.record_intention(
+            session,
+            page.ctx,
+            fair_id,
+            registration_id=uuid.UUID(str(form.get("registration_id"))),
+            vacancy_id=uuid.UUID(str(form.get("vacancy_id"))),
+            outcome=IntentionOutcome(str(form.get("outcome") or "agreed")),
+        )
+    except ValueError:
+        raise BadRequest(_("The form was damaged; reload the page.")) from None
+    return RedirectResponse(f"/fairs/{fair_id}#registrations", status_code=303)
+
+
+@router.post("/{fair_id}/referrals")
+async def refer(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    service.refer_intentions(session, page.ctx, fair_id)
+    return RedirectResponse(f"/fairs/{fair_id}#results", status_code=303)
