@@ -14,6 +14,7 @@ from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
 from api.calendar.router import router as calendar_router
+from api.casework.router import router as casework_router
 from api.db import Database, UnsafeDatabaseRole, check_app_role
 from api.demand.router import employers as employers_router
 from api.demand.router import vacancies as vacancies_router
@@ -39,6 +40,7 @@ from web.routes import account as account_pages
 from web.routes import admin as admin_pages
 from web.routes import auth as auth_pages
 from web.routes import calendar as calendar_pages
+from web.routes import casework as casework_pages
 from web.routes import claims as claim_pages
 from web.routes import employers as employer_pages
 from web.routes import exports as export_pages
@@ -73,6 +75,7 @@ API_ROUTERS = (
     subsidies_router,
     fairs_router,
     trainings_router,
+    casework_router,
     calendar_router,
 )
 PAGE_ROUTERS = (
@@ -95,6 +98,7 @@ PAGE_ROUTERS = (
     policy_pages.router,
     fair_pages.router,
     training_pages.router,
+    casework_pages.router,
     calendar_pages.router,
 )
 

@@ -8,7 +8,10 @@ from api.supply.rosters import ROSTER_TITLES, SortKey
 from shared_models.enums import (
     AssistanceMeasure,
     BatchStatus,
+    CaseKind,
+    CaseStatus,
     ClaimStatus,
+    DisputeKind,
     Education,
     EmployerSize,
     EmploymentDifficulty,
@@ -175,6 +178,19 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (EnrollmentStatus.WAITLISTED, _("On the waitlist")),
     (EnrollmentStatus.COMPLETED, _("Completed")),
     (EnrollmentStatus.WITHDRAWN, _("Withdrew")),
+    (CaseKind.VISIT, _("Welfare visit")),
+    (CaseKind.HARDSHIP_AID, _("Hardship aid")),
+    (CaseKind.ONBOARDING, _("Onboarding assistance")),
+    (CaseKind.DISPUTE, _("Dispute")),
+    (CaseStatus.OPEN, _("Not yet handled")),
+    (CaseStatus.IN_PROGRESS, _("In progress")),
+    (CaseStatus.RESOLVED, _("Resolved")),
+    (CaseStatus.REFERRED, _("Handed over")),
+    (CaseStatus.CLOSED, _("Closed")),
+    (DisputeKind.UNPAID_WAGES, _("Unpaid wages")),
+    (DisputeKind.WORK_INJURY, _("Work-injury appraisal")),
+    (DisputeKind.CONTRACT, _("Labor contract")),
+    (DisputeKind.OTHER, _("Other dispute")),
 ]
 LABELS: dict[tuple[type, StrEnum], str] = {(type(m), m): msgid for m, msgid in _PAIRS}
 

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
 
     max_json_bytes: int = Field(default=1_048_576, ge=1024)
     max_upload_bytes: int = Field(default=64 * 1_048_576, ge=1024)
+    # Case attachments (photos, scans): one file at most this size, stored sealed under
+    # this directory (default: data_dir/attachments).
+    max_attachment_bytes: int = Field(default=10 * 1_048_576, ge=1024)
+    attachments_dir: Path | None = None
 
     oidc_issuer: str = ""
     oidc_client_id: str = ""
@@ -76,6 +80,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'laborbridge.sqlite3').resolve()}"
+
+    @property
+    def attachment_root(self) -> Path:
+        return self.attachments_dir or self.data_dir / "attachments"
 
     @property
     def migration_database_url(self) -> str:

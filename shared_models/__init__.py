@@ -6,6 +6,7 @@ This package imports nothing of ours: api/ and web/ depend on it, never the othe
 from shared_models.audit import AuditEntry, AuditHead
 from shared_models.auth import ApiToken, Membership, SignInAttempt, User, WebSession
 from shared_models.base import Base
+from shared_models.casework import Case, CaseAttachment, CaseLaborer, CaseNote
 from shared_models.demand import Employer, Vacancy, VacancySkill
 from shared_models.fairs import Fair, FairEmployer, FairIntention, FairRegistration, FairVacancy
 from shared_models.imports import ImportBatch
@@ -34,6 +35,10 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Base",
+    "Case",
+    "CaseAttachment",
+    "CaseLaborer",
+    "CaseNote",
     "ClaimUnit",
     "Employer",
     "Entitlement",

@@ -264,3 +264,25 @@ class EnrollmentStatus(StrEnum):
     WAITLISTED = "waitlisted"  # 候补
     COMPLETED = "completed"  # 已结业
     WITHDRAWN = "withdrawn"  # 已退出
+
+
+class CaseKind(StrEnum):
+    VISIT = "visit"  # 节日慰问 / 走访
+    HARDSHIP_AID = "hardship_aid"  # 困难帮扶
+    ONBOARDING = "onboarding"  # 入职援助
+    DISPUTE = "dispute"  # 劳动纠纷
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"  # 待办
+    IN_PROGRESS = "in_progress"  # 办理中
+    RESOLVED = "resolved"  # 已解决
+    REFERRED = "referred"  # 已移交
+    CLOSED = "closed"  # 已结案
+
+
+class DisputeKind(StrEnum):
+    UNPAID_WAGES = "unpaid_wages"  # 工资纠纷
+    WORK_INJURY = "work_injury"  # 工伤鉴定
+    CONTRACT = "contract"  # 劳动合同
+    OTHER = "other"  # 其他

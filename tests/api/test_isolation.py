@@ -156,6 +156,28 @@ def _wushan_fair(world: World, owner: ApiUser) -> str:
     return fair["id"]
 
 
+def _wushan_case(world: World, owner: ApiUser) -> str:
+    # Cases are kept by the liaison office; the owner (the county) reads them.
+    office = ApiUser(owner.client, "wushan.yantai.staff")
+    body = {
+        "kind": "visit",
+        "occurred_on": "2026-01-20",
+        "summary": "隔离测试走访",
+        "laborer_ids": [_wushan_laborer(world, owner)],
+    }
+    return _created(office.post("/api/v1/cases", json=body))["id"]
+
+
+def _wushan_attachment(world: World, owner: ApiUser) -> str:
+    case = _wushan_case(world, owner)
+    office = ApiUser(owner.client, "wushan.yantai.staff")
+    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    response = office.post(
+        f"/api/v1/cases/{case}/attachments", files={"file": ("photo.png", png, "image/png")}
+    )
+    return _created(response)["id"]
+
+
 OWNED_OBJECTS: dict[str, Factory] = {
     "organization_id": lambda world, _owner: str(world.orgs["wushan"]),
     "pairing_id": lambda world, _owner: str(world.pairings["wushan"]),
@@ -175,6 +197,8 @@ OWNED_OBJECTS: dict[str, Factory] = {
     "session_id": _wushan_training_session,
     "enrollment_id": _wushan_enrollment,
     "fair_id": _wushan_fair,
+    "case_id": _wushan_case,
+    "attachment_id": _wushan_attachment,
 }
 BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
@@ -187,6 +211,7 @@ BODIES = {
     ("POST", "leave_id"): {"version": 1, "returned_on": "2026-02-01"},
     ("POST", "claim_id"): {"version": 1, "reason": "outsider"},
     ("PATCH", "training_id"): {"version": 1, "title": "outsider"},
+    ("PATCH", "case_id"): {"version": 1, "status": "closed"},
     ("POST", "batch_id"): {"bank_reference": "outsider", "paid_on": "2026-01-01"},
     ("POST", "laborer_id"): {
         "surveyed_on": "2026-11-01",
@@ -221,6 +246,7 @@ PATH_BODIES = {
     },
     ("POST", "/api/v1/subsidy-claims/{claim_id}/verify"): {"version": 1},
     ("POST", "/api/v1/trainings/{training_id}/sessions"): SESSION,
+    ("POST", "/api/v1/cases/{case_id}/notes"): {"body": "outsider"},
     ("POST", "/api/v1/trainings/{training_id}/enrollments"): {"laborer_ids": [str(uuid.uuid4())]},
     ("POST", "/api/v1/trainings/{training_id}/enrollments/{enrollment_id}/withdraw"): {
         "reason": "outsider"
@@ -305,6 +331,8 @@ def test_outsiders_get_404_and_change_nothing(world, client, owner_user, outside
     assert (vacancy["version"], vacancy["title"]) == (1, "电焊工")
     referral = owner.get(f"/api/v1/referrals/{ids['referral_id']}").json()
     assert (referral["version"], referral["status"]) == (1, "recommended")
+    case = owner.get(f"/api/v1/cases/{ids['case_id']}").json()
+    assert (case["version"], case["status"]) == (1, "open")
 
 
 def test_liaison_offices_do_not_see_each_other(world, login):

@@ -1,0 +1,375 @@
+"""Casework rules: who opens and changes a case, what each kind must carry, the status
+steps, notes and attachments. Every change is audited in the office's log."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from api.audit import service as audit
+from api.casework import repository
+from api.casework.storage import AttachmentStore, check
+from api.demand import repository as demand_repository
+from api.errors import (
+    FieldError,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+)
+from api.i18n import _
+from api.ids import new_id
+from api.security.masking import mask_name
+from api.supply import repository as supply_repository
+from shared_models import Case, CaseAttachment, CaseLaborer, CaseNote
+from shared_models.enums import CaseKind, CaseStatus, Permission
+
+# The rest of each kind's form, kept in `details`: the keys each kind accepts.
+DETAIL_KEYS: dict[CaseKind, frozenset[str]] = {
+    CaseKind.VISIT: frozenset({"visitors", "findings", "gifts"}),
+    CaseKind.HARDSHIP_AID: frozenset({"cause", "goods", "approved_by", "approved_on"}),
+    CaseKind.ONBOARDING: frozenset(
+        {"arrived_on", "accommodation", "contract_signed", "first_wage_paid_on"}
+    ),
+    CaseKind.DISPUTE: frozenset({"claim", "respondent_contact"}),
+}
+DISPUTE_FIELDS = ("dispute_kind", "employer_id", "employer_name", "amount_disputed",
+                  "amount_recovered", "authority", "deadline", "outcome")  # fmt: skip
+TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
+    CaseStatus.OPEN: frozenset(
+        {CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED, CaseStatus.REFERRED, CaseStatus.CLOSED}
+    ),
+    CaseStatus.IN_PROGRESS: frozenset(
+        {CaseStatus.RESOLVED, CaseStatus.REFERRED, CaseStatus.CLOSED}
+    ),
+    CaseStatus.REFERRED: frozenset({CaseStatus.IN_PROGRESS, CaseStatus.CLOSED}),
+    CaseStatus.RESOLVED: frozenset({CaseStatus.CLOSED}),
+    CaseStatus.CLOSED: frozenset(),
+}
+FINISHED = frozenset({CaseStatus.RESOLVED, CaseStatus.REFERRED, CaseStatus.CLOSED})
+AUDITED = ("kind", "status", "occurred_on", "summary", "place", "aid_amount", "dispute_kind",
+           "employer_id", "employer_name", "amount_disputed", "amount_recovered", "authority",
+           "deadline", "outcome", "closed_on", "details")  # fmt: skip
+
+
+@dataclass
+class CaseInput:
+    kind: CaseKind
+    occurred_on: date
+    summary: str
+    laborer_ids: list[uuid.UUID]
+    place: str | None = None
+    aid_amount: int | None = None
+    dispute_kind: Any = None
+    employer_id: uuid.UUID | None = None
+    employer_name: str | None = None
+    amount_disputed: int | None = None
+    amount_recovered: int | None = None
+    authority: str | None = None
+    deadline: date | None = None
+    outcome: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _label(access: AccessContext) -> str:
+    return f"{access.actor_label} · {access.tenant_name}"[:120]
+
+
+def full_view(access: AccessContext, case: Case) -> bool:
+    """The office and its county see everything; the employer's bureau a masked view."""
+    return case.tenant_id == access.tenant_id or access.can_read(DataKind.LABORER, case.county_id)
+
+
+def laborer_names(access: AccessContext, case: Case) -> list[str]:
+    full = full_view(access, case)
+    return [lab.name if full else mask_name(lab.name) for lab in case.laborers]
+
+
+def next_statuses(case: Case) -> list[CaseStatus]:
+    return [s for s in CaseStatus if s in TRANSITIONS[case.status]]
+
+
+def get(session: Session, access: AccessContext, case_id: uuid.UUID) -> Case:
+    case = repository.get(session, access, case_id)
+    if case is None:
+        raise NotFound()
+    return case
+
+
+def get_full(session: Session, access: AccessContext, case_id: uuid.UUID) -> Case:
+    """A case whose notes and attachments the caller may read."""
+    case = get(session, access, case_id)
+    if not full_view(access, case):
+        raise Forbidden(
+            detail=_("Notes and attachments stay with the liaison office and its county.")
+        )
+    return case
+
+
+def _require_office(access: AccessContext, tenant_id: uuid.UUID) -> None:
+    access.require(Permission.WRITE)
+    if not access.can_write(DataKind.CASE, tenant_id):
+        raise Forbidden(detail=_("Cases are kept by the liaison office."))
+
+
+def _check_fields(kind: CaseKind, values: dict[str, Any], today: date) -> list[FieldError]:
+    errors = []
+    unknown = set(values.get("details") or {}) - DETAIL_KEYS[kind]
+    if unknown:
+        errors.append(
+            FieldError(
+                "details",
+                _("Unknown details for this kind of case: {keys}."),
+                "unknown_details",
+                {"keys": ", ".join(sorted(unknown))},
+            )
+        )
+    if kind is CaseKind.DISPUTE:
+        if values.get("dispute_kind") is None:
+            errors.append(
+                FieldError("dispute_kind", _("Say what the dispute is about."), "required")
+            )
+    else:
+        errors.extend(
+            FieldError(name, _("Only a dispute has this field."), "dispute_only")
+            for name in DISPUTE_FIELDS
+            if values.get(name) is not None
+        )
+    occurred = values.get("occurred_on")
+    if occurred is not None and occurred > today:
+        errors.append(
+            FieldError("occurred_on", _("Record a case on or after its date."), "future_date")
+        )
+    return errors
+
+
+def create(
+    session: Session, access: AccessContext, data: CaseInput, *, today: date | None = None
+) -> Case:
+    _require_office(access, access.tenant_id)
+    today = today or date.today()
+    values = data.__dict__
+    errors = _check_fields(data.kind, values, today)
+    laborer_ids = list(dict.fromkeys(data.laborer_ids))
+    laborers = {lab.id: lab for lab in supply_repository.by_ids(session, access, laborer_ids)}
+    missing = [i for i in laborer_ids if i not in laborers]
+    if missing:
+        errors.append(
+            FieldError(
+                "laborer_ids",
+                _("Laborer {id} is not in your register."),
+                "laborer_not_found",
+                {"id": missing[0]},
+            )
+        )
+    counties = {lab.tenant_id for lab in laborers.values()}
+    if len(counties) > 1:
+        errors.append(
+            FieldError("laborer_ids", _("A case concerns laborers of one county."), "counties")
+        )
+    employer = None
+    if data.employer_id is not None and data.kind is CaseKind.DISPUTE:
+        employer = demand_repository.get_employer(session, access, data.employer_id)
+        if employer is None:
+            errors.append(
+                FieldError("employer_id", _("No such employer in the pool."), "employer_not_found")
+            )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    case = Case(
+        id=new_id(),
+        tenant_id=access.tenant_id,
+        county_id=counties.pop(),
+        kind=data.kind,
+        status=CaseStatus.OPEN,
+        occurred_on=data.occurred_on,
+        summary=data.summary,
+        place=data.place,
+        aid_amount=data.aid_amount,
+        dispute_kind=data.dispute_kind,
+        employer_id=employer.id if employer else None,
+        employer_tenant_id=employer.tenant_id if employer else None,
+        employer_name=employer.name if employer else data.employer_name,
+        amount_disputed=data.amount_disputed,
+        amount_recovered=data.amount_recovered,
+        authority=data.authority,
+        deadline=data.deadline,
+        outcome=data.outcome,
+        details=dict(data.details),
+        opened_by_label=_label(access),
+    )
+    case.laborers = [
+        CaseLaborer(
+            id=new_id(),
+            tenant_id=access.tenant_id,
+            laborer_id=lab_id,
+            name=laborers[lab_id].name,
+            position=n,
+        )
+        for n, lab_id in enumerate(laborer_ids)
+    ]
+    repository.add(session, case)
+    audit.record(
+        session,
+        access,
+        action="case.create",
+        entity_type="case",
+        entity_id=case.id,
+        after={**audit.snapshot(case, AUDITED), "laborer_ids": [str(i) for i in laborer_ids]},
+    )
+    return case
+
+
+def update(
+    session: Session,
+    access: AccessContext,
+    case_id: uuid.UUID,
+    changes: dict[str, Any],
+    *,
+    version: int,
+    today: date | None = None,
+) -> Case:
+    today = today or date.today()
+    case = get(session, access, case_id)
+    _require_office(access, case.tenant_id)
+    if case.version != version:
+        raise StaleVersion()
+    if "details" in changes:
+        changes["details"] = {**case.details, **(changes["details"] or {})}
+    merged = {name: getattr(case, name) for name in AUDITED} | changes
+    errors = _check_fields(case.kind, merged, today)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    before = audit.snapshot(case, AUDITED)
+    status = changes.pop("status", None)
+    if status is not None and status != case.status:
+        if status not in TRANSITIONS[case.status]:
+            raise InvalidTransition(
+                _("A case cannot go from {old} to {new}."),
+                params={"old": case.status.value, "new": status.value},
+            )
+        case.status = status
+        case.closed_on = today if status in FINISHED else None
+    for name, value in changes.items():
+        setattr(case, name, value)
+    session.flush()
+    old, new = audit.changed_only(before, audit.snapshot(case, AUDITED))
+    if new:
+        audit.record(
+            session,
+            access,
+            action="case.update",
+            entity_type="case",
+            entity_id=case.id,
+            before=old,
+            after=new,
+            tenant_id=case.tenant_id,
+        )
+    return case
+
+
+def add_note(
+    session: Session,
+    access: AccessContext,
+    case_id: uuid.UUID,
+    *,
+    body: str,
+    written_on: date | None = None,
+    author: str | None = None,
+    today: date | None = None,
+) -> CaseNote:
+    today = today or date.today()
+    case = get(session, access, case_id)
+    _require_office(access, case.tenant_id)
+    written_on = written_on or today
+    if written_on > today:
+        raise ValidationFailed(
+            errors=[FieldError("written_on", _("A note is dated today or earlier."), "future_date")]
+        )
+    note = CaseNote(
+        id=new_id(),
+        case_id=case.id,
+        tenant_id=case.tenant_id,
+        written_on=written_on,
+        author=(author or access.actor_label)[:60],
+        body=body,
+        recorded_by_label=_label(access),
+    )
+    repository.add(session, note)
+    audit.record(
+        session,
+        access,
+        action="case.note",
+        entity_type="case",
+        entity_id=case.id,
+        after={
+            "note_id": str(note.id),
+            "written_on": written_on.isoformat(),
+            "author": note.author,
+        },
+        tenant_id=case.tenant_id,
+    )
+    return note
+
+
+def add_attachment(
+    session: Session,
+    access: AccessContext,
+    store: AttachmentStore,
+    case_id: uuid.UUID,
+    *,
+    data: bytes,
+    filename: str | None,
+    limit: int,
+    note_id: uuid.UUID | None = None,
+) -> CaseAttachment:
+    """Checked in full (size, real type, name) before anything is written."""
+    case = get(session, access, case_id)
+    _require_office(access, case.tenant_id)
+    checked = check(data, filename, limit)
+    if note_id is not None and repository.note(session, case.id, note_id) is None:
+        raise ValidationFailed(
+            errors=[FieldError("note_id", _("No such note on this case."), "note_not_found")]
+        )
+    row = CaseAttachment(
+        id=new_id(),
+        case_id=case.id,
+        note_id=note_id,
+        tenant_id=case.tenant_id,
+        display_name=checked.display_name,
+        content_type=checked.content_type,
+        size_bytes=len(checked.data),
+        sha256=checked.sha256,
+        uploaded_by_label=_label(access),
+    )
+    repository.add(session, row)
+    audit.record(
+        session,
+        access,
+        action="case.attach",
+        entity_type="case",
+        entity_id=case.id,
+        after={
+            "attachment_id": str(row.id),
+            "name": row.display_name,
+            "content_type": row.content_type,
+            "size_bytes": row.size_bytes,
+        },
+        tenant_id=case.tenant_id,
+    )
+    store.save(row.id, checked.data)  # last: a failure above leaves no file behind
+    return row
+
+
+def attachment(
+    session: Session, access: AccessContext, case_id: uuid.UUID, attachment_id: uuid.UUID
+) -> CaseAttachment:
+    case = get(session, access, case_id)
+    row = repository.attachment(session, case.id, attachment_id)
+    if row is None or not full_view(access, case):
+        raise NotFound()
+    return row

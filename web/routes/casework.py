@@ -1,0 +1,287 @@
+"""Casework pages: the case list, a new case, a case with its notes and attachments,
+the dispute board and the figures the offices report."""
+
+import io
+import uuid
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import DataKind
+from api.casework import figures, repository, service
+from api.casework.router import XLSX, download, get_attachment_store
+from api.casework.schemas import CaseCreate, CaseUpdate, NoteIn
+from api.deps import DbSession
+from api.errors import AppError, BadRequest
+from api.i18n import _
+from api.labels import options
+from shared_models.enums import CaseKind, CaseStatus, DisputeKind, Permission
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import clean, errors_by_field, general_message, validate
+from web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+CHOICES = {
+    "kind": options(CaseKind),
+    "status": options(CaseStatus),
+    "dispute_kind": options(DisputeKind),
+}
+NEW_FIELDS = [
+    "kind",
+    "occurred_on",
+    "summary",
+    "place",
+    "aid_amount",
+    "dispute_kind",
+    "employer_name",
+    "amount_disputed",
+    "amount_recovered",
+    "authority",
+    "deadline",
+    "outcome",
+]
+DETAIL_FIELDS = sorted({k for keys in service.DETAIL_KEYS.values() for k in keys})
+
+
+def _can_write(page: WebPage) -> bool:
+    return page.ctx.can_write(DataKind.CASE, page.ctx.tenant_id) and page.ctx.can(Permission.WRITE)
+
+
+@router.get("/cases")
+def case_list(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    kind: CaseKind | None = None,
+    status: CaseStatus | None = None,
+) -> Response:
+    access = page.ctx
+    rows, total = repository.listing(
+        session, access, repository.CaseFilter(kind=kind, status=status), limit=200
+    )
+    return render(
+        request,
+        "casework/list.html",
+        {
+            "rows": rows,
+            "total": total,
+            "names": {c.id: service.laborer_names(access, c) for c in rows},
+            "full": {c.id: service.full_view(access, c) for c in rows},
+            "kind": kind,
+            "status": status,
+            "choices": CHOICES,
+            "counts": repository.status_counts(session, access, kind),
+            "can_write": _can_write(page),
+        },
+    )
+
+
+def _new_form(
+    request: Request, error: AppError | None = None, values: dict[str, Any] | None = None
+) -> Response:
+    return render(
+        request,
+        "casework/new.html",
+        {
+            "choices": CHOICES,
+            "detail_fields": DETAIL_FIELDS,
+            "errors": errors_by_field(error),
+            "message": general_message(error),
+            "values": values or {},
+            "today": date.today(),
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/cases/new")
+def new_case(request: Request, page: TenantPage, kind: str = "", laborer_id: str = "") -> Response:
+    return _new_form(request, values={"kind": kind, "laborer_ids": laborer_id})
+
+
+@router.post("/cases/new")
+async def create_case(request: Request, page: TenantForm, session: DbSession) -> Response:
+    form = await request.form()
+    data = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
+    try:
+        values: dict[str, Any] = clean(data, NEW_FIELDS)
+        ids = str(data.get("laborer_ids") or "").replace(",", " ").split()
+        values["laborer_ids"] = ids
+        values["details"] = clean(data, DETAIL_FIELDS)
+        body = validate(CaseCreate, values)
+        case = service.create(session, page.ctx, service.CaseInput(**body.model_dump()))
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(_new_form(request, exc, data)) from exc
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+def _detail(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    case_id: uuid.UUID,
+    error: AppError | None = None,
+) -> Response:
+    access = page.ctx
+    case = service.get(session, access, case_id)
+    full = service.full_view(access, case)
+    return render(
+        request,
+        "casework/detail.html",
+        {
+            "c": case,
+            "full": full,
+            "names": service.laborer_names(access, case),
+            "attachments": repository.attachments(session, case.id) if full else [],
+            "next_statuses": service.next_statuses(case),
+            "can_write": access.can_write(DataKind.CASE, case.tenant_id)
+            and access.can(Permission.WRITE),
+            "errors": errors_by_field(error),
+            "message": general_message(error),
+            "today": date.today(),
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/cases/{case_id}")
+def case_detail(
+    case_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    return _detail(request, page, session, case_id)
+
+
+def _version(form) -> int:  # type: ignore[no-untyped-def]
+    try:
+        return int(str(form.get("version") or ""))
+    except ValueError:
+        raise BadRequest(_("The form was damaged; reload the page.")) from None
+
+
+@router.post("/cases/{case_id}/update")
+async def update_case(
+    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    data = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        values = clean(data, ["status", "amount_recovered", "outcome"])
+        body = validate(CaseUpdate, {"version": _version(form), **values})
+        changes = body.model_dump(exclude_unset=True, exclude={"version"})
+        service.update(session, page.ctx, case_id, changes, version=body.version)
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/notes")
+async def add_note(
+    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    data = {k: v for k, v in form.items() if isinstance(v, str)}
+    try:
+        body = validate(NoteIn, clean(data, ["body", "written_on", "author"]))
+        service.add_note(session, page.ctx, case_id, **body.model_dump())
+    except AppError as exc:
+        if exc.status != 422:
+            raise
+        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
+    return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
+
+
+@router.post("/cases/{case_id}/attachments")
+async def add_attachment(
+    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    form = await request.form()
+    upload = form.get("file")
+    limit = request.app.state.settings.max_attachment_bytes
+    data = b""
+    filename = None
+    if upload is not None and not isinstance(upload, str):
+        data = await upload.read(limit + 1)
+        filename = upload.filename
+    try:
+        service.add_attachment(
+            session,
+            page.ctx,
+            get_attachment_store(request),
+            case_id,
+            data=data,
+            filename=filename,
+            limit=limit,
+        )
+    except AppError as exc:
+        if exc.status not in (413, 422):
+            raise
+        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
+    return RedirectResponse(f"/cases/{case_id}#attachments", status_code=303)
+
+
+@router.get("/cases/{case_id}/attachments/{attachment_id}")
+def get_attachment(
+    case_id: uuid.UUID,
+    attachment_id: uuid.UUID,
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+) -> Response:
+    row = service.attachment(session, page.ctx, case_id, attachment_id)
+    return download(get_attachment_store(request), row)
+
+
+@router.get("/disputes")
+def dispute_board(request: Request, page: TenantPage, session: DbSession) -> Response:
+    access = page.ctx
+    rows, total = repository.listing(
+        session, access, repository.CaseFilter(kind=CaseKind.DISPUTE), limit=500
+    )
+    columns = {s: [c for c in rows if c.status is s] for s in CaseStatus}
+    return render(
+        request,
+        "casework/disputes.html",
+        {
+            "columns": columns,
+            "total": total,
+            "names": {c.id: service.laborer_names(access, c) for c in rows},
+            "today": date.today(),
+        },
+    )
+
+
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+Month = Annotated[int | None, Query(ge=1, le=12)]
+
+
+@router.get("/casework/figures")
+def figures_page(
+    request: Request, page: TenantPage, session: DbSession, year: Year = None, month: Month = None
+) -> Response:
+    report = figures.compute(session, page.ctx, year or date.today().year, month)
+    return render(
+        request,
+        "casework/figures.html",
+        {"report": report, "dispute_kinds": list(DisputeKind), "months": range(1, 13)},
+    )
+
+
+@router.get("/casework/figures/export")
+def figures_export(
+    page: TenantPage, session: DbSession, year: Year = None, month: Month = None
+) -> Response:
+    report = figures.compute(session, page.ctx, year or date.today().year, month)
+    buffer = io.BytesIO()
+    figures.write_xlsx(report, buffer, page.ctx.tenant_name)
+    name = f"劳务协作工作统计{report.year}{f'-{month:02d}' if month else ''}.xlsx"
+    disposition = f"attachment; filename=figures.xlsx; filename*=UTF-8''{quote(name)}"
+    return Response(
+        buffer.getvalue(), media_type=XLSX, headers={"Content-Disposition": disposition}
+    )
