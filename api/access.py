@@ -33,6 +33,7 @@ class DataKind(StrEnum):
     SUBSIDY = "subsidy"  # policies, entitlements, claims, payments: the paying bureau's
     CLAIM_VERIFY = "claim_verify"  # verifying claims: the county's liaison offices
     CASE = "case"
+    WARNING = "warning"  # early-warning flags: the county's, worked by its offices
     IDENTITY = "identity"  # keyed hashes of ID numbers, for duplicate flags across counties
     IMPORT = "import"  # uploaded spreadsheets and their previews
 
@@ -185,6 +186,28 @@ def operator_access(
     )
 
 
+def county_system_access(session: Session, county_id: uuid.UUID) -> AccessContext:
+    """The county's own view of its data, for derived records computed on its behalf
+    (early-warning flags): it reads what the county reads and writes only the flags.
+    Nothing read under it is shown to the caller who triggered the computation."""
+    rows = load_scope_rows(session, county_id)
+    readable, _writable = _sharing_table(rows)
+    return AccessContext(
+        tenant_id=county_id,
+        tenant_kind=rows.tenant.kind,
+        tenant_name=rows.tenant.name,
+        tenant_region_code=rows.tenant.region_code,
+        user_id=None,
+        actor_label="system",
+        role=Role.ADMIN,
+        permissions=frozenset({Permission.READ, Permission.WRITE}),
+        readable=readable,
+        writable={DataKind.WARNING: frozenset({county_id})},
+        partner_ids=frozenset(rows.partner_ids),
+        pairing_ids=frozenset(p.id for p in rows.pairings),
+    )
+
+
 def _sharing_table(
     rows: ScopeRows,
 ) -> tuple[dict[DataKind, TenantSet], dict[DataKind, TenantSet]]:
@@ -244,6 +267,7 @@ def _sharing_table(
         DataKind.SUBSIDY: subsidy_read,
         DataKind.CLAIM_VERIFY: subsidy_read if kind is OrgKind.LIAISON else frozenset(),
         DataKind.CASE: case_read,
+        DataKind.WARNING: laborer_read if kind is not OrgKind.RECEIVING else frozenset(),
         DataKind.IDENTITY: identity,
         DataKind.IMPORT: own,
     }
@@ -261,6 +285,7 @@ def _sharing_table(
         DataKind.SUBSIDY: own if kind is not OrgKind.LIAISON else frozenset(),
         DataKind.CLAIM_VERIFY: subsidy_read if kind is OrgKind.LIAISON else frozenset(),
         DataKind.CASE: own if kind is OrgKind.LIAISON else frozenset(),
+        DataKind.WARNING: laborer_write,
         DataKind.IDENTITY: own if kind is OrgKind.SENDING else frozenset(),
         DataKind.IMPORT: own,
     }

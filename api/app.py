@@ -34,6 +34,7 @@ from api.subsidies.router import router as subsidies_router
 from api.supply.router import router as supply_router
 from api.tenancy.router import router as tenancy_router
 from api.trainings.router import router as trainings_router
+from api.warnings.router import router as warnings_router
 from web.errors import render_error
 from web.rendering import WEB_DIR
 from web.routes import account as account_pages
@@ -76,6 +77,7 @@ API_ROUTERS = (
     fairs_router,
     trainings_router,
     casework_router,
+    warnings_router,
     calendar_router,
 )
 PAGE_ROUTERS = (

@@ -29,6 +29,7 @@ from shared_models.trainings import (
     TrainingEnrollment,
     TrainingSession,
 )
+from shared_models.warnings import WarningFlag, WarningSettings
 
 __all__ = [
     "ApiToken",
@@ -74,5 +75,7 @@ __all__ = [
     "User",
     "Vacancy",
     "VacancySkill",
+    "WarningFlag",
+    "WarningSettings",
     "WebSession",
 ]

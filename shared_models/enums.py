@@ -286,3 +286,32 @@ class DisputeKind(StrEnum):
     WORK_INJURY = "work_injury"  # 工伤鉴定
     CONTRACT = "contract"  # 劳动合同
     OTHER = "other"  # 其他
+
+
+class WarningRule(StrEnum):
+    """预警: why a laborer is flagged."""
+
+    LEFT_BEFORE_MILESTONE = "left_before_milestone"  # 未满补贴期离岗
+    UNVERIFIED = "unverified"  # 长期未核实在岗
+    OPEN_DISPUTE = "open_dispute"  # 纠纷久拖未决
+    LEAVE_OVERDUE = "leave_overdue"  # 返乡逾期未返岗
+    IDLE_WILLING = "idle_willing"  # 有转移意愿但长期失业
+    EMPLOYER_DISPUTES = "employer_disputes"  # 用工单位纠纷多发
+
+
+class WarningSeverity(StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class WarningStatus(StrEnum):
+    OPEN = "open"  # 待处理
+    ACKNOWLEDGED = "acknowledged"  # 已知悉
+    CLOSED = "closed"  # 已关闭
+
+
+class WarningCloseReason(StrEnum):
+    RESOLVED = "resolved"  # the cause went away
+    BY_HAND = "by_hand"  # closed with a note
+    ANSWERED = "answered"  # a visit was logged for it

@@ -25,6 +25,7 @@ from api.i18n import _
 from api.ids import new_id
 from api.security.masking import mask_name
 from api.supply import repository as supply_repository
+from api.warnings import rules as warning_rules
 from shared_models import Case, CaseAttachment, CaseLaborer, CaseNote
 from shared_models.enums import CaseKind, CaseStatus, Permission
 
@@ -221,7 +222,21 @@ def create(
         entity_id=case.id,
         after={**audit.snapshot(case, AUDITED), "laborer_ids": [str(i) for i in laborer_ids]},
     )
+    _refresh_warnings(session, access, case, today)
     return case
+
+
+def _refresh_warnings(session: Session, access: AccessContext, case: Case, today: date) -> None:
+    """Disputes drive two warning rules: re-judge the laborers they may concern."""
+    if case.kind is CaseKind.DISPUTE:
+        warning_rules.refresh_case(
+            session,
+            access,
+            case.county_id,
+            [lab.laborer_id for lab in case.laborers],
+            case.employer_id,
+            today=today,
+        )
 
 
 def update(
@@ -269,6 +284,7 @@ def update(
             after=new,
             tenant_id=case.tenant_id,
         )
+        _refresh_warnings(session, access, case, today)
     return case
 
 

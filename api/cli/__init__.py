@@ -8,7 +8,16 @@ Chinese and English and exit with status 1.
 
 import typer
 
-from api.cli import laborers, maintenance, server, subsidies, tenancy, users, vacancies
+from api.cli import (
+    laborers,
+    maintenance,
+    server,
+    subsidies,
+    tenancy,
+    users,
+    vacancies,
+    warnings,
+)
 
 app = typer.Typer(
     help="LaborBridge 劳务协作平台",
@@ -25,6 +34,7 @@ app.add_typer(maintenance.audit_app, name="audit")
 app.add_typer(laborers.laborers_app, name="laborers")
 app.add_typer(vacancies.vacancies_app, name="vacancies")
 app.add_typer(subsidies.subsidies_app, name="subsidies")
+app.add_typer(warnings.warnings_app, name="warnings")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from api.i18n import _
 from api.placements import repository
 from api.subsidies import entitlements
 from api.supply import repository as supply_repository
+from api.warnings import rules as warning_rules
 from shared_models import HolidayLeave, Laborer, Placement, Referral, StayVerification
 from shared_models.enums import (
     EvidenceSource,
@@ -196,6 +197,7 @@ def create(
         tenant_id=placement.tenant_id,
     )
     entitlements.refresh(session, access, laborer, today=today)
+    warning_rules.refresh(session, access, laborer.tenant_id, [laborer.id], today=today)
     return placement
 
 
@@ -260,6 +262,7 @@ def from_hire(
         tenant_id=placement.tenant_id,
     )
     entitlements.refresh(session, access, laborer, today=hired_on)
+    warning_rules.refresh(session, access, laborer.tenant_id, [laborer.id])
     return placement
 
 
@@ -370,6 +373,9 @@ def update(
             tenant_id=placement.tenant_id,
         )
         entitlements.refresh(session, access, placement.laborer, today=today)
+        warning_rules.refresh(
+            session, access, placement.tenant_id, [placement.laborer_id], today=today
+        )
     return placement
 
 
@@ -439,6 +445,9 @@ def verify(
     )
     if refresh:
         entitlements.refresh(session, access, placement.laborer, today=today)
+        warning_rules.refresh(
+            session, access, placement.tenant_id, [placement.laborer_id], today=today
+        )
     return row
 
 
@@ -506,6 +515,7 @@ def start_leave(
         tenant_id=placement.tenant_id,
     )
     entitlements.refresh(session, access, placement.laborer, today=today)
+    warning_rules.refresh(session, access, placement.tenant_id, [placement.laborer_id], today=today)
     return leave
 
 
@@ -550,6 +560,7 @@ def record_return(
         tenant_id=leave.tenant_id,
     )
     entitlements.refresh(session, access, leave.placement.laborer, today=today)
+    warning_rules.refresh(session, access, leave.tenant_id, [leave.laborer_id], today=today)
     return leave
 
 

@@ -178,6 +178,14 @@ def _wushan_attachment(world: World, owner: ApiUser) -> str:
     return _created(response)["id"]
 
 
+def _wushan_warning(world: World, owner: ApiUser) -> str:
+    # A placement never verified since 2021 is flagged as soon as it is recorded.
+    laborer = _created(owner.post("/api/v1/laborers", json=laborer_payload()))
+    _created(owner.post("/api/v1/placements", json=placement_payload(laborer["id"])))
+    flags = _created(owner.get("/api/v1/warnings", params={"laborer_id": laborer["id"]}))
+    return flags["items"][0]["id"]
+
+
 OWNED_OBJECTS: dict[str, Factory] = {
     "organization_id": lambda world, _owner: str(world.orgs["wushan"]),
     "pairing_id": lambda world, _owner: str(world.pairings["wushan"]),
@@ -199,6 +207,7 @@ OWNED_OBJECTS: dict[str, Factory] = {
     "fair_id": _wushan_fair,
     "case_id": _wushan_case,
     "attachment_id": _wushan_attachment,
+    "warning_id": _wushan_warning,
 }
 BODIES = {
     ("PATCH", "membership_id"): {"role": "viewer"},
@@ -247,6 +256,14 @@ PATH_BODIES = {
     ("POST", "/api/v1/subsidy-claims/{claim_id}/verify"): {"version": 1},
     ("POST", "/api/v1/trainings/{training_id}/sessions"): SESSION,
     ("POST", "/api/v1/cases/{case_id}/notes"): {"body": "outsider"},
+    ("POST", "/api/v1/warnings/{warning_id}/acknowledge"): {"version": 1},
+    ("POST", "/api/v1/warnings/{warning_id}/assign"): {"version": 1, "user_id": None},
+    ("POST", "/api/v1/warnings/{warning_id}/close"): {"version": 1, "note": "outsider"},
+    ("POST", "/api/v1/warnings/{warning_id}/visit"): {
+        "version": 1,
+        "occurred_on": "2026-01-20",
+        "summary": "outsider",
+    },
     ("POST", "/api/v1/trainings/{training_id}/enrollments"): {"laborer_ids": [str(uuid.uuid4())]},
     ("POST", "/api/v1/trainings/{training_id}/enrollments/{enrollment_id}/withdraw"): {
         "reason": "outsider"

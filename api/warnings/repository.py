@@ -1,0 +1,82 @@
+"""All SQL of early-warning flags and thresholds (the rules' queries are in rules.py)."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from shared_models import Laborer, Membership, User, WarningFlag, WarningSettings
+from shared_models.enums import WarningRule, WarningSeverity, WarningStatus
+
+
+def visible(access: AccessContext) -> ColumnElement[bool]:
+    return WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING))
+
+
+def get(session: Session, access: AccessContext, warning_id: uuid.UUID) -> WarningFlag | None:
+    return session.scalars(
+        select(WarningFlag).where(WarningFlag.id == warning_id, visible(access))
+    ).first()
+
+
+@dataclass(frozen=True)
+class WarningFilter:
+    status: WarningStatus | None = None
+    open_only: bool = False  # open or acknowledged
+    rule: WarningRule | None = None
+    severity: WarningSeverity | None = None
+    laborer_id: uuid.UUID | None = None
+    assignee_id: uuid.UUID | None = None
+
+
+def listing(
+    session: Session, access: AccessContext, f: WarningFilter, *, offset: int = 0, limit: int = 50
+) -> tuple[Sequence[tuple[WarningFlag, str]], int]:
+    """Flags with the laborer's name, most severe first, then the oldest cause."""
+    conditions = [visible(access)]
+    if f.status is not None:
+        conditions.append(WarningFlag.status == f.status)
+    if f.open_only:
+        conditions.append(WarningFlag.status != WarningStatus.CLOSED)
+    if f.rule is not None:
+        conditions.append(WarningFlag.rule == f.rule)
+    if f.severity is not None:
+        conditions.append(WarningFlag.severity == f.severity)
+    if f.laborer_id is not None:
+        conditions.append(WarningFlag.laborer_id == f.laborer_id)
+    if f.assignee_id is not None:
+        conditions.append(WarningFlag.assignee_id == f.assignee_id)
+    rows = session.execute(
+        select(WarningFlag, Laborer.name)
+        .join(Laborer, Laborer.id == WarningFlag.laborer_id)
+        .where(*conditions)
+        .order_by(WarningFlag.severity_rank, WarningFlag.since, WarningFlag.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(WarningFlag).where(*conditions)) or 0
+    return [(flag, name) for flag, name in rows], total
+
+
+def laborer_name(session: Session, laborer_id: uuid.UUID) -> str | None:
+    return session.scalar(select(Laborer.name).where(Laborer.id == laborer_id))
+
+
+def member(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
+    """An active user of the tenant."""
+    return session.scalars(
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .where(
+            Membership.tenant_id == tenant_id,
+            Membership.user_id == user_id,
+            Membership.is_active.is_(True),
+        )
+    ).first()
+
+
+def settings_row(session: Session, tenant_id: uuid.UUID) -> WarningSettings | None:
+    return session.get(WarningSettings, tenant_id)
