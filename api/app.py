@@ -58,6 +58,7 @@ from web.routes import subsidy_policies as policy_pages
 from web.routes import trainings as training_pages
 from web.routes import vacancies as vacancy_pages
 from web.routes import vacancy_import as vacancy_import_pages
+from web.routes import warnings as warning_pages
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,7 @@ PAGE_ROUTERS = (
     training_pages.router,
     casework_pages.router,
     calendar_pages.router,
+    warning_pages.router,
 )
 
 

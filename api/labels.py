@@ -38,6 +38,8 @@ from shared_models.enums import (
     TrainingType,
     TransferScope,
     VacancyStatus,
+    WarningSeverity,
+    WarningStatus,
 )
 
 # Keyed by (enum class, member): StrEnum members equal their values, so
@@ -191,6 +193,12 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (DisputeKind.WORK_INJURY, _("Work-injury appraisal")),
     (DisputeKind.CONTRACT, _("Labor contract")),
     (DisputeKind.OTHER, _("Other dispute")),
+    (WarningSeverity.HIGH, _("High")),
+    (WarningSeverity.MEDIUM, _("Medium")),
+    (WarningSeverity.LOW, _("Low")),
+    (WarningStatus.OPEN, _("To be handled")),
+    (WarningStatus.ACKNOWLEDGED, _("Acknowledged")),
+    (WarningStatus.CLOSED, _("Closed")),
 ]
 LABELS: dict[tuple[type, StrEnum], str] = {(type(m), m): msgid for m, msgid in _PAIRS}
 

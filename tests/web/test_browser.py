@@ -1,7 +1,11 @@
 """The main path in a real browser: sign in as a demo user, see the home page in Chinese."""
 
+import uuid
+from datetime import date
+
 import pytest
 
+from tests.api.test_warnings import _evaluate, _flags
 from tests.fixtures.factories import (
     WUSHAN_POLICIES,
     employer_payload,
@@ -156,3 +160,29 @@ def test_the_check_in_desk_takes_a_scanned_code(world, page, login):
         assert "扫码签到人" in page.locator("#desk-error").inner_text()
         page.set_viewport_size({"width": 375, "height": 700})  # a phone at the door
         assert page.locator("#code").is_visible()
+
+
+def test_from_the_visit_queue_to_a_logged_visit(world, page, login):
+    staff, office = login("wushan.staff"), login("wushan.yantai.staff")
+    body = laborer_payload(name="浏览器预警人", employment_status="employed")
+    laborer = staff.post("/api/v1/laborers", json=body).json()
+    placed = staff.post(
+        "/api/v1/placements", json=placement_payload(laborer["id"], started_on="2026-01-10")
+    )
+    assert placed.status_code == 201, placed.text
+    # Not verified in post for more than the county's 60 days.
+    _evaluate(world, date(2026, 6, 1), [uuid.UUID(laborer["id"])])
+    assert _flags(world, laborer["id"]) == [("unverified", "open")]
+    with live_server(world.app()) as base:
+        _sign_in(page, base, "wushan.yantai.staff", "/warnings/queue")
+        row = page.locator("table.visit-queue tbody tr", has_text="浏览器预警人")
+        assert row.get_attribute("data-severity") == "medium"
+        row.locator("input[name=summary]").fill("走访：在岗正常，住宿良好")
+        row.locator("button.log-visit").click()
+        page.wait_for_url(f"{base}/warnings/queue")
+        assert page.locator("table.visit-queue tbody tr", has_text="浏览器预警人").count() == 0
+    assert _flags(world, laborer["id"]) == []
+    cases = office.get("/api/v1/cases", params={"kind": "visit"}).json()["items"]
+    [case] = [c for c in cases if c["laborers"][0]["laborer_id"] == laborer["id"]]
+    assert case["summary"] == "走访：在岗正常，住宿良好"
+    assert case["occurred_on"] == date.today().isoformat()
