@@ -100,6 +100,23 @@ def raise_claims(
             _("Nothing is due to {name} under this policy that is not claimed already."),
             params={"name": laborer.name},
         )
+    return _write_claims(
+        session, access, laborer, family_id, policy_id, placement_id, units, note=note
+    )
+
+
+def _write_claims(
+    session: Session,
+    access: AccessContext,
+    laborer: Laborer,
+    family_id: uuid.UUID,
+    policy_id: uuid.UUID,
+    placement_id: uuid.UUID | None,
+    units: list[Unit],
+    *,
+    note: str | None = None,
+) -> list[SubsidyClaim]:
+    """One claim per run of consecutive units, each holding its units."""
     created = []
     for run in _runs(units):
         claim = SubsidyClaim(
@@ -163,16 +180,22 @@ def raise_all_due(
     as_of = as_of or date.today()
     policies.require_payer(access)
     created: list[SubsidyClaim] = []
-    for entitlement in repository.due_entitlements(session, access):
-        laborer = supply_repository.get(session, access, entitlement.laborer_id)
+    due = repository.due_entitlements(session, access)
+    laborers = {
+        lab.id: lab
+        for lab in supply_repository.by_ids(session, access, [e.laborer_id for e in due])
+        if lab.tenant_id == access.tenant_id
+    }
+    for entitlement in due:
+        laborer = laborers.get(entitlement.laborer_id)
         if laborer is None:
             continue
-        _policy, _placement, units = claimable(
+        policy_id, placement_id, units = claimable(
             session, access, laborer, entitlement.family_id, as_of
         )
         if units:
-            created += raise_claims(
-                session, access, laborer_id=laborer.id, family_id=entitlement.family_id, as_of=as_of
+            created += _write_claims(
+                session, access, laborer, entitlement.family_id, policy_id, placement_id, units
             )
     return created
 
