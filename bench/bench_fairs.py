@@ -22,7 +22,7 @@ from sqlalchemy import select
 from api.access import DataKind
 from api.app import create_app
 from api.db import Database, use_operator_access
-from api.fairs.service import new_code
+from api.fairs.door import new_code
 from bench.common import bench_database
 from shared_models import Fair, FairIntention, FairRegistration, FairVacancy, Organization, Pairing
 from shared_models.enums import FairMode, FairStatus, IntentionOutcome

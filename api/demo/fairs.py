@@ -16,7 +16,7 @@ from api.demo.demand import credit_code
 from api.demo.laborers import GIVEN, SURNAMES, _id_number
 from api.demo.subsidies import _as_user
 from api.fairs import repository
-from api.fairs.service import new_code
+from api.fairs.door import new_code
 from api.security.masking import mask_id_number
 from api.security.pii import PiiCipher
 from api.supply.convert import id_hash

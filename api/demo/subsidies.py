@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, build_access_context
 from api.db import apply_access
+from api.placements import holiday_leave, verification
 from api.placements import service as placements
 from api.subsidies import claims, policies
 from api.subsidies.entitlements import families
@@ -119,7 +120,7 @@ def load(
             month = start.replace(day=1)
             last = (ended or today).replace(day=1) - relativedelta(months=1)
             while month <= last:
-                placements.verify(
+                verification.verify(
                     session,
                     access,
                     placement.id,
@@ -132,7 +133,7 @@ def load(
                 month += relativedelta(months=1)
             if ended is None and index % 7 == 1 and start < today - timedelta(days=40):
                 left = today - timedelta(days=rng.randint(10, 30))
-                leave = placements.start_leave(
+                leave = holiday_leave.start_leave(
                     session,
                     access,
                     placement.id,
@@ -142,7 +143,7 @@ def load(
                     today=today,
                 )
                 if index % 2:
-                    placements.record_return(
+                    holiday_leave.record_return(
                         session,
                         access,
                         leave.id,

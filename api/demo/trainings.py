@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.demo.subsidies import _as_user
 from api.tenancy import repository as tenancy_repository
-from api.trainings import repository, service
+from api.trainings import enrollment, repository, service
 from shared_models.enums import Role, TrainingType
 
 
@@ -40,7 +40,7 @@ def _enroll(session: Session, access, training, count: int) -> list:  # type: ig
     laborers = repository.suggestions(session, access, training, limit=count)
     if not laborers:
         return []
-    return service.enroll(session, access, training.id, [lab.id for lab in laborers])
+    return enrollment.enroll(session, access, training.id, [lab.id for lab in laborers])
 
 
 def load(
@@ -78,12 +78,12 @@ def load(
     rows = _enroll(session, access, pastry, 24)
     for index, row in enumerate(rows):
         if index % 8 == 7:
-            service.withdraw(
+            enrollment.withdraw(
                 session, access, pastry.id, row.id, reason="外出务工", today=pastry.starts_on
             )
     for index, row in enumerate(rows):
         if row.status.value == "enrolled" and index % 6 != 5:
-            service.complete(
+            enrollment.complete(
                 session,
                 access,
                 pastry.id,
@@ -135,7 +135,7 @@ def load(
     )
     rows = _enroll(session, access, course, 20)
     for index, row in enumerate(rows[:15]):
-        service.complete(
+        enrollment.complete(
             session,
             access,
             course.id,

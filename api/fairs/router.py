@@ -7,7 +7,7 @@ from fastapi import APIRouter, status
 
 from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest
-from api.fairs import repository, service
+from api.fairs import door, repository, service
 from api.fairs.schemas import (
     CheckInIn,
     FairCreate,
@@ -116,12 +116,10 @@ def register(
     """The county registers its laborers (all or none, until the deadline); or the
     organizers register one walk-in at the door, checked in at once."""
     if body.laborer_ids:
-        rows = service.register(session, access, cipher, fair_id, body.laborer_ids)
+        rows = door.register(session, access, cipher, fair_id, body.laborer_ids)
     elif body.name and body.id_number:
         rows = [
-            service.walk_in(
-                session, access, cipher, fair_id, name=body.name, id_number=body.id_number
-            )
+            door.walk_in(session, access, cipher, fair_id, name=body.name, id_number=body.id_number)
         ]
     else:
         raise BadRequest(_("Send laborer_ids, or the name and ID number of a walk-in."))
@@ -134,7 +132,7 @@ def check_in(
 ) -> RegistrationOut:
     """A code scanned or typed at the door. A code of another fair, an unknown one, or
     one used already is refused, saying which."""
-    return RegistrationOut.model_validate(service.check_in(session, access, fair_id, body.code))
+    return RegistrationOut.model_validate(door.check_in(session, access, fair_id, body.code))
 
 
 @router.get("/fairs/{fair_id}/intentions", response_model=list[IntentionOut])
@@ -150,14 +148,14 @@ def record_intention(
     fair_id: uuid.UUID, body: IntentionIn, access: Access, session: DbSession
 ) -> IntentionOut:
     return IntentionOut.model_validate(
-        service.record_intention(session, access, fair_id, **body.model_dump())
+        door.record_intention(session, access, fair_id, **body.model_dump())
     )
 
 
 @router.post("/fairs/{fair_id}/intentions/referrals", response_model=ReferredOut)
 def refer_intentions(fair_id: uuid.UUID, access: Access, session: DbSession) -> ReferredOut:
     """Turn the county's intentions reached at this fair into referrals, in one action."""
-    return ReferredOut(referrals_made=service.refer_intentions(session, access, fair_id))
+    return ReferredOut(referrals_made=door.refer_intentions(session, access, fair_id))
 
 
 @router.get("/fairs/{fair_id}/results", response_model=ResultsOut)

@@ -9,7 +9,13 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest, PayloadTooLarge
 from api.i18n import _
-from api.placements import repository, service, verification_import
+from api.placements import (
+    holiday_leave,
+    repository,
+    service,
+    verification,
+    verification_import,
+)
 from api.placements.schemas import (
     LeaveIn,
     LeaveOut,
@@ -117,7 +123,7 @@ def add_verification(
 ) -> VerificationOut:
     """One month in post or not (`month` as YYYY-MM); a second record for the same month
     replaces the first."""
-    row = service.verify(
+    row = verification.verify(
         session,
         access,
         placement_id,
@@ -183,7 +189,7 @@ def start_leave(
     placement_id: uuid.UUID, body: LeaveIn, access: Access, session: DbSession
 ) -> LeaveOut:
     """Going home for the holiday (返乡): on leave, not separated."""
-    leave = service.start_leave(session, access, placement_id, **body.model_dump())
+    leave = holiday_leave.start_leave(session, access, placement_id, **body.model_dump())
     return LeaveOut.model_validate(leave)
 
 
@@ -191,7 +197,7 @@ def start_leave(
 def record_return(
     leave_id: uuid.UUID, body: ReturnIn, access: Access, session: DbSession
 ) -> LeaveOut:
-    leave = service.record_return(
+    leave = holiday_leave.record_return(
         session,
         access,
         leave_id,
@@ -209,7 +215,9 @@ def return_board(
     since: Annotated[date | None, Query(description="Default: 60 days ago")] = None,
 ) -> ReturnBoardOut:
     """The return board (返岗): who is away, who is back, who is overdue."""
-    board = service.return_board(session, access, since=since or date.today() - timedelta(days=60))
+    board = holiday_leave.return_board(
+        session, access, since=since or date.today() - timedelta(days=60)
+    )
     return ReturnBoardOut(
         away=[LeaveOut.model_validate(v) for v in board.away],
         overdue=[LeaveOut.model_validate(v) for v in board.overdue],

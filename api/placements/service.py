@@ -1,4 +1,5 @@
-"""Placements: employment spells, their stay verification and holiday leave.
+"""Placements: employment spells (monthly verification is in `verification`, holiday
+leave in `holiday_leave`).
 
 A laborer has at most one open spell, and spells never share a day: checked here with
 the laborer's row locked, and held by a partial unique index for open spells. Every
@@ -20,9 +21,8 @@ from api.placements import repository
 from api.subsidies import entitlements
 from api.supply import repository as supply_repository
 from api.warnings import rules as warning_rules
-from shared_models import HolidayLeave, Laborer, Placement, Referral, StayVerification
+from shared_models import Laborer, Placement, Referral
 from shared_models.enums import (
-    EvidenceSource,
     OrgKind,
     Permission,
     PlacementChannel,
@@ -46,7 +46,7 @@ class PlacementInput:
     referral_id: uuid.UUID | None = None
 
 
-def _label(access: AccessContext) -> str:
+def recorder_label(access: AccessContext) -> str:
     return f"{access.actor_label} · {access.tenant_name}"[:120]
 
 
@@ -273,7 +273,7 @@ def get(session: Session, access: AccessContext, placement_id: uuid.UUID) -> Pla
     return placement
 
 
-def _check_version(current: int, given: int) -> None:
+def check_version(current: int, given: int) -> None:
     if current != given:
         raise StaleVersion(
             _("Reload the record: it is at version {current}, you edited version {given}."),
@@ -325,7 +325,7 @@ def update(
         raise Forbidden(
             detail=_("The employer's bureau records only the end of a placement and its reason.")
         )
-    _check_version(placement.version, version)
+    check_version(placement.version, version)
     before = _audited(placement)
     started = changes.get("started_on", placement.started_on)
     ended = changes.get("ended_on", placement.ended_on)
@@ -377,210 +377,3 @@ def update(
             session, access, placement.tenant_id, [placement.laborer_id], today=today
         )
     return placement
-
-
-def month_start(value: date) -> date:
-    return value.replace(day=1)
-
-
-def verify(
-    session: Session,
-    access: AccessContext,
-    placement_id: uuid.UUID,
-    *,
-    month: date,
-    in_post: bool,
-    source: EvidenceSource,
-    note: str | None = None,
-    today: date | None = None,
-    refresh: bool = True,
-) -> StayVerification:
-    """Record one month in post (or not); a later record for the month replaces it."""
-    today = today or date.today()
-    placement = get(session, access, placement_id)
-    require_county(access, placement.tenant_id)
-    month = month_start(month)
-    last = month_start(placement.ended_on) if placement.ended_on else month_start(today)
-    if month < month_start(placement.started_on) or month > last:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "month",
-                    _("Give a month from {start} to {end}: the months of this placement so far."),
-                    "month_outside",
-                    {"start": f"{placement.started_on:%Y-%m}", "end": f"{last:%Y-%m}"},
-                )
-            ]
-        )
-    row = repository.verification(session, placement.id, month)
-    before = None
-    if row is None:
-        row = StayVerification(
-            id=uuid.uuid4(),
-            tenant_id=placement.tenant_id,
-            placement_id=placement.id,
-            laborer_id=placement.laborer_id,
-            month=month,
-            in_post=in_post,
-            source=source,
-            recorded_by_tenant=access.tenant_id,
-            recorded_by_label=_label(access),
-        )
-        session.add(row)
-    else:
-        before = {"in_post": row.in_post, "source": row.source.value}
-    row.in_post, row.source, row.note = in_post, source, note
-    row.recorded_by, row.recorded_by_label = access.user_id, _label(access)
-    row.recorded_by_tenant = access.tenant_id
-    session.flush()
-    audit.record(
-        session,
-        access,
-        action="placement.verify",
-        entity_type="placement",
-        entity_id=placement.id,
-        before=before,
-        after={"month": f"{month:%Y-%m}", "in_post": in_post, "source": source.value},
-        tenant_id=placement.tenant_id,
-    )
-    if refresh:
-        entitlements.refresh(session, access, placement.laborer, today=today)
-        warning_rules.refresh(
-            session, access, placement.tenant_id, [placement.laborer_id], today=today
-        )
-    return row
-
-
-# --- holiday leave (返乡 / 返岗) -------------------------------------------------------------
-
-
-def start_leave(
-    session: Session,
-    access: AccessContext,
-    placement_id: uuid.UUID,
-    *,
-    left_on: date,
-    expected_return_on: date,
-    trip: str | None = None,
-    note: str | None = None,
-    today: date | None = None,
-) -> HolidayLeave:
-    today = today or date.today()
-    placement = get(session, access, placement_id)
-    require_county(access, placement.tenant_id)
-    errors = []
-    if placement.ended_on is not None:
-        errors.append(FieldError("placement_id", _("This placement has ended."), "placement_ended"))
-    if left_on < placement.started_on or left_on > today:
-        errors.append(
-            FieldError(
-                "left_on",
-                _("Give a date from {start} to today."),
-                "date_range",
-                {"start": placement.started_on.isoformat()},
-            )
-        )
-    if expected_return_on < left_on:
-        errors.append(
-            FieldError("expected_return_on", _("The return is before the departure."), "date_order")
-        )
-    if any(v.returned_on is None for v in placement.leaves):
-        errors.append(
-            FieldError("placement_id", _("This laborer is already on leave."), "already_away")
-        )
-    if errors:
-        raise ValidationFailed(errors=errors)
-    leave = HolidayLeave(
-        id=uuid.uuid4(),
-        tenant_id=placement.tenant_id,
-        placement_id=placement.id,
-        laborer_id=placement.laborer_id,
-        left_on=left_on,
-        expected_return_on=expected_return_on,
-        trip=trip,
-        note=note,
-        created_by=access.user_id,
-    )
-    repository.add(session, leave)
-    audit.record(
-        session,
-        access,
-        action="placement.leave",
-        entity_type="placement",
-        entity_id=placement.id,
-        after={
-            "left_on": left_on.isoformat(),
-            "expected_return_on": expected_return_on.isoformat(),
-        },
-        tenant_id=placement.tenant_id,
-    )
-    entitlements.refresh(session, access, placement.laborer, today=today)
-    warning_rules.refresh(session, access, placement.tenant_id, [placement.laborer_id], today=today)
-    return leave
-
-
-def record_return(
-    session: Session,
-    access: AccessContext,
-    leave_id: uuid.UUID,
-    *,
-    returned_on: date,
-    version: int,
-    trip: str | None = None,
-    today: date | None = None,
-) -> HolidayLeave:
-    today = today or date.today()
-    leave = repository.leave(session, access, leave_id)
-    if leave is None:
-        raise NotFound()
-    require_county(access, leave.tenant_id)
-    _check_version(leave.version, version)
-    if returned_on < leave.left_on or returned_on > today:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "returned_on",
-                    _("Give a date from {start} to today."),
-                    "date_range",
-                    {"start": leave.left_on.isoformat()},
-                )
-            ]
-        )
-    leave.returned_on = returned_on
-    if trip:
-        leave.trip = trip
-    session.flush()
-    audit.record(
-        session,
-        access,
-        action="placement.return",
-        entity_type="placement",
-        entity_id=leave.placement_id,
-        after={"returned_on": returned_on.isoformat(), "trip": leave.trip},
-        tenant_id=leave.tenant_id,
-    )
-    entitlements.refresh(session, access, leave.placement.laborer, today=today)
-    warning_rules.refresh(session, access, leave.tenant_id, [leave.laborer_id], today=today)
-    return leave
-
-
-@dataclass
-class ReturnBoard:
-    away: list[HolidayLeave]
-    overdue: list[HolidayLeave]
-    back: list[HolidayLeave]
-
-
-def return_board(
-    session: Session, access: AccessContext, *, since: date, today: date | None = None
-) -> ReturnBoard:
-    today = today or date.today()
-    board = ReturnBoard([], [], [])
-    for leave in repository.leaves_board(session, access, since):
-        if leave.returned_on is not None:
-            board.back.append(leave)
-        elif leave.expected_return_on < today:
-            board.overdue.append(leave)
-        else:
-            board.away.append(leave)
-    return board

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext, DataKind
 from api.errors import FieldError, Forbidden
 from api.i18n import _
-from api.placements import repository, service
+from api.placements import repository, service, verification
 from api.security.pii import PiiCipher
 from api.spreadsheets.cells import (
     CellError,
@@ -211,7 +211,7 @@ def run(
     if outcome.errors or dry_run or not outcome.matched:
         return outcome
     for match in outcome.matched:
-        service.verify(
+        verification.verify(
             session,
             access,
             match.placement_id,

@@ -13,7 +13,7 @@ from api.errors import BadRequest
 from api.i18n import _, gettext
 from api.idempotency import idempotent
 from api.routing import JsonRoute
-from api.subsidies import claims, policies, service
+from api.subsidies import claims, payments, policies, service
 from api.subsidies import claims_repository as claim_rows
 from api.subsidies import repository as policy_rows
 from api.subsidies.schemas import (
@@ -305,13 +305,13 @@ def list_batches(access: Access, session: DbSession) -> list[BatchOut]:
 @router.post("/payment-batches", response_model=BatchOut, status_code=status.HTTP_201_CREATED)
 def create_batch(body: BatchCreate, access: Access, session: DbSession) -> BatchOut:
     """Gather approved claims (all, or those named) for finance."""
-    batch = claims.create_batch(session, access, number=body.number, claim_ids=body.claim_ids)
+    batch = payments.create_batch(session, access, number=body.number, claim_ids=body.claim_ids)
     return BatchOut.model_validate(batch)
 
 
 @router.get("/payment-batches/{batch_id}", response_model=BatchOut)
 def get_batch(batch_id: uuid.UUID, access: Access, session: DbSession) -> BatchOut:
-    return BatchOut.model_validate(claims.get_batch(session, access, batch_id))
+    return BatchOut.model_validate(payments.get_batch(session, access, batch_id))
 
 
 @router.get("/payment-batches/{batch_id}/export")
@@ -321,7 +321,7 @@ def export_batch(
     """The batch for finance (.xlsx). Full ID and account numbers with `reveal=true`
     (pii.reveal; audited). The first export marks the batch exported."""
     buffer = io.BytesIO()
-    batch = claims.export_batch(session, access, cipher, batch_id, buffer, reveal=reveal)
+    batch = payments.export_batch(session, access, cipher, batch_id, buffer, reveal=reveal)
     name = f"补贴发放{batch.number}.xlsx"
     disposition = f"attachment; filename=batch.xlsx; filename*=UTF-8''{quote(name)}"
     return Response(
@@ -341,10 +341,10 @@ def pay_batch(
     409 (or, with the same `Idempotency-Key` and body, the first answer)."""
 
     def handler() -> BatchOut:
-        claims.pay_batch(
+        payments.pay_batch(
             session, access, batch_id, bank_reference=body.bank_reference, paid_on=body.paid_on
         )
-        return BatchOut.model_validate(claims.get_batch(session, access, batch_id))
+        return BatchOut.model_validate(payments.get_batch(session, access, batch_id))
 
     return idempotent(
         session,

@@ -11,7 +11,7 @@ from api.deps import Access, DbSession
 from api.errors import BadRequest
 from api.i18n import _
 from api.routing import JsonRoute
-from api.trainings import repository, service
+from api.trainings import enrollment, repository, service
 from api.trainings.schemas import (
     AttendanceMark,
     AttendanceOut,
@@ -151,7 +151,7 @@ def enroll(
 ) -> list[EnrollmentOut]:
     """Enroll one or many of your laborers. Past capacity they go on the waitlist (status
     `waitlisted`), not an error; someone already on the training is a 409."""
-    rows = service.enroll(session, access, training_id, body.laborer_ids)
+    rows = enrollment.enroll(session, access, training_id, body.laborer_ids)
     return [EnrollmentOut.model_validate(e) for e in rows]
 
 
@@ -167,7 +167,7 @@ def withdraw(
     session: DbSession,
 ) -> EnrollmentOut:
     """Off the roster, with a reason; the first on the waitlist takes the seat."""
-    row = service.withdraw(
+    row = enrollment.withdraw(
         session, access, training_id, enrollment_id, reason=body.reason, version=body.version
     )
     return EnrollmentOut.model_validate(row)
@@ -185,7 +185,7 @@ def complete(
     session: DbSession,
 ) -> EnrollmentOut:
     """Completion with the assessment result and certificate number (organizers)."""
-    row = service.complete(session, access, training_id, enrollment_id, **body.model_dump())
+    row = enrollment.complete(session, access, training_id, enrollment_id, **body.model_dump())
     return EnrollmentOut.model_validate(row)
 
 
@@ -201,7 +201,7 @@ def record_attendance(
     session: DbSession,
 ) -> list[AttendanceOut]:
     """Present or absent per enrollee for one session; a second sheet replaces marks."""
-    rows = service.record_attendance(
+    rows = enrollment.record_attendance(
         session,
         access,
         training_id,

@@ -1,7 +1,7 @@
 """Trainings: the course planned by one bureau (with a co-organizer of the same
-pairing), its sessions within the course's dates, enrollment of the county's laborers
-with a waitlist when full, attendance, completion, and the outcomes counted from the
-records (completed, then employed within 90 days).
+pairing), its sessions within the course's dates, its roster and waitlist promotion,
+and the outcomes counted from the records (completed, then employed within 90 days).
+Enrolling, withdrawing, attendance and completion are in `enrollment`.
 
 Who does what:
 - the organizer (`tenant_id`) changes the course and its sessions;
@@ -23,22 +23,12 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
-from api.errors import (
-    Conflict,
-    FieldError,
-    Forbidden,
-    InvalidTransition,
-    NotFound,
-    StaleVersion,
-    ValidationFailed,
-)
+from api.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from api.i18n import _
-from api.labels import label
 from api.spreadsheets.writer import ColumnSpec, LedgerWriter
-from api.supply import repository as supply_repository
 from api.tenancy import repository as tenancy_repository
 from api.trainings import repository
-from shared_models import Training, TrainingAttendance, TrainingEnrollment, TrainingSession
+from shared_models import Training, TrainingEnrollment, TrainingSession
 from shared_models.enums import EnrollmentStatus, Permission, TrainingType
 
 TRAINING_FIELDS = (
@@ -76,10 +66,6 @@ class TrainingInput:
     co_organizer_id: uuid.UUID | None = None
     pairing_id: uuid.UUID | None = None
     note: str | None = None
-
-
-def _label(access: AccessContext) -> str:
-    return f"{access.actor_label} · {access.tenant_name}"[:120]
 
 
 def get(session: Session, access: AccessContext, training_id: uuid.UUID) -> Training:
@@ -247,7 +233,7 @@ def update(
             before=old,
             after=new,
         )
-    _promote(session, access, training)
+    promote_from_waitlist(session, access, training)
     return training
 
 
@@ -315,101 +301,7 @@ def suggestions(session: Session, access: AccessContext, training_id: uuid.UUID)
     return list(repository.suggestions(session, access, training))
 
 
-def enroll(
-    session: Session,
-    access: AccessContext,
-    training_id: uuid.UUID,
-    laborer_ids: list[uuid.UUID],
-) -> list[TrainingEnrollment]:
-    """Enroll the county's laborers; past capacity they go on the waitlist, in order."""
-    access.require(Permission.WRITE)
-    training = get(session, access, training_id)
-    repository.lock(session, training.id)
-    unique = list(dict.fromkeys(laborer_ids))
-    laborers = {lab.id: lab for lab in supply_repository.by_ids(session, access, unique)}
-    errors = [
-        FieldError(
-            f"laborer_ids.{index}",
-            _("Laborer {id} is not in your register."),
-            "laborer_not_found",
-            {"id": laborer_id},
-        )
-        for index, laborer_id in enumerate(unique)
-        if laborer_id not in laborers
-    ]
-    if errors:
-        raise ValidationFailed(errors=errors)
-    for laborer in laborers.values():
-        if not access.can_write(DataKind.LABORER, laborer.tenant_id):
-            raise Forbidden(
-                detail=_("Laborers are enrolled by their county and its liaison offices.")
-            )
-    taken = repository.enrolled_laborer_ids(session, training.id)
-    already = [laborers[i].name for i in unique if i in taken]
-    if already:
-        raise Conflict(
-            _("Already on this training: {names}."), params={"names": "、".join(already)}
-        )
-    free = training.capacity - repository.seats_taken(session, training.id)
-    position = repository.next_position(session, training.id)
-    if free > 0 and repository.waitlist(session, training.id, 1):
-        free = 0  # those waiting go first
-    created = []
-    for laborer_id in unique:
-        laborer = laborers[laborer_id]
-        status = EnrollmentStatus.ENROLLED if free > 0 else EnrollmentStatus.WAITLISTED
-        free -= 1
-        created.append(
-            TrainingEnrollment(
-                id=uuid.uuid4(),
-                training_id=training.id,
-                training_tenant_id=training.tenant_id,
-                tenant_id=laborer.tenant_id,
-                laborer_id=laborer.id,
-                name=laborer.name,
-                id_number_masked=laborer.id_number_masked,
-                status=status,
-                position=position,
-                enrolled_by_label=_label(access),
-            )
-        )
-        position += 1
-    repository.add(session, *created)
-    for row in created:
-        audit.record(
-            session,
-            access,
-            action="training.enroll",
-            entity_type="training_enrollment",
-            entity_id=row.id,
-            after={
-                "training_id": str(training.id),
-                "laborer_id": str(row.laborer_id),
-                "status": row.status.value,
-            },
-        )
-    return created
-
-
-def _enrollment(
-    session: Session, access: AccessContext, training: Training, enrollment_id: uuid.UUID
-) -> TrainingEnrollment:
-    row = repository.enrollment(session, access, training, enrollment_id)
-    if row is None:
-        raise NotFound()
-    return row
-
-
-def _check_version(row: TrainingEnrollment, version: int | None) -> None:
-    if version is not None and row.version != version:
-        raise StaleVersion(
-            _("Reload the record: it is at version {current}, you edited version {given}."),
-            params={"current": row.version, "given": version},
-            extra={"current_version": row.version},
-        )
-
-
-def _promote(session: Session, access: AccessContext, training: Training) -> list:
+def promote_from_waitlist(session: Session, access: AccessContext, training: Training) -> list:
     """Fill free seats from the waitlist, first come first served."""
     free = training.capacity - repository.seats_taken(session, training.id)
     promoted = list(repository.waitlist(session, training.id, free)) if free > 0 else []
@@ -426,176 +318,6 @@ def _promote(session: Session, access: AccessContext, training: Training) -> lis
             after={"status": EnrollmentStatus.ENROLLED.value},
         )
     return promoted
-
-
-def withdraw(
-    session: Session,
-    access: AccessContext,
-    training_id: uuid.UUID,
-    enrollment_id: uuid.UUID,
-    *,
-    reason: str,
-    version: int | None = None,
-    today: date | None = None,
-) -> TrainingEnrollment:
-    """Off the roster with a reason; the first on the waitlist takes the seat."""
-    access.require(Permission.WRITE)
-    training = get(session, access, training_id)
-    row = _enrollment(session, access, training, enrollment_id)
-    if not (is_organizer(access, training) or access.can_write(DataKind.LABORER, row.tenant_id)):
-        raise Forbidden(detail=_("Withdrawals are recorded by the organizers or the county."))
-    _check_version(row, version)
-    if row.status not in (EnrollmentStatus.ENROLLED, EnrollmentStatus.WAITLISTED):
-        raise InvalidTransition(
-            _("Only someone enrolled or waiting can withdraw (this one is {status})."),
-            params={"status": label(row.status)},
-        )
-    repository.lock(session, training.id)
-    before = row.status
-    row.status = EnrollmentStatus.WITHDRAWN
-    row.withdrawal_reason = reason
-    row.withdrawn_on = today or date.today()
-    session.flush()
-    audit.record(
-        session,
-        access,
-        action="training.withdraw",
-        entity_type="training_enrollment",
-        entity_id=row.id,
-        before={"status": before.value},
-        after={"status": row.status.value, "reason": reason},
-    )
-    _promote(session, access, training)
-    return row
-
-
-def complete(
-    session: Session,
-    access: AccessContext,
-    training_id: uuid.UUID,
-    enrollment_id: uuid.UUID,
-    *,
-    assessment_result: str,
-    certificate_number: str | None = None,
-    completed_on: date | None = None,
-    version: int | None = None,
-) -> TrainingEnrollment:
-    training = get(session, access, training_id)
-    require_runner(access, training)
-    row = _enrollment(session, access, training, enrollment_id)
-    _check_version(row, version)
-    if row.status is not EnrollmentStatus.ENROLLED:
-        raise InvalidTransition(
-            _("Only someone enrolled can complete the training (this one is {status})."),
-            params={"status": label(row.status)},
-        )
-    day = completed_on or min(date.today(), training.ends_on)
-    if day < training.starts_on:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "completed_on",
-                    _("Completion comes on or after the training's start, {start}."),
-                    "before_start",
-                    {"start": training.starts_on.isoformat()},
-                )
-            ]
-        )
-    row.status = EnrollmentStatus.COMPLETED
-    row.completed_on = day
-    row.assessment_result = assessment_result
-    row.certificate_number = certificate_number
-    session.flush()
-    audit.record(
-        session,
-        access,
-        action="training.complete",
-        entity_type="training_enrollment",
-        entity_id=row.id,
-        after={
-            "completed_on": day.isoformat(),
-            "assessment_result": assessment_result,
-            "certificate_number": certificate_number,
-        },
-    )
-    return row
-
-
-def attendance_sheet(
-    session: Session, access: AccessContext, training: Training, session_id: uuid.UUID
-) -> tuple[TrainingSession, list[TrainingEnrollment], dict]:
-    row = repository.session_of(session, training.id, session_id)
-    if row is None:
-        raise NotFound()
-    enrollees = [
-        e
-        for e in roster(session, access, training)
-        if e.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
-    ]
-    return row, enrollees, repository.attendance(session, row.id)
-
-
-def record_attendance(
-    session: Session,
-    access: AccessContext,
-    training_id: uuid.UUID,
-    session_id: uuid.UUID,
-    marks: list[tuple[uuid.UUID, bool]],
-) -> list[TrainingAttendance]:
-    training = get(session, access, training_id)
-    class_session = repository.session_of(session, training.id, session_id)
-    if class_session is None:
-        raise NotFound()
-    require_runner(access, training)
-    enrollees = {
-        e.id: e
-        for e in repository.enrollments(session, access, training)
-        if e.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
-    }
-    errors = [
-        FieldError(
-            f"{index}.enrollment_id",
-            _("{id} is not on this training's roster."),
-            "not_enrolled",
-            {"id": enrollment_id},
-        )
-        for index, (enrollment_id, _present) in enumerate(marks)
-        if enrollment_id not in enrollees
-    ]
-    if errors:
-        raise ValidationFailed(errors=errors)
-    existing = repository.attendance(session, class_session.id)
-    label = _label(access)
-    for enrollment_id, present in dict(marks).items():
-        row = existing.get(enrollment_id)
-        if row is None:
-            row = TrainingAttendance(
-                session_id=class_session.id,
-                enrollment_id=enrollment_id,
-                training_id=training.id,
-                tenant_id=enrollees[enrollment_id].tenant_id,
-                present=present,
-                recorded_by_label=label,
-            )
-            session.add(row)
-            existing[enrollment_id] = row
-        else:
-            row.present = present
-            row.recorded_by_label = label
-    session.flush()
-    audit.record(
-        session,
-        access,
-        action="training.attendance",
-        entity_type="training",
-        entity_id=training.id,
-        after={
-            "session_id": str(class_session.id),
-            "present": sum(1 for _id, p in dict(marks).items() if p),
-            "absent": sum(1 for _id, p in dict(marks).items() if not p),
-        },
-    )
-    return list(existing.values())
 
 
 # --- outcomes ------------------------------------------------------------------------

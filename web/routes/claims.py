@@ -13,7 +13,7 @@ from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _
-from api.subsidies import claims, service
+from api.subsidies import claims, payments, service
 from api.subsidies import claims_repository as claim_rows
 from api.supply import repository as supply_repository
 from shared_models.enums import ClaimStatus, OrgKind, Permission
@@ -101,7 +101,7 @@ async def step(
 @router.post("/claims-batches")
 async def create_batch(request: Request, page: TenantForm, session: DbSession) -> Response:
     form = await request.form()
-    batch = claims.create_batch(session, page.ctx, number=str(form.get("number") or ""))
+    batch = payments.create_batch(session, page.ctx, number=str(form.get("number") or ""))
     return RedirectResponse(f"/claims?status=batched#batch-{batch.id}", status_code=303)
 
 
@@ -110,7 +110,7 @@ def export_batch(
     batch_id: uuid.UUID, page: TenantPage, session: DbSession, cipher: Cipher, reveal: bool = False
 ) -> Response:
     buffer = io.BytesIO()
-    batch = claims.export_batch(session, page.ctx, cipher, batch_id, buffer, reveal=reveal)
+    batch = payments.export_batch(session, page.ctx, cipher, batch_id, buffer, reveal=reveal)
     name = f"补贴发放{batch.number}.xlsx"
     disposition = f"attachment; filename=batch.xlsx; filename*=UTF-8''{quote(name)}"
     return Response(
@@ -127,7 +127,7 @@ async def pay_batch(
         paid_on = date.fromisoformat(str(form.get("paid_on") or ""))
     except ValueError:
         raise BadRequest(_("Give a date as YYYY-MM-DD.")) from None
-    claims.pay_batch(
+    payments.pay_batch(
         session,
         page.ctx,
         batch_id,

@@ -16,7 +16,7 @@ from api.demand import service as demand
 from api.demand.pool import PoolFilter
 from api.deps import AppSettings, Cipher, DbSession
 from api.errors import AppError, BadRequest
-from api.fairs import repository, service
+from api.fairs import door, repository, service
 from api.fairs.schemas import FairCreate
 from api.i18n import _
 from api.labels import options
@@ -115,7 +115,7 @@ def detail(
     fair = service.get(session, access, fair_id)
     registrations, total = repository.registrations(session, fair.id, limit=500)
     suggestions = []
-    if access.write_ids(DataKind.LABORER) and fair.status in service.OPEN_FOR_REGISTRATION:
+    if access.write_ids(DataKind.LABORER) and fair.status in door.OPEN_FOR_REGISTRATION:
         # The employment-intention roster, or the names searched for.
         wanted = RosterFilter(roster=Roster.INTENTION, name=(q or "").strip() or None)
         roster = supply.list_page(session, access, wanted, page=1, page_size=50)
@@ -188,7 +188,7 @@ async def register(
         raise BadRequest(_("The form was damaged; reload the page.")) from None
     if not ids:
         raise BadRequest(_("Tick at least one row to register."))
-    service.register(session, page.ctx, cipher, fair_id, ids)
+    door.register(session, page.ctx, cipher, fair_id, ids)
     return RedirectResponse(f"/fairs/{fair_id}#registrations", status_code=303)
 
 
@@ -221,7 +221,7 @@ async def desk_check_in(
     fair = service.get(session, page.ctx, fair_id)
     try:
         if form.get("id_number"):
-            row = service.walk_in(
+            row = door.walk_in(
                 session,
                 page.ctx,
                 cipher,
@@ -230,7 +230,7 @@ async def desk_check_in(
                 id_number=str(form.get("id_number") or ""),
             )
         else:
-            row = service.check_in(session, page.ctx, fair_id, str(form.get("code") or ""))
+            row = door.check_in(session, page.ctx, fair_id, str(form.get("code") or ""))
     except AppError as exc:
         if exc.status not in (404, 409, 422):
             raise
@@ -276,7 +276,7 @@ async def intention(
 ) -> Response:
     form = await request.form()
     try:
-        service.record_intention(
+        door.record_intention(
             session,
             page.ctx,
             fair_id,
@@ -293,5 +293,5 @@ async def intention(
 async def refer(
     fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
 ) -> Response:
-    service.refer_intentions(session, page.ctx, fair_id)
+    door.refer_intentions(session, page.ctx, fair_id)
     return RedirectResponse(f"/fairs/{fair_id}#results", status_code=303)

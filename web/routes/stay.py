@@ -13,6 +13,7 @@ from api.deps import Cipher, DbSession
 from api.errors import AppError, FieldError, ValidationFailed
 from api.i18n import _
 from api.labels import options
+from api.placements import holiday_leave, verification
 from api.placements import repository as placement_rows
 from api.placements import service as placements
 from api.placements.schemas import (
@@ -167,7 +168,7 @@ async def verify_month(
         values = clean(data, ["month", "source", "note"])
         values["in_post"] = data.get("in_post") != "no"
         body = validate(VerificationIn, values)
-        placements.verify(
+        verification.verify(
             session,
             page.ctx,
             placement_id,
@@ -190,7 +191,7 @@ async def start_leave(
 ) -> Response:
     def action(data: dict) -> None:
         body = validate(LeaveIn, clean(data, ["left_on", "expected_return_on", "trip", "note"]))
-        placements.start_leave(session, page.ctx, placement_id, **body.model_dump())
+        holiday_leave.start_leave(session, page.ctx, placement_id, **body.model_dump())
 
     return await _act(request, page, session, laborer_id, "leave", action)
 
@@ -205,7 +206,7 @@ async def record_return(
 ) -> Response:
     def action(data: dict) -> None:
         body = validate(ReturnIn, clean(data, ["returned_on", "version", "trip"]))
-        placements.record_return(
+        holiday_leave.record_return(
             session,
             page.ctx,
             leave_id,

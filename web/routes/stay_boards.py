@@ -11,9 +11,8 @@ from api.deps import Cipher, DbSession
 from api.errors import BadRequest, FieldError, ValidationFailed
 from api.i18n import _
 from api.labels import options
+from api.placements import holiday_leave, verification, verification_import
 from api.placements import repository as placement_rows
-from api.placements import service as placements
-from api.placements import verification_import
 from api.subsidies import entitlements
 from api.supply import repository as supply_repository
 from shared_models.enums import EvidenceSource
@@ -78,7 +77,7 @@ async def save_sheet(request: Request, page: TenantForm, session: DbSession) -> 
     for key, value in form.multi_items():
         if not key.startswith("state-") or value not in ("yes", "no"):
             continue
-        placement = placements.verify(
+        placement = verification.verify(
             session,
             page.ctx,
             uuid.UUID(key[6:]),
@@ -147,5 +146,5 @@ def return_board(
 ) -> Response:
     today = date.today()
     start = since or today - timedelta(days=60)
-    board = placements.return_board(session, page.ctx, since=start, today=today)
+    board = holiday_leave.return_board(session, page.ctx, since=start, today=today)
     return render(request, "stay/returns.html", {"board": board, "since": start, "today": today})

@@ -13,7 +13,7 @@ from api.deps import DbSession
 from api.errors import AppError, FieldError, ValidationFailed
 from api.i18n import _
 from api.labels import options
-from api.trainings import repository, service
+from api.trainings import enrollment, repository, service
 from api.trainings.schemas import CompleteIn, SessionIn, TrainingCreate, WithdrawIn
 from shared_models.enums import EnrollmentStatus, Permission, TrainingType
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
@@ -212,7 +212,7 @@ async def enroll(
             raise ValidationFailed(
                 errors=[FieldError("laborer_id", _("Tick at least one laborer."), "invalid")]
             ) from None
-        service.enroll(session, page.ctx, training_id, ids)
+        enrollment.enroll(session, page.ctx, training_id, ids)
 
     return await _roster_action(request, page, session, training_id, action)
 
@@ -227,7 +227,7 @@ async def withdraw(
 ) -> Response:
     def action(form) -> None:  # type: ignore[no-untyped-def]
         body = validate(WithdrawIn, clean(form, ["reason"]))
-        service.withdraw(session, page.ctx, training_id, enrollment_id, reason=body.reason)
+        enrollment.withdraw(session, page.ctx, training_id, enrollment_id, reason=body.reason)
 
     return await _roster_action(request, page, session, training_id, action)
 
@@ -245,7 +245,7 @@ async def complete(
             CompleteIn,
             clean(form, ["assessment_result", "certificate_number", "completed_on"]),
         )
-        service.complete(session, page.ctx, training_id, enrollment_id, **body.model_dump())
+        enrollment.complete(session, page.ctx, training_id, enrollment_id, **body.model_dump())
 
     return await _roster_action(request, page, session, training_id, action)
 
@@ -262,7 +262,7 @@ def _sheet(
 ) -> Response:
     access = page.ctx
     training = service.get(session, access, training_id)
-    class_session, enrollees, marks = service.attendance_sheet(
+    class_session, enrollees, marks = enrollment.attendance_sheet(
         session, access, training, session_id
     )
     return render(
@@ -309,7 +309,7 @@ async def save_attendance(
     except ValueError:
         on_sheet, present = [], set()
     try:
-        service.record_attendance(
+        enrollment.record_attendance(
             session,
             page.ctx,
             training_id,

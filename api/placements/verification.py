@@ -1,0 +1,91 @@
+"""Stay verification (在岗核实): one month of a placement in post or not, from a visit,
+the employer, payroll or the social-insurance list. A later record for a month replaces
+the earlier one; each refreshes the laborer's entitlements and early-warning flags."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.audit import service as audit
+from api.errors import FieldError, ValidationFailed
+from api.i18n import _
+from api.placements import repository
+from api.placements.service import get, recorder_label, require_county
+from api.subsidies import entitlements
+from api.warnings import rules as warning_rules
+from shared_models import StayVerification
+from shared_models.enums import EvidenceSource
+
+
+def month_start(value: date) -> date:
+    return value.replace(day=1)
+
+
+def verify(
+    session: Session,
+    access: AccessContext,
+    placement_id: uuid.UUID,
+    *,
+    month: date,
+    in_post: bool,
+    source: EvidenceSource,
+    note: str | None = None,
+    today: date | None = None,
+    refresh: bool = True,
+) -> StayVerification:
+    """Record one month in post (or not); a later record for the month replaces it."""
+    today = today or date.today()
+    placement = get(session, access, placement_id)
+    require_county(access, placement.tenant_id)
+    month = month_start(month)
+    last = month_start(placement.ended_on) if placement.ended_on else month_start(today)
+    if month < month_start(placement.started_on) or month > last:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "month",
+                    _("Give a month from {start} to {end}: the months of this placement so far."),
+                    "month_outside",
+                    {"start": f"{placement.started_on:%Y-%m}", "end": f"{last:%Y-%m}"},
+                )
+            ]
+        )
+    row = repository.verification(session, placement.id, month)
+    before = None
+    if row is None:
+        row = StayVerification(
+            id=uuid.uuid4(),
+            tenant_id=placement.tenant_id,
+            placement_id=placement.id,
+            laborer_id=placement.laborer_id,
+            month=month,
+            in_post=in_post,
+            source=source,
+            recorded_by_tenant=access.tenant_id,
+            recorded_by_label=recorder_label(access),
+        )
+        session.add(row)
+    else:
+        before = {"in_post": row.in_post, "source": row.source.value}
+    row.in_post, row.source, row.note = in_post, source, note
+    row.recorded_by, row.recorded_by_label = access.user_id, recorder_label(access)
+    row.recorded_by_tenant = access.tenant_id
+    session.flush()
+    audit.record(
+        session,
+        access,
+        action="placement.verify",
+        entity_type="placement",
+        entity_id=placement.id,
+        before=before,
+        after={"month": f"{month:%Y-%m}", "in_post": in_post, "source": source.value},
+        tenant_id=placement.tenant_id,
+    )
+    if refresh:
+        entitlements.refresh(session, access, placement.laborer, today=today)
+        warning_rules.refresh(
+            session, access, placement.tenant_id, [placement.laborer_id], today=today
+        )
+    return row
