@@ -148,7 +148,9 @@ def test_the_check_in_desk_takes_a_scanned_code(world, page, login):
     desk = f"/fairs/{fair['id']}/desk"
     with live_server(world.app()) as base:
         _sign_in(page, base, "wushan.admin", desk)
-        # A scanner types the code and presses Enter into the focused field.
+        # A scanner types the code and presses Enter into the focused field; typing
+        # before the page has focused it would lose keys, as it would at a real desk.
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
         page.keyboard.type(registration["code"].lower())
         page.keyboard.press("Enter")
         page.wait_for_selector("#desk-result")
