@@ -15,6 +15,7 @@ from api.auth.router import router as auth_router
 from api.auth.service import AuthService
 from api.calendar.router import router as calendar_router
 from api.casework.router import router as casework_router
+from api.casework.storage import attachment_store
 from api.db import Database, UnsafeDatabaseRole, check_app_role
 from api.demand.router import employers as employers_router
 from api.demand.router import vacancies as vacancies_router
@@ -146,6 +147,8 @@ def create_app(
     app.state.auth = AuthService(settings, passwords)
     app.state.cipher = PiiCipher(settings)
     app.state.uploads = UploadStore(settings.data_dir, app.state.cipher)
+    # Built once: an S3 client is costly to make and safe to share between threads.
+    app.state.attachments = attachment_store(settings, app.state.cipher)
     app.state.web_error_renderer = render_error
     problem_handlers.install(app)
 

@@ -50,6 +50,15 @@ class Settings(BaseSettings):
     # this directory (default: data_dir/attachments).
     max_attachment_bytes: int = Field(default=10 * 1_048_576, ge=1024)
     attachments_dir: Path | None = None
+    # Set a bucket to keep attachments in S3-compatible storage instead, so that several
+    # app servers, or servers without lasting disk, share them. The endpoint is for MinIO
+    # and the like; unset keys fall back to boto3's own chain (variables, profile, role).
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_key_prefix: str = "attachments/"
 
     oidc_issuer: str = ""
     oidc_client_id: str = ""

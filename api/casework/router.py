@@ -32,8 +32,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_attachment_store(request: Request) -> AttachmentStore:
-    settings = request.app.state.settings
-    return AttachmentStore(settings.attachment_root, request.app.state.cipher)
+    return request.app.state.attachments
 
 
 Attachments = Annotated[AttachmentStore, Depends(get_attachment_store)]

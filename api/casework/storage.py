@@ -1,21 +1,29 @@
-"""Case attachments on disk: checked by content, stored sealed under a generated id.
+"""Case attachments: checked by content, stored sealed under a generated id.
 
 A file is accepted only when its first bytes say JPEG, PNG, WebP or PDF, whatever its
 name claims. The name a client sends is only ever shown: it is cleaned, and names
 carrying a path, a NUL or other control characters are refused outright. The bytes
 are encrypted with the personal-data key (AES-GCM, the attachment id as context) and
-written to `<root>/<id>.bin`, so nothing the client chose reaches the filesystem.
+written to `<root>/<id>.bin`, or to `<prefix><id>.bin` in an S3 bucket when one is
+configured, so nothing the client chose reaches a path or key and no plaintext leaves.
 """
 
 import hashlib
 import unicodedata
 import uuid
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError
 
 from api.errors import FieldError, PayloadTooLarge, ValidationFailed
 from api.i18n import _
 from api.security.pii import PiiCipher, PiiError
+from api.settings import Settings
 
 MAX_NAME = 120
 ALLOWED = {
@@ -106,28 +114,114 @@ def check(data: bytes, raw_name: str | None, limit: int) -> CheckedFile:
     )
 
 
-class AttachmentStore:
-    def __init__(self, root: Path, cipher: PiiCipher) -> None:
-        self.root = root
+class AttachmentStore(ABC):
+    """Attachment bytes under their id, sealed here before any backend sees them, so the
+    disk or the bucket only ever holds ciphertext bound to that id."""
+
+    def __init__(self, cipher: PiiCipher) -> None:
         self.cipher = cipher
 
-    def _path(self, attachment_id: uuid.UUID) -> Path:
-        return self.root / f"{uuid.UUID(str(attachment_id))}.bin"
-
     def save(self, attachment_id: uuid.UUID, data: bytes) -> None:
+        self._write(attachment_id, self.cipher.encrypt_bytes(data, f"attachment:{attachment_id}"))
+
+    def load(self, attachment_id: uuid.UUID) -> bytes:
+        """Raises StoredAttachmentMissing when the file is gone or does not decrypt."""
+        blob = self._read(attachment_id)
+        try:
+            return self.cipher.decrypt_bytes(blob, f"attachment:{attachment_id}")
+        except PiiError as exc:
+            raise StoredAttachmentMissing(str(attachment_id)) from exc
+
+    @abstractmethod
+    def delete(self, attachment_id: uuid.UUID) -> None:
+        """Idempotent: deleting what is not there is no error."""
+
+    @abstractmethod
+    def _write(self, attachment_id: uuid.UUID, sealed: bytes) -> None: ...
+
+    @abstractmethod
+    def _read(self, attachment_id: uuid.UUID) -> bytes:
+        """The sealed bytes; StoredAttachmentMissing when there are none."""
+
+
+def _file_name(attachment_id: uuid.UUID) -> str:
+    # Re-parsed so that only a well-formed id ever becomes part of a path or key.
+    return f"{uuid.UUID(str(attachment_id))}.bin"
+
+
+class DiskAttachmentStore(AttachmentStore):
+    """`<root>/<id>.bin`, the default."""
+
+    def __init__(self, root: Path, cipher: PiiCipher) -> None:
+        super().__init__(cipher)
+        self.root = root
+
+    def _path(self, attachment_id: uuid.UUID) -> Path:
+        return self.root / _file_name(attachment_id)
+
+    def _write(self, attachment_id: uuid.UUID, sealed: bytes) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        sealed = self.cipher.encrypt_bytes(data, f"attachment:{attachment_id}")
         path = self._path(attachment_id)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(sealed)
-        tmp.replace(path)
+        tmp.replace(path)  # readers never see half a file
 
-    def load(self, attachment_id: uuid.UUID) -> bytes:
+    def _read(self, attachment_id: uuid.UUID) -> bytes:
         try:
-            blob = self._path(attachment_id).read_bytes()
-            return self.cipher.decrypt_bytes(blob, f"attachment:{attachment_id}")
-        except (FileNotFoundError, PiiError) as exc:
+            return self._path(attachment_id).read_bytes()
+        except FileNotFoundError as exc:
             raise StoredAttachmentMissing(str(attachment_id)) from exc
 
     def delete(self, attachment_id: uuid.UUID) -> None:
         self._path(attachment_id).unlink(missing_ok=True)
+
+
+class S3AttachmentStore(AttachmentStore):
+    """`<prefix><id>.bin` in an S3-compatible bucket (S3, MinIO, ...)."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str, cipher: PiiCipher) -> None:
+        super().__init__(cipher)
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def _key(self, attachment_id: uuid.UUID) -> str:
+        return self.prefix + _file_name(attachment_id)
+
+    def _write(self, attachment_id: uuid.UUID, sealed: bytes) -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self._key(attachment_id),
+            Body=sealed,
+            ContentType="application/octet-stream",
+        )
+
+    def _read(self, attachment_id: uuid.UUID) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self._key(attachment_id))
+        except ClientError as exc:
+            # Only a missing object is "missing"; denied access or an outage stays an error.
+            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+                raise StoredAttachmentMissing(str(attachment_id)) from exc
+            raise
+        return response["Body"].read()
+
+    def delete(self, attachment_id: uuid.UUID) -> None:
+        # S3 answers a delete of a missing key with success, so this is idempotent as is.
+        self.client.delete_object(Bucket=self.bucket, Key=self._key(attachment_id))
+
+
+def attachment_store(settings: Settings, cipher: PiiCipher) -> AttachmentStore:
+    """The bucket when LB_S3_BUCKET is set, otherwise the attachments directory."""
+    if not settings.s3_bucket:
+        return DiskAttachmentStore(settings.attachment_root, cipher)
+    client = boto3.session.Session().client(
+        "s3",
+        endpoint_url=settings.s3_endpoint_url or None,
+        region_name=settings.s3_region or None,
+        aws_access_key_id=settings.s3_access_key_id or None,
+        aws_secret_access_key=settings.s3_secret_access_key.get_secret_value() or None,
+        # MinIO and most other S3-compatible servers expect path-style URLs.
+        config=BotoConfig(s3={"addressing_style": "path"}) if settings.s3_endpoint_url else None,
+    )
+    return S3AttachmentStore(client, settings.s3_bucket, settings.s3_key_prefix, cipher)
