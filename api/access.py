@@ -190,10 +190,21 @@ def county_system_access(session: Session, county_id: uuid.UUID) -> AccessContex
     """The county's own view of its data, for derived records computed on its behalf
     (early-warning flags): it reads what the county reads and writes only the flags.
     Nothing read under it is shown to the caller who triggered the computation."""
-    rows = load_scope_rows(session, county_id)
+    return _system_access(session, county_id, DataKind.WARNING)
+
+
+def bureau_system_access(session: Session, bureau_id: uuid.UUID) -> AccessContext:
+    """A bureau's own view, for the dispute counts kept on its employers: it reads every
+    dispute with them (whichever of its pairings' offices keeps it) and writes only its
+    own demand-pool rows. Only the counts leave it, never what was read."""
+    return _system_access(session, bureau_id, DataKind.DEMAND)
+
+
+def _system_access(session: Session, tenant_id: uuid.UUID, writes: DataKind) -> AccessContext:
+    rows = load_scope_rows(session, tenant_id)
     readable, _writable = _sharing_table(rows)
     return AccessContext(
-        tenant_id=county_id,
+        tenant_id=tenant_id,
         tenant_kind=rows.tenant.kind,
         tenant_name=rows.tenant.name,
         tenant_region_code=rows.tenant.region_code,
@@ -202,7 +213,7 @@ def county_system_access(session: Session, county_id: uuid.UUID) -> AccessContex
         role=Role.ADMIN,
         permissions=frozenset({Permission.READ, Permission.WRITE}),
         readable=readable,
-        writable={DataKind.WARNING: frozenset({county_id})},
+        writable={writes: frozenset({tenant_id})},
         partner_ids=frozenset(rows.partner_ids),
         pairing_ids=frozenset(p.id for p in rows.pairings),
     )

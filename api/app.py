@@ -34,6 +34,7 @@ from api.settings import Settings
 from api.subsidies.router import router as subsidies_router
 from api.supply.router import router as supply_router
 from api.tenancy.router import router as tenancy_router
+from api.timeline.router import router as timeline_router
 from api.trainings.router import router as trainings_router
 from api.warnings.router import router as warnings_router
 from web.errors import render_error
@@ -56,6 +57,7 @@ from web.routes import referrals as referral_pages
 from web.routes import stay as stay_pages
 from web.routes import stay_boards as stay_board_pages
 from web.routes import subsidy_policies as policy_pages
+from web.routes import timeline as timeline_pages
 from web.routes import trainings as training_pages
 from web.routes import vacancies as vacancy_pages
 from web.routes import vacancy_import as vacancy_import_pages
@@ -79,6 +81,7 @@ API_ROUTERS = (
     fairs_router,
     trainings_router,
     casework_router,
+    timeline_router,
     warnings_router,
     calendar_router,
 )
@@ -103,6 +106,7 @@ PAGE_ROUTERS = (
     fair_pages.router,
     training_pages.router,
     casework_pages.router,
+    timeline_pages.router,
     calendar_pages.router,
     warning_pages.router,
 )

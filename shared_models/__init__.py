@@ -7,7 +7,7 @@ from shared_models.audit import AuditEntry, AuditHead
 from shared_models.auth import ApiToken, Membership, SignInAttempt, User, WebSession
 from shared_models.base import Base
 from shared_models.casework import Case, CaseAttachment, CaseLaborer, CaseNote
-from shared_models.demand import Employer, Vacancy, VacancySkill
+from shared_models.demand import Employer, EmployerDisputeCount, Vacancy, VacancySkill
 from shared_models.fairs import Fair, FairEmployer, FairIntention, FairRegistration, FairVacancy
 from shared_models.imports import ImportBatch
 from shared_models.placements import HolidayLeave, Placement, StayVerification
@@ -42,6 +42,7 @@ __all__ = [
     "CaseNote",
     "ClaimUnit",
     "Employer",
+    "EmployerDisputeCount",
     "Entitlement",
     "Fair",
     "FairEmployer",

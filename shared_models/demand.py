@@ -1,12 +1,12 @@
 """The shared demand pool: employers and their vacancies (企业用工劳动力就业需求信息库)."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared_models.base import Base, Timestamps, UuidPrimaryKey, str_enum
+from shared_models.base import Base, Timestamps, UuidPrimaryKey, str_enum, utcnow
 from shared_models.enums import Education, EmployerSize, EntryThreshold, VacancyStatus
 
 
@@ -41,6 +41,34 @@ class Employer(UuidPrimaryKey, Timestamps, Base):
     note: Mapped[str | None] = mapped_column(String(500))
 
     vacancies: Mapped[list["Vacancy"]] = relationship(back_populates="employer")
+    # Loaded with the employer (one outer join), so a list of vacancies costs no more.
+    dispute_count: Mapped["EmployerDisputeCount | None"] = relationship(
+        lazy="joined", viewonly=True
+    )
+
+    @property
+    def open_disputes(self) -> int:
+        return self.dispute_count.open_count if self.dispute_count is not None else 0
+
+
+class EmployerDisputeCount(Base):
+    """How many disputes liaison offices have brought against an employer: a compliance
+    signal for everyone who reads the pool. The cases stay with the offices (and the
+    employer's bureau); only these numbers are shared, kept under the employer's bureau
+    and recounted whenever a dispute with the employer changes."""
+
+    __tablename__ = "employer_dispute_counts"
+    __table_args__ = (
+        CheckConstraint("open_count >= 0 AND total_count >= open_count", name="counts"),
+    )
+
+    employer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("employers.id", ondelete="CASCADE"), primary_key=True
+    )
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))  # the employer's
+    open_count: Mapped[int] = mapped_column(default=0)  # open or in progress
+    total_count: Mapped[int] = mapped_column(default=0)  # every dispute, ever
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
 class Vacancy(UuidPrimaryKey, Timestamps, Base):

@@ -104,6 +104,7 @@ class FairRegistration(UuidPrimaryKey, Base):
             sqlite_where=_LINKED,
             postgresql_where=_LINKED,
         ),
+        Index("ix_fair_registrations_laborer", "laborer_id"),  # a laborer's fairs
     )
 
     fair_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("fairs.id", ondelete="CASCADE"))

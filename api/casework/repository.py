@@ -5,12 +5,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, extract, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, extract, func, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
 from api.access import AccessContext, DataKind
-from shared_models import Case, CaseAttachment, CaseLaborer, CaseNote
+from shared_models import Case, CaseAttachment, CaseLaborer, CaseNote, Employer
+from shared_models import EmployerDisputeCount as Count
+from shared_models.base import utcnow
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind
+
+OPEN_DISPUTE = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS)
 
 
 def county_side(access: AccessContext) -> ColumnElement[bool]:
@@ -120,6 +125,45 @@ def note(session: Session, case_id: uuid.UUID, note_id: uuid.UUID) -> CaseNote |
     return session.scalars(
         select(CaseNote).where(CaseNote.id == note_id, CaseNote.case_id == case_id)
     ).first()
+
+
+def recount_disputes(
+    session: Session, access: AccessContext, employer_ids: Sequence[uuid.UUID]
+) -> None:
+    """Store the open and total disputes of these employers (those among the caller's
+    own), in one INSERT ... SELECT that also writes the zeros."""
+    if not employer_ids:
+        return
+    disputes = and_(Case.employer_id == Employer.id, Case.kind == CaseKind.DISPUTE, visible(access))
+    counted = (
+        select(
+            Employer.id,
+            Employer.tenant_id,
+            func.count(case((Case.status.in_(OPEN_DISPUTE), Case.id))),
+            func.count(Case.id),
+            literal(utcnow(), Count.updated_at.type),
+        )
+        .select_from(Employer)
+        .outerjoin(Case, disputes)
+        .where(
+            Employer.id.in_(employer_ids),
+            Employer.tenant_id.in_(access.write_ids(DataKind.DEMAND)),
+        )
+        .group_by(Employer.id, Employer.tenant_id)
+    )
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(Count).from_select(
+        ["employer_id", "tenant_id", "open_count", "total_count", "updated_at"], counted
+    )
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Count.employer_id],
+            set_={
+                name: statement.excluded[name]
+                for name in ("open_count", "total_count", "updated_at")
+            },
+        )
+    )
 
 
 @dataclass(frozen=True)

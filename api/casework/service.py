@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
-from api.casework import repository
+from api.casework import dispute_counts, repository
 from api.casework.storage import AttachmentStore, check
 from api.demand import repository as demand_repository
 from api.errors import (
@@ -176,9 +176,7 @@ def create(
     if data.employer_id is not None and data.kind is CaseKind.DISPUTE:
         employer = demand_repository.get_employer(session, access, data.employer_id)
         if employer is None:
-            errors.append(
-                FieldError("employer_id", _("No such employer in the pool."), "employer_not_found")
-            )
+            errors.append(_no_employer())
     if errors:
         raise ValidationFailed(errors=errors)
     case = Case(
@@ -222,12 +220,27 @@ def create(
         entity_id=case.id,
         after={**audit.snapshot(case, AUDITED), "laborer_ids": [str(i) for i in laborer_ids]},
     )
-    _refresh_warnings(session, access, case, today)
+    _refresh_derived(session, access, case, today)
     return case
 
 
-def _refresh_warnings(session: Session, access: AccessContext, case: Case, today: date) -> None:
-    """Disputes drive two warning rules: re-judge the laborers they may concern."""
+def _no_employer() -> FieldError:
+    return FieldError("employer_id", _("No such employer in the pool."), "employer_not_found")
+
+
+def _employer_key(case: Case) -> dispute_counts.EmployerKey:
+    return (case.employer_id, case.employer_tenant_id)
+
+
+def _refresh_derived(
+    session: Session,
+    access: AccessContext,
+    case: Case,
+    today: date,
+    earlier: dispute_counts.EmployerKey = (None, None),
+) -> None:
+    """Disputes drive two warning rules: re-judge the laborers they may concern; and
+    the pool's dispute counts: recount the employer (and the one it had before)."""
     if case.kind is CaseKind.DISPUTE:
         warning_rules.refresh_case(
             session,
@@ -237,6 +250,7 @@ def _refresh_warnings(session: Session, access: AccessContext, case: Case, today
             case.employer_id,
             today=today,
         )
+    dispute_counts.recount(session, access, [earlier, _employer_key(case)])
 
 
 def update(
@@ -260,6 +274,9 @@ def update(
     if errors:
         raise ValidationFailed(errors=errors)
     before = audit.snapshot(case, AUDITED)
+    earlier = _employer_key(case)
+    if changes.get("employer_id", case.employer_id) != case.employer_id:
+        _move_employer(session, access, case, changes)
     status = changes.pop("status", None)
     if status is not None and status != case.status:
         if status not in TRANSITIONS[case.status]:
@@ -284,8 +301,24 @@ def update(
             after=new,
             tenant_id=case.tenant_id,
         )
-        _refresh_warnings(session, access, case, today)
+        _refresh_derived(session, access, case, today, earlier)
     return case
+
+
+def _move_employer(
+    session: Session, access: AccessContext, case: Case, changes: dict[str, Any]
+) -> None:
+    """Another employer of the pool: its bureau (who reads the dispute) and name too."""
+    employer_id = changes.pop("employer_id")
+    employer = None
+    if employer_id is not None:
+        employer = demand_repository.get_employer(session, access, employer_id)
+        if employer is None:
+            raise ValidationFailed(errors=[_no_employer()])
+    case.employer_id = employer_id
+    case.employer_tenant_id = employer.tenant_id if employer else None
+    if employer is not None:
+        case.employer_name = employer.name
 
 
 def add_note(

@@ -34,6 +34,7 @@ def row_values(vacancy: Vacancy, today: date) -> list[Any]:
         "status": effective_status(vacancy, today),
         "contact_name": employer.contact_name,
         "contact_phone": employer.contact_phone,
+        "open_disputes": employer.open_disputes,
     }
     cells = []
     for column in ledger.COLUMNS:

@@ -101,6 +101,8 @@ COLUMNS: tuple[Column, ...] = (
     enum_column("岗位状态", "status", VacancyStatus, width=10),
     Column("联系人", "contact_name", read_text, width=10),
     Column("联系电话", "contact_phone", read_text, width=14, text=True),
+    # A compliance signal for the pool's readers: disputes with the employer not yet settled.
+    Column("未结劳动纠纷（起）", "open_disputes", read_int, derived=True, width=10),
 )
 BY_FIELD = {c.field: c for c in COLUMNS}
 REQUIRED = tuple(c for c in COLUMNS if c.required)

@@ -32,6 +32,7 @@ employers = APIRouter(prefix="/api/v1/employers", route_class=JsonRoute, tags=["
 vacancies = APIRouter(prefix="/api/v1/vacancies", route_class=JsonRoute, tags=["demand"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_EMPTY = ("name", "credit_code", "industry", "region_code")
+SIMPLE = frozenset(VacancyOut.model_fields) - {"skills", "employer_open_disputes"}
 
 
 def employer_out(employer: Employer, open_vacancies: int | None = None) -> EmployerOut:
@@ -43,7 +44,8 @@ def employer_out(employer: Employer, open_vacancies: int | None = None) -> Emplo
 def vacancy_out(vacancy: Vacancy) -> VacancyOut:
     return VacancyOut.model_validate(
         {
-            **{c: getattr(vacancy, c) for c in VacancyOut.model_fields if c != "skills"},
+            **{c: getattr(vacancy, c) for c in VacancyOut.model_fields if c in SIMPLE},
+            "employer_open_disputes": vacancy.employer.open_disputes,
             "skills": [s.name for s in vacancy.skills],
             "status": service.status_of(vacancy),
         }

@@ -73,6 +73,9 @@ class EmployerOut(Schema):
     offers_transport: bool
     note: str | None
     open_vacancies: int | None = None
+    open_disputes: int = Field(
+        default=0, description="Disputes with the employer not yet settled (liaison offices')"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -156,6 +159,9 @@ class VacancyOut(Schema):
     tenant_id: uuid.UUID
     version: int
     employer: EmployerBrief
+    employer_open_disputes: int = Field(
+        default=0, description="Disputes with the employer not yet settled (liaison offices')"
+    )
     title: str
     occupation_name: str
     occupation_code: str | None

@@ -182,7 +182,7 @@ def _stored_files(world) -> list:  # type: ignore[no-untyped-def]
 
 
 def _attachment_rows(world) -> int:
-    with world.owner_database().sessions() as session:
+    with world.superuser_session() as session:
         return session.scalar(select(func.count()).select_from(CaseAttachment)) or 0
 
 
