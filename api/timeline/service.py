@@ -20,8 +20,9 @@ from api.errors import NotFound
 from api.i18n import gettext as _
 from api.labels import label
 from api.security.masking import mask_name
-from api.supply import service as laborers
+from api.supply import repository as register
 from api.timeline import repository
+from shared_models import Laborer
 from shared_models.enums import OrgKind
 
 CHINA = ZoneInfo("Asia/Shanghai")  # a timestamp's date is the bureaus' date
@@ -72,6 +73,7 @@ class Timeline:
     name: str | None
     masked: bool
     entries: list[Entry]
+    laborer: Laborer | None = None  # the register's row, for the county's own pages
 
 
 def _day(moment: datetime) -> date:
@@ -88,8 +90,11 @@ def _join(*parts: str | None) -> str:
 
 def timeline(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> Timeline:
     bureau = access.tenant_id if access.tenant_kind is OrgKind.RECEIVING else None
+    laborer = None
     if bureau is None:
-        laborer = laborers.get(session, access, laborer_id).laborer  # 404 outside the county
+        laborer = register.get(session, access, laborer_id)
+        if laborer is None:  # outside the county, as for a laborer that does not exist
+            raise NotFound()
         name: str | None = laborer.name
         entries = _employer_side(session, access, laborer_id, None)
         entries.append(
@@ -112,7 +117,7 @@ def timeline(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> 
         stored = repository.laborer_name(session, laborer_id)
         name = mask_name(stored) if stored else None
     entries.sort(key=lambda e: (e.on, e.at or _EARLIEST), reverse=True)
-    return Timeline(laborer_id, name, bureau is not None, entries)
+    return Timeline(laborer_id, name, bureau is not None, entries, laborer)
 
 
 def _employer_side(

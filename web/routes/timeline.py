@@ -8,7 +8,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import DbSession
-from api.supply import service as laborers
 from api.timeline import service
 from web.deps import TenantPage
 from web.rendering import render
@@ -40,7 +39,6 @@ def timeline_page(
     kind: service.EntryKind | None = None,
 ) -> Response:
     found = service.timeline(session, page.ctx, laborer_id)
-    view = None if found.masked else laborers.get(session, page.ctx, laborer_id)
     counts = Counter(e.kind for e in found.entries)
     shown = [e for e in found.entries if kind is None or e.kind is kind]
     return render(
@@ -48,7 +46,7 @@ def timeline_page(
         "laborers/timeline.html",
         {
             "found": found,
-            "lab": view.laborer if view else None,
+            "lab": found.laborer,
             "tab": "timeline",
             "today": date.today(),
             "kinds": [
