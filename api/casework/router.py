@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 
-from api.casework import figures, repository, service
+from api.casework import figures, notes, repository, service
 from api.casework.schemas import (
     AttachmentOut,
     CaseCreate,
@@ -117,7 +117,7 @@ def list_notes(case_id: uuid.UUID, access: Access, session: DbSession) -> list[N
 
 @router.post("/cases/{case_id}/notes", response_model=NoteOut, status_code=status.HTTP_201_CREATED)
 def add_note(case_id: uuid.UUID, body: NoteIn, access: Access, session: DbSession) -> NoteOut:
-    note = service.add_note(session, access, case_id, **body.model_dump())
+    note = notes.add_note(session, access, case_id, **body.model_dump())
     return NoteOut.model_validate(note)
 
 
@@ -145,7 +145,7 @@ def add_attachment(
     optional in the signature so that a case the caller cannot see is a 404 first.)"""
     limit = request.app.state.settings.max_attachment_bytes
     data = file.file.read(limit + 1) if file is not None else b""
-    row = service.add_attachment(
+    row = notes.add_attachment(
         session,
         access,
         store,
@@ -189,7 +189,7 @@ def get_attachment(
     session: DbSession,
     store: Attachments,
 ) -> Response:
-    row = service.attachment(session, access, case_id, attachment_id)
+    row = notes.attachment(session, access, case_id, attachment_id)
     return download(store, row)
 
 

@@ -1,5 +1,6 @@
-"""Casework rules: who opens and changes a case, what each kind must carry, the status
-steps, notes and attachments. Every change is audited in the office's log."""
+"""Casework rules: who opens and changes a case, what each kind must carry, and the
+status steps (notes and attachments are in `notes`). Every change is audited in the
+office's log."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -11,7 +12,6 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.casework import dispute_counts, repository
-from api.casework.storage import AttachmentStore, check
 from api.demand import repository as demand_repository
 from api.errors import (
     FieldError,
@@ -26,7 +26,7 @@ from api.ids import new_id
 from api.security.masking import mask_name
 from api.supply import repository as supply_repository
 from api.warnings import rules as warning_rules
-from shared_models import Case, CaseAttachment, CaseLaborer, CaseNote
+from shared_models import Case, CaseLaborer
 from shared_models.enums import CaseKind, CaseStatus, Permission
 
 # The rest of each kind's form, kept in `details`: the keys each kind accepts.
@@ -76,7 +76,7 @@ class CaseInput:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _label(access: AccessContext) -> str:
+def recorder_label(access: AccessContext) -> str:
     return f"{access.actor_label} · {access.tenant_name}"[:120]
 
 
@@ -111,7 +111,7 @@ def get_full(session: Session, access: AccessContext, case_id: uuid.UUID) -> Cas
     return case
 
 
-def _require_office(access: AccessContext, tenant_id: uuid.UUID) -> None:
+def require_office(access: AccessContext, tenant_id: uuid.UUID) -> None:
     access.require(Permission.WRITE)
     if not access.can_write(DataKind.CASE, tenant_id):
         raise Forbidden(detail=_("Cases are kept by the liaison office."))
@@ -151,7 +151,7 @@ def _check_fields(kind: CaseKind, values: dict[str, Any], today: date) -> list[F
 def create(
     session: Session, access: AccessContext, data: CaseInput, *, today: date | None = None
 ) -> Case:
-    _require_office(access, access.tenant_id)
+    require_office(access, access.tenant_id)
     today = today or date.today()
     values = data.__dict__
     errors = _check_fields(data.kind, values, today)
@@ -199,7 +199,7 @@ def create(
         deadline=data.deadline,
         outcome=data.outcome,
         details=dict(data.details),
-        opened_by_label=_label(access),
+        opened_by_label=recorder_label(access),
     )
     case.laborers = [
         CaseLaborer(
@@ -264,7 +264,7 @@ def update(
 ) -> Case:
     today = today or date.today()
     case = get(session, access, case_id)
-    _require_office(access, case.tenant_id)
+    require_office(access, case.tenant_id)
     if case.version != version:
         raise StaleVersion()
     if "details" in changes:
@@ -319,106 +319,3 @@ def _move_employer(
     case.employer_tenant_id = employer.tenant_id if employer else None
     if employer is not None:
         case.employer_name = employer.name
-
-
-def add_note(
-    session: Session,
-    access: AccessContext,
-    case_id: uuid.UUID,
-    *,
-    body: str,
-    written_on: date | None = None,
-    author: str | None = None,
-    today: date | None = None,
-) -> CaseNote:
-    today = today or date.today()
-    case = get(session, access, case_id)
-    _require_office(access, case.tenant_id)
-    written_on = written_on or today
-    if written_on > today:
-        raise ValidationFailed(
-            errors=[FieldError("written_on", _("A note is dated today or earlier."), "future_date")]
-        )
-    note = CaseNote(
-        id=new_id(),
-        case_id=case.id,
-        tenant_id=case.tenant_id,
-        written_on=written_on,
-        author=(author or access.actor_label)[:60],
-        body=body,
-        recorded_by_label=_label(access),
-    )
-    repository.add(session, note)
-    audit.record(
-        session,
-        access,
-        action="case.note",
-        entity_type="case",
-        entity_id=case.id,
-        after={
-            "note_id": str(note.id),
-            "written_on": written_on.isoformat(),
-            "author": note.author,
-        },
-        tenant_id=case.tenant_id,
-    )
-    return note
-
-
-def add_attachment(
-    session: Session,
-    access: AccessContext,
-    store: AttachmentStore,
-    case_id: uuid.UUID,
-    *,
-    data: bytes,
-    filename: str | None,
-    limit: int,
-    note_id: uuid.UUID | None = None,
-) -> CaseAttachment:
-    """Checked in full (size, real type, name) before anything is written."""
-    case = get(session, access, case_id)
-    _require_office(access, case.tenant_id)
-    checked = check(data, filename, limit)
-    if note_id is not None and repository.note(session, case.id, note_id) is None:
-        raise ValidationFailed(
-            errors=[FieldError("note_id", _("No such note on this case."), "note_not_found")]
-        )
-    row = CaseAttachment(
-        id=new_id(),
-        case_id=case.id,
-        note_id=note_id,
-        tenant_id=case.tenant_id,
-        display_name=checked.display_name,
-        content_type=checked.content_type,
-        size_bytes=len(checked.data),
-        sha256=checked.sha256,
-        uploaded_by_label=_label(access),
-    )
-    repository.add(session, row)
-    audit.record(
-        session,
-        access,
-        action="case.attach",
-        entity_type="case",
-        entity_id=case.id,
-        after={
-            "attachment_id": str(row.id),
-            "name": row.display_name,
-            "content_type": row.content_type,
-            "size_bytes": row.size_bytes,
-        },
-        tenant_id=case.tenant_id,
-    )
-    store.save(row.id, checked.data)  # last: a failure above leaves no file behind
-    return row
-
-
-def attachment(
-    session: Session, access: AccessContext, case_id: uuid.UUID, attachment_id: uuid.UUID
-) -> CaseAttachment:
-    case = get(session, access, case_id)
-    row = repository.attachment(session, case.id, attachment_id)
-    if row is None or not full_view(access, case):
-        raise NotFound()
-    return row

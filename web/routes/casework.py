@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.access import DataKind
-from api.casework import figures, repository, service
+from api.casework import figures, notes, repository, service
 from api.casework.router import XLSX, download, get_attachment_store
 from api.casework.schemas import CaseCreate, CaseUpdate, NoteIn
 from api.deps import DbSession
@@ -189,7 +189,7 @@ async def add_note(
     data = {k: v for k, v in form.items() if isinstance(v, str)}
     try:
         body = validate(NoteIn, clean(data, ["body", "written_on", "author"]))
-        service.add_note(session, page.ctx, case_id, **body.model_dump())
+        notes.add_note(session, page.ctx, case_id, **body.model_dump())
     except AppError as exc:
         if exc.status != 422:
             raise
@@ -210,7 +210,7 @@ async def add_attachment(
         data = await upload.read(limit + 1)
         filename = upload.filename
     try:
-        service.add_attachment(
+        notes.add_attachment(
             session,
             page.ctx,
             get_attachment_store(request),
@@ -234,7 +234,7 @@ def get_attachment(
     page: TenantPage,
     session: DbSession,
 ) -> Response:
-    row = service.attachment(session, page.ctx, case_id, attachment_id)
+    row = notes.attachment(session, page.ctx, case_id, attachment_id)
     return download(get_attachment_store(request), row)
 
 
