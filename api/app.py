@@ -58,6 +58,7 @@ from web.routes import stay as stay_pages
 from web.routes import stay_boards as stay_board_pages
 from web.routes import subsidy_policies as policy_pages
 from web.routes import timeline as timeline_pages
+from web.routes import training_roster as training_roster_pages
 from web.routes import trainings as training_pages
 from web.routes import vacancies as vacancy_pages
 from web.routes import vacancy_import as vacancy_import_pages
@@ -105,6 +106,7 @@ PAGE_ROUTERS = (
     policy_pages.router,
     fair_pages.router,
     training_pages.router,
+    training_roster_pages.router,
     casework_pages.router,
     timeline_pages.router,
     calendar_pages.router,

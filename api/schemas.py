@@ -13,3 +13,9 @@ class Input(BaseModel):
     """Request bodies: unknown fields are an error, strings are trimmed."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class VersionIn(Input):
+    """A step on a versioned record: the version the caller last read."""
+
+    version: int

@@ -7,13 +7,13 @@ from fastapi import APIRouter, Query, status
 
 from api.deps import Access, DbSession
 from api.routing import JsonRoute
+from api.schemas import VersionIn
 from api.warnings import repository, service
 from api.warnings.schemas import (
     AssignIn,
     CloseIn,
     ThresholdsIn,
     ThresholdsOut,
-    VersionIn,
     VisitIn,
     VisitOut,
     WarningOut,

@@ -39,10 +39,6 @@ class WarningPage(Schema):
     page_size: int
 
 
-class VersionIn(Input):
-    version: int
-
-
 class AssignIn(Input):
     version: int
     user_id: uuid.UUID | None = Field(description="A user of your office; null to unassign")

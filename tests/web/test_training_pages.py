@@ -1,6 +1,7 @@
-"""Training pages through their forms: a new course, a session (and one outside the
-dates refused in the form), the roster with enrolling from the training-need roster,
-the waitlist and withdrawal, the attendance sheet and completion."""
+"""Training pages through their forms: a new course and its edit form (teachers,
+co-organizer, a refused field, a stale version), a session (and one outside the dates
+refused in the form), the roster with enrolling from the training-need roster, the
+waitlist and withdrawal, the attendance sheet and completion."""
 
 import re
 
@@ -132,3 +133,50 @@ def test_attendance_sheet_and_completion(client, login):
     roster = client.get(f"/trainings/{training}/roster").text
     assert "CY2021-001" in roster and 'data-status="completed"' in roster
     assert client.get("/trainings").status_code == 200
+
+
+def test_edit_a_course_in_its_form(client, login, world):
+    sign_in(client, "wushan.staff")
+    training = _new_training(client, with_partner="on")
+    api = login("wushan.staff")
+    stored = api.get(f"/api/v1/trainings/{training}").json()
+    assert stored["co_organizer_id"] == str(world.orgs["yantai"])  # the partner, ticked
+    form = client.get(f"/trainings/{training}/edit")
+    assert form.status_code == 200 and "向春燕" in form.text
+    assert f'href="/trainings/{training}/edit"' in client.get(f"/trainings/{training}").text
+    changed = {
+        "version": str(stored["version"]),
+        "title": "茶艺师技能提升培训（第二期）",
+        "occupation": "茶艺师",
+        "training_type": "upgrade",
+        "provider": "巫山县茶叶产业协会",
+        "location": "巫峡镇",
+        "starts_on": "2021-04-01",
+        "ends_on": "2021-04-12",
+        "capacity": "30",
+        "teacher_name": ["向春燕", "潘志刚"],
+        "teacher_origin": ["巫山县高级茶艺师", ""],
+    }
+    # An emptied required field is refused in the form, and nothing changes.
+    refused = _post(client, f"/trainings/{training}/edit", {**changed, "title": ""})
+    assert refused.status_code == 422 and "field-error" in refused.text
+    assert api.get(f"/api/v1/trainings/{training}").json()["title"] == stored["title"]
+    saved = _post(client, f"/trainings/{training}/edit", changed, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    now = api.get(f"/api/v1/trainings/{training}").json()
+    assert (now["title"], now["capacity"], now["ends_on"]) == (
+        "茶艺师技能提升培训（第二期）",
+        30,
+        "2021-04-12",
+    )
+    assert [t["name"] for t in now["teachers"]] == ["向春燕", "潘志刚"]
+    assert now["co_organizer_id"] is None and now["subsidy_amount"] is None  # unticked, emptied
+    assert now["occupation_code"] is None
+    # The form of an older version is refused with the reason, not saved over the new one.
+    stale = _post(client, f"/trainings/{training}/edit", {**changed, "capacity": "5"})
+    assert stale.status_code == 409 and "form-error" in stale.text
+    assert api.get(f"/api/v1/trainings/{training}").json()["capacity"] == 30
+    # Another bureau of the pairing reads the course but may not change it.
+    sign_in(client, "yantai.staff")
+    assert client.get(f"/trainings/{training}").status_code == 200
+    assert client.get(f"/trainings/{training}/edit").status_code == 403

@@ -1,6 +1,5 @@
-"""Training pages: the list, a new course, the course with its sessions, the roster
-(enrollments, waitlist, enrolling from the training-need roster, withdrawal, completion)
-and the attendance sheet of one session."""
+"""Training course pages: the list, a new course and its edit form, the course with its
+sessions. The roster and attendance are in `training_roster`."""
 
 import uuid
 from typing import Any
@@ -10,19 +9,20 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.access import DataKind
 from api.deps import DbSession
-from api.errors import AppError, FieldError, ValidationFailed
-from api.i18n import _
+from api.errors import AppError
 from api.labels import options
-from api.trainings import enrollment, repository, service
-from api.trainings.schemas import CompleteIn, SessionIn, TrainingCreate, WithdrawIn
-from shared_models.enums import EnrollmentStatus, Permission, TrainingType
+from api.schemas import VersionIn
+from api.trainings import repository, service
+from api.trainings.schemas import SessionIn, TrainingCreate
+from shared_models import Training
+from shared_models.enums import Permission, TrainingType
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import clean, errors_by_field, general_message, validate
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 CHOICES = {"training_type": options(TrainingType)}
-NEW_FIELDS = [
+COURSE_FIELDS = [
     "title",
     "occupation",
     "occupation_code",
@@ -35,6 +35,8 @@ NEW_FIELDS = [
     "subsidy_amount",
     "note",
 ]
+# Set from the form's rows and checkbox rather than a single field.
+EDITED_EXTRA = ("teachers", "subsidy_payer_id", "co_organizer_id")
 
 
 @router.get("/trainings")
@@ -52,47 +54,114 @@ def _can_plan(page: WebPage) -> bool:
     return page.ctx.can_write(DataKind.EVENT, page.ctx.tenant_id)
 
 
-def _new_form(
-    request: Request, error: AppError | None = None, values: dict[str, Any] | None = None
+def _teachers(form: Any) -> list[dict[str, str | None]]:
+    """One row per teacher named (name and where they come from); blank rows dropped."""
+    names, origins = form.getlist("teacher_name"), form.getlist("teacher_origin")
+    rows = []
+    for i, name in enumerate(names):
+        origin = str(origins[i]).strip() if i < len(origins) else ""
+        if str(name).strip():
+            rows.append({"name": str(name).strip(), "origin": origin or None})
+    return rows
+
+
+def _course_values(form: Any, page: WebPage) -> dict[str, Any]:
+    """The course as the form gives it, in the API's terms."""
+    values = clean(form, COURSE_FIELDS)
+    values["teachers"] = _teachers(form)
+    values["subsidy_payer_id"] = str(page.ctx.tenant_id) if values.get("subsidy_amount") else None
+    partner = form.get("with_partner") == "on" and len(page.ctx.partner_ids) == 1
+    values["co_organizer_id"] = str(next(iter(page.ctx.partner_ids))) if partner else None
+    return values
+
+
+def _form(
+    request: Request,
+    page: WebPage,
+    values: dict[str, Any],
+    *,
+    training: Training | None = None,
+    error: AppError | None = None,
 ) -> Response:
     return render(
         request,
-        "trainings/new.html",
+        "trainings/form.html",
         {
+            "t": training,
             "choices": CHOICES,
             "errors": errors_by_field(error),
             "message": general_message(error),
-            "values": values or {},
+            "values": values,
+            "has_partner": len(page.ctx.partner_ids) == 1,
         },
         status_code=error.status if error else 200,
     )
 
 
+def _stored_values(training: Training) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(training, name) for name in COURSE_FIELDS}
+    values["teachers"] = list(training.teachers)
+    values["with_partner"] = training.co_organizer_id is not None
+    values["version"] = training.version
+    return values
+
+
 @router.get("/trainings/new")
 def new_training(request: Request, page: TenantPage) -> Response:
-    return _new_form(request)
+    return _form(request, page, {"with_partner": True, "teachers": []})
 
 
 @router.post("/trainings/new")
 async def create_training(request: Request, page: TenantForm, session: DbSession) -> Response:
     form = await request.form()
-    data = {k: v for k, v in form.items() if k != "csrf_token"}
+    values = _course_values(form, page)
     try:
-        values = clean(data, NEW_FIELDS)
-        teacher = clean(data, ["teacher_name", "teacher_origin"])
-        if teacher.get("teacher_name"):
-            values["teachers"] = [
-                {"name": teacher["teacher_name"], "origin": teacher.get("teacher_origin")}
-            ]
-        if values.get("subsidy_amount"):
-            values["subsidy_payer_id"] = str(page.ctx.tenant_id)
         body = validate(TrainingCreate, values)
         training = service.create(session, page.ctx, service.TrainingInput(**body.model_dump()))
     except AppError as exc:
         if exc.status not in (409, 422):
             raise
-        raise FormRejected(_new_form(request, exc, data)) from exc
+        values["with_partner"] = values["co_organizer_id"] is not None
+        raise FormRejected(_form(request, page, values, error=exc)) from exc
     return RedirectResponse(f"/trainings/{training.id}", status_code=303)
+
+
+@router.get("/trainings/{training_id}/edit")
+def edit_training(
+    training_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    training = service.get(session, page.ctx, training_id)
+    service.require_organizer(page.ctx, training)
+    return _form(request, page, _stored_values(training), training=training)
+
+
+@router.post("/trainings/{training_id}/edit")
+async def save_training(
+    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    """Every field as the form shows it: an emptied optional field is cleared, an
+    emptied required one is refused (the course is checked as a whole, as when new)."""
+    form = await request.form()
+    training = service.get(session, page.ctx, training_id)
+    values = _course_values(form, page)
+    # What the form cannot show stays as it is: a payer other than this bureau, and a
+    # co-organizer where there is no single partner to tick.
+    if values.get("subsidy_amount") and training.subsidy_payer_id is not None:
+        values["subsidy_payer_id"] = str(training.subsidy_payer_id)
+    if len(page.ctx.partner_ids) != 1 and training.co_organizer_id is not None:
+        values["co_organizer_id"] = str(training.co_organizer_id)
+    try:
+        version = validate(VersionIn, {"version": form.get("version")}).version
+        body = validate(TrainingCreate, values)
+        changes = body.model_dump(include={*COURSE_FIELDS, *EDITED_EXTRA})
+        service.update(session, page.ctx, training_id, changes, version=version)
+    except AppError as exc:
+        if exc.status not in (403, 409, 422):
+            raise
+        shown = {**values, "version": form.get("version")}
+        shown["with_partner"] = values["co_organizer_id"] is not None
+        raise FormRejected(_form(request, page, shown, training=training, error=exc)) from exc
+    return RedirectResponse(f"/trainings/{training_id}", status_code=303)
 
 
 def _detail(
@@ -147,181 +216,3 @@ async def add_session(
             _detail(request, page, session, training_id, error=exc, values=data)
         ) from exc
     return RedirectResponse(f"/trainings/{training_id}#sessions", status_code=303)
-
-
-def _roster(
-    request: Request,
-    page: WebPage,
-    session: DbSession,
-    training_id: uuid.UUID,
-    *,
-    error: AppError | None = None,
-) -> Response:
-    access = page.ctx
-    training = service.get(session, access, training_id)
-    rows = service.roster(session, access, training)
-    return render(
-        request,
-        "trainings/roster.html",
-        {
-            "t": training,
-            "enrolled": [r for r in rows if r.status is not EnrollmentStatus.WAITLISTED],
-            "waiting": [r for r in rows if r.status is EnrollmentStatus.WAITLISTED],
-            "attended": repository.attendance_counts(session, training.id),
-            "suggestions": repository.suggestions(session, access, training),
-            "can_enroll": bool(access.write_ids(DataKind.LABORER)) and access.can(Permission.WRITE),
-            "runs_class": service.is_organizer(access, training) and access.can(Permission.WRITE),
-            "errors": errors_by_field(error),
-            "message": general_message(error) or (error.message() if error else None),
-        },
-        status_code=error.status if error else 200,
-    )
-
-
-@router.get("/trainings/{training_id}/roster")
-def roster_page(
-    training_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
-) -> Response:
-    return _roster(request, page, session, training_id)
-
-
-async def _roster_action(request, page, session, training_id, action):  # type: ignore[no-untyped-def]
-    form = await request.form()
-    try:
-        action(form)
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        raise FormRejected(_roster(request, page, session, training_id, error=exc)) from exc
-    return RedirectResponse(f"/trainings/{training_id}/roster", status_code=303)
-
-
-@router.post("/trainings/{training_id}/roster")
-async def enroll(
-    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
-) -> Response:
-    def action(form) -> None:  # type: ignore[no-untyped-def]
-        chosen = form.getlist("laborer_id")
-        if not chosen:
-            raise ValidationFailed(
-                errors=[FieldError("laborer_id", _("Tick at least one laborer."), "missing")]
-            )
-        try:
-            ids = [uuid.UUID(str(v)) for v in chosen]
-        except ValueError:
-            raise ValidationFailed(
-                errors=[FieldError("laborer_id", _("Tick at least one laborer."), "invalid")]
-            ) from None
-        enrollment.enroll(session, page.ctx, training_id, ids)
-
-    return await _roster_action(request, page, session, training_id, action)
-
-
-@router.post("/trainings/{training_id}/roster/{enrollment_id}/withdraw")
-async def withdraw(
-    training_id: uuid.UUID,
-    enrollment_id: uuid.UUID,
-    request: Request,
-    page: TenantForm,
-    session: DbSession,
-) -> Response:
-    def action(form) -> None:  # type: ignore[no-untyped-def]
-        body = validate(WithdrawIn, clean(form, ["reason"]))
-        enrollment.withdraw(session, page.ctx, training_id, enrollment_id, reason=body.reason)
-
-    return await _roster_action(request, page, session, training_id, action)
-
-
-@router.post("/trainings/{training_id}/roster/{enrollment_id}/complete")
-async def complete(
-    training_id: uuid.UUID,
-    enrollment_id: uuid.UUID,
-    request: Request,
-    page: TenantForm,
-    session: DbSession,
-) -> Response:
-    def action(form) -> None:  # type: ignore[no-untyped-def]
-        body = validate(
-            CompleteIn,
-            clean(form, ["assessment_result", "certificate_number", "completed_on"]),
-        )
-        enrollment.complete(session, page.ctx, training_id, enrollment_id, **body.model_dump())
-
-    return await _roster_action(request, page, session, training_id, action)
-
-
-def _sheet(
-    request: Request,
-    page: WebPage,
-    session: DbSession,
-    training_id: uuid.UUID,
-    session_id: uuid.UUID,
-    *,
-    error: AppError | None = None,
-    saved: bool = False,
-) -> Response:
-    access = page.ctx
-    training = service.get(session, access, training_id)
-    class_session, enrollees, marks = enrollment.attendance_sheet(
-        session, access, training, session_id
-    )
-    return render(
-        request,
-        "trainings/attendance.html",
-        {
-            "t": training,
-            "s": class_session,
-            "enrollees": enrollees,
-            "marks": marks,
-            "saved": saved,
-            "runs_class": service.is_organizer(access, training) and access.can(Permission.WRITE),
-            "message": error.message() if error else None,
-        },
-        status_code=error.status if error else 200,
-    )
-
-
-@router.get("/trainings/{training_id}/sessions/{session_id}/attendance")
-def attendance_page(
-    training_id: uuid.UUID,
-    session_id: uuid.UUID,
-    request: Request,
-    page: TenantPage,
-    session: DbSession,
-    saved: bool = False,
-) -> Response:
-    return _sheet(request, page, session, training_id, session_id, saved=saved)
-
-
-@router.post("/trainings/{training_id}/sessions/{session_id}/attendance")
-async def save_attendance(
-    training_id: uuid.UUID,
-    session_id: uuid.UUID,
-    request: Request,
-    page: TenantForm,
-    session: DbSession,
-) -> Response:
-    """Every enrollee on the sheet is marked: ticked present, unticked absent."""
-    form = await request.form()
-    try:
-        on_sheet = [uuid.UUID(str(v)) for v in form.getlist("enrollment_id")]
-        present = {str(v) for v in form.getlist("present")}
-    except ValueError:
-        on_sheet, present = [], set()
-    try:
-        enrollment.record_attendance(
-            session,
-            page.ctx,
-            training_id,
-            session_id,
-            [(e, str(e) in present) for e in on_sheet],
-        )
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        raise FormRejected(
-            _sheet(request, page, session, training_id, session_id, error=exc)
-        ) from exc
-    return RedirectResponse(
-        f"/trainings/{training_id}/sessions/{session_id}/attendance?saved=1", status_code=303
-    )

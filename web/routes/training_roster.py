@@ -1,0 +1,199 @@
+"""Training roster pages: enrollments and the waitlist, enrolling from the
+training-need roster, withdrawal and completion, and the attendance sheet of a session.
+The course itself is on the pages of `trainings`."""
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.access import DataKind
+from api.deps import DbSession
+from api.errors import AppError, FieldError, ValidationFailed
+from api.i18n import _
+from api.trainings import enrollment, repository, service
+from api.trainings.schemas import CompleteIn, WithdrawIn
+from shared_models.enums import EnrollmentStatus, Permission
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import clean, errors_by_field, general_message, validate
+from web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _roster(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    training_id: uuid.UUID,
+    *,
+    error: AppError | None = None,
+) -> Response:
+    access = page.ctx
+    training = service.get(session, access, training_id)
+    rows = service.roster(session, access, training)
+    return render(
+        request,
+        "trainings/roster.html",
+        {
+            "t": training,
+            "enrolled": [r for r in rows if r.status is not EnrollmentStatus.WAITLISTED],
+            "waiting": [r for r in rows if r.status is EnrollmentStatus.WAITLISTED],
+            "attended": repository.attendance_counts(session, training.id),
+            "suggestions": repository.suggestions(session, access, training),
+            "can_enroll": bool(access.write_ids(DataKind.LABORER)) and access.can(Permission.WRITE),
+            "runs_class": service.is_organizer(access, training) and access.can(Permission.WRITE),
+            "errors": errors_by_field(error),
+            "message": general_message(error) or (error.message() if error else None),
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/trainings/{training_id}/roster")
+def roster_page(
+    training_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    return _roster(request, page, session, training_id)
+
+
+async def _roster_action(request, page, session, training_id, action):  # type: ignore[no-untyped-def]
+    form = await request.form()
+    try:
+        action(form)
+    except AppError as exc:
+        if exc.status not in (403, 409, 422):
+            raise
+        raise FormRejected(_roster(request, page, session, training_id, error=exc)) from exc
+    return RedirectResponse(f"/trainings/{training_id}/roster", status_code=303)
+
+
+@router.post("/trainings/{training_id}/roster")
+async def enroll(
+    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+) -> Response:
+    def action(form) -> None:  # type: ignore[no-untyped-def]
+        chosen = form.getlist("laborer_id")
+        if not chosen:
+            raise ValidationFailed(
+                errors=[FieldError("laborer_id", _("Tick at least one laborer."), "missing")]
+            )
+        try:
+            ids = [uuid.UUID(str(v)) for v in chosen]
+        except ValueError:
+            raise ValidationFailed(
+                errors=[FieldError("laborer_id", _("Tick at least one laborer."), "invalid")]
+            ) from None
+        enrollment.enroll(session, page.ctx, training_id, ids)
+
+    return await _roster_action(request, page, session, training_id, action)
+
+
+@router.post("/trainings/{training_id}/roster/{enrollment_id}/withdraw")
+async def withdraw(
+    training_id: uuid.UUID,
+    enrollment_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+) -> Response:
+    def action(form) -> None:  # type: ignore[no-untyped-def]
+        body = validate(WithdrawIn, clean(form, ["reason"]))
+        enrollment.withdraw(session, page.ctx, training_id, enrollment_id, reason=body.reason)
+
+    return await _roster_action(request, page, session, training_id, action)
+
+
+@router.post("/trainings/{training_id}/roster/{enrollment_id}/complete")
+async def complete(
+    training_id: uuid.UUID,
+    enrollment_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+) -> Response:
+    def action(form) -> None:  # type: ignore[no-untyped-def]
+        body = validate(
+            CompleteIn,
+            clean(form, ["assessment_result", "certificate_number", "completed_on"]),
+        )
+        enrollment.complete(session, page.ctx, training_id, enrollment_id, **body.model_dump())
+
+    return await _roster_action(request, page, session, training_id, action)
+
+
+def _sheet(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    training_id: uuid.UUID,
+    session_id: uuid.UUID,
+    *,
+    error: AppError | None = None,
+    saved: bool = False,
+) -> Response:
+    access = page.ctx
+    training = service.get(session, access, training_id)
+    class_session, enrollees, marks = enrollment.attendance_sheet(
+        session, access, training, session_id
+    )
+    return render(
+        request,
+        "trainings/attendance.html",
+        {
+            "t": training,
+            "s": class_session,
+            "enrollees": enrollees,
+            "marks": marks,
+            "saved": saved,
+            "runs_class": service.is_organizer(access, training) and access.can(Permission.WRITE),
+            "message": error.message() if error else None,
+        },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/trainings/{training_id}/sessions/{session_id}/attendance")
+def attendance_page(
+    training_id: uuid.UUID,
+    session_id: uuid.UUID,
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    saved: bool = False,
+) -> Response:
+    return _sheet(request, page, session, training_id, session_id, saved=saved)
+
+
+@router.post("/trainings/{training_id}/sessions/{session_id}/attendance")
+async def save_attendance(
+    training_id: uuid.UUID,
+    session_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+) -> Response:
+    """Every enrollee on the sheet is marked: ticked present, unticked absent."""
+    form = await request.form()
+    try:
+        on_sheet = [uuid.UUID(str(v)) for v in form.getlist("enrollment_id")]
+        present = {str(v) for v in form.getlist("present")}
+    except ValueError:
+        on_sheet, present = [], set()
+    try:
+        enrollment.record_attendance(
+            session,
+            page.ctx,
+            training_id,
+            session_id,
+            [(e, str(e) in present) for e in on_sheet],
+        )
+    except AppError as exc:
+        if exc.status not in (403, 409, 422):
+            raise
+        raise FormRejected(
+            _sheet(request, page, session, training_id, session_id, error=exc)
+        ) from exc
+    return RedirectResponse(
+        f"/trainings/{training_id}/sessions/{session_id}/attendance?saved=1", status_code=303
+    )
