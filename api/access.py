@@ -68,6 +68,12 @@ class AccessContext:
     pairing_ids: TenantSet = field(default_factory=frozenset)
     request_id: str | None = None
 
+    @property
+    def recorded_as(self) -> str:
+        """Who did it, as a record keeps it: the person and the organization, for rows
+        read by other tenants that cannot look the user up."""
+        return f"{self.actor_label} · {self.tenant_name}"[:120]
+
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
 

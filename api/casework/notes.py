@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext
 from api.audit import service as audit
 from api.casework import repository
-from api.casework.service import full_view, get, recorder_label, require_office
+from api.casework.service import full_view, get, require_office
 from api.casework.storage import AttachmentStore, check
 from api.errors import FieldError, NotFound, ValidationFailed
 from api.i18n import _
@@ -43,7 +43,7 @@ def add_note(
         written_on=written_on,
         author=(author or access.actor_label)[:60],
         body=body,
-        recorded_by_label=recorder_label(access),
+        recorded_by_label=access.recorded_as,
     )
     repository.add(session, note)
     audit.record(
@@ -90,7 +90,7 @@ def add_attachment(
         content_type=checked.content_type,
         size_bytes=len(checked.data),
         sha256=checked.sha256,
-        uploaded_by_label=recorder_label(access),
+        uploaded_by_label=access.recorded_as,
     )
     repository.add(session, row)
     audit.record(

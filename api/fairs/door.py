@@ -34,10 +34,6 @@ CODE_LENGTH = 8
 OPEN_FOR_REGISTRATION = (FairStatus.PUBLISHED, FairStatus.ONGOING)
 
 
-def _label(access: AccessContext) -> str:
-    return f"{access.actor_label} · {access.tenant_name}"[:120]
-
-
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -178,7 +174,7 @@ def walk_in(
         code=new_code(),
         walk_in=True,
         checked_in_at=utcnow() if check_in else None,
-        checked_in_by_label=_label(access) if check_in else None,
+        checked_in_by_label=access.recorded_as if check_in else None,
     )
     _insert(session, [row])
     audit.record(
@@ -222,7 +218,7 @@ def check_in(
             extra={"code": "used_twice"},
         )
     row.checked_in_at = utcnow()
-    row.checked_in_by_label = _label(access)
+    row.checked_in_by_label = access.recorded_as
     session.flush()
     return row
 
@@ -267,7 +263,7 @@ def record_intention(
         vacancy_id=vacancy_id,
         outcome=outcome,
         note=note,
-        recorded_by_label=_label(access),
+        recorded_by_label=access.recorded_as,
     )
     try:
         with session.begin_nested():

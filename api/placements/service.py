@@ -46,10 +46,6 @@ class PlacementInput:
     referral_id: uuid.UUID | None = None
 
 
-def recorder_label(access: AccessContext) -> str:
-    return f"{access.actor_label} · {access.tenant_name}"[:120]
-
-
 def require_county(access: AccessContext, tenant_id: uuid.UUID) -> None:
     access.require(Permission.WRITE)
     if not (

@@ -12,7 +12,7 @@ from api.audit import service as audit
 from api.errors import FieldError, ValidationFailed
 from api.i18n import _
 from api.placements import repository
-from api.placements.service import get, recorder_label, require_county
+from api.placements.service import get, require_county
 from api.subsidies import entitlements
 from api.warnings import rules as warning_rules
 from shared_models import StayVerification
@@ -64,13 +64,13 @@ def verify(
             in_post=in_post,
             source=source,
             recorded_by_tenant=access.tenant_id,
-            recorded_by_label=recorder_label(access),
+            recorded_by_label=access.recorded_as,
         )
         session.add(row)
     else:
         before = {"in_post": row.in_post, "source": row.source.value}
     row.in_post, row.source, row.note = in_post, source, note
-    row.recorded_by, row.recorded_by_label = access.user_id, recorder_label(access)
+    row.recorded_by, row.recorded_by_label = access.user_id, access.recorded_as
     row.recorded_by_tenant = access.tenant_id
     session.flush()
     audit.record(

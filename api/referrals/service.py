@@ -67,7 +67,7 @@ def _event(
         to_status=referral.status,
         occurred_on=on,
         recorded_by=access.user_id,
-        recorded_by_label=f"{access.actor_label} · {access.tenant_name}"[:120],
+        recorded_by_label=access.recorded_as,
         recorded_by_tenant=access.tenant_id,
         note=note,
     )

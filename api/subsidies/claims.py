@@ -36,11 +36,6 @@ BEFORE_PAYMENT = (
 )
 
 
-def actor_and_bureau(access: AccessContext) -> str:
-    """Who did a step, as the `*_by_label` columns keep it."""
-    return f"{access.actor_label} · {access.tenant_name}"[:120]
-
-
 def _check_version(claim: SubsidyClaim, version: int) -> None:
     if claim.version != version:
         raise StaleVersion(
@@ -132,7 +127,7 @@ def _write_claims(
             due_on=max(u.due_on for u in run),
             status=ClaimStatus.RAISED,
             raised_by=access.user_id,
-            raised_by_label=actor_and_bureau(access),
+            raised_by_label=access.recorded_as,
             note=note,
         )
         units_rows = [
@@ -235,7 +230,7 @@ def verify(
     claim.status = ClaimStatus.VERIFIED
     claim.verified_by, claim.verified_by_label, claim.verified_at = (
         access.user_id,
-        actor_and_bureau(access),
+        access.recorded_as,
         utcnow(),
     )
     session.flush()
@@ -264,7 +259,7 @@ def approve(
     claim.status = ClaimStatus.APPROVED
     claim.approved_by, claim.approved_by_label, claim.approved_at = (
         access.user_id,
-        actor_and_bureau(access),
+        access.recorded_as,
         utcnow(),
     )
     session.flush()
@@ -308,7 +303,7 @@ def reject(
     before = claim.status.value
     claim.status = ClaimStatus.REJECTED
     claim.rejected_reason = reason.strip()
-    claim.rejected_by_label, claim.rejected_at = actor_and_bureau(access), utcnow()
+    claim.rejected_by_label, claim.rejected_at = access.recorded_as, utcnow()
     session.flush()
     repository.release_units(session, claim.id)
     audit.record(

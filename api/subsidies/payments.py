@@ -18,7 +18,6 @@ from api.spreadsheets.writer import ColumnSpec, LedgerWriter
 from api.subsidies import claims_repository as repository
 from api.subsidies import policies
 from api.subsidies import repository as policy_repository
-from api.subsidies.claims import actor_and_bureau
 from api.supply import repository as supply_repository
 from shared_models import PayeeAccount, PaymentBatch
 from shared_models.base import utcnow
@@ -193,7 +192,7 @@ def pay_batch(
         batch.id,
         bank_reference=bank_reference.strip(),
         paid_on=paid_on,
-        paid_by_label=actor_and_bureau(access),
+        paid_by_label=access.recorded_as,
         updated_at=utcnow(),
     ):
         raise Conflict(_("Batch {number} is already marked paid."), params={"number": batch.number})

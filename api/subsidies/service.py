@@ -136,7 +136,7 @@ def set_payee_account(
     account.bank_name = bank_name.strip()
     account.account_cipher = cipher.encrypt(digits, "bank_account")
     account.account_masked = masked
-    account.updated_by_label = f"{access.actor_label} · {access.tenant_name}"[:120]
+    account.updated_by_label = access.recorded_as
     session.flush()
     audit.record(
         session,

@@ -28,10 +28,6 @@ from shared_models import Training, TrainingAttendance, TrainingEnrollment, Trai
 from shared_models.enums import EnrollmentStatus, Permission
 
 
-def _label(access: AccessContext) -> str:
-    return f"{access.actor_label} · {access.tenant_name}"[:120]
-
-
 def enroll(
     session: Session,
     access: AccessContext,
@@ -87,7 +83,7 @@ def enroll(
                 id_number_masked=laborer.id_number_masked,
                 status=status,
                 position=position,
-                enrolled_by_label=_label(access),
+                enrolled_by_label=access.recorded_as,
             )
         )
         position += 1
@@ -263,7 +259,7 @@ def record_attendance(
     if errors:
         raise ValidationFailed(errors=errors)
     existing = repository.attendance(session, class_session.id)
-    label = _label(access)
+    label = access.recorded_as
     for enrollment_id, present in dict(marks).items():
         row = existing.get(enrollment_id)
         if row is None:

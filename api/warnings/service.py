@@ -27,10 +27,6 @@ from shared_models.enums import CaseKind, OrgKind, Permission, WarningCloseReaso
 from shared_models.warnings import DEFAULT_THRESHOLDS
 
 
-def _label(access: AccessContext) -> str:
-    return f"{access.actor_label} · {access.tenant_name}"[:120]
-
-
 def get(session: Session, access: AccessContext, warning_id: uuid.UUID) -> WarningFlag:
     flag = repository.get(session, access, warning_id)
     if flag is None:
@@ -74,7 +70,7 @@ def acknowledge(
         raise InvalidTransition(_("This warning is already acknowledged."))
     flag.status = WarningStatus.ACKNOWLEDGED
     flag.acknowledged_at = utcnow()
-    flag.acknowledged_by_label = _label(access)
+    flag.acknowledged_by_label = access.recorded_as
     session.flush()
     _audit(session, access, flag, "acknowledge")
     return flag
@@ -123,7 +119,7 @@ def close(
     flag.close_reason = WarningCloseReason.ANSWERED if case else WarningCloseReason.BY_HAND
     flag.close_note = note[:500]
     flag.closed_on = today or date.today()
-    flag.closed_by_label = _label(access)
+    flag.closed_by_label = access.recorded_as
     flag.answered_by_case_id = case.id if case else None
     session.flush()
     _audit(
@@ -202,11 +198,11 @@ def set_thresholds(
     _county, before = thresholds(session, access)
     row = repository.settings_row(session, county)
     if row is None:
-        row = WarningSettings(tenant_id=county, **before, updated_by_label=_label(access))
+        row = WarningSettings(tenant_id=county, **before, updated_by_label=access.recorded_as)
         session.add(row)
     for name, value in values.items():
         setattr(row, name, value)
-    row.updated_by_label = _label(access)
+    row.updated_by_label = access.recorded_as
     session.flush()
     after = {name: getattr(row, name) for name in DEFAULT_THRESHOLDS}
     old, new = audit.changed_only(before, after)
