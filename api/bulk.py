@@ -12,6 +12,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 from sqlalchemy import JSON, Table, bindparam, insert, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,12 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 def _is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def upsert_insert(session: Session, table: Any) -> Any:
+    """An INSERT that takes ON CONFLICT clauses, in the session's dialect (SQLite and
+    PostgreSQL spell them alike, but SQLAlchemy keeps one construct per dialect)."""
+    return (pg_insert if _is_postgres(session) else sqlite_insert)(table)
 
 
 def _copy_to_temp(session: Session, table: Table, columns: Sequence[str], rows: list[dict]) -> str:

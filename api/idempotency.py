@@ -11,10 +11,9 @@ import orjson
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from api import bulk
 from api.access import AccessContext
 from api.errors import BadRequest, ValidationFailed
 from api.i18n import _
@@ -50,9 +49,8 @@ def idempotent(
         )
     digest = _hash(scope, body)
     table = IdempotencyRecord.__table__
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     inserted = session.execute(
-        insert(table)
+        bulk.upsert_insert(session, table)
         .values(tenant_id=access.tenant_id, key=key, scope=scope, request_hash=digest)
         .on_conflict_do_nothing(index_elements=[table.c.tenant_id, table.c.key])
         .returning(table.c.key)

@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Iterator, Sequence
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api import bulk
@@ -17,11 +16,8 @@ def lock_head(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> 
     """The tenant's chain head, locked until the transaction ends (appends serialise)."""
     if tenant_id not in access.audit_tenant_ids:
         raise PermissionError("audit write outside the caller's tenants")
-    dialect_insert = (
-        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
     session.execute(
-        dialect_insert(AuditHead)
+        bulk.upsert_insert(session, AuditHead)
         .values(tenant_id=tenant_id, seq=0, hash=GENESIS_HASH)
         .on_conflict_do_nothing(index_elements=["tenant_id"])
     )

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, case, extract, func, literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from api import bulk
 from api.access import AccessContext, DataKind
 from shared_models import Case, CaseAttachment, CaseLaborer, CaseNote, Employer
 from shared_models import EmployerDisputeCount as Count
@@ -151,8 +151,7 @@ def recount_disputes(
         )
         .group_by(Employer.id, Employer.tenant_id)
     )
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(Count).from_select(
+    statement = bulk.upsert_insert(session, Count).from_select(
         ["employer_id", "tenant_id", "open_count", "total_count", "updated_at"], counted
     )
     session.execute(
