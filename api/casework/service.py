@@ -76,10 +76,6 @@ class CaseInput:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def recorder_label(access: AccessContext) -> str:
-    return f"{access.actor_label} · {access.tenant_name}"[:120]
-
-
 def full_view(access: AccessContext, case: Case) -> bool:
     """The office and its county see everything; the employer's bureau a masked view."""
     return case.tenant_id == access.tenant_id or access.can_read(DataKind.LABORER, case.county_id)
@@ -199,7 +195,7 @@ def create(
         deadline=data.deadline,
         outcome=data.outcome,
         details=dict(data.details),
-        opened_by_label=recorder_label(access),
+        opened_by_label=access.recorded_as,
     )
     case.laborers = [
         CaseLaborer(
@@ -238,9 +234,12 @@ def _refresh_derived(
     case: Case,
     today: date,
     earlier: dispute_counts.EmployerKey = (None, None),
+    *,
+    recount: bool = True,
 ) -> None:
     """Disputes drive two warning rules: re-judge the laborers they may concern; and
-    the pool's dispute counts: recount the employer (and the one it had before)."""
+    the pool's dispute counts: recount the employer (and the one it had before) when
+    the case's status or employer moved."""
     if case.kind is CaseKind.DISPUTE:
         warning_rules.refresh_case(
             session,
@@ -250,7 +249,8 @@ def _refresh_derived(
             case.employer_id,
             today=today,
         )
-    dispute_counts.recount(session, access, [earlier, _employer_key(case)])
+    if recount:
+        dispute_counts.recount(session, access, [earlier, _employer_key(case)])
 
 
 def update(
@@ -301,7 +301,8 @@ def update(
             after=new,
             tenant_id=case.tenant_id,
         )
-        _refresh_derived(session, access, case, today, earlier)
+        moved = {"status", "employer_id"} & set(new)
+        _refresh_derived(session, access, case, today, earlier, recount=bool(moved))
     return case
 
 
