@@ -12,6 +12,7 @@ from api.errors import BadRequest
 from api.i18n import _
 from api.routing import JsonRoute
 from api.trainings import enrollment, repository, service
+from api.trainings import outcomes as course_outcomes
 from api.trainings.schemas import (
     AttendanceMark,
     AttendanceOut,
@@ -215,14 +216,14 @@ def record_attendance(
 def outcomes(training_id: uuid.UUID, access: Access, session: DbSession) -> OutcomesOut:
     """Trained (completed), then employed within 90 days after completion (placements),
     and the training subsidy due for the completers."""
-    result = service.outcomes(session, access, training_id)
+    result = course_outcomes.outcomes(session, access, training_id)
     return OutcomesOut.model_validate(result)
 
 
 @router.get("/trainings/{training_id}/subsidy-list")
 def subsidy_list(training_id: uuid.UUID, access: Access, session: DbSession) -> Response:
     """The training subsidy per completer (.xlsx, masked ID numbers) for finance."""
-    data = service.subsidy_list(session, access, training_id)
+    data = course_outcomes.subsidy_list(session, access, training_id)
     disposition = (
         f"attachment; filename=training-subsidy.xlsx; filename*=UTF-8''{quote('培训补贴名单.xlsx')}"
     )

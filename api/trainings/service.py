@@ -1,7 +1,7 @@
 """Trainings: the course planned by one bureau (with a co-organizer of the same
-pairing), its sessions within the course's dates, its roster and waitlist promotion,
-and the outcomes counted from the records (completed, then employed within 90 days).
-Enrolling, withdrawing, attendance and completion are in `enrollment`.
+pairing), its sessions within the course's dates, its roster and waitlist promotion. Enrolling,
+withdrawing, attendance and completion are in `enrollment`; what a course produced
+(outcomes, the subsidy list) in `outcomes`.
 
 Who does what:
 - the organizer (`tenant_id`) changes the course and its sessions;
@@ -13,7 +13,6 @@ Who does what:
 - every other member of the pairing sees the course and its sessions, not who is on it.
 """
 
-import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -25,7 +24,6 @@ from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from api.i18n import _
-from api.spreadsheets.writer import ColumnSpec, LedgerWriter
 from api.tenancy import repository as tenancy_repository
 from api.trainings import repository
 from shared_models import Training, TrainingEnrollment, TrainingSession
@@ -318,94 +316,3 @@ def promote_from_waitlist(session: Session, access: AccessContext, training: Tra
             after={"status": EnrollmentStatus.ENROLLED.value},
         )
     return promoted
-
-
-# --- outcomes ------------------------------------------------------------------------
-
-
-@dataclass
-class Outcomes:
-    enrolled: int
-    waitlisted: int
-    withdrawn: int
-    completed: int
-    employed_within_90_days: int
-    employment_rate: float | None
-    subsidy_per_completer: int | None
-    subsidy_total: int | None
-    employed: dict  # enrollment id → placement (only for those whose names the caller sees)
-
-
-def outcomes(session: Session, access: AccessContext, training_id: uuid.UUID) -> Outcomes:
-    """Counted the way the bureaus report: trained (completed), then employed within 90
-    days after completion (a placement started in that window)."""
-    training = get(session, access, training_id)
-    counts = repository.status_counts(session, access, [training.id])[training.id]
-    employed = repository.employed_after(session, access, training)
-    completed = counts.get(EnrollmentStatus.COMPLETED.value, 0)
-    amount = training.subsidy_amount
-    return Outcomes(
-        enrolled=counts.get(EnrollmentStatus.ENROLLED.value, 0),
-        waitlisted=counts.get(EnrollmentStatus.WAITLISTED.value, 0),
-        withdrawn=counts.get(EnrollmentStatus.WITHDRAWN.value, 0),
-        completed=completed,
-        employed_within_90_days=len(employed),
-        employment_rate=round(len(employed) / completed, 3) if completed else None,
-        subsidy_per_completer=amount,
-        subsidy_total=amount * completed if amount is not None else None,
-        employed=employed,
-    )
-
-
-SUBSIDY_COLUMNS = [
-    ColumnSpec("序号", 6),
-    ColumnSpec("姓名", 10),
-    ColumnSpec("身份证号码", 22, text=True),
-    ColumnSpec("培训项目", 24),
-    ColumnSpec("职业（工种）", 14),
-    ColumnSpec("结业日期", 12),
-    ColumnSpec("考核结果", 10),
-    ColumnSpec("证书编号", 20, text=True),
-    ColumnSpec("补贴金额（元）", 12),
-    ColumnSpec("付款单位", 20),
-]
-
-
-def subsidy_list(session: Session, access: AccessContext, training_id: uuid.UUID) -> bytes:
-    """The training subsidy per completer, for the finance export (masked ID numbers)."""
-    training = get(session, access, training_id)
-    completers = [
-        e for e in roster(session, access, training) if e.status is EnrollmentStatus.COMPLETED
-    ]
-    payer = (
-        tenancy_repository.organization_by_id(session, training.subsidy_payer_id)
-        if training.subsidy_payer_id
-        else None
-    )
-    buffer = io.BytesIO()
-    writer = LedgerWriter(buffer, "培训补贴", SUBSIDY_COLUMNS)
-    writer.write_rows(
-        [
-            index + 1,
-            e.name,
-            e.id_number_masked,
-            training.title,
-            training.occupation,
-            e.completed_on,
-            e.assessment_result,
-            e.certificate_number,
-            training.subsidy_amount or 0,
-            payer.name if payer else "",
-        ]
-        for index, e in enumerate(completers)
-    )
-    writer.close()
-    audit.record(
-        session,
-        access,
-        action="training.subsidy_list",
-        entity_type="training",
-        entity_id=training.id,
-        after={"completers": len(completers)},
-    )
-    return buffer.getvalue()

@@ -12,7 +12,7 @@ from api.deps import DbSession
 from api.errors import AppError
 from api.labels import options
 from api.schemas import VersionIn
-from api.trainings import repository, service
+from api.trainings import outcomes, repository, service
 from api.trainings.schemas import SessionIn, TrainingCreate
 from shared_models import Training
 from shared_models.enums import Permission, TrainingType
@@ -181,7 +181,7 @@ def _detail(
         {
             "t": training,
             "counts": repository.status_counts(session, access, [training.id])[training.id],
-            "outcomes": service.outcomes(session, access, training.id),
+            "outcomes": outcomes.outcomes(session, access, training.id),
             "can_edit": access.can_write(DataKind.EVENT, training.tenant_id)
             and access.can(Permission.WRITE),
             "sees_roster": service.sees_roster(access, training),
