@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import problem_handlers
+from api import clock, problem_handlers
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
@@ -122,6 +122,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     configure_logging(settings.log_level, settings.log_json)
+    clock.configure(settings.time_zone)
     db = database or Database(settings)
     if settings.is_production:
         problems = check_app_role(db.engine)

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_SECRET_KEY = "demo-secret-key-change-me"  # noqa: S105 - the known default we refuse
@@ -65,8 +66,22 @@ class Settings(BaseSettings):
     oidc_client_secret: SecretStr = SecretStr("")
     oidc_scopes: str = "openid email profile"
 
+    # The bureau's calendar: "today", form defaults and nightly jobs' as-of day (IANA name).
+    time_zone: str = "Asia/Shanghai"
+    # The fair's check-in desk opens this many bureau days before the fair (0: on the day).
+    checkin_opens_days_before: int = Field(default=1, ge=0, le=7)
+
     log_level: str = "INFO"
     log_json: bool = True
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"LB_TIME_ZONE {value!r} is not an IANA time zone name") from None
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> "Settings":

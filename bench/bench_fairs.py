@@ -13,12 +13,13 @@ import random
 import statistics
 import time
 import uuid
-from datetime import UTC, date, datetime
-from datetime import time as clock
+from datetime import UTC, datetime
+from datetime import time as at
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api import clock
 from api.access import DataKind
 from api.app import create_app
 from api.db import Database, use_operator_access
@@ -53,8 +54,8 @@ def main() -> None:
             demo_vacancies = list(s.scalars(select(FairVacancy.vacancy_id)).all())
             fair = Fair(
                 id=uuid.uuid4(), tenant_id=wushan.id, pairing_id=pairing.id, title="压测招聘会",
-                mode=FairMode.OFFLINE, venue="巫山", held_on=date.today(), starts_at=clock(9),
-                ends_at=clock(12), registration_deadline=date.today(), status=FairStatus.ONGOING,
+                mode=FairMode.OFFLINE, venue="巫山", held_on=clock.today(), starts_at=at(9),
+                ends_at=at(12), registration_deadline=clock.today(), status=FairStatus.ONGOING,
             )  # fmt: skip
             s.add(fair)
             s.flush()

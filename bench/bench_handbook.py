@@ -12,12 +12,12 @@ a user prints (HTTP in-process, HTML rendered).
 import argparse
 import multiprocessing
 import time
-from datetime import date
 
 import psycopg
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api import clock
 from api.access import build_access_context
 from api.app import create_app
 from api.db import Database, apply_access
@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--vacancies", type=int, default=100_000)
     parser.add_argument("--laborers", type=int, default=1_000_000)
     args = parser.parse_args()
-    today = date.today()
+    today = clock.today()
     with bench_database() as db:
         owner = Database(db.settings, as_owner=True)
         with owner.sessions() as s:

@@ -31,6 +31,7 @@ import psycopg
 from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, build_access_context
 from api.db import Database, apply_access
 from api.demo.laborers import INDUSTRIES, SKILLS
@@ -404,7 +405,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="laborers and vacancies sampled")
     parser.add_argument("--explain", action="store_true")
     args = parser.parse_args()
-    today = date.today()
+    today = clock.today()
     with bench_database() as db:
         owner = Database(db.settings, as_owner=True)
         with owner.sessions() as s:

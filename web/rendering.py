@@ -4,7 +4,6 @@ from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
@@ -13,13 +12,13 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Undefined
 from starlette.responses import HTMLResponse
 
+from api import clock
 from api.demand.pool import effective_status
 from api.i18n import SUPPORTED_LOCALES, get_locale, gettext, ngettext
 from api.labels import label
 from api.matching.reasons import sentence
 
 WEB_DIR = Path(__file__).resolve().parent
-DISPLAY_ZONE = ZoneInfo("Asia/Shanghai")  # what the bureaus' clocks say
 
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 env = templates.env
@@ -39,7 +38,7 @@ def _babel_locale() -> str:
 def datetime_filter(value: datetime | None, fmt: str = "medium") -> str:
     if value is None:
         return ""
-    return format_datetime(value, fmt, tzinfo=DISPLAY_ZONE, locale=_babel_locale())
+    return format_datetime(value, fmt, tzinfo=clock.zone(), locale=_babel_locale())
 
 
 def date_filter(value: date | None, fmt: str = "medium") -> str:

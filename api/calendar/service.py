@@ -4,16 +4,15 @@ iCalendar (RFC 5545) feed. Times are the bureaus' local time (Asia/Shanghai)."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.calendar import repository
 from shared_models.enums import FairStatus, OrgKind
 
-CHINA = ZoneInfo("Asia/Shanghai")
 HISTORY_DAYS = 90  # a feed keeps the last quarter, so past entries do not vanish at once
 
 
@@ -42,7 +41,7 @@ class Item:
 
 
 def _at(day: date, moment: time) -> datetime:
-    return datetime.combine(day, moment, tzinfo=CHINA)
+    return datetime.combine(day, moment, tzinfo=clock.zone())
 
 
 def items(
@@ -53,7 +52,7 @@ def items(
     item_type: ItemType | None = None,
     since: date | None = None,
 ) -> list[Item]:
-    since = since or date.today() - timedelta(days=HISTORY_DAYS)
+    since = since or clock.today() - timedelta(days=HISTORY_DAYS)
     out: list[Item] = []
     if item_type in (None, ItemType.FAIR):
         for fair, kind, organizer in repository.fairs(session, access, since):
@@ -99,7 +98,7 @@ def ics(calendar_items: list[Item], *, name: str, base_url: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Shanghai")
-    stamp = datetime.now(tz=CHINA)
+    stamp = clock.now()
     for item in calendar_items:
         event = Event()
         event.add("uid", item.uid)

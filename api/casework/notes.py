@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.casework import repository
@@ -28,7 +29,7 @@ def add_note(
     author: str | None = None,
     today: date | None = None,
 ) -> CaseNote:
-    today = today or date.today()
+    today = today or clock.today()
     case = get(session, access, case_id)
     require_office(access, case.tenant_id)
     written_on = written_on or today

@@ -2,12 +2,12 @@
 
 import io
 import uuid
-from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 
+from api import clock
 from api.casework import figures, notes, repository, service
 from api.casework.schemas import (
     AttachmentOut,
@@ -202,7 +202,7 @@ def get_figures(
 ) -> FiguresReport:
     """Visits, people helped, hardship aid paid, disputes by kind, money involved and
     recovered: per month of the year (or the one month), with the total."""
-    report = figures.compute(session, access, year or date.today().year, month)
+    report = figures.compute(session, access, year or clock.today().year, month)
     return FiguresReport.model_validate(report)
 
 
@@ -217,7 +217,7 @@ def export_figures(
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     month: Annotated[int | None, Query(ge=1, le=12)] = None,
 ) -> Response:
-    report = figures.compute(session, access, year or date.today().year, month)
+    report = figures.compute(session, access, year or clock.today().year, month)
     buffer = io.BytesIO()
     figures.write_xlsx(report, buffer, access.tenant_name)
     name = f"劳务协作工作统计{report.year}{f'-{month:02d}' if month else ''}.xlsx"

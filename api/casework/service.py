@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.casework import dispute_counts, repository
@@ -148,7 +149,7 @@ def create(
     session: Session, access: AccessContext, data: CaseInput, *, today: date | None = None
 ) -> Case:
     require_office(access, access.tenant_id)
-    today = today or date.today()
+    today = today or clock.today()
     values = data.__dict__
     errors = _check_fields(data.kind, values, today)
     laborer_ids = list(dict.fromkeys(data.laborer_ids))
@@ -262,7 +263,7 @@ def update(
     version: int,
     today: date | None = None,
 ) -> Case:
-    today = today or date.today()
+    today = today or clock.today()
     case = get(session, access, case_id)
     require_office(access, case.tenant_id)
     if case.version != version:

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.db import Database
 from api.errors import AppError
 from api.i18n import translate_in
@@ -20,10 +21,12 @@ err = Console(stderr=True)
 
 def load_settings() -> Settings:
     try:
-        return Settings()
+        settings = Settings()
     except ValueError as exc:
         err.print(f"[red]配置错误 / Settings error:[/red] {exc}")
         raise typer.Exit(1) from None
+    clock.configure(settings.time_zone)
+    return settings
 
 
 def report(error: AppError) -> None:

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api import clock
 from api.cli.common import load_settings, out
 from api.subsidies.evaluation import evaluate_all
 
@@ -23,7 +24,7 @@ def evaluate(
 ) -> None:
     """Recompute every entitlement from the records. Idempotent; safe while people work
     (short transactions); run it nightly."""
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = date.fromisoformat(as_of) if as_of else clock.today()
     settings = load_settings()
     tasks: dict[str, int] = {}
     with Progress(

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from api import clock
 from api.access import DataKind
 from api.cli.common import operator_session, out
 from api.db import use_operator_access
@@ -22,7 +23,7 @@ def expire(
 ) -> None:
     """Mark every vacancy past its end date expired (pages already read it so; this
     stores it). Safe to run any number of times; run it daily."""
-    today = date.fromisoformat(on) if on else date.today()
+    today = date.fromisoformat(on) if on else clock.today()
     total = 0
     with operator_session() as (session, _settings):
         for org in tenancy_repository.all_organizations(session):

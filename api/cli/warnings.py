@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from api import clock
 from api.access import county_system_access
 from api.cli.common import load_settings, out
 from api.db import Database, apply_access
@@ -24,7 +25,7 @@ def evaluate(
     """Judge every county's laborers by its thresholds: raise new flags, close those
     whose cause went away. Idempotent (a second run changes nothing); run it nightly,
     after `subsidies evaluate`."""
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = date.fromisoformat(as_of) if as_of else clock.today()
     database = Database(load_settings(), as_owner=True)
     raised = closed = kept = counties = 0
     try:

@@ -5,6 +5,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.demand import ledger, repository
 from api.demand.pool import PoolFilter, effective_status
@@ -44,7 +45,7 @@ def row_values(vacancy: Vacancy, today: date) -> list[Any]:
 
 
 def export_pool(session: Session, access: AccessContext, f: PoolFilter, target: IO[bytes]) -> int:
-    today = date.today()
+    today = clock.today()
     writer = _writer(target)
     written = 0
     for batch in repository.stream_vacancies(session, access, f, today):

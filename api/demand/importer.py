@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.demand import ledger, repository
 from api.demand.records import EmployerRecord, VacancyRecord, check_employer, check_vacancy
@@ -214,7 +215,7 @@ def plan_import(
     *,
     today: date | None = None,
 ) -> Plan:
-    today = today or date.today()
+    today = today or clock.today()
     plan = Plan()
     rows = _read_rows(data, filename, plan, access.tenant_region_code, today)
     _in_file_conflicts(rows, plan)

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, fields
 from datetime import date
 
+from api import clock
 from api.errors import FieldError
 from api.i18n import _
 from api.supply.records import LANDLINE, MOBILE, OCCUPATION_CODE
@@ -139,7 +140,7 @@ def check_employer(record: EmployerRecord) -> list[FieldError]:
 
 def check_vacancy(record: VacancyRecord, *, today: date | None = None) -> list[FieldError]:
     """Checks that need more than a field's type; fills the city from the region code."""
-    today = today or date.today()
+    today = today or clock.today()
     problems: list[FieldError | None] = [
         _required_text("title", record.title, 80),
         _required_text("occupation_name", record.occupation_name, 60),

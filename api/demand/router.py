@@ -2,12 +2,12 @@
 
 import io
 import uuid
-from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+from api import clock
 from api.demand import exporter, imports, service
 from api.demand.filters import Pool
 from api.demand.records import EmployerRecord
@@ -150,7 +150,7 @@ def export_vacancies(access: Access, session: DbSession, f: Pool) -> Response:
     """The filtered pool as a 岗位信息汇总表 that imports back unchanged."""
     buffer = io.BytesIO()
     exporter.export_pool(session, access, f, buffer)
-    return _xlsx(buffer.getvalue(), f"{exporter.SHEET}{date.today():%Y%m%d}.xlsx")
+    return _xlsx(buffer.getvalue(), f"{exporter.SHEET}{clock.today():%Y%m%d}.xlsx")
 
 
 @vacancies.get("/import/template")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.demand import repository
@@ -198,7 +199,7 @@ def list_employers(
 def open_vacancy_counts(
     session: Session, access: AccessContext, employers: list[Employer]
 ) -> dict[uuid.UUID, int]:
-    return repository.open_vacancy_counts(session, access, [e.id for e in employers], date.today())
+    return repository.open_vacancy_counts(session, access, [e.id for e in employers], clock.today())
 
 
 # --- vacancies ---------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def create_vacancy(
     require_poster(access, employer.tenant_id)
     given = {k: v for k, v in values.items() if v is not None}
     given.setdefault("region_code", employer.region_code)
-    given.setdefault("valid_from", today or date.today())
+    given.setdefault("valid_from", today or clock.today())
     for name in BENEFITS:
         given.setdefault(name, getattr(employer, name))
     given["skills"] = normalize_words(given.get("skills") or ())
@@ -304,7 +305,7 @@ def update_vacancy(
     for name in changed:
         if name != "skills":
             setattr(vacancy, name, after[name])
-    _settle_status(vacancy, today or date.today(), explicit="status" in changed)
+    _settle_status(vacancy, today or clock.today(), explicit="status" in changed)
     vacancy.updated_at = utcnow()
     session.flush()
     if "skills" in changed:
@@ -352,7 +353,7 @@ def pool(
     page_size: int = 50,
     today: date | None = None,
 ) -> VacancyPage:
-    today = today or date.today()
+    today = today or clock.today()
     items = repository.vacancies(
         session, access, f, today, offset=(page - 1) * page_size, limit=page_size
     )
@@ -362,12 +363,12 @@ def pool(
 
 
 def status_of(vacancy: Vacancy, today: date | None = None) -> VacancyStatus:
-    return effective_status(vacancy, today or date.today())
+    return effective_status(vacancy, today or clock.today())
 
 
 def expire(session: Session, access: AccessContext, today: date | None = None) -> int:
     """Store `expired` on this bureau's vacancies past their end date (nightly job)."""
-    today = today or date.today()
+    today = today or clock.today()
     count = repository.expire(session, access, today)
     if count:
         audit.record(

@@ -2,10 +2,10 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import DataKind
 from api.auth import accounts
 from api.db import use_operator_access
@@ -112,8 +112,8 @@ def load(
                 raise RuntimeError(f"demo laborer {record.name} is invalid: {problems}")
         apply_plan(session, access, cipher, Plan(new=records), recorded_by=None)
     _post_demand(session, names, progress)
-    demo_subsidies.load(session, names, progress, date.today())
-    demo_trainings.load(session, names, progress, date.today())
+    demo_subsidies.load(session, names, progress, clock.today())
+    demo_trainings.load(session, names, progress, clock.today())
     demo_fairs.load(session, cipher, progress)
     return True
 
@@ -121,7 +121,7 @@ def load(
 def _post_demand(session: Session, names: dict[str, str], progress: Callable[[str], None]) -> None:
     """Each bureau posts its employers and vacancies through the service, as a form would:
     the same checks and audit entries (a few hundred rows: fast enough)."""
-    today = date.today()
+    today = clock.today()
     for key, postings in demo_demand.postings(today).items():
         count = sum(len(p.vacancies) for p in postings)
         progress(f"{names[key]}: {len(postings)} 家企业 / employers, {count} 个岗位 / vacancies")

@@ -10,6 +10,7 @@ from datetime import date, time
 from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.demand import repository as demand_repository
@@ -193,7 +194,7 @@ def add_employer(
     today: date | None = None,
 ) -> FairEmployer:
     """Either side of the pairing brings an employer with vacancies from the pool."""
-    today = today or date.today()
+    today = today or clock.today()
     fair = get(session, access, fair_id)
     access.require(Permission.WRITE)
     if access.tenant_kind is OrgKind.LIAISON:
@@ -304,7 +305,7 @@ def _stayed(started: date | None, ended: date | None, months: int, today: date) 
 def results(
     session: Session, access: AccessContext, fair_id: uuid.UUID, *, today: date | None = None
 ) -> Results:
-    today = today or date.today()
+    today = today or clock.today()
     fair = get(session, access, fair_id)
     rows = repository.employers(session, fair.id)
     counts = repository.counts(session, fair.id)

@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.errors import Forbidden, ValidationFailed
 from api.handbook import repository
@@ -95,7 +96,7 @@ def build(
     today: date | None = None,
     progress: Callable[[int, int], None] = lambda _done, _total: None,
 ) -> Handbook:
-    today = today or date.today()
+    today = today or clock.today()
     if not access.read_ids(DataKind.LABORER):
         raise Forbidden(detail=_("The job handbook is made by the sending county."))
     total = repository.count(session, access, f)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api import clock
 from api.demand.router import vacancy_out
 from api.deps import Access, DbSession
 from api.matching import service
@@ -77,7 +78,7 @@ def laborer_matches(
 ) -> VacancyMatchesOut:
     """The open vacancies of the pool this laborer could take, best first, each with the
     criteria it meets and misses. None when the laborer is not looking for work."""
-    today = date.today()
+    today = clock.today()
     _laborer, matches = service.for_laborer(session, access, laborer_id, limit=limit, today=today)
     return VacancyMatchesOut(
         laborer_id=laborer_id,
@@ -103,7 +104,7 @@ def vacancy_matches(
 ) -> LaborerMatchesOut:
     """The laborers of the caller's county who fit this vacancy, best first (for the
     sending county and its liaison offices)."""
-    today = date.today()
+    today = clock.today()
     _vacancy, matches = service.for_vacancy(session, access, vacancy_id, limit=limit, today=today)
     return LaborerMatchesOut(
         vacancy_id=vacancy_id,

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.demand import service as demand
 from api.demand.pool import is_open
@@ -95,7 +96,7 @@ def for_laborer(
     today: date | None = None,
     brute_force: bool = False,
 ) -> tuple[Laborer, Matches[VacancyMatch]]:
-    today = today or date.today()
+    today = today or clock.today()
     laborer = supply.get(session, access, laborer_id).laborer
     facts = laborer_facts(laborer)
     if not is_available(facts):
@@ -132,7 +133,7 @@ def for_vacancy(
     today: date | None = None,
     brute_force: bool = False,
 ) -> tuple[Vacancy, Matches[LaborerMatch]]:
-    today = today or date.today()
+    today = today or clock.today()
     vacancy = demand.get_vacancy(session, access, vacancy_id)
     require_laborer_reader(access)
     if not is_open(vacancy, today):

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.errors import FieldError, NotFound, ValidationFailed
@@ -30,7 +31,7 @@ def start_leave(
     note: str | None = None,
     today: date | None = None,
 ) -> HolidayLeave:
-    today = today or date.today()
+    today = today or clock.today()
     placement = get(session, access, placement_id)
     require_county(access, placement.tenant_id)
     errors = []
@@ -94,7 +95,7 @@ def record_return(
     trip: str | None = None,
     today: date | None = None,
 ) -> HolidayLeave:
-    today = today or date.today()
+    today = today or clock.today()
     leave = repository.leave(session, access, leave_id)
     if leave is None:
         raise NotFound()
@@ -139,7 +140,7 @@ class ReturnBoard:
 def return_board(
     session: Session, access: AccessContext, *, since: date, today: date | None = None
 ) -> ReturnBoard:
-    today = today or date.today()
+    today = today or clock.today()
     board = ReturnBoard([], [], [])
     for leave in repository.leaves_board(session, access, since):
         if leave.returned_on is not None:

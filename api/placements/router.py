@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+from api import clock
 from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest, PayloadTooLarge
 from api.i18n import _
@@ -216,7 +217,7 @@ def return_board(
 ) -> ReturnBoardOut:
     """The return board (返岗): who is away, who is back, who is overdue."""
     board = holiday_leave.return_board(
-        session, access, since=since or date.today() - timedelta(days=60)
+        session, access, since=since or clock.today() - timedelta(days=60)
     )
     return ReturnBoardOut(
         away=[LeaveOut.model_validate(v) for v in board.away],

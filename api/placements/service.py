@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.demand import repository as demand_repository
@@ -116,7 +117,7 @@ def _overlap_error(other: Placement) -> FieldError:
 def create(
     session: Session, access: AccessContext, data: PlacementInput, *, today: date | None = None
 ) -> Placement:
-    today = today or date.today()
+    today = today or clock.today()
     laborer = _laborer(session, access, data.laborer_id)
     require_county(access, laborer.tenant_id)
     errors = _dates(data.started_on, data.ended_on, data.separation_reason, today)
@@ -302,7 +303,7 @@ def update(
     today: date | None = None,
 ) -> Placement:
     """The county changes any field; the employer's bureau records a separation."""
-    today = today or date.today()
+    today = today or clock.today()
     placement = get(session, access, placement_id)
     access.require(Permission.WRITE)
     county = access.can_write(DataKind.PLACEMENT, placement.tenant_id) and access.can_write(

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.errors import FieldError, ValidationFailed
@@ -36,7 +37,7 @@ def verify(
     refresh: bool = True,
 ) -> StayVerification:
     """Record one month in post (or not); a later record for the month replaces it."""
-    today = today or date.today()
+    today = today or clock.today()
     placement = get(session, access, placement_id)
     require_county(access, placement.tenant_id)
     month = month_start(month)

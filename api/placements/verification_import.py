@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.errors import FieldError, Forbidden
 from api.i18n import _
@@ -43,7 +44,7 @@ MAX_REPORTED = 1_000
 
 def _id_number(cell: Any) -> str:
     try:
-        return parse(cell_text(cell)).value
+        return parse(cell_text(cell), today=clock.today()).value
     except IdNumberError as exc:
         raise CellError(ID_MESSAGES[exc.reason], "id_" + exc.reason) from None
 
@@ -147,7 +148,7 @@ def run(
     dry_run: bool,
     today: date | None = None,
 ) -> Outcome:
-    today = today or date.today()
+    today = today or clock.today()
     county = next(iter(access.write_ids(DataKind.LABORER)), None)
     if county is None:
         raise Forbidden(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
+from api import clock
 from api.access import AccessContext
 from api.deps import Access, DbSession
 from api.errors import BadRequest
@@ -74,9 +75,14 @@ def refer(body: ReferralCreate, access: Access, session: DbSession) -> list[Refe
     """Refer one laborer to several vacancies or several laborers to one vacancy: all are
     recorded or none (a live referral of the same pair is a 409 naming it)."""
     created = service.refer(
-        session, access, laborer_ids=body.laborer_ids, vacancy_ids=body.vacancy_ids, note=body.note
+        session,
+        access,
+        laborer_ids=body.laborer_ids,
+        vacancy_ids=body.vacancy_ids,
+        note=body.note,
+        occurred_on=body.occurred_on,
     )
-    today = date.today()
+    today = clock.today()
     return [referral_out(access, service.get(session, access, r.id), today) for r in created]
 
 
@@ -100,7 +106,7 @@ def list_referrals(
         page=page,
         page_size=page_size,
     )
-    today = date.today()
+    today = clock.today()
     return ReferralBoard(
         items=[referral_out(access, r, today) for r in board.items],
         total=board.total,
@@ -112,7 +118,7 @@ def list_referrals(
 
 @router.get("/{referral_id}", response_model=ReferralOut)
 def get_referral(referral_id: uuid.UUID, access: Access, session: DbSession) -> ReferralOut:
-    return referral_out(access, service.get(session, access, referral_id), date.today())
+    return referral_out(access, service.get(session, access, referral_id), clock.today())
 
 
 @router.post("/{referral_id}/steps", response_model=ReferralOut)
@@ -133,4 +139,4 @@ def record_step(
         occurred_on=body.occurred_on,
         note=body.note,
     )
-    return referral_out(access, service.get(session, access, referral.id), date.today())
+    return referral_out(access, service.get(session, access, referral.id), clock.today())

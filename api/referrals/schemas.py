@@ -20,12 +20,18 @@ class ReferralCreate(Input):
     laborer_ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
     vacancy_ids: list[uuid.UUID] = Field(min_length=1, max_length=200)
     note: str | None = Field(default=None, max_length=500)
+    occurred_on: date | None = Field(
+        default=None, description="When the referral was made (a past day); default today"
+    )
 
 
 class ReferralStep(Input):
     status: ReferralStatus
     version: int
-    occurred_on: date | None = Field(default=None, description="Defaults to today")
+    occurred_on: date | None = Field(
+        default=None,
+        description="When the step happened: today or a past day, not before the previous step",
+    )
     note: str | None = Field(default=None, max_length=500)
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
@@ -83,7 +84,7 @@ def raise_claims(
     note: str | None = None,
     as_of: date | None = None,
 ) -> list[SubsidyClaim]:
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     policies.require_payer(access)
     laborer = supply_repository.get(session, access, laborer_id)
     if laborer is None or laborer.tenant_id != access.tenant_id:
@@ -171,7 +172,7 @@ def raise_all_due(
 ) -> list[SubsidyClaim]:
     """Everything due as of a day that no live claim holds: one claim per laborer, policy
     and run of units. Judged again from the records, not from the last evaluation."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     policies.require_payer(access)
     created: list[SubsidyClaim] = []
     due = repository.due_entitlements(session, access)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.subsidies import repository
 from api.subsidies.rules import Person, Result, Terms, evaluate
@@ -198,7 +199,7 @@ def refresh(
     """Recompute one laborer's entitlements after their records changed. A caller who
     may not see the county's policies (the employer's bureau) leaves it to the nightly
     evaluation."""
-    today = today or date.today()
+    today = today or clock.today()
     if not _may_refresh(access, laborer.tenant_id):
         return
     grouped = families(repository.policies_of(session, laborer.tenant_id))

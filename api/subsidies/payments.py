@@ -9,6 +9,7 @@ from typing import IO
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -177,7 +178,7 @@ def pay_batch(
         raise ValidationFailed(
             errors=[FieldError("bank_reference", _("This field is required."), "missing")]
         )
-    if paid_on > date.today():
+    if paid_on > clock.today():
         raise ValidationFailed(
             errors=[
                 FieldError(

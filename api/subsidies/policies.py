@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
@@ -229,7 +230,7 @@ def update(
 ) -> SubsidyPolicy:
     """Change the current version in place while nothing was claimed under the policy;
     after that, write a new version in force from `effective_from` (default today)."""
-    today = today or date.today()
+    today = today or clock.today()
     policy = get(session, access, policy_id)  # an outsider learns nothing: 404 first
     require_payer(access)
     if policy.tenant_id != access.tenant_id:

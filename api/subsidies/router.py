@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Response, status
 
+from api import clock
 from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _, gettext
@@ -102,7 +103,7 @@ def laborer_entitlements(
 ) -> EntitlementsOut:
     """Per policy: months counted, money earned, claimed and paid, the next milestone and
     the day it falls if the laborer stays, and why not eligible where not."""
-    day = as_of or date.today()
+    day = as_of or clock.today()
     views = service.for_laborer(session, access, laborer_id, as_of=day)
     items = []
     for view in views:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import FieldError, Forbidden, NotFound, ValidationFailed
@@ -57,7 +58,7 @@ def for_laborer(
     session: Session, access: AccessContext, laborer_id: uuid.UUID, *, as_of: date | None = None
 ) -> list[EntitlementView]:
     """Judged live from the records (one laborer: a few queries, well under 50 ms)."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     person_row = laborer(session, access, laborer_id)
     if not access.can_read(DataKind.SUBSIDY, person_row.tenant_id):
         raise Forbidden(detail=_("Subsidies are followed by the county that pays them."))
@@ -88,7 +89,7 @@ def projection(
 ) -> Projection:
     """Money falling due in the next `days` days if everyone in post stays: for the
     budget. Read from the last evaluation."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     until = as_of + timedelta(days=days)
     names = {p.family_id: p.name for p in repository.policies(session, access)}
     by_policy: dict[str, int] = defaultdict(int)

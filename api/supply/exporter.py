@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.progress import Progress, quiet
@@ -41,7 +42,7 @@ def export_roster(
     total = repository.count(session, access, f, cap=10_000_000)
     writer = _writer(target, ROSTER_FILE_NAMES[f.roster])
     written = 0
-    today = date.today()
+    today = clock.today()
     for batch in bulk_repository.stream(session, access, f):
         rows = []
         for laborer, tags in batch:

@@ -1,10 +1,10 @@
 """The roster filter as query parameters, shared by the JSON API and the pages."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query
 
+from api import clock
 from api.deps import Cipher
 from api.supply.rosters import Roster, RosterFilter, SortKey
 from api.supply.search import apply_query, birth_bounds
@@ -42,7 +42,7 @@ def roster_filter(
         transfer_scope=transfer_scope,
         sort=sort,
         descending=descending,
-        **birth_bounds(age_min, age_max, date.today()),
+        **birth_bounds(age_min, age_max, clock.today()),
     )
     return apply_query(f, q, cipher)
 

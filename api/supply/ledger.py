@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from api import clock
 from api.errors import FieldError
 from api.i18n import _
 from api.spreadsheets.cells import (
@@ -167,7 +168,7 @@ def age_on(born: date, day: date) -> int:
 
 def row_values(record: LaborerRecord, *, sex: str, birth_date: date) -> list[Any]:
     """A record as the ledger writes it, column by column."""
-    derived = {"sex": sex, "age": age_on(birth_date, date.today())}
+    derived = {"sex": sex, "age": age_on(birth_date, clock.today())}
     out = []
     for column in COLUMNS:
         if column.derived:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 
+from api import clock
 from api.errors import FieldError
 from api.i18n import _
 from shared_models.enums import (
@@ -104,7 +105,7 @@ def normalize_phone(raw: str | None) -> str | None:
 
 def check_record(record: LaborerRecord, *, today: date | None = None) -> list[FieldError]:
     """Cross-field and reference checks; sets `record.identity` when the ID is valid."""
-    today = today or date.today()
+    today = today or clock.today()
     errors: list[FieldError] = []
     if not NAME.fullmatch(record.name):
         errors.append(

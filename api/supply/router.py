@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+from api import clock
 from api.deps import Access, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
 from api.imports.schemas import ImportResult
@@ -43,7 +44,7 @@ def laborer_out(view: service.LaborerView) -> LaborerOut:
             **{c: getattr(lab, c) for c in LaborerOut.model_fields if hasattr(lab, c)},
             "id_number": lab.id_number_masked,
             "phone": lab.phone_masked,
-            "age": _age(lab.birth_date, date.today()),
+            "age": _age(lab.birth_date, clock.today()),
             "preferred_cities": list(lists["preferred_cities"]),
             "preferred_industries": list(lists["preferred_industries"]),
             "certificates": list(lists["certificates"]),
@@ -162,7 +163,7 @@ def export_roster(
     masked unless `reveal=true` (needs pii.reveal; audited)."""
     buffer = io.BytesIO()
     exporter.export_roster(session, access, cipher, f, buffer, reveal=reveal)
-    name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{date.today():%Y%m%d}.xlsx"
+    name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{clock.today():%Y%m%d}.xlsx"
     return _xlsx(buffer.getvalue(), name)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
@@ -307,7 +308,7 @@ def add_survey(
     view = get(session, access, laborer_id)
     laborer = view.laborer
     require_county_writer(access)
-    if surveyed_on > date.today():
+    if surveyed_on > clock.today():
         raise ValidationFailed(
             errors=[FieldError("surveyed_on", _("The date is in the future."), "future")]
         )

@@ -10,10 +10,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.casework.service import full_view
 from api.errors import NotFound
@@ -25,7 +25,6 @@ from api.timeline import repository
 from shared_models import Laborer
 from shared_models.enums import OrgKind
 
-CHINA = ZoneInfo("Asia/Shanghai")  # a timestamp's date is the bureaus' date
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -77,7 +76,7 @@ class Timeline:
 
 
 def _day(moment: datetime) -> date:
-    return moment.astimezone(CHINA).date()
+    return clock.day_of(moment)  # a timestamp's date is the bureau's date
 
 
 def _yuan(amount: int) -> str:

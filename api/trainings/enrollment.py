@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import (
@@ -148,7 +149,7 @@ def withdraw(
     before = row.status
     row.status = EnrollmentStatus.WITHDRAWN
     row.withdrawal_reason = reason
-    row.withdrawn_on = today or date.today()
+    row.withdrawn_on = today or clock.today()
     session.flush()
     audit.record(
         session,
@@ -183,7 +184,7 @@ def complete(
             _("Only someone enrolled can complete the training (this one is {status})."),
             params={"status": label(row.status)},
         )
-    day = completed_on or min(date.today(), training.ends_on)
+    day = completed_on or min(clock.today(), training.ends_on)
     if day < training.starts_on:
         raise ValidationFailed(
             errors=[

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind, county_system_access
 from api.db import apply_access
 from api.ids import new_id
@@ -355,7 +356,7 @@ def refresh(
     system = county_system_access(session, county_id)
     apply_access(session, system)
     try:
-        evaluate(session, system, county_id, today or date.today(), ids)
+        evaluate(session, system, county_id, today or clock.today(), ids)
     finally:
         apply_access(session, access)
 
@@ -383,6 +384,6 @@ def refresh_case(
                 )
             ).all()
         if ids:
-            evaluate(session, system, county_id, today or date.today(), list(dict.fromkeys(ids)))
+            evaluate(session, system, county_id, today or clock.today(), list(dict.fromkeys(ids)))
     finally:
         apply_access(session, access)

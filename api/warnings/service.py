@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.casework import service as casework
@@ -118,7 +119,7 @@ def close(
     flag.status = WarningStatus.CLOSED
     flag.close_reason = WarningCloseReason.ANSWERED if case else WarningCloseReason.BY_HAND
     flag.close_note = note[:500]
-    flag.closed_on = today or date.today()
+    flag.closed_on = today or clock.today()
     flag.closed_by_label = access.recorded_as
     flag.answered_by_case_id = case.id if case else None
     session.flush()

@@ -5,6 +5,7 @@ import re
 
 from icalendar import Calendar
 
+from api import clock
 from tests.api.test_fairs import fair_payload
 
 
@@ -60,10 +61,10 @@ def test_the_subscription_link_needs_its_key(login, client):
 
 
 def test_training_sessions_are_in_the_feed(login):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     admin = login("wushan.admin")
-    start = date.today() + timedelta(days=5)
+    start = clock.today() + timedelta(days=5)
     training = admin.post(
         "/api/v1/trainings",
         json={

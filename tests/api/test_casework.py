@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from api import clock
 from api.spreadsheets.reader import read_table
 from shared_models import CaseAttachment
 from tests.fixtures.factories import employer_payload, laborer_payload
@@ -140,7 +141,7 @@ def test_status_steps_notes_and_kind_rules(login):
         ),
         200,
     )
-    assert (done["status"], done["closed_on"]) == ("resolved", date.today().isoformat())
+    assert (done["status"], done["closed_on"]) == ("resolved", clock.today().isoformat())
     back = office.patch(url, json={"version": 3, "status": "in_progress"})
     assert back.status_code == 409 and back.json()["type"] == "/problems/invalid-transition"
     closed = _ok(office.patch(url, json={"version": 3, "status": "closed"}), 200)

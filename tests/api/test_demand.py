@@ -1,11 +1,12 @@
 """The demand pool over the JSON API: employers, vacancies, who sees them, expiry."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from api import clock
 from api.access import DataKind
 from api.db import use_operator_access
 from shared_models import AuditEntry, Vacancy
@@ -117,7 +118,7 @@ def test_a_county_posts_local_workshop_vacancies_for_its_pairing(login, world):
     )
     assert vacancy["city"] == "开州"
     assert vacancy["offers_housing"] is True  # the employer's benefits by default
-    assert vacancy["valid_from"] == date.today().isoformat()
+    assert vacancy["valid_from"] == clock.today().isoformat()
     assert vacancy["id"] in _pool_ids(login("weifang.staff"))
     assert vacancy["id"] not in _pool_ids(login("yantai.staff"))
 
@@ -174,14 +175,16 @@ def test_pool_filters(login, world):
 def test_vacancy_expires_after_its_end_date(login, world, cli):
     yantai = login("yantai.staff")
     employer = _employer(yantai)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = clock.today() - timedelta(days=1)
     old = _vacancy(
         yantai,
         employer["id"],
         valid_from=(yesterday - timedelta(days=30)).isoformat(),
         valid_until=yesterday.isoformat(),
     )
-    current = _vacancy(yantai, employer["id"], title="装配工", valid_until=date.today().isoformat())
+    current = _vacancy(
+        yantai, employer["id"], title="装配工", valid_until=clock.today().isoformat()
+    )
     assert old["status"] == "expired"  # read as expired at once
     assert current["status"] == "open"
     reader = login("wushan.staff")
@@ -207,7 +210,7 @@ def test_vacancy_expires_after_its_end_date(login, world, cli):
         f"/api/v1/vacancies/{old['id']}",
         json={
             "version": old["version"] + 1,
-            "valid_until": (date.today() + timedelta(days=30)).isoformat(),
+            "valid_until": (clock.today() + timedelta(days=30)).isoformat(),
         },
     )
     assert reopened.status_code == 200, reopened.text

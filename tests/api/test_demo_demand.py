@@ -1,10 +1,11 @@
 """The demo's demand pool: loaded once with the rest, valid, shared within a pairing,
 and good enough that matching finds work for the demo laborers."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from api import clock
 from api.access import DataKind
 from api.db import use_operator_access
 from shared_models import Employer, Laborer, LaborerTag, Vacancy
@@ -15,7 +16,7 @@ BUREAUS = ("wushan", "yantai", "kaizhou", "weifang")
 
 
 def test_every_bureau_posts_a_valid_pool(world):
-    today = date.today()
+    today = clock.today()
     employers, vacancies = [], []
     with world.owner_database().transaction() as session:
         for key in BUREAUS:
@@ -63,7 +64,7 @@ def test_the_pairing_shares_the_pool_and_no_one_else(login, world):
 
 def _skilled_wushan_job_seekers(world):
     """巫山 demo laborers out of work, willing to go anywhere, with a trade, 18 to 50."""
-    today = date.today()
+    today = clock.today()
     with world.owner_database().transaction() as session:
         use_operator_access(session, world.orgs["wushan"], read=[DataKind.LABORER])
         return session.scalars(

@@ -2,13 +2,14 @@
 with their vacancies, registration and check-in rules with their errors, booth
 intentions turned into referrals, and results counted from the records."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from api import clock
 from tests.fixtures.factories import employer_payload, laborer_payload, vacancy_payload
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _post(user, url, payload, expect=201):  # type: ignore[no-untyped-def]

@@ -1,8 +1,9 @@
 """Placements over the JSON API: spells, overlap, the hire that starts one, separation by
 the employer's bureau, verification (one by one and from a list), holiday leave."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from api import clock
 from tests.fixtures.factories import (
     employer_payload,
     laborer_payload,
@@ -56,7 +57,9 @@ def test_one_job_at_a_time(login):
     bad = _post(
         wushan,
         "/api/v1/placements",
-        placement_payload(laborer["id"], started_on=(date.today() + timedelta(days=1)).isoformat()),
+        placement_payload(
+            laborer["id"], started_on=(clock.today() + timedelta(days=1)).isoformat()
+        ),
         expect=422,
     )
     assert {e["code"] for e in bad["errors"]} >= {"future_date"}
@@ -85,7 +88,7 @@ def test_a_hire_starts_the_placement_and_the_employer_side_records_separation(lo
     ]
     assert placement["referral_id"] == referral["id"]
     assert placement["employer_id"] == employer["id"]
-    assert placement["started_on"] == date.today().isoformat()
+    assert placement["started_on"] == clock.today().isoformat()
     assert placement["channel"] == "organized"
     # The employer's bureau sees the placement (its own employer) and records the end...
     seen = yantai.get(f"/api/v1/placements/{placement['id']}")
@@ -98,7 +101,7 @@ def test_a_hire_starts_the_placement_and_the_employer_side_records_separation(lo
         f"/api/v1/placements/{placement['id']}",
         json={
             "version": 1,
-            "ended_on": date.today().isoformat(),
+            "ended_on": clock.today().isoformat(),
             "separation_reason": "contract_ended",
         },
     )
@@ -199,7 +202,7 @@ def test_verification_month_by_month_and_from_a_list(login):
 
 def test_holiday_leave_and_the_return_board(login):
     wushan = login("wushan.staff")
-    today = date.today()
+    today = clock.today()
     people = [_laborer(login) for _ in range(3)]
     placements = [_post(wushan, "/api/v1/placements", placement_payload(p["id"])) for p in people]
     leaves = []

@@ -1,8 +1,9 @@
 """Referrals over the JSON API: refer, the pipeline and its rules, the boards, headcount."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
+from api import clock
 from tests.fixtures.factories import employer_payload, laborer_payload, vacancy_payload
 
 
@@ -58,10 +59,10 @@ def test_refer_and_follow_to_a_hire(login):
     assert seen["laborer"]["masked"] and seen["laborer"]["name"].startswith("谭")
     assert "*" in seen["laborer"]["name"]
     assert seen["next_steps"] == ["interviewed", "declined"]  # it does not withdraw
-    interviewed = _step(yantai, seen, "interviewed", occurred_on=date.today().isoformat())
+    interviewed = _step(yantai, seen, "interviewed", occurred_on=clock.today().isoformat())
     offered = _step(yantai, interviewed, "offered", note="试用期一个月")
     hired = _step(wushan, offered, "hired")
-    assert hired["status"] == "hired" and hired["hired_on"] == date.today().isoformat()
+    assert hired["status"] == "hired" and hired["hired_on"] == clock.today().isoformat()
     assert hired["next_steps"] == []
     steps = [(e["from_status"], e["to_status"]) for e in hired["events"]]
     assert steps == [
@@ -89,7 +90,7 @@ def test_illegal_steps_are_refused_with_the_allowed_ones(login):
     assert skipped["allowed"] == ["interviewed", "declined", "withdrawn"]
     refused = _step(yantai, referral, "withdrawn", expect=403)
     assert refused["type"] == "/problems/forbidden"
-    future = (date.today() + timedelta(days=1)).isoformat()
+    future = (clock.today() + timedelta(days=1)).isoformat()
     assert (
         _step(wushan, referral, "interviewed", expect=422, occurred_on=future)["errors"][0]["code"]
         == "date_range"

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from api import clock
 from api.auth import accounts
 from api.security.passwords import Passwords
 from api.tenancy import service as tenancy
@@ -153,7 +154,7 @@ def test_a_laborer_registered_in_two_counties_of_a_pairing_is_flagged_to_both(wo
 
 
 def test_ages_are_whole_years(county):
-    today = date.today()
+    today = clock.today()
     payload = laborer_payload(id_number=id_number(born=today.replace(year=today.year - 30)))
     laborer = county.post("/api/v1/laborers", json=payload).json()
     born = date.fromisoformat(laborer["birth_date"])

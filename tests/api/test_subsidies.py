@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from api import clock
 from tests.fixtures.factories import WUSHAN_POLICIES, laborer_payload, placement_payload
 
 
@@ -102,12 +103,12 @@ def test_editing_a_claimed_policy_makes_a_version_judged_by_start_date(login, po
     assert raised.status_code == 200, raised.text
     successor = raised.json()
     assert successor["id"] != transport["id"] and successor["version"] == 2
-    assert successor["effective_from"] == date.today().isoformat()
+    assert successor["effective_from"] == clock.today().isoformat()
     stale = admin.patch(
         f"/api/v1/subsidy-policies/{transport['id']}", json={"version": 1, "amount": 3000}
     )
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
-    after = _placed(login, started_on=date.today().isoformat())
+    after = _placed(login, started_on=clock.today().isoformat())
     assert _entitlements(staff, before["id"])["交通生活补贴"]["earned"] == 1500
     assert _entitlements(staff, after["id"])["交通生活补贴"]["earned"] == 2000
     versions = admin.get("/api/v1/subsidy-policies", params={"all_versions": "true"}).json()
@@ -163,13 +164,13 @@ def test_claim_steps_two_people_and_a_payment_made_once(login, policies):
     not_yet = _post(
         admin,
         f"/api/v1/payment-batches/{batch['id']}/pay",
-        {"bank_reference": "ICBC-0001", "paid_on": date.today().isoformat()},
+        {"bank_reference": "ICBC-0001", "paid_on": clock.today().isoformat()},
         expect=409,
     )
     assert not_yet["type"] == "/problems/conflict"
     masked = admin.get(f"/api/v1/payment-batches/{batch['id']}/export")
     assert masked.status_code == 200
-    pay = {"bank_reference": "ICBC-0001", "paid_on": date.today().isoformat()}
+    pay = {"bank_reference": "ICBC-0001", "paid_on": clock.today().isoformat()}
     key = {"Idempotency-Key": str(uuid.uuid4())}
     first = _post(admin, f"/api/v1/payment-batches/{batch['id']}/pay", pay, 200, headers=key)
     repeat = _post(admin, f"/api/v1/payment-batches/{batch['id']}/pay", pay, 200, headers=key)
@@ -261,7 +262,7 @@ def test_claims_stay_with_their_bureau(login, policies):
 
 def test_budget_projection_of_what_falls_due(login, policies):
     admin = login("wushan.admin")
-    start = date.today() - relativedelta(months=6) + timedelta(days=10)
+    start = clock.today() - relativedelta(months=6) + timedelta(days=10)
     _placed(login, started_on=start.isoformat())
     in_30 = admin.get("/api/v1/subsidies/projection", params={"days": 30}).json()
     assert in_30["amount"] >= 11000 and in_30["by_policy"]["稳岗补贴"] >= 6000

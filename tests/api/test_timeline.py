@@ -1,10 +1,9 @@
 """A laborer's timeline over the JSON API: everything in one list, newest first; the
 county and its office see it all, the employer's bureau only its own part, masked."""
 
-from datetime import date
-
 from sqlalchemy import func, select
 
+from api import clock
 from shared_models import (
     FairIntention,
     FairRegistration,
@@ -42,7 +41,7 @@ def _hired_worker(login):  # type: ignore[no-untyped-def]
     )
     laborer = _ok(wushan.post("/api/v1/laborers", json=laborer_payload(name=NAME)))
     survey = {
-        "surveyed_on": date.today().isoformat(),
+        "surveyed_on": clock.today().isoformat(),
         "surveyor": "江东村 刘书记",
         "employment_status": "unemployed",
         "employment_need": "job",
@@ -73,10 +72,10 @@ def _hired_worker(login):  # type: ignore[no-untyped-def]
     _ok(
         wushan.post(
             f"{url}/verifications",
-            json={"month": date.today().strftime("%Y-%m"), "source": "employer"},
+            json={"month": clock.today().strftime("%Y-%m"), "source": "employer"},
         )
     )
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     _ok(wushan.post(f"{url}/leaves", json={"left_on": today, "expected_return_on": "2099-01-01"}))
     _ok(office.post("/api/v1/cases", json=visit([laborer["id"]], occurred_on=today)))
     _ok(
@@ -99,7 +98,7 @@ def test_the_county_and_its_office_see_the_whole_record_newest_first(login):
     assert kinds.count("case") == 2
     assert kinds.count("survey") == 2  # entered in the register, then surveyed
     [check] = [e for e in seen["entries"] if e["kind"] == "verification"]
-    month = date.today().replace(day=1)
+    month = clock.today().replace(day=1)
     assert check["on"] == month.isoformat() and month.strftime("%Y-%m") in check["detail"]
     days = [e["on"] for e in seen["entries"]]
     assert days == sorted(days, reverse=True)

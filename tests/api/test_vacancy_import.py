@@ -1,10 +1,11 @@
 """The vacancy list (岗位信息汇总表) import: row-level preview, all or nothing, round trip."""
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import python_calamine
 
+from api import clock
 from api.demand.ledger import COLUMNS
 from tests.fixtures.factories import credit_code
 from tests.fixtures.ledgers import xlsx
@@ -33,7 +34,7 @@ def vacancy_row(**overrides):
         "包住": "是",
         "包吃": "是",
         "五险": "是",
-        "有效期止": date.today() + timedelta(days=90),
+        "有效期止": clock.today() + timedelta(days=90),
         "联系人": "王经理",
         "联系电话": "05356688001",
     }

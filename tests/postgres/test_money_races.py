@@ -3,10 +3,10 @@ twenty payments of one batch at once mark it paid once."""
 
 import threading
 import uuid
-from datetime import date
 
 import pytest
 
+from api import clock
 from tests.fixtures.factories import WUSHAN_POLICIES, laborer_payload, placement_payload
 from tests.fixtures.world import ApiUser
 
@@ -86,7 +86,7 @@ def test_twenty_payments_of_one_batch_pay_once(world, login):
     )
     batch = admin.post("/api/v1/payment-batches", json={"number": "race"}).json()
     assert admin.get(f"/api/v1/payment-batches/{batch['id']}/export").status_code == 200
-    pay = {"bank_reference": "ICBC-RACE", "paid_on": date.today().isoformat()}
+    pay = {"bank_reference": "ICBC-RACE", "paid_on": clock.today().isoformat()}
 
     def paying(reference: str):  # type: ignore[no-untyped-def]
         url = f"/api/v1/payment-batches/{batch['id']}/pay"

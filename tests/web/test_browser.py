@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from api import clock
 from tests.api.test_warnings import _evaluate, _flags
 from tests.fixtures.factories import (
     WUSHAN_POLICIES,
@@ -187,4 +188,4 @@ def test_from_the_visit_queue_to_a_logged_visit(world, page, login):
     cases = office.get("/api/v1/cases", params={"kind": "visit"}).json()["items"]
     [case] = [c for c in cases if c["laborers"][0]["laborer_id"] == laborer["id"]]
     assert case["summary"] == "走访：在岗正常，住宿良好"
-    assert case["occurred_on"] == date.today().isoformat()
+    assert case["occurred_on"] == clock.today().isoformat()

@@ -2,12 +2,13 @@
 the check-in desk (typed or scanned codes, walk-ins)."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from api import clock
 from tests.fixtures.factories import laborer_payload
 from tests.web.helpers import csrf_from, sign_in
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _plan(client) -> str:  # type: ignore[no-untyped-def]

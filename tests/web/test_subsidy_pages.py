@@ -3,8 +3,9 @@ verification sheet, the return board, the policy editor, and the claims queue th
 to a paid batch."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+from api import clock
 from tests.fixtures.factories import WUSHAN_POLICIES, laborer_payload
 from tests.web.helpers import csrf_from, sign_in
 
@@ -109,7 +110,7 @@ def test_from_a_placement_to_a_paid_claim_through_the_pages(client, login):
         client,
         "/claims",
         f"/claims-batches/{batch_id}/pay",
-        {"bank_reference": "ICBC-20210901", "paid_on": date.today().isoformat()},
+        {"bank_reference": "ICBC-20210901", "paid_on": clock.today().isoformat()},
         follow_redirects=False,
     )
     assert paid.status_code == 303
@@ -182,8 +183,8 @@ def test_verification_sheet_and_return_board(client, login):
     staff.post(
         f"/api/v1/placements/{placement['id']}/leaves",
         json={
-            "left_on": (date.today() - timedelta(days=10)).isoformat(),
-            "expected_return_on": (date.today() - timedelta(days=2)).isoformat(),
+            "left_on": (clock.today() - timedelta(days=10)).isoformat(),
+            "expected_return_on": (clock.today() - timedelta(days=2)).isoformat(),
             "trip": "返岗包车",
         },
     )

@@ -3,13 +3,13 @@ the dispute board and the figures the offices report."""
 
 import io
 import uuid
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import DataKind
 from api.casework import figures, notes, repository, service
 from api.casework.router import XLSX, download, get_attachment_store
@@ -91,7 +91,7 @@ def _new_form(
             "errors": errors_by_field(error),
             "message": general_message(error),
             "values": values or {},
-            "today": date.today(),
+            "today": clock.today(),
         },
         status_code=error.status if error else 200,
     )
@@ -143,7 +143,7 @@ def _detail(
             and access.can(Permission.WRITE),
             "errors": errors_by_field(error),
             "message": general_message(error),
-            "today": date.today(),
+            "today": clock.today(),
         },
         status_code=error.status if error else 200,
     )
@@ -252,7 +252,7 @@ def dispute_board(request: Request, page: TenantPage, session: DbSession) -> Res
             "columns": columns,
             "total": total,
             "names": {c.id: service.laborer_names(access, c) for c in rows},
-            "today": date.today(),
+            "today": clock.today(),
         },
     )
 
@@ -265,7 +265,7 @@ Month = Annotated[int | None, Query(ge=1, le=12)]
 def figures_page(
     request: Request, page: TenantPage, session: DbSession, year: Year = None, month: Month = None
 ) -> Response:
-    report = figures.compute(session, page.ctx, year or date.today().year, month)
+    report = figures.compute(session, page.ctx, year or clock.today().year, month)
     return render(
         request,
         "casework/figures.html",
@@ -277,7 +277,7 @@ def figures_page(
 def figures_export(
     page: TenantPage, session: DbSession, year: Year = None, month: Month = None
 ) -> Response:
-    report = figures.compute(session, page.ctx, year or date.today().year, month)
+    report = figures.compute(session, page.ctx, year or clock.today().year, month)
     buffer = io.BytesIO()
     figures.write_xlsx(report, buffer, page.ctx.tenant_name)
     name = f"劳务协作工作统计{report.year}{f'-{month:02d}' if month else ''}.xlsx"

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
@@ -60,7 +61,7 @@ def queue(
             "projections": [service.projection(session, access, days=d) for d in (30, 90)]
             if payer
             else [],
-            "today": date.today(),
+            "today": clock.today(),
         },
     )
 

@@ -1,12 +1,12 @@
 """Employer pages: the bureau's employers, one employer with its vacancies, the form."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import DataKind
 from api.demand import service
 from api.demand.pool import PoolFilter
@@ -111,7 +111,7 @@ def detail(
     return render(
         request,
         "demand/employer_detail.html",
-        {"e": employer, "vacancies": vacancies, "can_edit": editable, "today": date.today()},
+        {"e": employer, "vacancies": vacancies, "can_edit": editable, "today": clock.today()},
     )
 
 

@@ -2,12 +2,12 @@
 the session cookie instead of a bearer token (the pages link here)."""
 
 import io
-from datetime import date
 from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api import clock
 from api.demand import exporter as demand_exporter
 from api.demand.filters import Pool
 from api.deps import Cipher, DbSession
@@ -33,7 +33,7 @@ def export_roster(
     access = page.ctx
     buffer = io.BytesIO()
     supply_exporter.export_roster(session, access, cipher, f, buffer, reveal=reveal)
-    name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{date.today():%Y%m%d}.xlsx"
+    name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{clock.today():%Y%m%d}.xlsx"
     return _xlsx(buffer.getvalue(), "laborers.xlsx", name)
 
 
@@ -41,5 +41,5 @@ def export_roster(
 def export_pool(page: TenantPage, session: DbSession, f: Pool) -> Response:
     buffer = io.BytesIO()
     demand_exporter.export_pool(session, page.ctx, f, buffer)
-    name = f"{demand_exporter.SHEET}{date.today():%Y%m%d}.xlsx"
+    name = f"{demand_exporter.SHEET}{clock.today():%Y%m%d}.xlsx"
     return _xlsx(buffer.getvalue(), "vacancies.xlsx", name)

@@ -2,7 +2,6 @@
 printable slips with QR codes, booth intentions and results."""
 
 import uuid
-from datetime import date
 from typing import Any
 
 import segno
@@ -10,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
+from api import clock
 from api.access import DataKind
 from api.calendar.router import feed_key
 from api.demand import service as demand
@@ -80,7 +80,7 @@ def list_page(
                 f"/calendar/{access.tenant_id}.ics?key={feed_key(settings, access.tenant_id)}"
             ),
             "can_create": access.tenant_kind is not OrgKind.LIAISON,
-            "today": date.today(),
+            "today": clock.today(),
         },
     )
 
@@ -158,7 +158,7 @@ def detail(
                 ).values()
             ],
             "outcomes": options(IntentionOutcome),
-            "today": date.today(),
+            "today": clock.today(),
         },
     )
 
@@ -255,7 +255,7 @@ async def add_employer(
         employer_id = uuid.UUID(str(form.get("employer_id")))
     except ValueError:
         raise BadRequest(_("Choose an employer.")) from None
-    today = date.today()
+    today = clock.today()
     vacancies = demand.pool(
         session, page.ctx, PoolFilter(employer_id=employer_id), page_size=100, today=today
     ).items

@@ -1,13 +1,13 @@
 """Laborer registry pages: rosters, detail with surveys, create and edit forms, reveal."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import AppError
@@ -156,7 +156,7 @@ def roster_page(
         "params": params,
         "query": lambda **kw: _query_string(params, **kw),
         "choices": CHOICES,
-        "today": date.today(),
+        "today": clock.today(),
         "can_register": _can_register(page),
         "can_reveal": access.can(Permission.REVEAL_PII),
         "f": f,
@@ -262,7 +262,7 @@ def _detail(
             "lists": view.lists,
             "surveys": surveys,
             "revealed": revealed,
-            "today": date.today(),
+            "today": clock.today(),
             "can_edit": access.can_write(DataKind.LABORER, view.laborer.tenant_id),
             "can_survey": _can_register(page),
             "can_reveal": access.can(Permission.REVEAL_PII),

@@ -3,8 +3,8 @@ them (named for the laborer's county, masked for the vacancy's bureau), and the 
 this user may record next."""
 
 from dataclasses import dataclass
-from datetime import date
 
+from api import clock
 from api.access import AccessContext
 from api.referrals import service
 from api.referrals.router import candidate
@@ -21,7 +21,7 @@ class BoardRow:
 
 
 def board_rows(access: AccessContext, referrals: list[Referral]) -> list[BoardRow]:
-    today = date.today()
+    today = clock.today()
     writes = access.can(Permission.WRITE)
     return [
         BoardRow(r, candidate(access, r, today), service.next_steps(access, r) if writes else [])

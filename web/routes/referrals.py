@@ -2,12 +2,12 @@
 the step form."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import DataKind
 from api.deps import DbSession
 from api.errors import BadRequest
@@ -34,7 +34,7 @@ def laborer_matches(
     laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
 ) -> Response:
     access = page.ctx
-    today = date.today()
+    today = clock.today()
     laborer, matches = matching.for_laborer(session, access, laborer_id, today=today)
     board = service.board(session, access, laborer_id=laborer_id)
     return render(
@@ -68,7 +68,7 @@ def laborer_referrals(
             "board": board,
             "rows": board_rows(access, board.items),
             "counts": status_counts(board.counts),
-            "today": date.today(),
+            "today": clock.today(),
             "tab": "referrals",
         },
     )
@@ -113,7 +113,7 @@ def board_page(
             "statuses": options(ReferralStatus),
             "pages": (board.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
             "page_number": page_number,
-            "today": date.today(),
+            "today": clock.today(),
             "show_laborer_link": bool(access.read_ids(DataKind.LABORER)),
         },
     )

@@ -2,12 +2,12 @@
 months and holiday leave, each policy's milestones, and the forms that change them."""
 
 import uuid
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import AppError, FieldError, ValidationFailed
@@ -85,7 +85,7 @@ def _page(
             "can_record": county and access.can(Permission.WRITE),
             "can_claim": payer and access.can(Permission.WRITE),
             "choices": CHOICES,
-            "today": date.today(),
+            "today": clock.today(),
             "tab": "stay",
             "form": form,
             "errors": errors_by_field(error),

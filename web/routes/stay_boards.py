@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest, FieldError, ValidationFailed
 from api.i18n import _
@@ -26,7 +27,7 @@ MAX_LIST_BYTES = 20 * 1024 * 1024
 
 def _month(text: str | None) -> date:
     if not text:
-        return date.today().replace(day=1)
+        return clock.today().replace(day=1)
     try:
         return date.fromisoformat(text.strip()[:7] + "-01")
     except ValueError:
@@ -144,7 +145,7 @@ async def import_list(
 def return_board(
     request: Request, page: TenantPage, session: DbSession, since: date | None = None
 ) -> Response:
-    today = date.today()
+    today = clock.today()
     start = since or today - timedelta(days=60)
     board = holiday_leave.return_board(session, page.ctx, since=start, today=today)
     return render(request, "stay/returns.html", {"board": board, "since": start, "today": today})

@@ -2,11 +2,11 @@
 
 import uuid
 from collections import Counter
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api import clock
 from api.deps import DbSession
 from api.timeline import service
 from web.deps import TenantPage
@@ -48,7 +48,7 @@ def timeline_page(
             "found": found,
             "lab": found.laborer,
             "tab": "timeline",
-            "today": date.today(),
+            "today": clock.today(),
             "kinds": [
                 (k, service.kind_label(k), counts[k]) for k in service.EntryKind if counts[k]
             ],

@@ -2,13 +2,13 @@
 and the vacancy form."""
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import AccessContext, DataKind
 from api.demand import service
 from api.demand.filters import Pool
@@ -73,7 +73,7 @@ def pool_page(
             "params": dict(params),
             "query": query,
             "choices": POOL_CHOICES,
-            "today": date.today(),
+            "today": clock.today(),
             "can_post": can_post(access),
             "pages": (result.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
             "own_tenant": access.tenant_id,
@@ -143,7 +143,7 @@ def detail(
     vacancy_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
 ) -> Response:
     access = page.ctx
-    today = date.today()
+    today = clock.today()
     vacancy = service.get_vacancy(session, access, vacancy_id)
     matches = None
     if access.read_ids(DataKind.LABORER):

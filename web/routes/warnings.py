@@ -2,11 +2,11 @@
 each with one action to log a visit that answers the flag."""
 
 import uuid
-from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from api import clock
 from api.access import DataKind
 from api.deps import DbSession
 from api.errors import AppError, BadRequest
@@ -33,7 +33,7 @@ def _queue(
     rows, total = repository.listing(
         session, access, repository.WarningFilter(open_only=True), limit=500
     )
-    today = date.today()
+    today = clock.today()
     return render(
         request,
         "warnings/queue.html",
