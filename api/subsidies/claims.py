@@ -22,8 +22,8 @@ from api.labels import label
 from api.subsidies import claims_repository as repository
 from api.subsidies import entitlements, policies
 from api.subsidies import repository as policy_repository
-from api.subsidies.entitlements import Records, judge
-from api.subsidies.rules import Person, Unit
+from api.subsidies.entitlements import Records, judge, terms_of
+from api.subsidies.rules import Person, Unit, within_cap
 from api.supply import repository as supply_repository
 from shared_models import ClaimUnit, Laborer, SubsidyClaim
 from shared_models.base import utcnow
@@ -68,9 +68,10 @@ def claimable(
     person = Person(laborer.poverty_status.value, laborer.region_code)
     policy, result = judge(versions, person, records, as_of)
     held = repository.held_units(session, family_id, laborer.id)
-    units = (
-        [u for u in result.units if u.earned and u.number not in held] if result.eligible else []
-    )
+    earned = [u for u in result.units if u.earned and u.number not in held]
+    # Per person, not per stay: what live claims hold for any stay counts toward the cap.
+    held_yuan = repository.held_amount(session, access, family_id, laborer.id)
+    units = within_cap(earned, held_yuan, terms_of(policy).ceiling) if result.eligible else []
     placement = result.stay.first.id if result.stay else None
     return policy.id, placement, units
 

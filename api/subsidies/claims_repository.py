@@ -32,6 +32,23 @@ def held_units(session: Session, family_id: uuid.UUID, laborer_id: uuid.UUID) ->
     )
 
 
+def held_amount(
+    session: Session, access: AccessContext, family_id: uuid.UUID, laborer_id: uuid.UUID
+) -> int:
+    """Yuan in live claims (raised, on the way, or paid) for one laborer and policy."""
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(SubsidyClaim.amount), 0)).where(
+                visible(access),
+                SubsidyClaim.family_id == family_id,
+                SubsidyClaim.laborer_id == laborer_id,
+                SubsidyClaim.status != ClaimStatus.REJECTED,
+            )
+        )
+        or 0
+    )
+
+
 def add(session: Session, *objects: object) -> None:
     session.add_all(objects)
     session.flush()
@@ -94,19 +111,36 @@ def sums_for_laborer(
     session: Session, access: AccessContext, laborer_id: uuid.UUID
 ) -> dict[uuid.UUID, tuple[int, int]]:
     """Per policy family: (yuan claimed in live claims, yuan paid)."""
+    return {
+        family_id: sums
+        for (family_id, _), sums in sums_for_laborers(session, access, [laborer_id]).items()
+    }
+
+
+def sums_for_laborers(
+    session: Session, access: AccessContext, laborer_ids: Sequence[uuid.UUID]
+) -> dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]]:
+    """Per (policy family, laborer): (yuan in live claims, yuan paid)."""
+    if not laborer_ids:
+        return {}
     rows = session.execute(
-        select(SubsidyClaim.family_id, SubsidyClaim.status, func.sum(SubsidyClaim.amount))
-        .where(visible(access), SubsidyClaim.laborer_id == laborer_id)
-        .group_by(SubsidyClaim.family_id, SubsidyClaim.status)
+        select(
+            SubsidyClaim.family_id,
+            SubsidyClaim.laborer_id,
+            SubsidyClaim.status,
+            func.sum(SubsidyClaim.amount),
+        )
+        .where(visible(access), SubsidyClaim.laborer_id.in_(set(laborer_ids)))
+        .group_by(SubsidyClaim.family_id, SubsidyClaim.laborer_id, SubsidyClaim.status)
     ).all()
-    out: dict[uuid.UUID, tuple[int, int]] = {}
-    for family_id, status, amount in rows:
-        claimed, paid = out.get(family_id, (0, 0))
+    out: dict[tuple[uuid.UUID, uuid.UUID], tuple[int, int]] = {}
+    for family_id, laborer_id, status, amount in rows:
+        claimed, paid = out.get((family_id, laborer_id), (0, 0))
         if status is not ClaimStatus.REJECTED:
             claimed += int(amount)
         if status is ClaimStatus.PAID:
             paid += int(amount)
-        out[family_id] = (claimed, paid)
+        out[(family_id, laborer_id)] = (claimed, paid)
     return out
 
 

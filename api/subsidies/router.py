@@ -14,7 +14,7 @@ from api.errors import BadRequest
 from api.i18n import _, gettext
 from api.idempotency import idempotent
 from api.routing import JsonRoute
-from api.subsidies import claims, payments, policies, service
+from api.subsidies import claims, payments, policies, service, standing
 from api.subsidies import claims_repository as claim_rows
 from api.subsidies import repository as policy_rows
 from api.subsidies.schemas import (
@@ -36,6 +36,7 @@ from api.subsidies.schemas import (
     ProjectionOut,
     UnitOut,
 )
+from api.subsidies.standing import Standing
 from api.supply import repository as supply_repository
 from shared_models import SubsidyClaim
 from shared_models.enums import ClaimStatus
@@ -126,6 +127,7 @@ def laborer_entitlements(
                 claimed=view.claimed,
                 paid=view.paid,
                 unclaimed=view.unclaimed,
+                overpaid=view.overpaid,
                 next_due_on=nxt[0] if nxt else None,
                 next_due_amount=nxt[1] if nxt else None,
                 units=[
@@ -171,23 +173,38 @@ def projection(
 # --- claims ------------------------------------------------------------------------------------
 
 
-def claim_out(claim: SubsidyClaim, names: dict[uuid.UUID, str]) -> ClaimOut:
+def claim_out(
+    claim: SubsidyClaim, names: dict[uuid.UUID, str], standing: Standing | None = None
+) -> ClaimOut:
     return ClaimOut.model_validate(
         {
             **{
                 c: getattr(claim, c)
                 for c in ClaimOut.model_fields
-                if c not in ("policy_name", "laborer_name")
+                if c not in ("policy_name", "laborer_name", "overpaid", "unearned")
             },
             "policy_name": claim.policy.name,
             "laborer_name": names.get(claim.laborer_id, ""),
+            "overpaid": standing.overpaid if standing else 0,
+            "unearned": standing.unearned if standing and claim.status in UNPAID else 0,
         }
     )
+
+
+UNPAID = frozenset(claims.BEFORE_PAYMENT)
 
 
 def _names(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> dict[uuid.UUID, str]:  # type: ignore[valid-type]
     found = supply_repository.by_ids(session, access, [c.laborer_id for c in rows])
     return {lab.id: lab.name for lab in found}
+
+
+def _outs(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> list[ClaimOut]:  # type: ignore[valid-type]
+    """Claims with their laborers' names and standing (overpaid, unearned) as of today."""
+    names = _names(session, access, rows)
+    pairs = {(c.family_id, c.laborer_id) for c in rows}
+    found = standing.of_pairs(session, access, pairs, clock.today())
+    return [claim_out(c, names, found.get((c.family_id, c.laborer_id))) for c in rows]
 
 
 @router.get("/subsidy-claims", response_model=ClaimPage)
@@ -210,9 +227,8 @@ def list_claims(
         offset=(page - 1) * page_size,
         limit=page_size,
     )
-    names = _names(session, access, list(rows))
     return ClaimPage(
-        items=[claim_out(c, names) for c in rows],
+        items=_outs(session, access, list(rows)),
         total=total,
         counts=counts,
         page=page,
@@ -243,7 +259,7 @@ def raise_claims(
         else:
             raise BadRequest(_("Name a laborer and a policy, or ask for everything due."))
         fresh = [claims.get(session, access, c.id) for c in created]
-        return [claim_out(c, _names(session, access, fresh)) for c in fresh]
+        return _outs(session, access, fresh)
 
     return idempotent(
         session,
@@ -258,13 +274,11 @@ def raise_claims(
 
 @router.get("/subsidy-claims/{claim_id}", response_model=ClaimOut)
 def get_claim(claim_id: uuid.UUID, access: Access, session: DbSession) -> ClaimOut:
-    claim = claims.get(session, access, claim_id)
-    return claim_out(claim, _names(session, access, [claim]))
+    return _outs(session, access, [claims.get(session, access, claim_id)])[0]
 
 
 def _step(session, access, claim) -> ClaimOut:  # type: ignore[no-untyped-def]
-    fresh = claims.get(session, access, claim.id)
-    return claim_out(fresh, _names(session, access, [fresh]))
+    return _outs(session, access, [claims.get(session, access, claim.id)])[0]
 
 
 @router.post("/subsidy-claims/{claim_id}/verify", response_model=ClaimOut)

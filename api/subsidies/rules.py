@@ -8,14 +8,22 @@ Kinds (the amounts are the policy's, in whole yuan):
   monthly      `amount` per counted month once `months` are reached, at most `cap`:
                unit k (the k-th month) falls due when max(k, months) months are counted.
 "N个月以上" includes N.
+
+The cap holds per person across all their stays: the policy pays for the stay that
+earns the most, and whatever live claims already hold (for any stay, under any version)
+counts toward it (`within_cap`). The channel and destination a policy asks for are judged
+on the placement that qualifies: a stay joined across a job change counts from its first
+qualifying placement (`qualifying_part`), so moving sooner into such a job never loses
+money.
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from api.subsidies.stay import (
     Continuity,
+    Spell,
     Stay,
     completed_months,
     elapsed_months,
@@ -47,6 +55,11 @@ class Terms:
         cap = self.cap if self.cap is not None else self.amount * MAX_MONTHS
         count = -(-cap // self.amount)  # ceiling
         return [min(self.amount, cap - self.amount * i) for i in range(count)]
+
+    @property
+    def ceiling(self) -> int:
+        """The most the policy pays one person, across all their stays."""
+        return sum(self.unit_amounts())
 
     def months_for_unit(self, unit: int) -> int:
         """Counted months needed for unit `unit` (1-based); 0 for the transfer grant."""
@@ -105,19 +118,32 @@ def _person_reasons(terms: Terms, person: Person) -> list[str]:
     return reasons
 
 
-def _stay_reasons(terms: Terms, stay: Stay) -> list[str]:
+def _spell_reasons(terms: Terms, spell: Spell) -> list[str]:
     reasons = []
-    if terms.destination_prefixes and not stay.first.region_code.startswith(
-        terms.destination_prefixes
-    ):
+    if terms.destination_prefixes and not spell.region_code.startswith(terms.destination_prefixes):
         reasons.append("destination")
-    if terms.channels and stay.first.channel not in terms.channels:
+    if terms.channels and spell.channel not in terms.channels:
         reasons.append("channel")
-    if (terms.transfer_from and stay.started_on < terms.transfer_from) or (
-        terms.transfer_until and stay.started_on > terms.transfer_until
-    ):
-        reasons.append("transfer_window")
     return reasons
+
+
+def qualifying_part(terms: Terms, stay: Stay) -> tuple[Stay | None, list[str]]:
+    """The stay from its first placement whose channel and place the policy accepts (the
+    whole stay when that is its first), and why not when none is. The transfer window is
+    judged on the day that part starts."""
+    for index, spell in enumerate(stay.spells):
+        if _spell_reasons(terms, spell):
+            continue
+        part = stay
+        if index:
+            start = max(spell.started_on, stay.started_on)
+            part = Stay(spell, start, stay.last_day, stay.ongoing, stay.spells[index:])
+        if (terms.transfer_from and part.started_on < terms.transfer_from) or (
+            terms.transfer_until and part.started_on > terms.transfer_until
+        ):
+            return None, ["transfer_window"]
+        return part, []
+    return None, _spell_reasons(terms, stay.first)
 
 
 def _for_stay(terms: Terms, stay: Stay, verified: set[date]) -> Result:
@@ -150,14 +176,35 @@ def evaluate(
 ) -> Result:
     """Of the stays that qualify, the one that earns the most (then the one still running,
     then the latest) is the one the policy pays for; money already claimed for another
-    stay is not owed again (claims are unique per policy, laborer and unit)."""
+    stay is not owed again (claims are unique per policy, laborer and unit, and
+    `within_cap` keeps their total under the cap)."""
     reasons = _person_reasons(terms, person)
     if reasons:
         return Result(False, reasons)
     if not stays:
         return Result(False, ["no_placement"])
-    qualifying = [s for s in stays if not _stay_reasons(terms, s)]
+    judged = [qualifying_part(terms, s) for s in stays]
+    qualifying = [part for part, _ in judged if part is not None]
     if not qualifying:
-        return Result(False, _stay_reasons(terms, stays[-1]), stays[-1])
+        return Result(False, judged[-1][1], stays[-1])
     results = [_for_stay(terms, s, verified) for s in qualifying]
     return max(results, key=lambda r: (r.earned, r.stay.ongoing, r.stay.started_on))  # type: ignore[union-attr]
+
+
+def within_cap(units: Sequence[Unit], held: int, ceiling: int) -> list[Unit]:
+    """The units that may be claimed now when live claims already hold `held` yuan: in
+    order, the last one cut, so that everything claimed never passes the cap."""
+    room = ceiling - held
+    out = []
+    for unit in units:
+        if room <= 0:
+            break
+        out.append(replace(unit, amount=min(unit.amount, room)))
+        room -= out[-1].amount
+    return out
+
+
+def overpaid(result: Result, paid: int) -> int:
+    """Yuan paid beyond what the records now say was earned (after a correction): shown
+    and flagged, never netted into a negative."""
+    return max(0, paid - (result.earned if result.eligible else 0))

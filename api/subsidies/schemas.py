@@ -108,6 +108,8 @@ class EntitlementOut(Schema):
     claimed: int
     paid: int
     unclaimed: int
+    # Paid beyond what the records now say was earned (a correction): shown, never netted.
+    overpaid: int = 0
     next_due_on: date | None
     next_due_amount: int | None
     units: list[UnitOut]
@@ -162,6 +164,10 @@ class ClaimOut(Schema):
     rejected_reason: str | None
     note: str | None
     created_at: datetime
+    # The laborer's standing under this policy, judged from today's records: yuan paid
+    # beyond what is earned, and yuan in unpaid claims beyond it (the queue flags both).
+    overpaid: int = 0
+    unearned: int = 0
 
 
 class ClaimPage(Schema):

@@ -15,8 +15,8 @@ from api.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from api.i18n import _
 from api.security.pii import PiiCipher
 from api.subsidies import claims_repository, repository
-from api.subsidies.entitlements import families, judge, load_records
-from api.subsidies.rules import Person, Result
+from api.subsidies.entitlements import families, judge, load_records, terms_of
+from api.subsidies.rules import Person, Result, overpaid, within_cap
 from api.supply import repository as supply_repository
 from shared_models import Laborer, PayeeAccount, SubsidyPolicy
 from shared_models.enums import Permission
@@ -42,9 +42,19 @@ class EntitlementView:
 
     @property
     def unclaimed(self) -> int:
+        """What a claim would get now: earned, not held, and within the cap per person."""
         if not self.result.eligible:
             return 0
-        return sum(u.amount for u in self.result.units if u.earned and u.number not in self.held)
+        earned = [u for u in self.result.units if u.earned and u.number not in self.held]
+        return sum(u.amount for u in within_cap(earned, self.claimed, self.ceiling))
+
+    @property
+    def ceiling(self) -> int:
+        return terms_of(self.policy).ceiling
+
+    @property
+    def overpaid(self) -> int:
+        return overpaid(self.result, self.paid)
 
 
 def laborer(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> Laborer:

@@ -14,7 +14,7 @@ from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _
-from api.subsidies import claims, payments, service
+from api.subsidies import claims, payments, service, standing
 from api.subsidies import claims_repository as claim_rows
 from api.supply import repository as supply_repository
 from shared_models.enums import ClaimStatus, OrgKind, Permission
@@ -49,6 +49,10 @@ def queue(
         {
             "rows": rows,
             "names": names,
+            # Paid beyond earned / claimed beyond earned after a correction: flagged.
+            "standing": standing.of_pairs(
+                session, access, {(c.family_id, c.laborer_id) for c in rows}, clock.today()
+            ),
             "total": total,
             "counts": counts,
             "status": status,
