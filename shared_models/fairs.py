@@ -118,7 +118,8 @@ class FairRegistration(UuidPrimaryKey, Base):
     code: Mapped[str] = mapped_column(String(12))
     walk_in: Mapped[bool] = mapped_column(default=False)
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
-    checked_in_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]  # when the person came in (may be backdated)
+    check_in_recorded_at: Mapped[datetime | None]  # when the check-in was written
     checked_in_by_label: Mapped[str | None] = mapped_column(String(120))
 
 

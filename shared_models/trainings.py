@@ -95,6 +95,7 @@ class TrainingEnrollment(UuidPrimaryKey, Timestamps, Base):
     status: Mapped[EnrollmentStatus] = mapped_column(str_enum(EnrollmentStatus, 12))
     position: Mapped[int]  # order of enrollment: the waitlist is served in this order
     enrolled_by_label: Mapped[str] = mapped_column(String(120))
+    enrolled_on: Mapped[date] = mapped_column(Date)  # when it happened (may be backdated)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     withdrawal_reason: Mapped[str | None] = mapped_column(String(200))
     completed_on: Mapped[date | None] = mapped_column(Date)

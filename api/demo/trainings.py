@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.demo.subsidies import _as_user
 from api.tenancy import repository as tenancy_repository
 from api.trainings import enrollment, repository, service
@@ -40,7 +41,11 @@ def _enroll(session: Session, access, training, count: int) -> list:  # type: ig
     laborers = repository.suggestions(session, access, training, limit=count)
     if not laborers:
         return []
-    return enrollment.enroll(session, access, training.id, [lab.id for lab in laborers])
+    # A week before the start, as a county would have (never after today).
+    day = min(clock.today(), training.starts_on - timedelta(days=7))
+    return enrollment.enroll(
+        session, access, training.id, [lab.id for lab in laborers], enrolled_on=day
+    )
 
 
 def load(

@@ -4,12 +4,12 @@ agreed and turn it into referrals. Planning the fair and its results are in `ser
 
 import secrets
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import clock
+from api import clock, history
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import Conflict, FieldError, NotFound, ValidationFailed
@@ -24,7 +24,6 @@ from api.supply import repository as supply_repository
 from api.supply.convert import id_hash
 from api.supply.records import ID_MESSAGES
 from shared_models import Fair, FairIntention, FairRegistration
-from shared_models.base import utcnow
 from shared_models.enums import FairStatus, IntentionOutcome, Permission
 from shared_models.validators.idnumber import IdNumberError, parse
 
@@ -55,6 +54,45 @@ def _open_for_registration(fair: Fair, today: date, *, walk_in: bool) -> None:
             _("Registration closed on {date}; register people at the door on the day."),
             params={"date": fair.registration_deadline.isoformat()},
         )
+
+
+def _check_in_moment(fair: Fair, given: datetime | None, opens_days_before: int) -> datetime:
+    """When the person came in: now, or a past moment given for a ledger entered later.
+    Either way within the fair's days; the desk may open `opens_days_before` days early
+    (setting LB_CHECKIN_OPENS_DAYS_BEFORE), never after the fair."""
+    moment = history.instant_or_now(given)
+    day = clock.day_of(moment)
+    opens = fair.held_on - timedelta(days=opens_days_before)
+    window = {"opens": opens.isoformat(), "last": fair.held_on.isoformat()}
+    if given is None:
+        if not opens <= day <= fair.held_on:
+            raise Conflict(
+                _("The check-in desk is open from {opens} to {last}; today is {today}."),
+                params={**window, "today": day.isoformat()},
+                extra={"code": "checkin_closed"},
+            )
+        return moment
+    errors = []
+    if moment > clock.now():
+        errors.append(
+            FieldError(
+                "checked_in_at",
+                _("{time} has not come yet: record what has happened, not what will."),
+                "in_future",
+                {"time": f"{clock.local(moment):%Y-%m-%d %H:%M}"},
+            )
+        )
+    if not opens <= day <= fair.held_on:
+        errors.append(
+            FieldError(
+                "checked_in_at",
+                _("Check-in is open from {opens} to {last}, the fair's days; not on {date}."),
+                "outside_fair_days",
+                {**window, "date": day.isoformat()},
+            )
+        )
+    history.raise_any(*errors)
+    return moment
 
 
 def _insert(session: Session, rows: list[FairRegistration]) -> None:
@@ -139,6 +177,8 @@ def walk_in(
     name: str,
     id_number: str,
     check_in: bool = True,
+    checked_in_at: datetime | None = None,
+    opens_days_before: int = 1,
     today: date | None = None,
 ) -> FairRegistration:
     """Quick registration at the door, matched to the registry by ID number."""
@@ -146,6 +186,7 @@ def walk_in(
     fair = get(session, access, fair_id)
     require_organizer(access, fair)
     _open_for_registration(fair, today, walk_in=True)
+    moment = _check_in_moment(fair, checked_in_at, opens_days_before) if check_in else None
     errors = []
     if not name.strip():
         errors.append(FieldError("name", _("This field is required."), "missing"))
@@ -172,7 +213,8 @@ def walk_in(
         id_number_masked=mask_id_number(number) or "",
         code=new_code(),
         walk_in=True,
-        checked_in_at=utcnow() if check_in else None,
+        checked_in_at=moment,
+        check_in_recorded_at=clock.now() if check_in else None,
         checked_in_by_label=access.recorded_as if check_in else None,
     )
     _insert(session, [row])
@@ -188,15 +230,22 @@ def walk_in(
 
 
 def check_in(
-    session: Session, access: AccessContext, fair_id: uuid.UUID, code: str
+    session: Session,
+    access: AccessContext,
+    fair_id: uuid.UUID,
+    code: str,
+    *,
+    checked_in_at: datetime | None = None,
+    opens_days_before: int = 1,
 ) -> FairRegistration:
-    """At the door: one scan, one row locked and updated."""
+    """At the door: one scan, one row locked and updated; only within the fair's days."""
     fair = get(session, access, fair_id)
     require_organizer(access, fair)
     if fair.status not in OPEN_FOR_REGISTRATION:
         raise Conflict(
             _("This fair is {status}: no registration."), params={"status": label(fair.status)}
         )
+    moment = _check_in_moment(fair, checked_in_at, opens_days_before)
     normalized = normalize_code(code)
     row = repository.registration_by_code(session, fair.id, normalized)
     if row is None:
@@ -216,7 +265,8 @@ def check_in(
             params={"name": row.name, "time": f"{clock.local(row.checked_in_at):%H:%M}"},
             extra={"code": "used_twice"},
         )
-    row.checked_in_at = utcnow()
+    row.checked_in_at = moment
+    row.check_in_recorded_at = clock.now()
     row.checked_in_by_label = access.recorded_as
     session.flush()
     return row

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
@@ -20,6 +20,8 @@ from shared_models import (
     Organization,
     Placement,
     Referral,
+    StayVerification,
+    SubsidyPolicy,
     Vacancy,
 )
 
@@ -211,10 +213,12 @@ def counts(session: Session, fair_id: uuid.UUID) -> dict[str, int]:
     }
 
 
-def referral_outcomes(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:
+def referral_outcomes(
+    session: Session, access: AccessContext, fair_id: uuid.UUID
+) -> Sequence[Row[Any]]:
     """The referrals made from the fair's intentions, with their placements."""
     return session.execute(
-        select(Referral.status, Placement.started_on, Placement.ended_on)
+        select(Referral.status, Placement.id, Placement.started_on, Placement.ended_on)
         .join(FairIntention, FairIntention.referral_id == Referral.id)
         .outerjoin(Placement, Placement.referral_id == Referral.id)
         .where(FairIntention.fair_id == fair_id)
@@ -231,3 +235,42 @@ def vacancies_of(
             Vacancy.tenant_id.in_(access.read_ids(DataKind.DEMAND)),
         )
     ).all()
+
+
+def months_in_post(
+    session: Session, access: AccessContext, placement_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, set[date]]:
+    """Per placement, the calendar months verified in post (在岗核实)."""
+    out: dict[uuid.UUID, set[date]] = {i: set() for i in placement_ids}
+    if not placement_ids:
+        return out
+    rows = session.execute(
+        select(StayVerification.placement_id, StayVerification.month).where(
+            StayVerification.placement_id.in_(placement_ids),
+            StayVerification.in_post.is_(True),
+            StayVerification.tenant_id.in_(access.read_ids(DataKind.PLACEMENT)),
+        )
+    ).all()
+    for placement_id, month in rows:
+        out[placement_id].add(month)
+    return out
+
+
+def verification_required(session: Session, access: AccessContext, fair: Fair) -> bool:
+    """Whether a policy in force that the caller reads, for the fair's pairing or for
+    every pairing of its payer, counts only verified months."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(SubsidyPolicy)
+            .where(
+                SubsidyPolicy.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+                SubsidyPolicy.superseded.is_(False),
+                SubsidyPolicy.requires_verification.is_(True),
+                or_(
+                    SubsidyPolicy.pairing_id.is_(None), SubsidyPolicy.pairing_id == fair.pairing_id
+                ),
+            )
+        )
+        or 0
+    ) > 0

@@ -5,7 +5,7 @@ from datetime import date
 
 from fastapi import APIRouter, status
 
-from api.deps import Access, Cipher, DbSession
+from api.deps import Access, AppSettings, Cipher, DbSession
 from api.errors import BadRequest
 from api.fairs import door, repository, service
 from api.fairs.schemas import (
@@ -111,7 +111,12 @@ def list_registrations(
     status_code=status.HTTP_201_CREATED,
 )
 def register(
-    fair_id: uuid.UUID, body: RegistrationIn, access: Access, session: DbSession, cipher: Cipher
+    fair_id: uuid.UUID,
+    body: RegistrationIn,
+    access: Access,
+    session: DbSession,
+    cipher: Cipher,
+    settings: AppSettings,
 ) -> list[RegistrationOut]:
     """The county registers its laborers (all or none, until the deadline); or the
     organizers register one walk-in at the door, checked in at once."""
@@ -119,7 +124,16 @@ def register(
         rows = door.register(session, access, cipher, fair_id, body.laborer_ids)
     elif body.name and body.id_number:
         rows = [
-            door.walk_in(session, access, cipher, fair_id, name=body.name, id_number=body.id_number)
+            door.walk_in(
+                session,
+                access,
+                cipher,
+                fair_id,
+                name=body.name,
+                id_number=body.id_number,
+                checked_in_at=body.checked_in_at,
+                opens_days_before=settings.checkin_opens_days_before,
+            )
         ]
     else:
         raise BadRequest(_("Send laborer_ids, or the name and ID number of a walk-in."))
@@ -128,11 +142,21 @@ def register(
 
 @router.post("/fairs/{fair_id}/checkins", response_model=RegistrationOut)
 def check_in(
-    fair_id: uuid.UUID, body: CheckInIn, access: Access, session: DbSession
+    fair_id: uuid.UUID, body: CheckInIn, access: Access, session: DbSession, settings: AppSettings
 ) -> RegistrationOut:
     """A code scanned or typed at the door. A code of another fair, an unknown one, or
-    one used already is refused, saying which."""
-    return RegistrationOut.model_validate(door.check_in(session, access, fair_id, body.code))
+    one used already is refused, saying which. The desk is open on the fair's day (and
+    `LB_CHECKIN_OPENS_DAYS_BEFORE` days before): 409 otherwise. A past `checked_in_at`
+    enters a ledger as it happened; outside the fair's days or ahead of now it is a 422."""
+    row = door.check_in(
+        session,
+        access,
+        fair_id,
+        body.code,
+        checked_in_at=body.checked_in_at,
+        opens_days_before=settings.checkin_opens_days_before,
+    )
+    return RegistrationOut.model_validate(row)
 
 
 @router.get("/fairs/{fair_id}/intentions", response_model=list[IntentionOut])

@@ -69,6 +69,9 @@ class RegistrationIn(Input):
     laborer_ids: list[uuid.UUID] = Field(default_factory=list, max_length=2000)
     name: str | None = Field(default=None, max_length=40)
     id_number: str | None = Field(default=None, max_length=30)
+    checked_in_at: datetime | None = Field(
+        default=None, description="A walk-in's check-in: now (default) or a past moment"
+    )
 
 
 class RegistrationOut(Schema):
@@ -79,7 +82,10 @@ class RegistrationOut(Schema):
     code: str
     walk_in: bool
     registered_at: datetime
-    checked_in_at: datetime | None
+    checked_in_at: datetime | None = Field(description="When the person came in")
+    check_in_recorded_at: datetime | None = Field(
+        default=None, description="When the check-in was recorded"
+    )
 
 
 class RegistrationPage(Schema):
@@ -89,6 +95,11 @@ class RegistrationPage(Schema):
 
 class CheckInIn(Input):
     code: str = Field(min_length=1, max_length=40)
+    checked_in_at: datetime | None = Field(
+        default=None,
+        description="When the person came in: now (default) or a past moment within the "
+        "fair's days (without a zone: the bureau's clock)",
+    )
 
 
 class IntentionIn(Input):
@@ -124,5 +135,17 @@ class ResultsOut(Schema):
     intentions: int
     referrals: int
     hires: int
-    in_post_3_months: int
+    in_post_3_months: int = Field(
+        description="Still in post 3 months after starting: the verified count where a "
+        "policy requires verification, else by the placement records"
+    )
     in_post_6_months: int
+    verification_required: bool = Field(
+        description="A policy in force for the fair's pairing counts only verified months"
+    )
+    in_post_3_months_verified: int = Field(description="Each of the 3 months verified in post")
+    in_post_3_months_unverified: int = Field(
+        description="In post by the records, but a month not verified"
+    )
+    in_post_6_months_verified: int
+    in_post_6_months_unverified: int

@@ -7,7 +7,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, time
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy.orm import Session
 
 from api import clock
@@ -16,7 +15,7 @@ from api.audit import service as audit
 from api.demand import repository as demand_repository
 from api.demand.pool import is_open
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
-from api.fairs import repository
+from api.fairs import funnel, repository
 from api.i18n import _
 from api.labels import label
 from shared_models import Fair, FairEmployer, FairVacancy
@@ -148,8 +147,15 @@ def require_organizer(access: AccessContext, fair: Fair) -> None:
 
 
 def set_status(
-    session: Session, access: AccessContext, fair_id: uuid.UUID, status: FairStatus, *, version: int
+    session: Session,
+    access: AccessContext,
+    fair_id: uuid.UUID,
+    status: FairStatus,
+    *,
+    version: int,
+    today: date | None = None,
 ) -> Fair:
+    today = today or clock.today()
     fair = get(session, access, fair_id)
     require_organizer(access, fair)
     if fair.version != version:
@@ -163,6 +169,13 @@ def set_status(
             _("A fair that is {current} cannot become {target}."),
             params={"current": label(fair.status), "target": label(status)},
             extra={"allowed": sorted(s.value for s in NEXT_STATUS[fair.status])},
+        )
+    if status is FairStatus.ONGOING and today < fair.held_on:
+        # Under way from the fair's day (the bureau's), not from the day before.
+        raise Conflict(
+            _("A fair is under way only from its day, {date}."),
+            params={"date": fair.held_on.isoformat()},
+            extra={"code": "not_yet_held"},
         )
     before = fair.status.value
     fair.status = status
@@ -293,13 +306,11 @@ class Results:
     hires: int
     in_post_3_months: int
     in_post_6_months: int
-
-
-def _stayed(started: date | None, ended: date | None, months: int, today: date) -> bool:
-    if started is None:
-        return False
-    mark = started + relativedelta(months=months)
-    return mark <= today and (ended is None or ended >= mark)
+    verification_required: bool
+    in_post_3_months_verified: int
+    in_post_3_months_unverified: int
+    in_post_6_months_verified: int
+    in_post_6_months_unverified: int
 
 
 def results(
@@ -309,7 +320,7 @@ def results(
     fair = get(session, access, fair_id)
     rows = repository.employers(session, fair.id)
     counts = repository.counts(session, fair.id)
-    outcomes = repository.referral_outcomes(session, fair.id)
+    outcomes = repository.referral_outcomes(session, access, fair.id)
     return Results(
         employers_receiving=sum(1 for r in rows if r.kind is OrgKind.RECEIVING),
         employers_sending=sum(1 for r in rows if r.kind is not OrgKind.RECEIVING),
@@ -321,6 +332,5 @@ def results(
         intentions=counts["intentions"],
         referrals=len(outcomes),
         hires=sum(1 for o in outcomes if o.status.value == "hired"),
-        in_post_3_months=sum(1 for o in outcomes if _stayed(o.started_on, o.ended_on, 3, today)),
-        in_post_6_months=sum(1 for o in outcomes if _stayed(o.started_on, o.ended_on, 6, today)),
+        **funnel.in_post(session, access, fair, outcomes, today).__dict__,
     )

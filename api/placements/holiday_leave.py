@@ -140,6 +140,8 @@ class ReturnBoard:
 def return_board(
     session: Session, access: AccessContext, *, since: date, today: date | None = None
 ) -> ReturnBoard:
+    """Everyone still away or overdue, whenever they left; `since` limits only who is
+    shown as back (returned on or after that day)."""
     today = today or clock.today()
     board = ReturnBoard([], [], [])
     for leave in repository.leaves_board(session, access, since):

@@ -150,12 +150,16 @@ def month_sheet(
 
 
 def leaves_board(session: Session, access: AccessContext, since: date) -> Sequence[HolidayLeave]:
-    """Leaves that started since a day (this holiday season), with their placements."""
+    """Every leave not yet returned from, however long ago it started (an overdue
+    returner is never dropped), and those returned since a day, with their placements."""
     return session.scalars(
         select(HolidayLeave)
         .join(Placement, Placement.id == HolidayLeave.placement_id)
         .options(joinedload(HolidayLeave.placement).joinedload(Placement.laborer))
-        .where(visible(access), HolidayLeave.left_on >= since)
+        .where(
+            visible(access),
+            or_(HolidayLeave.returned_on.is_(None), HolidayLeave.returned_on >= since),
+        )
         .order_by(HolidayLeave.expected_return_on, HolidayLeave.id)
     ).all()
 

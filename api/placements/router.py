@@ -213,9 +213,13 @@ def record_return(
 def return_board(
     access: Access,
     session: DbSession,
-    since: Annotated[date | None, Query(description="Default: 60 days ago")] = None,
+    since: Annotated[
+        date | None,
+        Query(description="Show as back those returned since this day (default: 60 days ago)"),
+    ] = None,
 ) -> ReturnBoardOut:
-    """The return board (返岗): who is away, who is back, who is overdue."""
+    """The return board (返岗): who is away, who is back, who is overdue. Everyone away
+    or overdue is listed however long ago they left; `since` limits only the back."""
     board = holiday_leave.return_board(
         session, access, since=since or clock.today() - timedelta(days=60)
     )

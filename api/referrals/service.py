@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from api import clock, history
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.demand import repository as demand_repository
@@ -81,10 +82,14 @@ def refer(
     vacancy_ids: list[uuid.UUID],
     note: str | None = None,
     today: date | None = None,
+    occurred_on: date | None = None,
 ) -> list[Referral]:
-    """Refer each laborer to each vacancy (one side is a single item). All or none."""
-    today = today or date.today()
+    """Refer each laborer to each vacancy (one side is a single item). All or none.
+    `occurred_on` backdates the referral (a ledger entered later); default today."""
+    today = today or clock.today()
     require_referrer(access)
+    on = occurred_on or today
+    history.raise_any(history.not_ahead("occurred_on", on, today))
     laborer_ids, vacancy_ids = list(dict.fromkeys(laborer_ids)), list(dict.fromkeys(vacancy_ids))
     if not laborer_ids or not vacancy_ids or min(len(laborer_ids), len(vacancy_ids)) != 1:
         raise ValidationFailed(
@@ -117,7 +122,7 @@ def refer(
                     {"id": vacancy_id},
                 )
             )
-        elif not is_open(vacancy, today):
+        elif not is_open(vacancy, on):
             errors.append(
                 FieldError(
                     "vacancy_ids",
@@ -153,13 +158,13 @@ def refer(
             vacancy_id=vacancy.id,
             employer_id=vacancy.employer_id,
             status=ReferralStatus.RECOMMENDED,
-            status_on=today,
+            status_on=on,
             match_score=score,
             note=note,
             created_by=access.user_id,
         )
         repository.add(session, referral)
-        repository.add_event(session, _event(access, referral, None, today, note))
+        repository.add_event(session, _event(access, referral, None, on, note))
         audit.record(
             session,
             access,
@@ -213,7 +218,7 @@ def advance(
     note: str | None = None,
     today: date | None = None,
 ) -> Referral:
-    today = today or date.today()
+    today = today or clock.today()
     occurred_on = occurred_on or today
     referral = get(session, access, referral_id)
     access.require(Permission.WRITE)
@@ -239,17 +244,7 @@ def advance(
             },
             extra={"allowed": [s.value for s in ReferralStatus if s in NEXT[referral.status]]},
         )
-    if occurred_on > today or occurred_on < referral.status_on:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "occurred_on",
-                    _("Give a date from {start} to today."),
-                    "date_range",
-                    {"start": referral.status_on.isoformat()},
-                )
-            ]
-        )
+    _check_order(referral, target, occurred_on, today)
     if target is ReferralStatus.HIRED:
         if not demand_repository.take_place(session, referral.vacancy_id):
             raise Conflict(
@@ -277,6 +272,29 @@ def advance(
         after={"status": target.value, "on": occurred_on.isoformat(), "note": note},
     )
     return referral
+
+
+def _check_order(referral: Referral, target: ReferralStatus, on: date, today: date) -> None:
+    """A step is dated on or after the step before it, and a hire on or after the
+    referral itself, whatever order the ledger is typed in."""
+    referred_on = min((e.occurred_on for e in referral.events), default=referral.status_on)
+    order = None
+    if target is ReferralStatus.HIRED and on < referred_on:
+        order = history.not_before(
+            "occurred_on",
+            on,
+            referred_on,
+            _("A hire cannot be dated before the referral, {date}."),
+            "hire_before_referral",
+        )
+    order = order or history.not_before(
+        "occurred_on",
+        on,
+        referral.status_on,
+        _("This step cannot be dated before the previous step, {date}."),
+        "before_previous_step",
+    )
+    history.raise_any(history.not_ahead("occurred_on", on, today), order)
 
 
 def board(

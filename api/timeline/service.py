@@ -311,7 +311,7 @@ def _trainings(session: Session, access: AccessContext, laborer_id: uuid.UUID) -
         ref = ("training", enrollment.training_id)
         entries.append(
             Entry(
-                _day(enrollment.created_at),
+                enrollment.enrolled_on,  # when it happened, which may be long before typed in
                 EntryKind.TRAINING,
                 _("Enrolled in a training"),
                 _join(training, label(enrollment.status)),

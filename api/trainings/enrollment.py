@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from api import clock
+from api import clock, history
 from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import (
@@ -34,9 +34,14 @@ def enroll(
     access: AccessContext,
     training_id: uuid.UUID,
     laborer_ids: list[uuid.UUID],
+    *,
+    enrolled_on: date | None = None,
 ) -> list[TrainingEnrollment]:
-    """Enroll the county's laborers; past capacity they go on the waitlist, in order."""
+    """Enroll the county's laborers; past capacity they go on the waitlist, in order.
+    `enrolled_on` backdates the enrollment (a ledger entered later); default today."""
     access.require(Permission.WRITE)
+    enrolled_on = enrolled_on or clock.today()
+    history.raise_any(history.not_ahead("enrolled_on", enrolled_on))
     training = get(session, access, training_id)
     repository.lock(session, training.id)
     unique = list(dict.fromkeys(laborer_ids))
@@ -85,6 +90,7 @@ def enroll(
                 status=status,
                 position=position,
                 enrolled_by_label=access.recorded_as,
+                enrolled_on=enrolled_on,
             )
         )
         position += 1
@@ -184,7 +190,8 @@ def complete(
             _("Only someone enrolled can complete the training (this one is {status})."),
             params={"status": label(row.status)},
         )
-    day = completed_on or min(clock.today(), training.ends_on)
+    # By default the last day, or today while it runs, but never before the enrollment.
+    day = completed_on or max(min(clock.today(), training.ends_on), row.enrolled_on)
     if day < training.starts_on:
         raise ValidationFailed(
             errors=[
@@ -196,6 +203,16 @@ def complete(
                 )
             ]
         )
+    history.raise_any(
+        history.not_ahead("completed_on", day),
+        history.not_before(
+            "completed_on",
+            day,
+            row.enrolled_on,
+            _("Completion cannot be dated before the enrollment, {date}."),
+            "before_enrollment",
+        ),
+    )
     row.status = EnrollmentStatus.COMPLETED
     row.completed_on = day
     row.assessment_result = assessment_result
@@ -230,6 +247,49 @@ def attendance_sheet(
     return row, enrollees, repository.attendance(session, row.id)
 
 
+def _attendance_order(
+    training: Training,
+    class_session: TrainingSession,
+    marks: list[tuple[uuid.UUID, bool]],
+    enrollees: dict[uuid.UUID, TrainingEnrollment],
+) -> list[FieldError]:
+    """Attendance happened on the session's day: a day that has come, within the
+    training's days, and on or after each marked person's enrollment."""
+    if not marks:
+        return []  # an empty sheet records nothing (it answers the marks so far)
+    day = class_session.held_on
+    errors = [e for e in [history.not_ahead("held_on", day)] if e is not None]
+    if not training.starts_on <= day <= training.ends_on:
+        errors.append(
+            FieldError(
+                "held_on",
+                _("The session of {date} is outside the training's days, {start} to {end}."),
+                "outside_training_dates",
+                {
+                    "date": day.isoformat(),
+                    "start": training.starts_on.isoformat(),
+                    "end": training.ends_on.isoformat(),
+                },
+            )
+        )
+    for index, (enrollment_id, _present) in enumerate(marks):
+        row = enrollees.get(enrollment_id)
+        if row is not None and row.enrolled_on > day:
+            errors.append(
+                FieldError(
+                    f"{index}.enrollment_id",
+                    _("{name} enrolled on {enrolled}, after this session of {date}."),
+                    "before_enrollment",
+                    {
+                        "name": row.name,
+                        "enrolled": row.enrolled_on.isoformat(),
+                        "date": day.isoformat(),
+                    },
+                )
+            )
+    return errors
+
+
 def record_attendance(
     session: Session,
     access: AccessContext,
@@ -257,6 +317,7 @@ def record_attendance(
         for index, (enrollment_id, _present) in enumerate(marks)
         if enrollment_id not in enrollees
     ]
+    errors += _attendance_order(training, class_session, marks, enrollees)
     if errors:
         raise ValidationFailed(errors=errors)
     existing = repository.attendance(session, class_session.id)

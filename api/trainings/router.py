@@ -151,8 +151,11 @@ def enroll(
     training_id: uuid.UUID, body: EnrollIn, access: Access, session: DbSession
 ) -> list[EnrollmentOut]:
     """Enroll one or many of your laborers. Past capacity they go on the waitlist (status
-    `waitlisted`), not an error; someone already on the training is a 409."""
-    rows = enrollment.enroll(session, access, training_id, body.laborer_ids)
+    `waitlisted`), not an error; someone already on the training is a 409. A past
+    `enrolled_on` enters a ledger as it happened (a future one is a 422)."""
+    rows = enrollment.enroll(
+        session, access, training_id, body.laborer_ids, enrolled_on=body.enrolled_on
+    )
     return [EnrollmentOut.model_validate(e) for e in rows]
 
 

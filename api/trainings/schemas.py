@@ -107,6 +107,9 @@ class SuggestionOut(Schema):
 
 class EnrollIn(Input):
     laborer_ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+    enrolled_on: date | None = Field(
+        default=None, description="When they enrolled: today (default) or a past day"
+    )
 
 
 class EnrollmentOut(Schema):
@@ -119,6 +122,7 @@ class EnrollmentOut(Schema):
     status: EnrollmentStatus
     position: int
     enrolled_by_label: str
+    enrolled_on: date
     created_at: datetime
     withdrawn_on: date | None
     withdrawal_reason: str | None
@@ -135,7 +139,10 @@ class WithdrawIn(Input):
 class CompleteIn(Input):
     assessment_result: str = Field(min_length=1, max_length=60, description="合格, 优秀")
     certificate_number: str | None = Field(default=None, max_length=40)
-    completed_on: date | None = Field(default=None, description="Default: the last day")
+    completed_on: date | None = Field(
+        default=None,
+        description="Default: the last day (today while it runs); not before the enrollment",
+    )
     version: int | None = None
 
 

@@ -24,7 +24,8 @@ def fair_payload(**overrides):  # type: ignore[no-untyped-def]
         "mode": "offline",
         "venue": "巫山县人力资源市场",
         "region_code": "500237",
-        "held_on": (TODAY + timedelta(days=3)).isoformat(),
+        # Tomorrow: the desk opens the day before (LB_CHECKIN_OPENS_DAYS_BEFORE=1).
+        "held_on": (TODAY + timedelta(days=1)).isoformat(),
         "starts_at": "09:00",
         "ends_at": "12:00",
         "registration_deadline": (TODAY + timedelta(days=1)).isoformat(),
@@ -222,6 +223,11 @@ def test_intentions_become_referrals_and_results_add_up(login, fair):
         "hires": 0,
         "in_post_3_months": 0,
         "in_post_6_months": 0,
+        "verification_required": False,
+        "in_post_3_months_verified": 0,
+        "in_post_3_months_unverified": 0,
+        "in_post_6_months_verified": 0,
+        "in_post_6_months_unverified": 0,
     }
 
 

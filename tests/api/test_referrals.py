@@ -93,7 +93,7 @@ def test_illegal_steps_are_refused_with_the_allowed_ones(login):
     future = (clock.today() + timedelta(days=1)).isoformat()
     assert (
         _step(wushan, referral, "interviewed", expect=422, occurred_on=future)["errors"][0]["code"]
-        == "date_range"
+        == "in_future"
     )
     withdrawn = _step(wushan, referral, "withdrawn", note="本人改变主意")
     final = _step(wushan, withdrawn, "interviewed", expect=409)

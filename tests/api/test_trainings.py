@@ -144,7 +144,8 @@ def test_attendance_completion_outcomes_and_subsidy_list(world, login):
     day = {"held_on": "2021-03-02", "starts_at": "08:30", "ends_at": "11:30"}
     session = _ok(wushan.post(f"{base}/sessions", json=day))
     ids = _laborers(login, 4)
-    rows = _ok(wushan.post(f"{base}/enrollments", json={"laborer_ids": ids}))
+    enrolled = {"laborer_ids": ids, "enrolled_on": "2021-02-20"}  # the 2021 ledger
+    rows = _ok(wushan.post(f"{base}/enrollments", json=enrolled))
     sheet = [{"enrollment_id": r["id"], "present": i != 3} for i, r in enumerate(rows)]
     # The co-organizer (the receiving bureau) runs the class: it takes attendance.
     yantai = login("yantai.staff")

@@ -18,7 +18,7 @@ def _plan(client) -> str:  # type: ignore[no-untyped-def]
         "title": "页面测试招聘会",
         "mode": "offline",
         "venue": "巫山县人力资源市场",
-        "held_on": (TODAY + timedelta(days=2)).isoformat(),
+        "held_on": (TODAY + timedelta(days=1)).isoformat(),  # the desk opens the day before
         "starts_at": "09:00",
         "ends_at": "12:00",
         "registration_deadline": (TODAY + timedelta(days=1)).isoformat(),

@@ -105,7 +105,8 @@ def test_attendance_sheet_and_completion(client, login):
         api.post("/api/v1/laborers", json=laborer_payload(training_needs=need)).json()["id"]
         for _ in range(2)
     ]
-    rows = api.post(f"/api/v1/trainings/{training}/enrollments", json={"laborer_ids": ids}).json()
+    enrolled = {"laborer_ids": ids, "enrolled_on": "2021-03-25"}  # as it happened
+    rows = api.post(f"/api/v1/trainings/{training}/enrollments", json=enrolled).json()
     url = f"/trainings/{training}/sessions/{session_id}/attendance"
     sheet = client.get(url)
     assert sheet.status_code == 200 and sheet.text.count('name="present"') == 2

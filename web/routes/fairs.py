@@ -214,7 +214,12 @@ def desk(fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSess
 
 @router.post("/{fair_id}/desk")
 async def desk_check_in(
-    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+    fair_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+    cipher: Cipher,
+    settings: AppSettings,
 ) -> Response:
     """One scan (a scanner types the code and Enter) or a walk-in's name and ID number."""
     form = await request.form()
@@ -228,9 +233,16 @@ async def desk_check_in(
                 fair_id,
                 name=str(form.get("name") or ""),
                 id_number=str(form.get("id_number") or ""),
+                opens_days_before=settings.checkin_opens_days_before,
             )
         else:
-            row = door.check_in(session, page.ctx, fair_id, str(form.get("code") or ""))
+            row = door.check_in(
+                session,
+                page.ctx,
+                fair_id,
+                str(form.get("code") or ""),
+                opens_days_before=settings.checkin_opens_days_before,
+            )
     except AppError as exc:
         if exc.status not in (404, 409, 422):
             raise
