@@ -175,3 +175,33 @@ def test_an_overpayment_after_a_correction_is_shown_and_flagged(world, login, po
     assert 'class="unearned"' in row and "5,000" in row
     stay_page = client.get(f"/laborers/{laborer['id']}/stay")
     assert stay_page.status_code == 200 and 'class="overpaid"' in stay_page.text
+
+
+def test_a_withdrawn_verification_shows_the_overpayment(login):
+    """Where only verified months count, a month's verification changed to 'not in post'
+    after payment leaves the money overpaid: shown, flagged, never negative."""
+    admin, staff = login("wushan.admin"), login("wushan.staff")
+    verified_only = {
+        **WUSHAN_POLICIES["adaptation"],
+        "name": "核实在岗补贴",
+        "amount": 3000,
+        "months": 3,
+        "channels": [],
+        "requires_verification": True,
+    }
+    policy = _post(admin, "/api/v1/subsidy-policies", verified_only)
+    laborer = _laborer(login)
+    placement = _place(login, laborer, "2021-03-01")
+    url = f"/api/v1/placements/{placement['id']}/verifications"
+    for month in ("2021-03", "2021-04", "2021-05"):
+        _post(staff, url, {"month": month, "source": "liaison_visit"})
+    [claim] = _claim(login, laborer, policy, "2021-06-01")
+    assert claim["amount"] == 3000
+    _pay(login, claim)
+    _post(staff, url, {"month": "2021-05", "in_post": False, "source": "payroll"})
+    shown = _entitlement(staff, laborer, policy, "2021-06-01")
+    assert (shown["earned"], shown["paid"], shown["overpaid"]) == (0, 3000, 3000)
+    [flagged] = staff.get("/api/v1/subsidy-claims", params={"laborer_id": laborer["id"]}).json()[
+        "items"
+    ]
+    assert (flagged["status"], flagged["overpaid"], flagged["unearned"]) == ("paid", 3000, 0)
