@@ -199,6 +199,13 @@ def county_system_access(session: Session, county_id: uuid.UUID) -> AccessContex
     return _system_access(session, county_id, DataKind.WARNING)
 
 
+def registry_system_access(session: Session, county_id: uuid.UUID) -> AccessContext:
+    """The county's own view, for the derived laborer state (api/supply/derived.py): it
+    reads the county's placements, surveys and enrollments and writes only its register,
+    whoever recorded the event (a receiving bureau's hire or separation included)."""
+    return _system_access(session, county_id, DataKind.LABORER)
+
+
 def bureau_system_access(session: Session, bureau_id: uuid.UUID) -> AccessContext:
     """A bureau's own view, for the dispute counts kept on its employers: it reads every
     dispute with them (whichever of its pairings' offices keeps it) and writes only its

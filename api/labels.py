@@ -35,11 +35,13 @@ from shared_models.enums import (
     SeparationReason,
     Sex,
     SkillLevel,
+    StateSource,
     TrainingType,
     TransferScope,
     VacancyStatus,
     WarningSeverity,
     WarningStatus,
+    WorkScope,
 )
 
 # Keyed by (enum class, member): StrEnum members equal their values, so
@@ -105,6 +107,13 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (TransferScope.IN_COUNTY, _("Within the county")),
     (TransferScope.IN_PROVINCE, _("Within the province")),
     (TransferScope.OUT_OF_PROVINCE, _("Out of the province")),
+    (WorkScope.IN_DISTRICT, _("In the home district")),
+    (WorkScope.IN_CITY, _("Elsewhere in the home city")),
+    (WorkScope.OUT_OF_CITY, _("Outside the home city")),
+    (StateSource.RECORD, _("the record")),
+    (StateSource.SURVEY, _("a survey")),
+    (StateSource.PLACEMENT, _("a placement")),
+    (StateSource.TRAINING, _("a training")),
     (SortKey.NAME, _("Name")),
     (SortKey.VILLAGE, _("Township and village")),
     (SortKey.AGE, _("Age")),

@@ -137,6 +137,23 @@ class TransferScope(StrEnum):
     OUT_OF_PROVINCE = "out_of_province"  # 省外
 
 
+class WorkScope(StrEnum):
+    """Where a laborer works, against the household's county (转移就业范围)."""
+
+    IN_DISTRICT = "in_district"  # 区内
+    IN_CITY = "in_city"  # 区外市内
+    OUT_OF_CITY = "out_of_city"  # 市外
+
+
+class StateSource(StrEnum):
+    """Where a derived registry value came from (the latest fact by date wins)."""
+
+    RECORD = "record"  # entered on the record (registration, import or an edit)
+    SURVEY = "survey"  # a 五清 survey of a date
+    PLACEMENT = "placement"  # a placement's start or end
+    TRAINING = "training"  # a training completed with a certificate
+
+
 class TagKind(StrEnum):
     """List-valued facts about a laborer, kept one per row for search and matching."""
 

@@ -27,8 +27,10 @@ from shared_models.enums import (
     PovertyStatus,
     Sex,
     SkillLevel,
+    StateSource,
     TagKind,
     TransferScope,
+    WorkScope,
 )
 
 # Looking for work: unemployed or farming, or a job as their need (matching's candidates).
@@ -139,6 +141,22 @@ class Laborer(UuidPrimaryKey, Timestamps, Base):
     last_surveyed_on: Mapped[date | None] = mapped_column(Date)
     last_surveyor: Mapped[str | None] = mapped_column(String(40))
 
+    # Derived from events (api/supply/derived.py): where the status came from and as of
+    # which day, and the current job (from the open placement, while employed).
+    employment_source: Mapped[StateSource] = mapped_column(
+        str_enum(StateSource, 16), default=StateSource.RECORD, server_default="record"
+    )
+    employment_as_of: Mapped[date | None] = mapped_column(Date)  # None: as registered
+    employment_source_id: Mapped[uuid.UUID | None]  # the survey or placement
+    employer_name: Mapped[str | None] = mapped_column(String(120))
+    work_region_code: Mapped[str | None] = mapped_column(String(6))
+    work_city: Mapped[str | None] = mapped_column(String(40))
+    work_scope: Mapped[WorkScope | None] = mapped_column(str_enum(WorkScope, 16))
+    skill_level_source: Mapped[StateSource] = mapped_column(
+        str_enum(StateSource, 16), default=StateSource.RECORD, server_default="record"
+    )
+    skill_level_as_of: Mapped[date | None] = mapped_column(Date)
+
     # intentions
     transfer_willing: Mapped[bool] = mapped_column(default=False)
     transfer_scope: Mapped[TransferScope | None] = mapped_column(str_enum(TransferScope, 20))
@@ -179,6 +197,13 @@ class LaborerTag(UuidPrimaryKey, Base):
     value: Mapped[str] = mapped_column(String(60))
     code: Mapped[str | None] = mapped_column(String(20))  # occupation code, where known
     position: Mapped[int] = mapped_column(default=0)
+    # Entered on the record, or added by a training (source_id: the enrollment); a
+    # training need entered on or before a certified completion's day is cleared by it.
+    source: Mapped[StateSource] = mapped_column(
+        str_enum(StateSource, 16), default=StateSource.RECORD, server_default="record"
+    )
+    source_id: Mapped[uuid.UUID | None]
+    as_of: Mapped[date | None] = mapped_column(Date)
 
     laborer: Mapped[Laborer] = relationship(back_populates="tags")
 

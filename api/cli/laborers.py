@@ -1,4 +1,5 @@
-"""`laborbridge laborers import|export`: county ledgers from and to .xlsx files."""
+"""`laborbridge laborers import|export|reconcile`: county ledgers from and to .xlsx files,
+and the derived state of the register recomputed from its events."""
 
 from pathlib import Path
 from typing import Annotated
@@ -7,14 +8,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.access import DataKind
-from api.cli.common import err, operator_session, out, report
-from api.db import use_operator_access
+from api.cli.common import err, load_settings, operator_session, out, report
+from api.db import Database, use_operator_access
 from api.errors import AppError
 from api.i18n import translate_in
 from api.security.pii import PiiCipher
-from api.supply import exporter, imports
+from api.supply import derived, exporter, imports
 from api.supply.rosters import Roster, RosterFilter
+from api.tenancy import repository as tenancy_repository
 from api.tenancy import service as tenancy
+from shared_models.enums import OrgKind
 
 laborers_app = typer.Typer(help="The laborer registry's Excel ledgers.", no_args_is_help=True)
 
@@ -122,3 +125,48 @@ def export_ledger(
             report(exc)
             raise typer.Exit(1) from None
     out.print(f"{rows} 行已导出 / rows exported → {output}", highlight=False)
+
+
+@laborers_app.command("reconcile")
+def reconcile(
+    org: Annotated[
+        str | None, typer.Option(help="One sending bureau (name or id); default every county")
+    ] = None,
+    chunk_size: Annotated[int, typer.Option(min=1, max=50_000, help="Laborers per step")] = 2000,
+) -> None:
+    """Recompute each laborer's status, current job, transfer scope, skills and training
+    needs from placements, surveys and certified trainings. Idempotent: a second run
+    changes nothing. One transaction per county."""
+    database = Database(load_settings(), as_owner=True)
+    total = derived.Changes()
+    try:
+        with database.transaction() as session:
+            if org:
+                counties = [tenancy.resolve_organization(session, org)]
+            else:
+                counties = tenancy_repository.all_organizations(session)
+            counties = [(o.id, o.name) for o in counties if o.kind is OrgKind.SENDING]
+        with _progress() as bar:
+            for county_id, name in counties:
+                task = bar.add_task(name, total=None)
+                with database.transaction() as session:
+                    changes = derived.reconcile(
+                        session,
+                        county_id,
+                        chunk_size=chunk_size,
+                        progress=lambda done, of, t=task: bar.update(t, completed=done, total=of),
+                    )
+                total.add(changes)
+                out.print(
+                    f"{name}: {changes.laborers} 人更新 / laborers changed, "
+                    f"{changes.tags_added} 标签新增 / tags added, "
+                    f"{changes.tags_removed} 标签移除 / tags removed",
+                    highlight=False,
+                )
+    finally:
+        database.dispose()
+    out.print(
+        f"核对完成 / reconciled: {len(counties)} counties, {total.laborers} laborers changed, "
+        f"{total.tags_added} tags added, {total.tags_removed} tags removed",
+        highlight=False,
+    )

@@ -20,6 +20,7 @@ from api.errors import FieldError, Forbidden, NotFound, StaleVersion, Validation
 from api.i18n import _
 from api.placements import repository
 from api.subsidies import entitlements
+from api.supply import derived
 from api.supply import repository as supply_repository
 from api.warnings import rules as warning_rules
 from shared_models import Laborer, Placement, Referral
@@ -193,6 +194,7 @@ def create(
         after=_audited(placement),
         tenant_id=placement.tenant_id,
     )
+    derived.refresh(session, access, laborer.tenant_id, [laborer.id])
     entitlements.refresh(session, access, laborer, today=today)
     warning_rules.refresh(session, access, laborer.tenant_id, [laborer.id], today=today)
     return placement
@@ -258,6 +260,7 @@ def from_hire(
         after={**_audited(placement), "referral_id": str(referral.id)},
         tenant_id=placement.tenant_id,
     )
+    derived.refresh(session, access, laborer.tenant_id, [laborer.id])
     entitlements.refresh(session, access, laborer, today=hired_on)
     warning_rules.refresh(session, access, laborer.tenant_id, [laborer.id])
     return placement
@@ -369,6 +372,7 @@ def update(
             after={k: after[k] for k in changed},
             tenant_id=placement.tenant_id,
         )
+        derived.refresh(session, access, placement.tenant_id, [placement.laborer_id])
         entitlements.refresh(session, access, placement.laborer, today=today)
         warning_rules.refresh(
             session, access, placement.tenant_id, [placement.laborer_id], today=today

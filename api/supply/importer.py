@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.errors import FieldError
@@ -21,10 +22,11 @@ from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
 from api.spreadsheets.cells import file_error, map_headers, with_column
 from api.spreadsheets.reader import Table, UnreadableFile, read_table
-from api.supply import bulk_repository, convert, ledger
+from api.supply import bulk_repository, convert, derived, ledger
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, check_record
 from api.supply.service import audit_values
 from shared_models.base import utcnow
+from shared_models.enums import StateSource
 
 MAX_REPORTED_ERRORS = 5000
 
@@ -190,6 +192,8 @@ def apply_plan(
         done += len(chunk)
         progress("write", done, total)
     chain.close()
+    if plan.updated:  # changed by the ledger: placements and trainings still count
+        derived.refresh(session, access, access.tenant_id, [s.row.id for s, _r, _c in plan.updated])
     if total >= ANALYZE_AFTER:
         bulk_repository.refresh_statistics(session)
 
@@ -215,8 +219,19 @@ def _write_new(
         identities.append(
             {"laborer_id": laborer_id, "tenant_id": tenant, "id_number_hash": row["id_number_hash"]}
         )
+        # A ledger's survey is the status's source (what api/supply/derived.py would say
+        # of a new laborer, with no placement or training yet).
+        source, survey_id = StateSource.RECORD.value, None
         if record.surveyed_on:
             surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
+            source, survey_id = StateSource.SURVEY.value, surveys[-1]["id"]
+        row.update(
+            employment_source=source,
+            employment_as_of=record.surveyed_on,
+            employment_source_id=survey_id,
+            skill_level_source=source,
+            skill_level_as_of=record.surveyed_on,
+        )
         # The full record is in the register and the file's digest in the batch entry;
         # each creation names the batch and who it is.
         changes.append(
@@ -267,6 +282,13 @@ def _write_updates(
             tags += convert.tag_rows(record, laborer_id, tenant, tag_fields)
         if record.surveyed_on and ({"surveyed_on", *SURVEY_FIELDS} & set(changed)):
             surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
+        elif "employment_status" in changed:
+            # A status changed in the ledger without a survey: typed today, like an edit.
+            row.update(
+                employment_source=StateSource.RECORD.value,
+                employment_as_of=clock.today(),
+                employment_source_id=None,
+            )
         before = convert.stored_comparable(stored.row, stored.tags, changed)
         changes.append(
             audit.Change(

@@ -18,6 +18,7 @@ from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
 from api.supply.rosters import ROSTER_FILE_NAMES, Roster
 from api.supply.schemas import (
+    DerivedTagOut,
     LaborerCreate,
     LaborerOut,
     LaborerPage,
@@ -28,6 +29,7 @@ from api.supply.schemas import (
     SurveyOut,
 )
 from shared_models import ImportBatch
+from shared_models.enums import StateSource
 
 router = APIRouter(prefix="/api/v1/laborers", route_class=JsonRoute, tags=["laborers"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,6 +55,11 @@ def laborer_out(view: service.LaborerView) -> LaborerOut:
                 OccupationIO(name=o.name, code=o.code) for o in lists["training_needs"]
             ],
             "possible_duplicate": view.possible_duplicate,
+            "derived_tags": [
+                DerivedTagOut.model_validate(t, from_attributes=True)
+                for t in lab.tags
+                if t.source is not StateSource.RECORD
+            ],
         }
     )
 

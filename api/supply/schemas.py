@@ -16,7 +16,10 @@ from shared_models.enums import (
     PovertyStatus,
     Sex,
     SkillLevel,
+    StateSource,
+    TagKind,
     TransferScope,
+    WorkScope,
 )
 
 ShortText = Field(max_length=60)
@@ -95,6 +98,14 @@ class LaborerUpdate(Input):
     note: str | None = Field(default=None, max_length=500)
 
 
+class DerivedTagOut(Schema):
+    kind: TagKind
+    value: str
+    source: StateSource
+    source_id: uuid.UUID | None = Field(description="The training enrollment")
+    as_of: date | None
+
+
 class LaborerOut(Schema):
     id: uuid.UUID
     tenant_id: uuid.UUID
@@ -122,6 +133,20 @@ class LaborerOut(Schema):
     assistance_measure: AssistanceMeasure
     last_surveyed_on: date | None
     last_surveyor: str | None
+    employment_source: StateSource = Field(
+        description="Where the status came from: record, survey or placement (latest by date)"
+    )
+    employment_as_of: date | None = Field(description="The day of that fact; null: as registered")
+    employment_source_id: uuid.UUID | None = Field(description="The survey or placement")
+    employer_name: str | None = Field(description="Current employer (open placement)")
+    work_region_code: str | None
+    work_city: str | None
+    work_scope: WorkScope | None = Field(description="区内 / 区外市内 / 市外 of the current job")
+    skill_level_source: StateSource
+    skill_level_as_of: date | None
+    derived_tags: list[DerivedTagOut] = Field(
+        default_factory=list, description="Skills and certificates a training added"
+    )
     transfer_willing: bool
     transfer_scope: TransferScope | None
     preferred_cities: list[str]

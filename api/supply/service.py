@@ -14,12 +14,12 @@ from api.audit import service as audit
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from api.i18n import _
 from api.security.pii import PiiCipher
-from api.supply import bulk_repository, convert, repository
+from api.supply import bulk_repository, convert, derived, repository
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, Occupation, check_record
 from api.supply.rosters import Roster, RosterFilter
 from shared_models import Laborer, LaborerSurvey, LaborerTag
 from shared_models.base import utcnow
-from shared_models.enums import OrgKind, Permission
+from shared_models.enums import OrgKind, Permission, StateSource
 
 # A liaison office keeps contact and status current; the county owns the rest.
 LIAISON_FIELDS = frozenset({"phone", "employment_status", "note"})
@@ -134,6 +134,8 @@ def create(
     if record.surveyed_on:
         _add_survey_row(session, access, laborer, record, recorded_by)
     session.flush()
+    if record.surveyed_on:
+        derived.refresh(session, access, access.tenant_id, [laborer.id])
     audit.record(
         session,
         access,
@@ -282,16 +284,23 @@ def _apply(
                 setattr(laborer, column, columns[column])
         elif name not in convert.TAG_FIELDS:
             setattr(laborer, name, getattr(record, name))
+    if "employment_status" in changed:
+        # Typed by a person today: a fact of today's date (api/supply/derived.py).
+        laborer.employment_source = StateSource.RECORD
+        laborer.employment_as_of, laborer.employment_source_id = clock.today(), None
     laborer.updated_at = utcnow()  # with the fields above: one UPDATE, one version step
     tag_fields = [n for n in changed if n in convert.TAG_FIELDS]
     if tag_fields:
+        # Dated today, so a training need entered again after a course is not cleared.
         new = [
-            LaborerTag(**row)
+            LaborerTag(**row, as_of=clock.today())
             for row in convert.tag_rows(record, laborer.id, laborer.tenant_id, tag_fields)
         ]
         kinds = {convert.TAG_FIELDS[n][0] for n in tag_fields}
         repository.replace_tags(session, laborer, kinds, new)
     session.flush()
+    if "employment_status" in changed:  # the current job follows the edited status
+        derived.refresh(session, access, laborer.tenant_id, [laborer.id])
 
 
 def add_survey(
@@ -329,6 +338,7 @@ def add_survey(
         laborer.last_surveyed_on, laborer.last_surveyor = surveyed_on, surveyor
         laborer.updated_at = utcnow()
         session.flush()
+    derived.refresh(session, access, laborer.tenant_id, [laborer.id])
     audit.record(
         session,
         access,

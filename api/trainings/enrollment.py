@@ -22,6 +22,7 @@ from api.errors import (
 )
 from api.i18n import _
 from api.labels import label
+from api.supply import derived
 from api.supply import repository as supply_repository
 from api.trainings import repository
 from api.trainings.service import get, is_organizer, promote_from_waitlist, require_runner, roster
@@ -230,6 +231,8 @@ def complete(
             "certificate_number": certificate_number,
         },
     )
+    # A certificate adds the skill and level and clears the need (the county's register).
+    derived.refresh(session, access, row.tenant_id, [row.laborer_id])
     return row
 
 

@@ -213,14 +213,16 @@ def causes(
             )
         )
 
-    # Unemployed, willing to transfer, and so for more than N days (since the survey).
+    # Unemployed, willing to transfer, and so for more than N days: since the day the
+    # derived status says (a separation, a survey), so the employed are never idle.
     cutoff = today - timedelta(days=limits["idle_days"])
+    since = func.coalesce(Laborer.employment_as_of, Laborer.last_surveyed_on)
     for laborer_id, surveyed in session.execute(
-        select(Laborer.id, Laborer.last_surveyed_on).where(
+        select(Laborer.id, since).where(
             Laborer.tenant_id == county_id,
             Laborer.employment_status == EmploymentStatus.UNEMPLOYED,
             Laborer.transfer_willing.is_(True),
-            Laborer.last_surveyed_on < cutoff,
+            since < cutoff,
             *_only(Laborer.id, laborer_ids),
         )
     ):
@@ -229,8 +231,7 @@ def causes(
                 laborer_id,
                 WarningRule.IDLE_WILLING,
                 NO_SUBJECT,
-                f"有转移就业意愿，自 {surveyed:%Y-%m-%d} 调查起未就业，"
-                f"已 {(today - surveyed).days} 天",
+                f"有转移就业意愿，自 {surveyed:%Y-%m-%d} 起未就业，已 {(today - surveyed).days} 天",
                 surveyed,
             )
         )
