@@ -143,6 +143,11 @@ def reconcile(
         with database.transaction() as session:
             if org:
                 counties = [tenancy.resolve_organization(session, org)]
+                if counties[0].kind is not OrgKind.SENDING:
+                    err.print(
+                        "[red]只有派出县有劳动力台账 / only a sending county has a register[/red]"
+                    )
+                    raise typer.Exit(1)
             else:
                 counties = tenancy_repository.all_organizations(session)
             counties = [(o.id, o.name) for o in counties if o.kind is OrgKind.SENDING]

@@ -242,6 +242,8 @@ def test_reconcile_is_idempotent_and_repairs_a_row_made_wrong(world, login, cli)
     _ok(wushan.post("/api/v1/placements", json=placement_payload(lab["id"])))
     first = cli("laborers", "reconcile")
     assert first.exit_code == 0, first.output
+    # Every service already wrote what the recomputation says (the seeded world too).
+    assert _changed(first.stdout) == 0
     again = cli("laborers", "reconcile")
     assert again.exit_code == 0, again.output
     assert _changed(again.stdout) == 0
@@ -260,6 +262,8 @@ def test_reconcile_is_idempotent_and_repairs_a_row_made_wrong(world, login, cli)
     assert _changed(fixed.stdout) == 1
     assert _job(_get(login, lab["id"]))[0::3] == ("employed", "烟台某电子有限公司")
     assert _changed(cli("laborers", "reconcile").stdout) == 0
+    bureau = cli("laborers", "reconcile", "--org", "烟台市人社局")
+    assert bureau.exit_code == 1 and "sending" in bureau.stderr
 
 
 @pytest.mark.postgres_only
