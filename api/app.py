@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import clock, problem_handlers
+from api import clock, problem_handlers, routing
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
@@ -161,6 +161,7 @@ def create_app(
 
     for router in API_ROUTERS + PAGE_ROUTERS:
         app.include_router(router)
+    routing.document(app)  # every status and media type each route answers
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
 
     if settings.oidc_enabled:

@@ -13,6 +13,10 @@ from typing import ClassVar
 from api.i18n import _, gettext
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# RFC 9457's members and ours; extensions (`extra`) take other names.
+STANDARD_MEMBERS = frozenset(
+    {"type", "title", "status", "detail", "instance", "request_id", "errors"}
+)
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,8 @@ class AppError(Exception):
             body["request_id"] = request_id
         if self.errors:
             body["errors"] = [e.render() for e in self.errors]
-        body.update(self.extra)
+        # Extension members never replace a standard one: `status` is always the HTTP code.
+        body.update({k: v for k, v in self.extra.items() if k not in STANDARD_MEMBERS})
         return body
 
     def message(self) -> str:
@@ -156,6 +161,14 @@ class UnsupportedMediaType(AppError):
 
 class ValidationFailed(AppError):
     status, slug, title = 422, "validation-failed", _("Some fields are not valid")
+
+
+class ImportRejected(AppError):
+    """A file with problems: `errors` reports each by row and column, nothing of it saved."""
+
+    status, slug, title = 422, "import-rejected", _("The file has problems; nothing was saved")
+    # The rejected import stays on record (its report, readable by id); no row of it does.
+    keep_changes = True
 
 
 class TooManyAttempts(AppError):

@@ -2,6 +2,7 @@
 
 from enum import StrEnum
 
+from api.calendar.service import ItemType, Side
 from api.demand.pool import Benefit, PoolSort
 from api.i18n import _, gettext
 from api.supply.rosters import ROSTER_TITLES, SortKey
@@ -36,9 +37,12 @@ from shared_models.enums import (
     Sex,
     SkillLevel,
     StateSource,
+    TagKind,
     TrainingType,
     TransferScope,
     VacancyStatus,
+    WarningCloseReason,
+    WarningRule,
     WarningSeverity,
     WarningStatus,
     WorkScope,
@@ -208,13 +212,41 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (WarningStatus.OPEN, _("To be handled")),
     (WarningStatus.ACKNOWLEDGED, _("Acknowledged")),
     (WarningStatus.CLOSED, _("Closed")),
+    (WarningRule.LEFT_BEFORE_MILESTONE, _("Left before the subsidy milestone")),
+    (WarningRule.UNVERIFIED, _("Not verified in post for long")),
+    (WarningRule.OPEN_DISPUTE, _("Dispute open for long")),
+    (WarningRule.LEAVE_OVERDUE, _("Overdue back from home leave")),
+    (WarningRule.IDLE_WILLING, _("Willing to move but long out of work")),
+    (WarningRule.EMPLOYER_DISPUTES, _("Employer with frequent disputes")),
+    (WarningCloseReason.RESOLVED, _("The cause went away")),
+    (WarningCloseReason.BY_HAND, _("Closed by hand")),
+    (WarningCloseReason.ANSWERED, _("Answered by a visit")),
+    (TagKind.SKILL, _("Skill")),
+    (TagKind.CERTIFICATE, _("Certificate")),
+    (TagKind.CITY, _("Preferred city")),
+    (TagKind.INDUSTRY, _("Preferred industry")),
+    (TagKind.TRAINING, _("Training need")),
+    (Side.SENDING, _("Sending side")),
+    (Side.RECEIVING, _("Receiving side")),
+    (ItemType.FAIR, _("Job fair")),
+    (ItemType.TRAINING, _("Training")),
 ]
 LABELS: dict[tuple[type, StrEnum], str] = {(type(m), m): msgid for m, msgid in _PAIRS}
+_BY_VALUES: dict[frozenset[str], type[StrEnum]] = {
+    frozenset(member.value for member in enum_class): enum_class
+    for enum_class in {type(m) for m, _msgid in _PAIRS}
+}
 
 
 def options(enum_class: type[StrEnum]) -> list[tuple[str, str]]:
     """(value, translated label) pairs for a select."""
     return [(member.value, label(member)) for member in enum_class]
+
+
+def enum_for_values(values: frozenset[str]) -> type[StrEnum] | None:
+    """The labelled enumeration whose values are exactly these (pydantic's errors name
+    the allowed codes, not the enum)."""
+    return _BY_VALUES.get(values)
 
 
 def label(value: StrEnum | None) -> str:

@@ -9,10 +9,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api import validation_messages
 from api.errors import (
     PROBLEM_MEDIA_TYPE,
     AppError,
@@ -36,58 +37,14 @@ class InternalError(AppError):
     status, slug, title = 500, "internal-error", _("Something went wrong on our side")
 
 
-# Messages for pydantic's error types, translated by the catalog.
-_PYDANTIC_MESSAGES = {
-    "missing": _("This field is required."),
-    "string_too_short": _("Too short: at least {min_length} characters."),
-    "string_too_long": _("Too long: at most {max_length} characters."),
-    "string_type": _("Give text here."),
-    "int_parsing": _("Give a whole number."),
-    "int_type": _("Give a whole number."),
-    "bool_parsing": _("Give true or false."),
-    "uuid_parsing": _("This is not a valid id."),
-    "uuid_type": _("This is not a valid id."),
-    "greater_than_equal": _("Must be at least {ge}."),
-    "less_than_equal": _("Must be at most {le}."),
-    "greater_than": _("Must be more than {gt}."),
-    "less_than": _("Must be less than {lt}."),
-    "enum": _("Choose one of: {expected}."),
-    "literal_error": _("Choose one of: {expected}."),
-    "date_parsing": _("Give a date as YYYY-MM-DD."),
-    "date_from_datetime_parsing": _("Give a date as YYYY-MM-DD."),
-    "extra_forbidden": _("This field is not accepted."),
-    "value_error": _("This value is not valid."),
-    "model_attributes_type": _("Give a JSON object."),
-    "dict_type": _("Give a JSON object."),
-    "list_type": _("Give a list."),
-}
-
-
 def field_errors_from_pydantic(errors: list[dict]) -> list[FieldError]:
-    out = []
-    for error in errors:
-        loc = [
-            str(part)
-            for part in error.get("loc", ())
-            if part not in ("body", "query", "path", "header", "form")
-        ]
-        ctx = {
-            k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, str | int | float)
-        }
-        message = _PYDANTIC_MESSAGES.get(error.get("type", ""))
-        if message is None:
-            message = str(error.get("msg", "This value is not valid."))
-        try:
-            message.format(**ctx)
-        except (KeyError, IndexError):
-            ctx = {}
-            message = _PYDANTIC_MESSAGES["value_error"]
-        out.append(FieldError(".".join(loc) or "body", message, error.get("type", "invalid"), ctx))
-    return out
+    """pydantic's errors as field errors in the reader's language (pages use this too)."""
+    return validation_messages.field_errors(errors)
 
 
 def _is_web(request: Request) -> bool:
-    return not request.url.path.startswith("/api/")
+    # /problems/<slug> documents the API's problem types: it answers as the API does.
+    return not request.url.path.startswith(("/api/", "/problems/"))
 
 
 def problem_response(request: Request, error: AppError) -> Response:
@@ -140,6 +97,15 @@ def install(app: FastAPI) -> None:
         # A unique or foreign-key race the services could not see coming.
         log.warning("integrity error: %s", exc.orig.__class__.__name__)
         return problem_response(request, Conflict(_("The data changed meanwhile; try again.")))
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> Response:
+        # A value the schema let through but the column cannot hold (a number out of
+        # range): the client's input, so a 422, never a 500. Logged: a bound is missing.
+        log.warning("database refused a value: %s", exc.orig.__class__.__name__)
+        return problem_response(
+            request, ValidationFailed(_("A value is out of the range that can be stored."))
+        )
 
     @app.exception_handler(StaleDataError)
     async def _stale(request: Request, exc: StaleDataError) -> Response:

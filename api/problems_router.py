@@ -4,8 +4,9 @@ from fastapi import APIRouter
 
 from api.errors import NotFound, all_problem_types
 from api.i18n import translate_in
+from api.routing import JsonRoute
 
-router = APIRouter(tags=["problems"])
+router = APIRouter(route_class=JsonRoute, tags=["problems"])
 
 
 @router.get("/problems/{slug}")

@@ -18,7 +18,7 @@ def list_audit(
     access: Access,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    before_seq: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,  # seq is an INTEGER
     entity_type: Annotated[str | None, Query(max_length=64)] = None,
     entity_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> AuditPage:

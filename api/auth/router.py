@@ -21,7 +21,7 @@ from api.auth.schemas import (
 )
 from api.deps import Access, ApiPrincipal, Auth, DbSession, client_ip, requested_tenant
 from api.errors import InvalidCredentials
-from api.routing import JsonRoute
+from api.routing import JsonRoute, problems
 from shared_models import Membership
 
 router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["auth"])
@@ -29,7 +29,7 @@ router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["auth"])
 PasswordForm = Annotated[OAuth2PasswordRequestFormStrict, Depends()]
 
 
-@router.post("/auth/token", response_model=TokenResponse)
+@router.post("/auth/token", response_model=TokenResponse, responses=problems(401, 403, 429))
 def issue_token(
     form: PasswordForm, request: Request, session: DbSession, auth: Auth
 ) -> TokenResponse:

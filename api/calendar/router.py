@@ -12,10 +12,11 @@ from api.calendar.service import ItemType, Side
 from api.db import apply_access
 from api.deps import Access, AppSettings, DbSession
 from api.errors import NotFound
+from api.routing import JsonRoute, file_download
 from api.settings import Settings
 from shared_models.enums import Role
 
-router = APIRouter(tags=["calendar"])
+router = APIRouter(route_class=JsonRoute, tags=["calendar"])
 ICS = "text/calendar; charset=utf-8"
 SALT = "calendar-feed"
 
@@ -32,7 +33,7 @@ def _response(body: bytes) -> Response:
     )
 
 
-@router.get("/api/v1/calendar.ics")
+@router.get("/api/v1/calendar.ics", **file_download("text/calendar", description="RFC 5545"))
 def calendar_feed(
     request: Request,
     access: Access,

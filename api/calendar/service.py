@@ -1,11 +1,12 @@
 """The pairing's shared calendar: fairs and training sessions, as items and as an
-iCalendar (RFC 5545) feed. Times are the bureaus' local time (Asia/Shanghai)."""
+iCalendar (RFC 5545) feed. Times are the bureau's local time (the business clock's zone,
+Asia/Shanghai by default), carried with their TZID and the feed's VTIMEZONE."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 from sqlalchemy.orm import Session
 
 from api import clock
@@ -97,7 +98,7 @@ def ics(calendar_items: list[Item], *, name: str, base_url: str) -> bytes:
     calendar.add("prodid", "-//LaborBridge//劳务协作平台//ZH")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Asia/Shanghai")
+    calendar.add("x-wr-timezone", clock.zone().key)
     stamp = clock.now()
     for item in calendar_items:
         event = Event()
@@ -111,4 +112,9 @@ def ics(calendar_items: list[Item], *, name: str, base_url: str) -> bytes:
         event.add("categories", [item.type.value])
         event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         calendar.add_component(event)
+    # RFC 5545 3.2.19: each TZID a property names has its VTIMEZONE in the feed; an
+    # empty feed still carries the bureau's zone, which X-WR-TIMEZONE names.
+    calendar.add_missing_timezones()
+    if not calendar.timezones:
+        calendar.add_component(Timezone.from_tzid(clock.zone().key))
     return calendar.to_ical()

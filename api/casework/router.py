@@ -22,7 +22,7 @@ from api.casework.schemas import (
 from api.casework.storage import ALLOWED, AttachmentStore, StoredAttachmentMissing
 from api.deps import Access, DbSession
 from api.errors import NotFound
-from api.routing import JsonRoute
+from api.routing import JsonRoute, file_download
 from api.security.masking import mask_name
 from shared_models import Case
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind
@@ -179,8 +179,7 @@ def download(store: AttachmentStore, row) -> Response:  # type: ignore[no-untype
 
 @router.get(
     "/cases/{case_id}/attachments/{attachment_id}",
-    response_class=Response,
-    responses={200: {"content": {"application/octet-stream": {}}}},
+    **file_download(*ALLOWED, description="The file, as it was checked on upload"),
 )
 def get_attachment(
     case_id: uuid.UUID,
@@ -208,8 +207,7 @@ def get_figures(
 
 @router.get(
     "/casework/figures/export",
-    response_class=Response,
-    responses={200: {"content": {XLSX: {}}}},
+    **file_download(XLSX),
 )
 def export_figures(
     access: Access,

@@ -283,7 +283,7 @@ def update(
         if status not in TRANSITIONS[case.status]:
             raise InvalidTransition(
                 _("A case cannot go from {old} to {new}."),
-                params={"old": case.status.value, "new": status.value},
+                params={"old": case.status, "new": status},  # shown by their labels
             )
         case.status = status
         case.closed_on = today if status in FINISHED else None

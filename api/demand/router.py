@@ -25,7 +25,7 @@ from api.deps import Access, DbSession, Uploads
 from api.errors import BadRequest, PayloadTooLarge
 from api.i18n import _
 from api.imports.schemas import ImportResult
-from api.routing import JsonRoute
+from api.routing import JsonRoute, file_download
 from shared_models import Employer, ImportBatch, Vacancy
 
 employers = APIRouter(prefix="/api/v1/employers", route_class=JsonRoute, tags=["demand"])
@@ -145,7 +145,7 @@ def _xlsx(content: bytes, filename: str) -> Response:
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
-@vacancies.get("/export")
+@vacancies.get("/export", **file_download(XLSX))
 def export_vacancies(access: Access, session: DbSession, f: Pool) -> Response:
     """The filtered pool as a 岗位信息汇总表 that imports back unchanged."""
     buffer = io.BytesIO()
@@ -153,7 +153,7 @@ def export_vacancies(access: Access, session: DbSession, f: Pool) -> Response:
     return _xlsx(buffer.getvalue(), f"{exporter.SHEET}{clock.today():%Y%m%d}.xlsx")
 
 
-@vacancies.get("/import/template")
+@vacancies.get("/import/template", **file_download(XLSX))
 def import_template() -> Response:
     buffer = io.BytesIO()
     exporter.write_template(buffer)

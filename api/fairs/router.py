@@ -2,8 +2,9 @@
 
 import uuid
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from api.deps import Access, AppSettings, Cipher, DbSession
 from api.errors import BadRequest
@@ -98,7 +99,10 @@ def add_employer(
 
 @router.get("/fairs/{fair_id}/registrations", response_model=RegistrationPage)
 def list_registrations(
-    fair_id: uuid.UUID, access: Access, session: DbSession, page: int = 1
+    fair_id: uuid.UUID,
+    access: Access,
+    session: DbSession,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> RegistrationPage:
     fair = service.get(session, access, fair_id)
     rows, total = repository.registrations(session, fair.id, offset=(max(page, 1) - 1) * 200)

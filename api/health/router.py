@@ -5,8 +5,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.errors import PROBLEM_MEDIA_TYPE, ServiceUnavailable
+from api.routing import JsonRoute, problems
 
-router = APIRouter(tags=["health"])
+router = APIRouter(route_class=JsonRoute, tags=["health"])
 
 
 @router.get("/healthz")
@@ -14,7 +15,7 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", response_model=None)
+@router.get("/readyz", response_model=None, responses=problems(503))
 def readyz(request: Request) -> dict[str, str] | JSONResponse:
     try:
         request.app.state.db.ping()

@@ -13,7 +13,7 @@ from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _, gettext
 from api.idempotency import idempotent
-from api.routing import JsonRoute
+from api.routing import JsonRoute, file_download
 from api.subsidies import claims, payments, policies, service, standing
 from api.subsidies import claims_repository as claim_rows
 from api.subsidies import repository as policy_rows
@@ -329,7 +329,7 @@ def get_batch(batch_id: uuid.UUID, access: Access, session: DbSession) -> BatchO
     return BatchOut.model_validate(payments.get_batch(session, access, batch_id))
 
 
-@router.get("/payment-batches/{batch_id}/export")
+@router.get("/payment-batches/{batch_id}/export", **file_download(XLSX))
 def export_batch(
     batch_id: uuid.UUID, access: Access, session: DbSession, cipher: Cipher, reveal: bool = False
 ) -> Response:

@@ -12,7 +12,7 @@ from api import clock
 from api.deps import Access, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
 from api.imports.schemas import ImportResult
-from api.routing import JsonRoute
+from api.routing import JsonRoute, file_download
 from api.supply import exporter, imports, service
 from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
@@ -109,7 +109,7 @@ def _xlsx(content: bytes, filename: str) -> Response:
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
-@router.get("/import/template")
+@router.get("/import/template", **file_download(XLSX))
 def import_template() -> Response:
     """The ledger template: Chinese headers, drop-down lists, and a sheet of instructions."""
     buffer = io.BytesIO()
@@ -158,7 +158,7 @@ def commit_import(
     return import_result(batch)
 
 
-@router.get("/export")
+@router.get("/export", **file_download(XLSX))
 def export_roster(
     access: Access,
     session: DbSession,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 from api.deps import Access, DbSession
 from api.errors import BadRequest
 from api.i18n import _
-from api.routing import JsonRoute
+from api.routing import JsonRoute, file_download
 from api.trainings import enrollment, repository, service
 from api.trainings import outcomes as course_outcomes
 from api.trainings.schemas import (
@@ -223,7 +223,7 @@ def outcomes(training_id: uuid.UUID, access: Access, session: DbSession) -> Outc
     return OutcomesOut.model_validate(result)
 
 
-@router.get("/trainings/{training_id}/subsidy-list")
+@router.get("/trainings/{training_id}/subsidy-list", **file_download(XLSX))
 def subsidy_list(training_id: uuid.UUID, access: Access, session: DbSession) -> Response:
     """The training subsidy per completer (.xlsx, masked ID numbers) for finance."""
     data = course_outcomes.subsidy_list(session, access, training_id)

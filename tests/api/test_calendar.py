@@ -98,3 +98,22 @@ def test_training_sessions_are_in_the_feed(login):
     assert "日历测试面点班：发面" not in _events(
         login("kaizhou.admin").get("/api/v1/calendar.ics").content
     )
+
+
+def test_the_feed_carries_its_vtimezone(login, client):
+    """RFC 5545 3.2.19: each TZID a time names is defined by a VTIMEZONE in the feed."""
+    _published_fair(login, title="时区测试招聘会")
+    calendar = Calendar.from_ical(login("yantai.staff").get("/api/v1/calendar.ics").content)
+    zones = {str(z["tzid"]): z for z in calendar.walk("VTIMEZONE")}
+    assert set(zones) == {"Asia/Shanghai"}
+    assert str(calendar["x-wr-timezone"]) == "Asia/Shanghai"
+    event = next(e for e in calendar.walk("VEVENT") if str(e["summary"]) == "时区测试招聘会")
+    for prop in ("dtstart", "dtend"):
+        assert event[prop].params["TZID"] == "Asia/Shanghai"
+    # The zone as written says +08:00 today (no daylight time since 1991).
+    assert str(zones["Asia/Shanghai"].walk("STANDARD")[-1]["tzoffsetto"].to_ical()) == "+0800"
+    # An empty feed (a filter that matches nothing) still names the bureau's zone.
+    empty = login("kaizhou.admin").get("/api/v1/calendar.ics", params={"side": "receiving"})
+    assert [str(z["tzid"]) for z in Calendar.from_ical(empty.content).walk("VTIMEZONE")] == [
+        "Asia/Shanghai"
+    ]
