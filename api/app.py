@@ -5,11 +5,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api import clock, problem_handlers, routing
+from api import clock, problem_handlers, routing, text
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
@@ -146,6 +146,8 @@ def create_app(
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
+        # Query strings and forms of every route, API and pages (JSON bodies: api/schemas).
+        dependencies=[Depends(text.refuse_control_characters)],
     )
     passwords = Passwords(settings)
     app.state.settings = settings

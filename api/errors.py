@@ -8,11 +8,23 @@ show the same messages in their forms.
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import ClassVar
 
 from api.i18n import _, gettext
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def _shown(params: dict[str, object]) -> dict[str, object]:
+    """Parameters as a reader sees them: an enumeration by its label, never its code."""
+    if not any(isinstance(v, StrEnum) for v in params.values()):
+        return params
+    from api.labels import label  # labels imports the services that import this module
+
+    return {k: label(v) if isinstance(v, StrEnum) else v for k, v in params.items()}
+
+
 # RFC 9457's members and ours; extensions (`extra`) take other names.
 STANDARD_MEMBERS = frozenset(
     {"type", "title", "status", "detail", "instance", "request_id", "errors"}
@@ -34,7 +46,7 @@ class FieldError:
         out: dict[str, object] = {
             "field": self.field,
             "code": self.code,
-            "message": gettext(self.message, **self.params),
+            "message": gettext(self.message, **_shown(self.params)),
         }
         if self.row is not None:
             out["row"] = self.row
@@ -80,7 +92,7 @@ class AppError(Exception):
             "status": self.status,
         }
         if self.detail:
-            body["detail"] = gettext(self.detail, **self.params)
+            body["detail"] = gettext(self.detail, **_shown(self.params))
         if instance:
             body["instance"] = instance
         if request_id:
@@ -93,7 +105,9 @@ class AppError(Exception):
 
     def message(self) -> str:
         """One translated line for a page: the detail when there is one, else the title."""
-        return gettext(self.detail, **self.params) if self.detail else gettext(self.title)
+        if self.detail:
+            return gettext(self.detail, **_shown(self.params))
+        return gettext(self.title)
 
 
 class BadRequest(AppError):

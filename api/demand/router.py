@@ -24,7 +24,7 @@ from api.demand.schemas import (
 from api.deps import Access, DbSession, Uploads
 from api.errors import BadRequest, PayloadTooLarge
 from api.i18n import _
-from api.imports.schemas import ImportResult
+from api.imports.schemas import ImportResult, rejected
 from api.routing import JsonRoute, file_download
 from shared_models import Employer, ImportBatch, Vacancy
 
@@ -169,7 +169,6 @@ def import_vacancies(
     access: Access,
     session: DbSession,
     uploads: Uploads,
-    response: Response,
     file: Annotated[UploadFile, File(description=".xlsx or .csv in the template's format")],
     dry_run: Annotated[bool, Form()] = True,
 ) -> ImportResult:
@@ -182,7 +181,7 @@ def import_vacancies(
         session, access, uploads, data, file.filename or "upload", dry_run=dry_run
     )
     if not plan.ok:
-        response.status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+        raise rejected(batch)
     return import_result(batch)
 
 

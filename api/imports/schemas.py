@@ -2,6 +2,7 @@
 
 import uuid
 
+from api.errors import ImportRejected
 from api.imports.batches import rendered_errors
 from api.schemas import Schema
 from shared_models import ImportBatch
@@ -53,3 +54,13 @@ class ImportResult(Schema):
             ],
             ignored_columns=summary.get("ignored_columns", []),
         )
+
+
+def rejected(batch: ImportBatch) -> ImportRejected:
+    """A rejected file as problem+json: the row report in `errors`, the import's id, its
+    name and counts as extension members (`import_status` is "rejected")."""
+    result = ImportResult.from_batch(batch)
+    extra = result.model_dump(mode="json", exclude={"errors", "status"})
+    return ImportRejected(
+        errors=rendered_errors(batch), extra={**extra, "import_status": result.status}
+    )

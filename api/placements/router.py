@@ -4,11 +4,12 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
 
 from api import clock
+from api.access import AccessContext, DataKind
 from api.deps import Access, Cipher, DbSession
-from api.errors import BadRequest, PayloadTooLarge
+from api.errors import BadRequest, ImportRejected, PayloadTooLarge
 from api.i18n import _
 from api.placements import (
     holiday_leave,
@@ -31,6 +32,7 @@ from api.placements.schemas import (
     VerificationOut,
 )
 from api.routing import JsonRoute
+from api.security.masking import mask_name
 from shared_models import Placement
 from shared_models.enums import EvidenceSource
 
@@ -38,7 +40,13 @@ router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["placements"])
 MAX_LIST_BYTES = 20 * 1024 * 1024
 
 
-def placement_out(placement: Placement, *, full: bool = True) -> PlacementOut:
+def placement_out(
+    placement: Placement, access: AccessContext, *, full: bool = True
+) -> PlacementOut:
+    # The employer's bureau reads the laborer only as placed with it: masked.
+    name = placement.laborer.name
+    if not access.can_read(DataKind.LABORER, placement.tenant_id):
+        name = mask_name(name)
     out = PlacementOut.model_validate(
         {
             **{
@@ -46,7 +54,7 @@ def placement_out(placement: Placement, *, full: bool = True) -> PlacementOut:
                 for c in PlacementOut.model_fields
                 if c not in ("laborer_name", "verifications", "leaves")
             },
-            "laborer_name": placement.laborer.name,
+            "laborer_name": name,
         }
     )
     if full:
@@ -73,7 +81,7 @@ def list_placements(
         limit=page_size,
     )
     return PlacementPage(
-        items=[placement_out(p, full=False) for p in rows],
+        items=[placement_out(p, access, full=False) for p in rows],
         total=total,
         page=page,
         page_size=page_size,
@@ -84,12 +92,12 @@ def list_placements(
 def create_placement(body: PlacementCreate, access: Access, session: DbSession) -> PlacementOut:
     """A spell of employment. Overlapping another spell of the laborer is a 422 naming it."""
     placement = service.create(session, access, service.PlacementInput(**body.model_dump()))
-    return placement_out(service.get(session, access, placement.id))
+    return placement_out(service.get(session, access, placement.id), access)
 
 
 @router.get("/placements/{placement_id}", response_model=PlacementOut)
 def get_placement(placement_id: uuid.UUID, access: Access, session: DbSession) -> PlacementOut:
-    return placement_out(service.get(session, access, placement_id))
+    return placement_out(service.get(session, access, placement_id), access)
 
 
 @router.patch("/placements/{placement_id}", response_model=PlacementOut)
@@ -103,7 +111,7 @@ def update_placement(
         if name in changes and changes[name] is None:
             raise BadRequest(_("{field} cannot be emptied."), params={"field": name})
     service.update(session, access, placement_id, changes, version=body.version)
-    return placement_out(service.get(session, access, placement_id))
+    return placement_out(service.get(session, access, placement_id), access)
 
 
 @router.get("/placements/{placement_id}/verifications", response_model=list[VerificationOut])
@@ -139,7 +147,6 @@ def add_verification(
 @router.post("/verifications/import", response_model=VerificationImportOut)
 def import_verifications(
     access: Access,
-    response: Response,
     session: DbSession,
     cipher: Cipher,
     file: Annotated[UploadFile, File(description="身份证号码, 姓名, 核实月份, 是否在岗")],
@@ -169,16 +176,22 @@ def import_verifications(
         month=given_month,
         dry_run=dry_run,
     )
-    body = VerificationImportOut(
+    if outcome.errors:
+        raise ImportRejected(
+            errors=outcome.errors[: verification_import.MAX_REPORTED],
+            extra={
+                "rows": outcome.rows,
+                "unmatched": outcome.unmatched[: verification_import.MAX_REPORTED],
+                "saved": False,
+            },
+        )
+    return VerificationImportOut(
         rows=outcome.rows,
         applied=len(outcome.matched) if outcome.saved else 0,
         unmatched=outcome.unmatched[: verification_import.MAX_REPORTED],
-        errors=[e.render() for e in outcome.errors[: verification_import.MAX_REPORTED]],
+        errors=[],
         saved=outcome.saved,
     )
-    if outcome.errors:
-        response.status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
-    return body
 
 
 @router.post(

@@ -214,7 +214,7 @@ def _wrong_step(claim: SubsidyClaim, action: str) -> Conflict:
     return Conflict(
         _("This claim is {status}; it cannot be {action} now."),
         params={"status": label(claim.status), "action": gettext(STEP_NAMES[action])},
-        extra={"status": claim.status.value},
+        extra={"claim_status": claim.status.value},
     )
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from api import clock
 from api.deps import Access, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
-from api.imports.schemas import ImportResult
+from api.imports.schemas import ImportResult, rejected
 from api.routing import JsonRoute, file_download
 from api.supply import exporter, imports, service
 from api.supply.filters import Filter
@@ -127,7 +127,6 @@ def import_ledger(
     session: DbSession,
     cipher: Cipher,
     uploads: Uploads,
-    response: Response,
     file: Annotated[UploadFile, File(description=".xlsx or .csv in the template's format")],
     dry_run: Annotated[bool, Form()] = True,
 ) -> ImportResult:
@@ -140,7 +139,7 @@ def import_ledger(
         session, access, cipher, uploads, data, file.filename or "upload", dry_run=dry_run
     )
     if not plan.ok:
-        response.status_code = status.HTTP_422_UNPROCESSABLE_CONTENT
+        raise rejected(batch)
     return import_result(batch)
 
 

@@ -111,11 +111,16 @@ def test_each_bad_input_is_reported_and_nothing_saved(county, world, case, overr
     before = _state(world)
     response = _upload(county, xlsx(rows), dry_run=False)
     assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
-    assert body["status"] == "rejected"
+    assert (body["type"], body["status"]) == ("/problems/import-rejected", 422)
+    assert (body["import_status"], body["rows"]) == ("rejected", 4)
     problems = [(e["row"], e["column"], e["code"]) for e in body["errors"]]
     assert (4, column, code) in problems, problems  # header is row 1: the third data row is 4
     assert all(e["message"] for e in body["errors"])
+    # The rejected import stays on record with the same report; no row of it does.
+    kept = county.get(f"/api/v1/laborers/import/{body['import_id']}").json()
+    assert (kept["status"], kept["errors"]) == ("rejected", body["errors"])
     assert _state(world) == before
 
 

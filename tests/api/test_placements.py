@@ -196,7 +196,8 @@ def test_verification_month_by_month_and_from_a_list(login):
         data={"source": "employer", "dry_run": "false"},
     )
     assert refused.status_code == 422
-    assert refused.json()["errors"][0]["row"] == 3
+    assert refused.json()["type"] == "/problems/import-rejected"
+    assert (refused.json()["errors"][0]["row"], refused.json()["saved"]) == (3, False)
     assert "2021-05-01" not in {v["month"] for v in wushan.get(url).json()}
 
 

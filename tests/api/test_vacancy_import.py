@@ -72,7 +72,8 @@ def test_bad_rows_are_reported_and_nothing_is_saved(login):
     response = _upload(yantai, xlsx(rows, headers=HEADERS), dry_run=False)
     assert response.status_code == 422, response.text
     body = response.json()
-    assert body["status"] == "rejected"
+    assert (body["type"], body["status"]) == ("/problems/import-rejected", 422)
+    assert body["import_status"] == "rejected"
     found = {(e["row"], e["column"], e["code"]) for e in body["errors"]}
     assert found == {
         (4, "统一社会信用代码", "credit_code_checksum"),
