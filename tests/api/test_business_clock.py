@@ -116,17 +116,19 @@ def test_defaults_and_the_nightly_expiry_use_the_bureaus_day(login, world, cli, 
     assert "as of 2026-12-07" in evaluated.output
 
 
-def test_pages_default_to_and_show_the_bureaus_day(world, at_the_edge):
+def test_pages_default_to_and_show_the_bureaus_day(world, login, at_the_edge):
     office = world.client()
     assert sign_in(office, "wushan.yantai.staff").status_code == 303
     form = office.get("/cases/new")
     assert form.status_code == 200
     assert 'value="2026-12-07"' in form.text  # the case date defaults to today in Beijing
 
+    registered = login("wushan.admin").post("/api/v1/laborers", json=laborer_payload())
+    assert registered.status_code == 201, registered.text
     admin = world.client()
     assert sign_in(admin, "wushan.admin").status_code == 303
     audit = admin.get("/admin/audit")
     assert audit.status_code == 200
-    # The sign-in just recorded happened at 07:30 Beijing time, shown so (not 23:30).
-    assert "07:30" in audit.text
+    # The registration just recorded happened at 07:30 Beijing time, shown so (not 23:30).
+    assert "2026/12/7 07:30" in audit.text
     assert "23:30" not in audit.text
