@@ -9,6 +9,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, TextClause, create_engine, event, select, text
@@ -22,6 +23,10 @@ from api.settings import Settings
 log = logging.getLogger(__name__)
 
 ACCESS_KEY = "lb_access"
+# Set by a request that only reads (a job's progress bar, polled): on SQLite its
+# transaction begins DEFERRED, reading beside a background job that holds the one
+# writer's lock, and it refreshes no session's last-seen time (a poll is not activity).
+READS_ONLY: ContextVar[bool] = ContextVar("lb_reads_only", default=False)
 _BEGUN_KEY = "lb_begun_transaction"
 
 
@@ -77,7 +82,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
         # IMMEDIATE takes the write lock up front: concurrent writers queue instead of
         # failing with "database is locked" when a read turns into a write.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if READS_ONLY.get() else "BEGIN IMMEDIATE")
 
 
 def _assume_app_role(engine: Engine, app_role: str) -> None:

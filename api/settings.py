@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     time_zone: str = "Asia/Shanghai"
     # The fair's check-in desk opens this many bureau days before the fair (0: on the day).
     checkin_opens_days_before: int = Field(default=1, ge=0, le=7)
+    # Background jobs (imports, handbooks): worker threads the app starts (0: none; run
+    # `laborbridge worker` instead) and how often an idle worker looks for work.
+    worker_threads: int = Field(default=1, ge=0, le=8)
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -10,6 +10,7 @@ from shared_models.casework import Case, CaseAttachment, CaseLaborer, CaseNote
 from shared_models.demand import Employer, EmployerDisputeCount, Vacancy, VacancySkill
 from shared_models.fairs import Fair, FairEmployer, FairIntention, FairRegistration, FairVacancy
 from shared_models.imports import ImportBatch
+from shared_models.jobs import BackgroundJob
 from shared_models.placements import HolidayLeave, Placement, StayVerification
 from shared_models.referrals import Referral, ReferralEvent
 from shared_models.subsidies import (
@@ -35,6 +36,7 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "AuditHead",
+    "BackgroundJob",
     "Base",
     "Case",
     "CaseAttachment",

@@ -170,6 +170,14 @@ class ImportStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
 # --- demand pool, matching, referrals -------------------------------------------------
 
 

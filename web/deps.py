@@ -6,6 +6,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 
 from api.access import AccessContext
 from api.auth.service import Principal
@@ -158,3 +159,12 @@ TenantPage = Annotated[WebPage, Depends(require_access)]
 FormPage = Annotated[WebPage, Depends(check_csrf)]
 SignedInForm = Annotated[WebPage, Depends(check_csrf_signed_in)]
 TenantForm = Annotated[WebPage, Depends(check_csrf_access)]
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (Starlette caches it for the CSRF check),
+    so the handler itself can be a plain `def` run in the thread pool."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(read_form)]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, build_access_context
 from api.auth import repository
+from api.db import READS_ONLY
 from api.errors import (
     AccountDisabled,
     FieldError,
@@ -166,7 +167,7 @@ class AuthService:
         if user is None or not user.is_active:
             self.end_web_session(web_session, "disabled")
             return None
-        if now - web_session.last_seen_at > _LAST_SEEN_GRANULARITY:
+        if now - web_session.last_seen_at > _LAST_SEEN_GRANULARITY and not READS_ONLY.get():
             web_session.last_seen_at = now
         return Principal(user=user, via="session", web_session=web_session)
 

@@ -17,6 +17,7 @@ from api.cli import (
     users,
     vacancies,
     warnings,
+    worker,
 )
 
 app = typer.Typer(
@@ -25,7 +26,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.registered_commands += server.app.registered_commands + maintenance.app.registered_commands
+app.registered_commands += (
+    server.app.registered_commands
+    + maintenance.app.registered_commands
+    + worker.app.registered_commands
+)
 app.add_typer(server.db_app, name="db")
 app.add_typer(tenancy.org_app, name="org")
 app.add_typer(tenancy.pairing_app, name="pairing")

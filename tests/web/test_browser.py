@@ -53,6 +53,8 @@ def test_import_wizard_shows_a_row_error(world, page, tmp_path):
         page.wait_for_url(f"{base}/laborers/import")
         page.set_input_files("#file", str(ledger))
         page.click("main form button[type=submit]")
+        page.wait_for_selector("#job[data-status=succeeded]")  # checked in the background
+        page.click("#job-outcome")
         page.wait_for_selector("#import-errors")
         row = page.locator("#import-errors tbody tr").first
         assert row.locator("td").nth(0).inner_text() == "3"

@@ -3,6 +3,7 @@
 import re
 
 from tests.fixtures.factories import id_number
+from tests.fixtures.jobs import outcome_of
 from tests.fixtures.ledgers import ledger_row, xlsx
 from tests.web.helpers import csrf_from, sign_in
 
@@ -116,23 +117,34 @@ def test_import_wizard_shows_row_errors_then_commits(client):
     sign_in(client, "wushan.staff")
     page = client.get("/laborers/import")
     bad = xlsx([ledger_row(), ledger_row(就业状态="在家")])
-    preview = client.post(
-        "/laborers/import",
-        data={"csrf_token": csrf_from(page.text)},
-        files={"file": ("台账.xlsx", bad)},
+    preview = outcome_of(
+        client,
+        client.post(
+            "/laborers/import",
+            data={"csrf_token": csrf_from(page.text)},
+            files={"file": ("台账.xlsx", bad)},
+            follow_redirects=False,
+        ),
     )
-    assert preview.status_code == 422
+    assert 'id="rejected-workbook"' in preview.text
     assert re.search(r'<td class="num">3</td><td>就业状态</td><td>无法识别“在家”', preview.text)
     good = xlsx([ledger_row(), ledger_row()])
-    checked = client.post(
-        "/laborers/import",
-        data={"csrf_token": csrf_from(page.text)},
-        files={"file": ("台账.xlsx", good)},
+    checked = outcome_of(
+        client,
+        client.post(
+            "/laborers/import",
+            data={"csrf_token": csrf_from(page.text)},
+            files={"file": ("台账.xlsx", good)},
+            follow_redirects=False,
+        ),
     )
     assert checked.status_code == 200
     assert '<td class="num" id="count-new">2</td>' in checked.text
     action = re.search(r'action="(/laborers/import/[0-9a-f-]+/commit)"', checked.text).group(1)
-    done = client.post(action, data={"csrf_token": csrf_from(checked.text)})
+    done = outcome_of(
+        client,
+        client.post(action, data={"csrf_token": csrf_from(checked.text)}, follow_redirects=False),
+    )
     assert done.status_code == 200 and 'id="import-done"' in done.text
     assert re.search(
         r"全部劳动力\s*<span class=\"count\">302</span>", client.get("/laborers/counts").text

@@ -1,5 +1,8 @@
 """The vacancy list (岗位信息汇总表) import wizard: upload, see every problem or the
-counts, then confirm."""
+counts, then confirm.
+
+Checking and saving run as background jobs (api/jobs): the upload and the confirm
+button queue the work and lead to its progress page, which leads back here."""
 
 import uuid
 
@@ -8,27 +11,16 @@ from fastapi.responses import Response
 
 from api.demand import imports
 from api.demand.service import require_poster
-from api.deps import DbSession, Uploads
-from api.errors import AppError, BadRequest
+from api.deps import DbSession
+from api.errors import BadRequest
 from api.i18n import _
-from shared_models import ImportBatch
-from web.deps import FormRejected, TenantForm, TenantPage
+from api.jobs import handlers
+from api.jobs import service as jobs
+from web.deps import FormRejected, PostedForm, TenantForm, TenantPage
 from web.rendering import render
+from web.routes.jobs import files_of, started
 
 router = APIRouter(prefix="/vacancies/import", include_in_schema=False)
-
-
-def _preview(request: Request, batch: ImportBatch, *, status_code: int = 200) -> Response:
-    return render(
-        request,
-        "demand/import_preview.html",
-        {
-            "batch": batch,
-            "summary": batch.summary or {},
-            "errors": imports.rendered_errors(batch),
-        },
-        status_code=status_code,
-    )
 
 
 @router.get("")
@@ -38,10 +30,8 @@ def upload_form(request: Request, page: TenantPage) -> Response:
 
 
 @router.post("")
-async def upload(
-    request: Request, page: TenantForm, session: DbSession, uploads: Uploads
-) -> Response:
-    form = await request.form()
+def upload(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
+    require_poster(page.ctx)
     upload_file = form.get("file")
     if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
         raise FormRejected(
@@ -52,34 +42,45 @@ async def upload(
                 status_code=422,
             )
         )
-    data = await upload_file.read(imports.MAX_BYTES + 1)
+    data = upload_file.file.read(imports.MAX_BYTES + 1)
     if len(data) > imports.MAX_BYTES:
         raise BadRequest(_("The file is larger than 20 MB; split it."))
-    batch, plan = imports.run(session, page.ctx, uploads, data, upload_file.filename, dry_run=True)
-    return _preview(request, batch, status_code=200 if plan.ok else 422)
+    job = jobs.enqueue(
+        session,
+        page.ctx,
+        files_of(request),
+        handlers.VACANCY_PREVIEW,
+        data=data,
+        filename=upload_file.filename,
+        params={"back_url": "/vacancies/import"},
+    )
+    return started(job.id)
+
+
+@router.get("/{import_id}")
+def preview(
+    import_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    batch = imports.get_batch(session, page.ctx, import_id)
+    return render(
+        request,
+        "demand/import_preview.html",
+        {"batch": batch, "summary": batch.summary or {}, "errors": imports.rendered_errors(batch)},
+    )
 
 
 @router.post("/{import_id}/commit")
 def commit(
-    import_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, uploads: Uploads
+    import_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
 ) -> Response:
-    try:
-        batch, _plan = imports.commit(session, page.ctx, uploads, import_id)
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        batch = imports.get_batch(session, page.ctx, import_id)
-        raise FormRejected(
-            render(
-                request,
-                "demand/import_preview.html",
-                {
-                    "batch": batch,
-                    "summary": batch.summary or {},
-                    "errors": exc.errors,
-                    "message": exc.message(),
-                },
-                status_code=exc.status,
-            )
-        ) from exc
-    return _preview(request, batch)
+    require_poster(page.ctx)
+    batch = imports.get_batch(session, page.ctx, import_id)
+    job = jobs.enqueue(
+        session,
+        page.ctx,
+        None,
+        handlers.VACANCY_COMMIT,
+        filename=batch.filename,
+        params={"batch_id": str(batch.id), "back_url": f"/vacancies/import/{batch.id}"},
+    )
+    return started(job.id)

@@ -1,0 +1,50 @@
+"""`laborbridge worker`: a process that runs background jobs (imports, handbooks)."""
+
+import signal
+from typing import Annotated
+
+import typer
+
+from api.cli.common import load_settings, out
+from api.db import Database
+from api.imports.storage import UploadStore
+from api.jobs.files import JobFiles
+from api.jobs.runner import Tools
+from api.jobs.worker import Workers
+from api.security.pii import PiiCipher
+
+app = typer.Typer()
+
+
+@app.command()
+def worker(
+    threads: Annotated[int, typer.Option(help="Jobs run at once.", min=1, max=8)] = 1,
+    once: Annotated[bool, typer.Option(help="Run what is queued now, then stop.")] = False,
+) -> None:
+    """Take queued jobs and run them until stopped (Ctrl-C or SIGTERM finishes the job
+    under way first). Connects as the app (LB_DATABASE_URL), like the web service."""
+    settings = load_settings()
+    database = Database(settings)
+    cipher = PiiCipher(settings)
+    tools = Tools(
+        JobFiles(settings.data_dir, cipher), cipher, UploadStore(settings.data_dir, cipher)
+    )
+    workers = Workers(database, tools, threads=threads, poll_seconds=settings.worker_poll_seconds)
+    try:
+        if once:
+            ran = 0
+            while workers.step(0):
+                ran += 1
+            out.print(f"已完成任务 / jobs run: {ran}")
+            return
+        out.print(f"后台任务进程 / worker: {threads} thread(s)", highlight=False)
+        signal.signal(signal.SIGTERM, lambda *_: workers.stopping.set())
+        workers.start()
+        try:
+            while any(t.is_alive() for t in workers.threads):
+                workers.stopping.wait(1)
+        except KeyboardInterrupt:
+            pass
+        workers.stop()
+    finally:
+        database.dispose()

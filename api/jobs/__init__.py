@@ -1,0 +1,1 @@
+"""Background jobs: long work (imports, handbooks) queued by a page, run by a worker."""

@@ -1,0 +1,99 @@
+"""The kinds of background work: ledger and vacancy-list imports (check, then save).
+
+Each handler runs in the job creator's context, rebuilt by the runner, and calls the
+same import services the API uses; a rejected file comes back annotated."""
+
+import uuid
+
+from api.demand import imports as vacancy_imports
+from api.i18n import _
+from api.jobs import workbook
+from api.jobs.runner import Outcome, Work, handler
+from api.progress import Progress
+from api.supply import imports as laborer_imports
+
+LABORER_PREVIEW = "laborers.preview"
+LABORER_COMMIT = "laborers.commit"
+VACANCY_PREVIEW = "vacancies.preview"
+VACANCY_COMMIT = "vacancies.commit"
+
+
+def _with_total(progress: Progress, total: int) -> Progress:
+    """The row checks report rows done without a total: give them the file's count."""
+
+    def report(stage: str, done: int, stage_total: int) -> None:
+        progress(stage, done, stage_total or (total if stage == "check" else 0))
+
+    return report
+
+
+def _checked(work: Work, url: str, ok: bool, errors: list, data: bytes) -> Outcome:  # type: ignore[type-arg]
+    if ok:
+        return Outcome(message=_("Every row passed the checks."), outcome_url=url)
+    result = workbook.annotated(data, work.filename or "", errors)
+    return Outcome(
+        message=_("{count} problems were found; nothing was saved."),
+        message_params={"count": len(errors)},
+        outcome_url=url,
+        result=result,
+        result_name=workbook.result_name(work.filename),
+    )
+
+
+@handler(LABORER_PREVIEW)
+def laborer_preview(work: Work) -> Outcome:
+    data = work.upload()
+    filename = work.filename or ""
+    rows = workbook.row_count(data, filename)
+    work.progress("check", 0, rows)
+    batch, plan = laborer_imports.run(
+        work.session,
+        work.access,
+        work.tools.cipher,
+        work.tools.uploads,
+        data,
+        filename,
+        dry_run=True,
+        progress=_with_total(work.progress, rows),
+    )
+    batch.summary = {**(batch.summary or {}), "job_id": str(work.job_id)}
+    return _checked(work, f"/laborers/import/{batch.id}", plan.ok, plan.errors, data)
+
+
+@handler(LABORER_COMMIT)
+def laborer_commit(work: Work) -> Outcome:
+    batch_id = uuid.UUID(work.params["batch_id"])
+    _batch, plan = laborer_imports.commit(
+        work.session,
+        work.access,
+        work.tools.cipher,
+        work.tools.uploads,
+        batch_id,
+        progress=work.progress,
+    )
+    return _saved(plan.summary(), f"/laborers/import/{batch_id}")
+
+
+@handler(VACANCY_PREVIEW)
+def vacancy_preview(work: Work) -> Outcome:
+    data = work.upload()
+    batch, plan = vacancy_imports.run(
+        work.session, work.access, work.tools.uploads, data, work.filename or "", dry_run=True
+    )
+    batch.summary = {**(batch.summary or {}), "job_id": str(work.job_id)}
+    return _checked(work, f"/vacancies/import/{batch.id}", plan.ok, plan.errors, data)
+
+
+@handler(VACANCY_COMMIT)
+def vacancy_commit(work: Work) -> Outcome:
+    batch_id = uuid.UUID(work.params["batch_id"])
+    _batch, plan = vacancy_imports.commit(work.session, work.access, work.tools.uploads, batch_id)
+    return _saved(plan.summary(), f"/vacancies/import/{batch_id}")
+
+
+def _saved(summary: dict, url: str) -> Outcome:  # type: ignore[type-arg]
+    return Outcome(
+        message=_("Saved: {new} new, {updated} updated, {unchanged} unchanged."),
+        message_params={k: summary.get(k, 0) for k in ("new", "updated", "unchanged")},
+        outcome_url=url,
+    )

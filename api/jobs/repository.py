@@ -1,0 +1,117 @@
+"""All SQL about background jobs."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext, DataKind
+from shared_models import BackgroundJob
+from shared_models.base import utcnow
+from shared_models.enums import JobStatus
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def add(session: Session, access: AccessContext, job: BackgroundJob) -> None:
+    """A job of the caller's own tenant (RLS holds it to `app.write_import`)."""
+    session.add(job)
+    session.flush()
+
+
+def get(session: Session, access: AccessContext, job_id: uuid.UUID) -> BackgroundJob | None:
+    return session.scalars(
+        select(BackgroundJob).where(
+            BackgroundJob.id == job_id,
+            BackgroundJob.tenant_id.in_(access.read_ids(DataKind.IMPORT)),
+        )
+    ).first()
+
+
+def claim_next(session: Session, access: AccessContext, worker: str) -> BackgroundJob | None:
+    """Take the oldest queued job. PostgreSQL: the row is locked and skipped by other
+    workers; SQLite (one writer at a time): a conditional update wins or loses."""
+    query = (
+        select(BackgroundJob)
+        .where(
+            BackgroundJob.status == JobStatus.QUEUED,
+            BackgroundJob.tenant_id.in_(access.read_ids(DataKind.IMPORT)),
+        )
+        .order_by(BackgroundJob.created_at)
+        .limit(1)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        job = session.scalars(query.with_for_update(skip_locked=True)).first()
+        if job is None:
+            return None
+        job.status, job.worker, job.started_at = JobStatus.RUNNING, worker, utcnow()
+        session.flush()
+        return job
+    job = session.scalars(query).first()
+    if job is None:
+        return None
+    taken = session.execute(
+        update(BackgroundJob)
+        .where(BackgroundJob.id == job.id, BackgroundJob.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, worker=worker, started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not taken:
+        return None
+    session.refresh(job)
+    return job
+
+
+def set_fields(session: Session, access: AccessContext, job_id: uuid.UUID, **values: Any) -> bool:
+    """Update a job of the caller's tenants; returns its cancel flag afterwards."""
+    row = session.execute(
+        update(BackgroundJob)
+        .where(
+            BackgroundJob.id == job_id,
+            BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
+        )
+        .values(**values)
+        .returning(BackgroundJob.cancel_requested)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return bool(row and row[0])
+
+
+def request_cancel(session: Session, access: AccessContext, job_id: uuid.UUID) -> int:
+    return session.execute(
+        update(BackgroundJob)
+        .where(
+            BackgroundJob.id == job_id,
+            BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
+            BackgroundJob.status.in_(ACTIVE),
+        )
+        .values(cancel_requested=True)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def cancel_queued(session: Session, access: AccessContext, job_id: uuid.UUID) -> int:
+    """A job no worker has taken yet ends at once."""
+    return session.execute(
+        update(BackgroundJob)
+        .where(
+            BackgroundJob.id == job_id,
+            BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
+            BackgroundJob.status == JobStatus.QUEUED,
+        )
+        .values(status=JobStatus.CANCELLED, finished_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def recent(session: Session, access: AccessContext, user_id: uuid.UUID, limit: int = 20):  # type: ignore[no-untyped-def]
+    return session.scalars(
+        select(BackgroundJob)
+        .where(
+            BackgroundJob.tenant_id.in_(access.read_ids(DataKind.IMPORT)),
+            BackgroundJob.created_by == user_id,
+        )
+        .order_by(BackgroundJob.created_at.desc())
+        .limit(limit)
+    ).all()
