@@ -15,7 +15,7 @@ from api.deps import Auth, DbSession, request_id
 from api.errors import AppError, NoTenant, Unauthenticated
 from api.i18n import _
 from shared_models import Membership, User, WebSession
-from web import csrf
+from web import csrf, houses
 
 SESSION_COOKIE = "lb_session"
 
@@ -62,6 +62,10 @@ class WebPage:
     @property
     def signed_in(self) -> bool:
         return self.principal is not None
+
+    def uses(self, path: str) -> bool:
+        """Whether the page at `path` is of use to this role (the nav shows its link)."""
+        return houses.serves(self.access, path)
 
     @property
     def ctx(self) -> AccessContext:
@@ -127,9 +131,14 @@ def require_signed_in(request: Request, page: Annotated[WebPage, Depends(load_pa
     return page
 
 
-def require_access(page: Annotated[WebPage, Depends(require_signed_in)]) -> WebPage:
+def require_access(
+    request: Request, page: Annotated[WebPage, Depends(require_signed_in)]
+) -> WebPage:
     if page.access is None:
         raise NoTenant(_("Your account has no organization yet; ask an administrator."))
+    route = request.scope.get("route")
+    if request.method in ("GET", "HEAD") and route is not None:
+        houses.check(page.access, route.path)  # a page outside the role's house: 404
     return page
 
 

@@ -171,3 +171,21 @@ def leave(session: Session, access: AccessContext, leave_id: uuid.UUID) -> Holid
         .options(joinedload(HolidayLeave.placement))
         .where(HolidayLeave.id == leave_id, visible(access))
     ).first()
+
+
+def unverified_in_month(session: Session, access: AccessContext, month: date) -> int:
+    """Spells running in a month with no verification recorded for it: the sheet's rows
+    still to do (the home page's work queue)."""
+    month_end = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    recorded = (
+        select(StayVerification.id)
+        .where(StayVerification.placement_id == Placement.id, StayVerification.month == month)
+        .exists()
+    )
+    conditions = [
+        visible(access),
+        Placement.started_on < month_end,
+        or_(Placement.ended_on.is_(None), Placement.ended_on >= month),
+        ~recorded,
+    ]
+    return session.scalar(select(func.count()).select_from(Placement).where(*conditions)) or 0

@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from api.access import AccessContext, DataKind
@@ -216,3 +216,19 @@ def claims_in_batch(session: Session, batch_id: uuid.UUID) -> Sequence[SubsidyCl
         .where(SubsidyClaim.batch_id == batch_id)
         .order_by(SubsidyClaim.laborer_id, SubsidyClaim.family_id)
     ).all()
+
+
+def count_at(
+    session: Session,
+    access: AccessContext,
+    status: ClaimStatus,
+    *,
+    not_raised_by: uuid.UUID | None = None,
+) -> int:
+    """Claims at one step, leaving out those the caller raised (a second person approves)."""
+    conditions = [visible(access), SubsidyClaim.status == status]
+    if not_raised_by is not None:
+        conditions.append(
+            or_(SubsidyClaim.raised_by.is_(None), SubsidyClaim.raised_by != not_raised_by)
+        )
+    return session.scalar(select(func.count()).select_from(SubsidyClaim).where(*conditions)) or 0

@@ -154,4 +154,5 @@ def test_import_wizard_shows_row_errors_then_commits(client):
 def test_receiving_bureau_has_no_laborer_pages(client):
     sign_in(client, "yantai.staff")
     assert "/laborers" not in client.get("/").text
-    assert "共 0 人" in client.get("/laborers").text
+    assert client.get("/laborers").status_code == 404  # not an empty roster with exports
+    assert client.get("/laborers/export").status_code == 404

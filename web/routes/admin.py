@@ -11,6 +11,7 @@ from api.auth import accounts
 from api.deps import DbSession
 from api.errors import AppError
 from shared_models.enums import Permission, Role
+from web import audit_view
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.rendering import render
 
@@ -73,4 +74,17 @@ def audit_page(
     limit = 50
     entries = audit.page(session, page.ctx, limit=limit, before_seq=before_seq)
     next_seq = entries[-1].seq if len(entries) == limit and entries[-1].seq > 1 else None
-    return render(request, "admin/audit.html", {"entries": entries, "next_seq": next_seq})
+    return render(
+        request,
+        "admin/audit.html",
+        {
+            "entries": entries,
+            "next_seq": next_seq,
+            # Labelled values, not JSON: field label, old → new, codes by their labels.
+            "changes": {
+                e.seq: audit_view.changes(e.entity_type, e.before, e.after) for e in entries
+            },
+            "action_label": audit_view.action_label,
+            "entity_label": audit_view.entity_label,
+        },
+    )

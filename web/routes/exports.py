@@ -2,6 +2,7 @@
 the session cookie instead of a bearer token (the pages link here)."""
 
 import io
+import uuid
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -14,6 +15,7 @@ from api.deps import Cipher, DbSession
 from api.supply import exporter as supply_exporter
 from api.supply.filters import Filter
 from api.supply.rosters import ROSTER_FILE_NAMES
+from api.trainings import outcomes as course_outcomes
 from web.deps import TenantPage
 
 router = APIRouter(include_in_schema=False)
@@ -43,3 +45,9 @@ def export_pool(page: TenantPage, session: DbSession, f: Pool) -> Response:
     demand_exporter.export_pool(session, page.ctx, f, buffer)
     name = f"{demand_exporter.SHEET}{clock.today():%Y%m%d}.xlsx"
     return _xlsx(buffer.getvalue(), "vacancies.xlsx", name)
+
+
+@router.get("/trainings/{training_id}/subsidy-list")
+def training_subsidy_list(training_id: uuid.UUID, page: TenantPage, session: DbSession) -> Response:
+    data = course_outcomes.subsidy_list(session, page.ctx, training_id)
+    return _xlsx(data, "training-subsidy.xlsx", "培训补贴名单.xlsx")

@@ -1,9 +1,10 @@
-"""The home page: the tenant's pairings and partner tenants."""
+"""The home page: the role's work queue, then the tenant's pairings and partners."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import DbSession
+from api.home import service as work
 from api.tenancy import service as tenancy
 from shared_models.enums import OrgKind
 from web.deps import TenantPage
@@ -22,6 +23,11 @@ def home(request: Request, page: TenantPage, session: DbSession) -> Response:
         for kind in OrgKind
     }
     me = next((o for o in organizations if o.id == access.tenant_id), None)
+    queue = work.work_queue(session, access)
+    # A task's link shows only where its page is of use to the role (web/houses.py).
+    queue.tasks = [t for t in queue.tasks if page.uses(t.link.split("?", 1)[0])]
     return render(
-        request, "home/index.html", {"pairings": pairings, "partners": partners, "me": me}
+        request,
+        "home/index.html",
+        {"pairings": pairings, "partners": partners, "me": me, "queue": queue},
     )

@@ -1,0 +1,1 @@
+"""The home page's work queue."""
