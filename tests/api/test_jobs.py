@@ -185,3 +185,12 @@ def test_a_rejected_ledger_comes_back_with_a_reason_beside_each_bad_row(setup):
     assert table[1][reason] == "" and table[3][reason] == ""
     assert "就业状态" in table[2][reason] and "在家" in table[2][reason]
     assert table[2][1] == rows[1]["身份证号码"]  # the ID number stays text
+
+
+def test_laborbridge_worker_once_runs_what_is_queued(setup, cli):
+    first = _queue(setup, params={"steps": 2})
+    second = _queue(setup, params={"steps": 1})
+    result = cli("worker", "--once")
+    assert result.exit_code == 0, result.output
+    assert "jobs run: 2" in result.output
+    assert {_view(setup, j).job.status for j in (first, second)} == {JobStatus.SUCCEEDED}
