@@ -21,7 +21,7 @@ from shared_models import (
 )
 from shared_models.enums import ClaimStatus, FairStatus, WarningStatus
 from tests.api.test_warnings import OFFICE, _flagged
-from tests.web.helpers import sign_in
+from tests.web.helpers import csrf_from, sign_in
 
 NAV = re.compile(r'<header class="site-header">(.*?)</header>', re.S)
 
@@ -73,6 +73,21 @@ def test_each_kind_sees_its_own_navigation_and_others_pages_answer_404(world):
     assert office.get("/laborers/new").status_code == 404  # the county registers people
     assert office.get("/vacancies/new").status_code == 404  # the bureaus post vacancies
     assert office.get("/cases/new").status_code == 200
+    # A read-only member of the office: the same house, no "new" forms.
+    viewer = world.client()
+    sign_in(viewer, "wushan.admin")
+    switched = viewer.post(
+        "/switch-tenant",
+        data={
+            "tenant_id": str(world.orgs["wushan_office"]),
+            "next": "/",
+            "csrf_token": csrf_from(viewer.get("/").text),
+        },
+        follow_redirects=False,
+    )
+    assert switched.status_code == 303
+    assert viewer.get("/cases").status_code == 200
+    assert viewer.get("/cases/new").status_code == 404
 
 
 def _hand_counts(world, username: str, county: uuid.UUID) -> dict[str, int]:
