@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from api import bulk
 from api.access import AccessContext, DataKind
+from api.sort_keys import CaseSort
 from shared_models import Case, CaseAttachment, CaseLaborer, CaseNote, Employer
 from shared_models import EmployerDisputeCount as Count
 from shared_models.base import utcnow
@@ -78,14 +79,30 @@ def _conditions(access: AccessContext, f: CaseFilter) -> list[ColumnElement[bool
 
 
 def listing(
-    session: Session, access: AccessContext, f: CaseFilter, *, offset: int = 0, limit: int = 50
+    session: Session,
+    access: AccessContext,
+    f: CaseFilter,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort: CaseSort | None = None,
+    descending: bool = False,
 ) -> tuple[Sequence[Case], int]:
+    """Latest first, or by `sort` with that order breaking ties."""
     conditions = _conditions(access, f)
+    column = {
+        None: None,
+        CaseSort.OCCURRED: Case.occurred_on,
+        CaseSort.KIND: Case.kind,
+        CaseSort.STATUS: Case.status,
+        CaseSort.DEADLINE: Case.deadline,
+    }[sort]
+    chosen = [] if column is None else [column.desc() if descending else column.asc()]
     rows = session.scalars(
         select(Case)
         .options(selectinload(Case.laborers))
         .where(*conditions)
-        .order_by(Case.occurred_on.desc(), Case.created_at.desc(), Case.id)
+        .order_by(*chosen, Case.occurred_on.desc(), Case.created_at.desc(), Case.id)
         .offset(offset)
         .limit(limit)
     ).all()

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind
 
@@ -86,11 +87,7 @@ class CaseOut(Schema):
     updated_at: datetime
 
 
-class CasePage(Schema):
-    items: list[CaseOut]
-    total: int
-    page: int
-    page_size: int
+CasePage = Page[CaseOut]
 
 
 class NoteIn(Input):

@@ -12,8 +12,6 @@ from api.demand.pool import PoolFilter, filter_conditions, open_condition, order
 from shared_models import Employer, Vacancy, VacancySkill
 from shared_models.enums import VacancyStatus
 
-COUNT_CAP = 2_000
-
 
 def employer_visible(access: AccessContext) -> ColumnElement[bool]:
     """The pool is read by every tenant of the owner's pairings (DESIGN.md)."""
@@ -146,11 +144,15 @@ def vacancies(
     ).all()
 
 
-def count_vacancies(
-    session: Session, access: AccessContext, f: PoolFilter, today: date, cap: int = COUNT_CAP
-) -> int:
-    capped = _pool_query(access, f, today).with_only_columns(Vacancy.id).limit(cap + 1).subquery()
-    return session.scalar(select(func.count()).select_from(capped)) or 0
+def count_vacancies(session: Session, access: AccessContext, f: PoolFilter, today: date) -> int:
+    return (
+        session.scalar(
+            _pool_query(access, f, today).with_only_columns(
+                func.count(), maintain_column_froms=True
+            )
+        )
+        or 0
+    )
 
 
 def stream_vacancies(

@@ -25,6 +25,7 @@ from api.deps import Access, DbSession, Uploads
 from api.errors import BadRequest, PayloadTooLarge
 from api.i18n import _
 from api.imports.schemas import ImportResult, rejected
+from api.paging import Pager
 from api.routing import JsonRoute, file_download
 from shared_models import Employer, ImportBatch, Vacancy
 
@@ -66,21 +67,20 @@ def _not_emptied(data: dict, names: tuple[str, ...]) -> dict:
 def list_employers(
     access: Access,
     session: DbSession,
+    paging: Pager,
     q: Annotated[str | None, Query(max_length=60, description="Name part or credit code")] = None,
     owner: uuid.UUID | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> EmployerPage:
     """Employers of the pool the caller sees, by name."""
     rows, total = service.list_employers(
-        session, access, q=q, owner_id=owner, page=page, page_size=page_size
+        session, access, q=q, owner_id=owner, page=paging.page, page_size=paging.page_size
     )
     counts = service.open_vacancy_counts(session, access, rows)
     return EmployerPage(
         items=[employer_out(e, counts.get(e.id, 0)) for e in rows],
         total=total,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 
@@ -118,12 +118,11 @@ def update_employer(
 def list_vacancies(
     access: Access,
     session: DbSession,
+    paging: Pager,
     f: Pool,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> VacancyPageOut:
     """The shared demand pool: every vacancy posted by a tenant paired with the caller."""
-    result = service.pool(session, access, f, page=page, page_size=page_size)
+    result = service.pool(session, access, f, page=paging.page, page_size=paging.page_size)
     return VacancyPageOut(
         items=[vacancy_out(v) for v in result.items],
         total=result.total,

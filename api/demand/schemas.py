@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import Education, EmployerSize, EntryThreshold, VacancyStatus
 
@@ -80,11 +81,7 @@ class EmployerOut(Schema):
     updated_at: datetime
 
 
-class EmployerPage(Schema):
-    items: list[EmployerOut]
-    total: int
-    page: int
-    page_size: int
+EmployerPage = Page[EmployerOut]
 
 
 class VacancyCreate(Input):
@@ -190,9 +187,5 @@ class VacancyOut(Schema):
     updated_at: datetime
 
 
-class VacancyPageOut(Schema):
-    items: list[VacancyOut]
-    total: int
-    total_capped: bool
-    page: int
-    page_size: int
+class VacancyPageOut(Page[VacancyOut]):
+    total_capped: bool = Field(False, description="Always false: `total` is the true count")

@@ -23,6 +23,7 @@ from api.demand.records import (
 )
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from api.i18n import _
+from api.paging import Paging
 from shared_models import Employer, Vacancy
 from shared_models.base import utcnow
 from shared_models.enums import Permission, VacancyStatus
@@ -190,8 +191,9 @@ def list_employers(
     page: int = 1,
     page_size: int = 50,
 ) -> tuple[list[Employer], int]:
+    paging = Paging(page, page_size)
     rows, total = repository.employers(
-        session, access, q=q, owner_id=owner_id, offset=(page - 1) * page_size, limit=page_size
+        session, access, q=q, owner_id=owner_id, offset=paging.offset, limit=paging.limit
     )
     return list(rows), total
 
@@ -354,12 +356,12 @@ def pool(
     today: date | None = None,
 ) -> VacancyPage:
     today = today or clock.today()
+    paging = Paging(page, page_size)
     items = repository.vacancies(
-        session, access, f, today, offset=(page - 1) * page_size, limit=page_size
+        session, access, f, today, offset=paging.offset, limit=paging.limit
     )
     total = repository.count_vacancies(session, access, f, today)
-    capped = total > repository.COUNT_CAP
-    return VacancyPage(list(items), min(total, repository.COUNT_CAP), capped, page, page_size)
+    return VacancyPage(list(items), total, False, page, page_size)
 
 
 def status_of(vacancy: Vacancy, today: date | None = None) -> VacancyStatus:

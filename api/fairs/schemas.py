@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 
 from pydantic import Field
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import FairMode, FairStatus, IntentionOutcome
 
@@ -88,9 +89,7 @@ class RegistrationOut(Schema):
     )
 
 
-class RegistrationPage(Schema):
-    items: list[RegistrationOut]
-    total: int
+RegistrationPage = Page[RegistrationOut]
 
 
 class CheckInIn(Input):

@@ -18,7 +18,7 @@ from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, 
 from api.fairs import funnel, repository
 from api.i18n import _
 from api.labels import label
-from shared_models import Fair, FairEmployer, FairVacancy
+from shared_models import Fair, FairEmployer, FairVacancy, Laborer
 from shared_models.enums import FairMode, FairStatus, OrgKind, Permission
 
 NEXT_STATUS = {
@@ -132,6 +132,13 @@ def get(session: Session, access: AccessContext, fair_id: uuid.UUID) -> Fair:
     if fair is None:
         raise NotFound()
     return fair
+
+
+def already_registered(session: Session, fair: Fair, laborers: list[Laborer]) -> set[uuid.UUID]:
+    """Which of these laborers the fair has (by the ID's keyed hash): the registrants are
+    paged, so the page in view cannot tell."""
+    hashes = repository.registered(session, fair.id, [lab.id_number_hash for lab in laborers])
+    return {lab.id for lab in laborers if lab.id_number_hash in hashes}
 
 
 def is_organizer(access: AccessContext, fair: Fair) -> bool:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field, field_validator
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import EvidenceSource, PlacementChannel, SeparationReason
 
@@ -105,11 +106,7 @@ class PlacementOut(Schema):
     leaves: list[LeaveOut] = Field(default_factory=list)
 
 
-class PlacementPage(Schema):
-    items: list[PlacementOut]
-    total: int
-    page: int
-    page_size: int
+PlacementPage = Page[PlacementOut]
 
 
 class ReturnBoardOut(Schema):

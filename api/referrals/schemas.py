@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import (
     Education,
@@ -79,9 +80,5 @@ class ReferralOut(Schema):
     created_at: datetime
 
 
-class ReferralBoard(Schema):
-    items: list[ReferralOut]
-    total: int
+class ReferralBoard(Page[ReferralOut]):
     counts: dict[str, int] = Field(description="Referrals per status (before the status filter)")
-    page: int
-    page_size: int

@@ -27,6 +27,7 @@ from api.labels import label
 from api.matching import repository as matching_repository
 from api.matching.criteria import explain
 from api.matching.service import laborer_facts, vacancy_facts
+from api.paging import Paging
 from api.placements import service as placements
 from api.referrals import repository
 from api.referrals.transitions import COUNTY_ONLY, NEXT, allowed
@@ -313,7 +314,7 @@ def board(
         vacancy_id=vacancy_id,
         laborer_id=laborer_id,
         status=status,
-        offset=(page - 1) * page_size,
+        offset=Paging(page, page_size).offset,
         limit=page_size,
     )
     return Board(list(rows), total, counts)

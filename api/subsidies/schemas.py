@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import BatchStatus, ClaimStatus, PolicyKind
 
@@ -170,12 +171,8 @@ class ClaimOut(Schema):
     unearned: int = 0
 
 
-class ClaimPage(Schema):
-    items: list[ClaimOut]
-    total: int
+class ClaimPage(Page[ClaimOut]):
     counts: dict[str, int]
-    page: int
-    page_size: int
 
 
 class BatchCreate(Input):

@@ -17,8 +17,6 @@ from api.supply.rosters import Roster, RosterFilter, filter_conditions, order_by
 from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 from shared_models.enums import OrgKind, TagKind
 
-COUNT_CAP = 2_000  # beyond this a page says "more than 2,000" instead of counting a million
-
 
 def visible(access: AccessContext) -> ColumnElement[bool]:
     """Which laborers the caller may read: its county's register (a sending bureau and its
@@ -39,11 +37,14 @@ def page(
     ).all()
 
 
-def count(session: Session, access: AccessContext, f: RosterFilter, cap: int = COUNT_CAP) -> int:
-    """Rows matching, counted up to `cap` + 1 (so callers can say 'more than cap')."""
-    capped = (
-        select(Laborer.id).where(visible(access), *filter_conditions(f)).limit(cap + 1).subquery()
-    )
+def count(session: Session, access: AccessContext, f: RosterFilter, cap: int | None = None) -> int:
+    """Rows matching: the true count (the tenant index serves it), or up to `cap` + 1."""
+    query = select(Laborer.id).where(visible(access), *filter_conditions(f))
+    if cap is None:
+        return (
+            session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True)) or 0
+        )
+    capped = query.limit(cap + 1).subquery()
     return session.scalar(select(func.count()).select_from(capped)) or 0
 
 

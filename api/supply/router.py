@@ -6,12 +6,13 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
 from api import clock
 from api.deps import Access, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
 from api.imports.schemas import ImportResult, rejected
+from api.paging import Pager
 from api.routing import JsonRoute, file_download
 from api.supply import exporter, imports, service
 from api.supply.filters import Filter
@@ -71,12 +72,11 @@ def laborer_out(view: service.LaborerView) -> LaborerOut:
 def list_laborers(
     access: Access,
     session: DbSession,
+    paging: Pager,
     f: Filter,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> LaborerPage:
     """A roster (花名册) page: filters, search, sorting, pagination."""
-    result = service.list_page(session, access, f, page=page, page_size=page_size)
+    result = service.list_page(session, access, f, page=paging.page, page_size=paging.page_size)
     return LaborerPage(
         items=[laborer_out(v) for v in result.items],
         total=result.total,

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import (
     AssistanceMeasure,
@@ -164,12 +165,8 @@ class LaborerOut(Schema):
     updated_at: datetime
 
 
-class LaborerPage(Schema):
-    items: list[LaborerOut]
-    total: int
-    total_capped: bool = Field(description="True when there are more than `total` matches")
-    page: int
-    page_size: int
+class LaborerPage(Page[LaborerOut]):
+    total_capped: bool = Field(False, description="Always false: `total` is the true count")
 
 
 class SurveyIn(Input):

@@ -13,6 +13,7 @@ from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.errors import Conflict, FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
 from api.i18n import _
+from api.paging import Paging
 from api.security.pii import PiiCipher
 from api.supply import bulk_repository, convert, derived, repository
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, Occupation, check_record
@@ -380,7 +381,8 @@ def reveal(
 def list_page(
     session: Session, access: AccessContext, f: RosterFilter, *, page: int, page_size: int
 ) -> Page:
-    laborers = repository.page(session, access, f, offset=(page - 1) * page_size, limit=page_size)
+    paging = Paging(page, page_size)
+    laborers = repository.page(session, access, f, offset=paging.offset, limit=paging.limit)
     total = repository.count(session, access, f)
     duplicates = repository.registered_elsewhere(
         session, access, [lab.id_number_hash for lab in laborers]
@@ -389,8 +391,7 @@ def list_page(
         LaborerView(lab, convert.tag_values(lab.tags), lab.id_number_hash in duplicates)
         for lab in laborers
     ]
-    capped = total > repository.COUNT_CAP
-    return Page(items, min(total, repository.COUNT_CAP), capped, page, page_size)
+    return Page(items, total, False, page, page_size)
 
 
 def roster_counts(session: Session, access: AccessContext) -> dict[Roster, int]:

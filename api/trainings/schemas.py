@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 
 from pydantic import Field
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import EnrollmentStatus, TrainingType
 
@@ -90,11 +91,7 @@ class TrainingOut(Schema):
     )
 
 
-class TrainingPage(Schema):
-    items: list[TrainingOut]
-    total: int
-    page: int
-    page_size: int
+TrainingPage = Page[TrainingOut]
 
 
 class SuggestionOut(Schema):

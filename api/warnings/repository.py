@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
+from api.sort_keys import WarningSort
 from shared_models import Laborer, Membership, User, WarningFlag, WarningSettings
 from shared_models.enums import WarningRule, WarningSeverity, WarningStatus
 
@@ -33,9 +34,17 @@ class WarningFilter:
 
 
 def listing(
-    session: Session, access: AccessContext, f: WarningFilter, *, offset: int = 0, limit: int = 50
+    session: Session,
+    access: AccessContext,
+    f: WarningFilter,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort: WarningSort | None = None,
+    descending: bool = False,
 ) -> tuple[Sequence[tuple[WarningFlag, str]], int]:
-    """Flags with the laborer's name, most severe first, then the oldest cause."""
+    """Flags with the laborer's name, most severe first, then the oldest cause (or by
+    `sort`, that order breaking ties)."""
     conditions = [visible(access)]
     if f.status is not None:
         conditions.append(WarningFlag.status == f.status)
@@ -53,12 +62,26 @@ def listing(
         select(WarningFlag, Laborer.name)
         .join(Laborer, Laborer.id == WarningFlag.laborer_id)
         .where(*conditions)
-        .order_by(WarningFlag.severity_rank, WarningFlag.since, WarningFlag.id)
+        .order_by(
+            *_order(sort, descending),
+            WarningFlag.severity_rank,
+            WarningFlag.since,
+            WarningFlag.id,
+        )
         .offset(offset)
         .limit(limit)
     ).all()
     total = session.scalar(select(func.count()).select_from(WarningFlag).where(*conditions)) or 0
     return [(flag, name) for flag, name in rows], total
+
+
+def _order(sort: WarningSort | None, descending: bool) -> list[ColumnElement[object]]:
+    if sort is WarningSort.AGE:  # the older the cause, the greater the age
+        return [WarningFlag.since.asc() if descending else WarningFlag.since.desc()]
+    column = {WarningSort.SEVERITY: WarningFlag.severity_rank, WarningSort.NAME: Laborer.name}
+    if sort is None:
+        return []
+    return [column[sort].desc() if descending else column[sort].asc()]
 
 
 def laborer_name(session: Session, laborer_id: uuid.UUID) -> str | None:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
+from api.paging import Page
 from api.schemas import Input, Schema
 from shared_models.enums import WarningCloseReason, WarningRule, WarningSeverity, WarningStatus
 
@@ -32,11 +33,7 @@ class WarningOut(Schema):
     answered_by_case_id: uuid.UUID | None
 
 
-class WarningPage(Schema):
-    items: list[WarningOut]
-    total: int
-    page: int
-    page_size: int
+WarningPage = Page[WarningOut]
 
 
 class AssignIn(Input):

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -18,9 +18,12 @@ from api.deps import DbSession
 from api.errors import AppError, BadRequest
 from api.i18n import _
 from api.labels import options
+from api.paging import Pager, Sorting, sorting
+from api.sort_keys import CaseSort
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind, Permission
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import clean, errors_by_field, general_message, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -55,12 +58,20 @@ def case_list(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Pager,
+    sort: Annotated[Sorting[CaseSort], Depends(sorting(CaseSort))],
     kind: CaseKind | None = None,
     status: CaseStatus | None = None,
 ) -> Response:
     access = page.ctx
     rows, total = repository.listing(
-        session, access, repository.CaseFilter(kind=kind, status=status), limit=200
+        session,
+        access,
+        repository.CaseFilter(kind=kind, status=status),
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
     )
     return render(
         request,
@@ -68,6 +79,7 @@ def case_list(
         {
             "rows": rows,
             "total": total,
+            "view": list_view(request, pager, total, sort),
             "names": {c.id: service.laborer_names(access, c) for c in rows},
             "full": {c.id: service.full_view(access, c) for c in rows},
             "kind": kind,

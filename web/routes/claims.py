@@ -3,10 +3,9 @@
 import io
 import uuid
 from datetime import date
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -14,15 +13,16 @@ from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _
+from api.paging import Pager100
 from api.subsidies import claims, payments, service, standing
 from api.subsidies import claims_repository as claim_rows
 from api.supply import repository as supply_repository
 from shared_models.enums import ClaimStatus, OrgKind, Permission
 from web.deps import TenantForm, TenantPage
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -31,12 +31,12 @@ def queue(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Pager100,
     status: ClaimStatus | None = ClaimStatus.RAISED,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     access = page.ctx
     rows, total, counts = claim_rows.listing(
-        session, access, status=status, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session, access, status=status, offset=pager.offset, limit=pager.limit
     )
     names = {
         lab.id: lab.name
@@ -54,6 +54,7 @@ def queue(
                 session, access, {(c.family_id, c.laborer_id) for c in rows}, clock.today()
             ),
             "total": total,
+            "view": list_view(request, pager, total),
             "counts": counts,
             "status": status,
             "statuses": list(ClaimStatus),

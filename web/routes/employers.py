@@ -14,16 +14,16 @@ from api.demand.records import EmployerRecord
 from api.demand.schemas import EmployerCreate, EmployerUpdate
 from api.deps import DbSession
 from api.errors import AppError
+from api.paging import Pager
 from shared_models import Employer
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import errors_by_field, general_message, validate
+from web.paging import list_view
 from web.rendering import render
 from web.routes.demand_forms import CHOICES, employer_data, employer_values
 from web.routes.vacancies import can_post
 
 router = APIRouter(prefix="/employers", include_in_schema=False)
-
-PAGE_SIZE = 50
 
 
 @router.get("")
@@ -31,12 +31,12 @@ def list_page(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Pager,
     q: Annotated[str | None, Query(max_length=60)] = None,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     access = page.ctx
     rows, total = service.list_employers(
-        session, access, q=(q or "").strip() or None, page=page_number, page_size=PAGE_SIZE
+        session, access, q=(q or "").strip() or None, page=pager.page, page_size=pager.page_size
     )
     return render(
         request,
@@ -46,8 +46,7 @@ def list_page(
             "total": total,
             "q": q or "",
             "counts": service.open_vacancy_counts(session, access, rows),
-            "page_number": page_number,
-            "pages": (total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
+            "view": list_view(request, pager, total),
             "can_post": can_post(access),
         },
     )

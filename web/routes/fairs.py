@@ -21,11 +21,13 @@ from api.fairs.schemas import FairCreate
 from api.i18n import _
 from api.labels import options
 from api.matching import repository as matching_repository
+from api.paging import Pager100
 from api.supply import service as supply
 from api.supply.rosters import Roster, RosterFilter
 from shared_models.enums import FairMode, FairStatus, IntentionOutcome, OrgKind
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import clean, errors_by_field, general_message, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(prefix="/fairs", include_in_schema=False)
@@ -109,18 +111,26 @@ async def create(request: Request, page: TenantForm, session: DbSession) -> Resp
 
 @router.get("/{fair_id}")
 def detail(
-    fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession, q: str | None = None
+    fair_id: uuid.UUID,
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager100,
+    q: str | None = None,
 ) -> Response:
     access = page.ctx
     fair = service.get(session, access, fair_id)
-    registrations, total = repository.registrations(session, fair.id, limit=500)
+    registrations, total = repository.registrations(
+        session, fair.id, offset=pager.offset, limit=pager.limit
+    )
     suggestions = []
     if access.write_ids(DataKind.LABORER) and fair.status in door.OPEN_FOR_REGISTRATION:
         # The employment-intention roster, or the names searched for.
         wanted = RosterFilter(roster=Roster.INTENTION, name=(q or "").strip() or None)
         roster = supply.list_page(session, access, wanted, page=1, page_size=50)
-        taken = {r.laborer_id for r in registrations}
-        suggestions = [v.laborer for v in roster.items if v.laborer.id not in taken]
+        people = [v.laborer for v in roster.items]
+        taken = service.already_registered(session, fair, people)
+        suggestions = [lab for lab in people if lab.id not in taken]
     employers = repository.employers(session, fair.id)
     present = {row.FairEmployer.employer_id for row in employers}
     can_bring = access.tenant_kind is not OrgKind.LIAISON and fair.status not in (
@@ -144,6 +154,7 @@ def detail(
             "employers": employers,
             "registrations": registrations,
             "total": total,
+            "view": list_view(request, pager, total),
             "results": service.results(session, access, fair.id),
             "is_organizer": service.is_organizer(access, fair),
             "can_register": bool(access.write_ids(DataKind.LABORER)),

@@ -1,10 +1,10 @@
 """Laborer registry pages: rosters, detail with surveys, create and edit forms, reveal."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -12,6 +12,7 @@ from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import AppError
 from api.labels import options
+from api.paging import Pager, Sorting
 from api.supply import ledger, service
 from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
@@ -34,11 +35,11 @@ from shared_models.enums import (
 )
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import checkbox, clean, errors_by_field, general_message, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(prefix="/laborers", include_in_schema=False)
 
-PAGE_SIZE = 50
 SCALARS = [
     "name",
     "id_number",
@@ -139,11 +140,11 @@ def roster_page(
     page: TenantPage,
     session: DbSession,
     f: Filter,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    pager: Pager,
     with_counts: bool = False,
 ) -> Response:
     access = page.ctx
-    result = service.list_page(session, access, f, page=page_number, page_size=PAGE_SIZE)
+    result = service.list_page(session, access, f, page=pager.page, page_size=pager.page_size)
     # Counting a million-laborer register takes longer than the page itself: the tabs
     # fetch their numbers after the page has shown (or at once, without JavaScript).
     counts = service.roster_counts(session, access) if with_counts else None
@@ -160,7 +161,7 @@ def roster_page(
         "can_register": _can_register(page),
         "can_reveal": access.can(Permission.REVEAL_PII),
         "f": f,
-        "pages": (result.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
+        "view": list_view(request, pager, result.total, Sorting(f.sort, f.descending)),
     }
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "roster":
         return render(request, "laborers/_roster_table.html", context)

@@ -2,9 +2,8 @@
 the step form."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -14,19 +13,19 @@ from api.errors import BadRequest
 from api.i18n import _
 from api.labels import options
 from api.matching import service as matching
+from api.paging import Pager100
 from api.referrals import service
 from api.referrals.schemas import ReferralStep
 from api.supply import service as supply
 from shared_models.enums import ReferralStatus
 from web.deps import TenantForm, TenantPage, safe_next
 from web.forms import clean, validate
+from web.paging import list_view
 from web.rendering import render
 from web.routes.referral_rows import board_rows, status_counts
 from web.routes.vacancies import can_refer
 
 router = APIRouter(include_in_schema=False)
-
-PAGE_SIZE = 100
 
 
 @router.get("/laborers/{laborer_id}/matches")
@@ -97,11 +96,13 @@ def board_page(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Pager100,
     status: ReferralStatus | None = None,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     access = page.ctx
-    board = service.board(session, access, status=status, page=page_number, page_size=PAGE_SIZE)
+    board = service.board(
+        session, access, status=status, page=pager.page, page_size=pager.page_size
+    )
     return render(
         request,
         "referrals/board.html",
@@ -111,8 +112,7 @@ def board_page(
             "counts": status_counts(board.counts),
             "status": status,
             "statuses": options(ReferralStatus),
-            "pages": (board.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
-            "page_number": page_number,
+            "view": list_view(request, pager, board.total),
             "today": clock.today(),
             "show_laborer_link": bool(access.read_ids(DataKind.LABORER)),
         },

@@ -4,24 +4,23 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
-from api.deps import DbSession
+from api.deps import Cipher, DbSession
 from api.errors import BadRequest, FieldError, ValidationFailed
 from api.i18n import _
-from api.jobs import handlers
-from api.jobs import service as jobs
 from api.labels import options
-from api.placements import holiday_leave, verification
+from api.paging import Paging, paging
+from api.placements import holiday_leave, verification, verification_import
 from api.placements import repository as placement_rows
 from api.subsidies import entitlements
 from api.supply import repository as supply_repository
 from shared_models.enums import EvidenceSource
-from web.deps import PostedForm, TenantForm, TenantPage
+from web.deps import TenantForm, TenantPage
+from web.paging import list_view
 from web.rendering import render
-from web.routes.jobs import files_of, started
 
 router = APIRouter(include_in_schema=False)
 SHEET_SIZE = 200
@@ -42,12 +41,12 @@ def sheet(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Annotated[Paging, Depends(paging(SHEET_SIZE))],
     month: str | None = None,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     first = _month(month)
     rows, total = placement_rows.month_sheet(
-        session, page.ctx, first, offset=(page_number - 1) * SHEET_SIZE, limit=SHEET_SIZE
+        session, page.ctx, first, offset=pager.offset, limit=pager.limit
     )
     recorded = {p.id: next((v for v in p.verifications if v.month == first), None) for p in rows}
     return render(
@@ -59,8 +58,7 @@ def sheet(
             "recorded": recorded,
             "total": total,
             "sources": options(EvidenceSource),
-            "page_number": page_number,
-            "pages": (total + SHEET_SIZE - 1) // SHEET_SIZE or 1,
+            "view": list_view(request, pager, total),
             "result": None,
         },
     )
@@ -99,36 +97,54 @@ async def save_sheet(request: Request, page: TenantForm, session: DbSession) -> 
 
 
 @router.post("/verifications/import")
-def import_list(
-    request: Request, page: TenantForm, session: DbSession, form: PostedForm
+async def import_list(
+    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
 ) -> Response:
-    """The list is checked (and saved) as a background job; its page leads back here."""
+    form = await request.form()
     first = _month(str(form.get("month") or ""))
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         raise BadRequest(_("Choose a file to upload."))
-    data = upload.file.read(MAX_LIST_BYTES + 1)
+    data = await upload.read(MAX_LIST_BYTES + 1)
     if len(data) > MAX_LIST_BYTES:
         raise BadRequest(_("The file is larger than 20 MB; split it."))
     try:
         source = EvidenceSource(str(form.get("source") or ""))
     except ValueError:
         raise BadRequest(_("Choose the evidence.")) from None
-    job = jobs.enqueue(
+    outcome = verification_import.run(
         session,
         page.ctx,
-        files_of(request),
-        handlers.VERIFICATION_IMPORT,
-        data=data,
-        filename=upload.filename,
-        params={
-            "month": first.isoformat(),
-            "source": source.value,
-            "check_only": form.get("check_only") == "on",
-            "back_url": f"/verifications?month={first:%Y-%m}",
-        },
+        cipher,
+        data,
+        upload.filename,
+        source=source,
+        month=first,
+        dry_run=form.get("check_only") == "on",
     )
-    return started(job.id)
+    rows, total = placement_rows.month_sheet(session, page.ctx, first, offset=0, limit=SHEET_SIZE)
+    return render(
+        request,
+        "stay/verifications.html",
+        {
+            "month": first,
+            "rows": rows,
+            "recorded": {
+                p.id: next((v for v in p.verifications if v.month == first), None) for p in rows
+            },
+            "total": total,
+            "sources": options(EvidenceSource),
+            "view": list_view(
+                request,
+                Paging(1, SHEET_SIZE),
+                total,
+                path="/verifications",
+                params={"month": first.strftime("%Y-%m")},
+            ),
+            "result": outcome,
+        },
+        status_code=422 if outcome.errors else 200,
+    )
 
 
 @router.get("/returns")

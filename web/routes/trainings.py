@@ -11,6 +11,7 @@ from api.access import DataKind
 from api.deps import DbSession
 from api.errors import AppError
 from api.labels import options
+from api.paging import Pager
 from api.schemas import VersionIn
 from api.trainings import outcomes, repository, service
 from api.trainings.schemas import SessionIn, TrainingCreate
@@ -18,6 +19,7 @@ from shared_models import Training
 from shared_models.enums import Permission, TrainingType
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import clean, errors_by_field, general_message, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -40,13 +42,19 @@ EDITED_EXTRA = ("teachers", "subsidy_payer_id", "co_organizer_id")
 
 
 @router.get("/trainings")
-def training_list(request: Request, page: TenantPage, session: DbSession) -> Response:
-    rows, total = repository.listing(session, page.ctx, limit=200)
+def training_list(request: Request, page: TenantPage, session: DbSession, pager: Pager) -> Response:
+    rows, total = repository.listing(session, page.ctx, offset=pager.offset, limit=pager.limit)
     counts = repository.status_counts(session, page.ctx, [t.id for t in rows])
     return render(
         request,
         "trainings/list.html",
-        {"rows": rows, "total": total, "counts": counts, "can_plan": _can_plan(page)},
+        {
+            "rows": rows,
+            "total": total,
+            "view": list_view(request, pager, total),
+            "counts": counts,
+            "can_plan": _can_plan(page),
+        },
     )
 
 

@@ -2,10 +2,10 @@
 and the vacancy form."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -18,11 +18,13 @@ from api.deps import DbSession
 from api.errors import AppError
 from api.labels import options
 from api.matching import service as matching
+from api.paging import Pager, Sorting
 from api.referrals import service as referrals
 from shared_models import Vacancy
 from shared_models.enums import EntryThreshold, OrgKind, Permission
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import errors_by_field, general_message, validate
+from web.paging import list_view
 from web.rendering import render
 from web.routes.demand_forms import (
     CHOICES,
@@ -34,7 +36,6 @@ from web.routes.referral_rows import board_rows, status_counts
 
 router = APIRouter(prefix="/vacancies", include_in_schema=False)
 
-PAGE_SIZE = 50
 MAX_EMPLOYERS_IN_FORM = 1000
 POOL_CHOICES = {
     "threshold": options(EntryThreshold),
@@ -57,10 +58,10 @@ def pool_page(
     page: TenantPage,
     session: DbSession,
     f: Pool,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    pager: Pager,
 ) -> Response:
     access = page.ctx
-    result = service.pool(session, access, f, page=page_number, page_size=PAGE_SIZE)
+    result = service.pool(session, access, f, page=pager.page, page_size=pager.page_size)
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     # Unchecked, the "open only" box sends nothing; the hidden field keeps the choice.
     query = urlencode(params)
@@ -75,7 +76,7 @@ def pool_page(
             "choices": POOL_CHOICES,
             "today": clock.today(),
             "can_post": can_post(access),
-            "pages": (result.total + PAGE_SIZE - 1) // PAGE_SIZE or 1,
+            "view": list_view(request, pager, result.total, Sorting(f.sort)),
             "own_tenant": access.tenant_id,
         },
     )

@@ -1,0 +1,77 @@
+"""One way to page and sort a list, for the JSON API and the pages alike: the `Page[T]`
+answer, the `page`/`page_size` parameters and the whitelisted `sort` key."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import Depends, Query
+
+from api.schemas import Schema
+
+T = TypeVar("T")
+S = TypeVar("S", bound=StrEnum)
+
+MAX_PAGE = 100_000
+MAX_PAGE_SIZE = 200
+PAGE_SIZES = (20, 50, 100, 200)  # the choices a page offers
+
+
+class Page(Schema, Generic[T]):
+    """A page of a list. `total` is the true count of matches."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int = 1
+    page_size: int = 50
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def limit(self) -> int:
+        return self.page_size
+
+    def pages(self, total: int) -> int:
+        return max(1, -(-total // self.page_size))
+
+
+def paging(default_size: int = 50) -> Callable[..., Paging]:
+    """The dependency: `page` from 1, `page_size` up to 200 (a list's default may differ)."""
+
+    def dependency(
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+        page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = default_size,
+    ) -> Paging:
+        return Paging(page, page_size)
+
+    return dependency
+
+
+Pager = Annotated[Paging, Depends(paging())]
+Pager100 = Annotated[Paging, Depends(paging(100))]
+
+
+@dataclass(frozen=True)
+class Sorting(Generic[S]):
+    key: S | None = None
+    descending: bool = False
+
+
+def sorting(keys: type[S]) -> Callable[..., Sorting[S]]:
+    """The dependency for a list's sort: only the keys of the list's enum are accepted
+    (an unknown key is a 422 naming the choices), and the repository maps each key to
+    its column, so no SQL ever comes from the client."""
+
+    def dependency(sort: keys | None = None, descending: bool = False) -> Sorting[S]:  # type: ignore[valid-type]
+        return Sorting(sort, descending)
+
+    return dependency
