@@ -22,6 +22,9 @@ from api.demand.router import vacancies as vacancies_router
 from api.fairs.router import router as fairs_router
 from api.health.router import router as health_router
 from api.imports.storage import UploadStore
+from api.jobs.files import JobFiles
+from api.jobs.runner import Tools
+from api.jobs.worker import Workers
 from api.logging_setup import configure_logging
 from api.matching.router import router as matching_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -51,6 +54,7 @@ from web.routes import exports as export_pages
 from web.routes import fairs as fair_pages
 from web.routes import handbook as handbook_pages
 from web.routes import home as home_pages
+from web.routes import jobs as job_pages
 from web.routes import laborer_import as laborer_import_pages
 from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
@@ -90,6 +94,7 @@ API_ROUTERS = (
 PAGE_ROUTERS = (
     auth_pages.router,
     home_pages.router,
+    job_pages.router,
     account_pages.router,
     admin_pages.router,
     oidc_pages.router,
@@ -135,8 +140,17 @@ def create_app(
             )
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Background work (imports, handbooks) runs in these threads, not in requests.
+        workers = Workers(
+            db,
+            Tools(app.state.job_files, app.state.cipher, app.state.uploads),
+            threads=settings.worker_threads,
+            poll_seconds=settings.worker_poll_seconds,
+        )
+        workers.start()
         yield
+        workers.stop()
         db.dispose()
 
     app = FastAPI(
@@ -157,6 +171,7 @@ def create_app(
     app.state.auth = AuthService(settings, passwords)
     app.state.cipher = PiiCipher(settings)
     app.state.uploads = UploadStore(settings.data_dir, app.state.cipher)
+    app.state.job_files = JobFiles(settings.data_dir, app.state.cipher)
     # Built once: an S3 client is costly to make and safe to share between threads.
     app.state.attachments = attachment_store(settings, app.state.cipher)
     app.state.web_error_renderer = render_error
