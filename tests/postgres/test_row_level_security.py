@@ -227,11 +227,26 @@ def _count_as(world, tenant_key, table, owner="wushan", role=Role.STAFF):
 
 def test_laborer_tables_follow_the_sharing_table(world):
     """Below the application's checks: the county and its office read the register; the
-    receiving bureau and other counties read nothing of it."""
+    receiving bureau reads only the laborers placed with its employers (none referred in
+    the demo), never their surveys; other counties read nothing of it."""
     assert _count_as(world, "wushan", "laborers") == 300
     assert _count_as(world, "wushan_office", "laborers") == 300
     assert _count_as(world, "wushan", "laborer_tags") > 0
-    for outsider in ("yantai", "kaizhou", "kaizhou_office", "weifang"):
+    with world.superuser_session() as session:
+        placed, placed_tags = session.execute(
+            text(
+                "SELECT count(DISTINCT p.laborer_id),"
+                " (SELECT count(*) FROM laborer_tags t WHERE t.laborer_id IN"
+                "   (SELECT laborer_id FROM placements WHERE employer_tenant_id = :bureau))"
+                " FROM placements p WHERE p.employer_tenant_id = :bureau"
+            ),
+            {"bureau": world.orgs["yantai"]},
+        ).one()
+    assert 0 < placed < 300
+    assert _count_as(world, "yantai", "laborers") == placed
+    assert _count_as(world, "yantai", "laborer_tags") == placed_tags
+    assert _count_as(world, "yantai", "laborer_surveys") == 0
+    for outsider in ("kaizhou", "kaizhou_office", "weifang"):
         assert _count_as(world, outsider, "laborers") == 0, outsider
         assert _count_as(world, outsider, "laborer_tags") == 0, outsider
         assert _count_as(world, outsider, "laborer_surveys") == 0, outsider
