@@ -1,16 +1,21 @@
 """Printing and phones in Chromium with the app's own CSP on: slips and a handbook saved
 as PDF with the print media type (page counts checked), every main page of each role at
-390 px no wider than the screen with its menu opening."""
+390 px no wider than the screen with its menu opening, and the visit queue → log a visit
+→ attach a photo journey at phone width."""
 
 import math
 import re
+import uuid
+from datetime import date
 
 import pytest
 
 from tests.api.test_fairs import fair_payload
+from tests.api.test_warnings import _evaluate, _flags
 from tests.fixtures.factories import (
     employer_payload,
     laborer_payload,
+    placement_payload,
     vacancy_payload,
 )
 from tests.fixtures.live_server import live_server
@@ -22,6 +27,8 @@ NUMERALS = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未"  # names car
 PHONE = {"width": 390, "height": 844}
 # Chromium's PDFs keep one uncompressed page dictionary per page.
 PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+# What the attachment check reads of a JPEG: its first bytes (a camera would send a photo).
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200) + b"\xff\xd9"
 
 
 def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -165,4 +172,41 @@ def test_every_main_page_fits_a_phone_and_its_menu_opens(world, phone, username)
             response = phone.goto(f"{base}{path}")
             assert response is not None and response.status < 400, path
             _fits(phone, path)
+    assert problems == []
+
+
+def test_visit_queue_to_a_logged_visit_with_a_photo_at_phone_width(world, phone, login, tmp_path):
+    staff, office = login("wushan.staff"), login("wushan.yantai.staff")
+    body = laborer_payload(name="手机走访人", employment_status="employed")
+    laborer = staff.post("/api/v1/laborers", json=body).json()
+    placed = staff.post(
+        "/api/v1/placements", json=placement_payload(laborer["id"], started_on="2026-01-10")
+    )
+    assert placed.status_code == 201, placed.text
+    _evaluate(world, date(2026, 6, 1), [uuid.UUID(laborer["id"])])
+    photo = tmp_path / "现场照片.jpg"
+    photo.write_bytes(JPEG)
+    problems = _watch(phone)
+    with live_server(world.app()) as base:
+        _sign_in(phone, base, "wushan.yantai.staff", "/warnings/queue")
+        _fits(phone, "/warnings/queue")
+        card = phone.locator("table.visit-queue tbody tr", has_text="手机走访人")
+        summary = card.locator("input[name=summary]")
+        camera = card.locator("input[type=file][name=photo]")
+        assert camera.get_attribute("accept") == "image/*"
+        assert camera.get_attribute("capture") == "environment"  # the back camera opens
+        button = card.locator("button.log-visit")
+        assert button.bounding_box()["height"] >= 40 and button.bounding_box()["width"] >= 200
+        summary.tap()
+        summary.fill("走访：在岗正常，拍照留存")
+        camera.set_input_files(str(photo))
+        with phone.expect_navigation(url=f"{base}/warnings/queue"):
+            button.tap()  # the form posts, then answers with the queue again
+        assert phone.locator("table.visit-queue tbody tr", has_text="手机走访人").count() == 0
+    assert _flags(world, laborer["id"]) == []
+    cases = office.get("/api/v1/cases", params={"kind": "visit"}).json()["items"]
+    [case] = [c for c in cases if c["laborers"][0]["laborer_id"] == laborer["id"]]
+    assert case["summary"] == "走访：在岗正常，拍照留存"
+    [attachment] = office.get(f"/api/v1/cases/{case['id']}/attachments").json()
+    assert attachment["content_type"] == "image/jpeg"
     assert problems == []
