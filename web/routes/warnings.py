@@ -2,8 +2,9 @@
 each with one action to log a visit that answers the flag."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -12,15 +13,19 @@ from api.casework import notes
 from api.deps import DbSession
 from api.errors import AppError, BadRequest
 from api.i18n import _
+from api.paging import Pager, Paging, Sorting, sorting
+from api.sort_keys import WarningSort
 from api.warnings import repository, service
 from api.warnings.schemas import VisitIn
 from shared_models.enums import Permission
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
 from web.forms import clean, errors_by_field, general_message, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 QUEUE = "/warnings/queue"
+Sort = Annotated[Sorting[WarningSort], Depends(sorting(WarningSort))]
 
 
 def _queue(
@@ -29,10 +34,18 @@ def _queue(
     session: DbSession,
     error: AppError | None = None,
     failed: uuid.UUID | None = None,
+    pager: Paging = Paging(),
+    sort: Sorting[WarningSort] = Sorting(),
 ) -> Response:
     access = page.ctx
     rows, total = repository.listing(
-        session, access, repository.WarningFilter(open_only=True), limit=500
+        session,
+        access,
+        repository.WarningFilter(open_only=True),
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
     )
     today = clock.today()
     return render(
@@ -41,6 +54,7 @@ def _queue(
         {
             "rows": rows,
             "total": total,
+            "view": list_view(request, pager, total, sort),
             "today": today,
             "ages": {flag.id: max((today - flag.since).days, 0) for flag, _name in rows},
             "can_write": {
@@ -57,8 +71,10 @@ def _queue(
 
 
 @router.get(QUEUE)
-def visit_queue(request: Request, page: TenantPage, session: DbSession) -> Response:
-    return _queue(request, page, session)
+def visit_queue(
+    request: Request, page: TenantPage, session: DbSession, pager: Pager, sort: Sort
+) -> Response:
+    return _queue(request, page, session, pager=pager, sort=sort)
 
 
 def _version(form) -> int:  # type: ignore[no-untyped-def]
