@@ -58,6 +58,7 @@ from web.routes import jobs as job_pages
 from web.routes import laborer_import as laborer_import_pages
 from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
+from web.routes import pickers as picker_pages
 from web.routes import referrals as referral_pages
 from web.routes import stay as stay_pages
 from web.routes import stay_boards as stay_board_pages
@@ -67,6 +68,7 @@ from web.routes import training_roster as training_roster_pages
 from web.routes import trainings as training_pages
 from web.routes import vacancies as vacancy_pages
 from web.routes import vacancy_import as vacancy_import_pages
+from web.routes import warning_assign as warning_assign_pages
 from web.routes import warnings as warning_pages
 
 log = logging.getLogger(__name__)
@@ -117,6 +119,8 @@ PAGE_ROUTERS = (
     timeline_pages.router,
     calendar_pages.router,
     warning_pages.router,
+    picker_pages.router,
+    warning_assign_pages.router,
 )
 
 

@@ -71,6 +71,8 @@ class WebSession(UuidPrimaryKey, Base):
     end_reason: Mapped[str | None] = mapped_column(String(32))
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    # What the last action did, shown once on the next full page (web/flash.py).
+    flash: Mapped[str | None] = mapped_column(String(500))
 
 
 class ApiToken(UuidPrimaryKey, Base):

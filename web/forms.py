@@ -1,13 +1,16 @@
 """Helpers for HTML forms: submitted values to API-shaped dicts, errors by field."""
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from starlette.responses import Response
 
 from api.errors import AppError, FieldError, ValidationFailed
 from api.problem_handlers import field_errors_from_pydantic
+from web.deps import FormRejected
 
 
 def clean(form: Mapping[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -49,3 +52,28 @@ def general_message(error: AppError | None) -> str | None:
     if error.errors and all(isinstance(e, FieldError) for e in error.errors):
         return error.message() if error.detail else None
     return error.message()
+
+
+@contextmanager
+def rerender_on_error(
+    render_form: Callable[[AppError], Response], statuses: tuple[int, ...] = (409, 422)
+) -> Iterator[None]:
+    """Errors return to the form, never to a dead-end page: a problem with one of
+    `statuses` becomes the form again (rendered by `render_form`, which gets the error
+    and keeps the submitted values) and the transaction rolls back. Any other problem
+    (404, 403) is the error page as before."""
+    try:
+        yield
+    except AppError as exc:
+        if exc.status not in statuses:
+            raise
+        raise FormRejected(render_form(exc)) from exc
+
+
+def form_context(error: AppError | None, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """What every form template takes: messages by field, the general one, the values."""
+    return {
+        "errors": errors_by_field(error),
+        "message": general_message(error),
+        "values": dict(values or {}),
+    }

@@ -17,6 +17,7 @@ from api.demand.pool import effective_status
 from api.i18n import SUPPORTED_LOCALES, get_locale, gettext, ngettext
 from api.labels import label
 from api.matching.reasons import sentence
+from web.flash import take
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -83,4 +84,8 @@ def render(
     ctx = dict(context or {})
     ctx.setdefault("page", getattr(request.state, "web", None))
     ctx["is_htmx"] = request.headers.get("HX-Request") == "true"
+    # Only a full page that succeeded shows (and so uses up) the message: a partial or
+    # a rejected form (rolled back) would lose it unseen.
+    if not ctx["is_htmx"] and status_code < 400 and "flash" not in ctx:
+        ctx["flash"] = take(ctx["page"])
     return templates.TemplateResponse(request, name, ctx, status_code=status_code)

@@ -8,6 +8,7 @@ of money sits in `claim_units` under a partial unique index while its claim live
 second claim or payment of it cannot be written, whatever the code above does."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
@@ -168,20 +169,38 @@ def _write_claims(
     return created
 
 
-def raise_all_due(
-    session: Session, access: AccessContext, *, as_of: date | None = None
-) -> list[SubsidyClaim]:
-    """Everything due as of a day that no live claim holds: one claim per laborer, policy
-    and run of units. Judged again from the records, not from the last evaluation."""
+@dataclass(frozen=True)
+class DueItem:
+    """What one laborer is owed under one policy, not yet claimed (the bulk confirmation
+    shows these before anything is written)."""
+
+    laborer: Laborer
+    family_id: uuid.UUID
+    policy_id: uuid.UUID
+    placement_id: uuid.UUID | None
+    units: list[Unit]
+
+    @property
+    def claims(self) -> int:
+        return len(_runs(self.units))
+
+    @property
+    def amount(self) -> int:
+        return sum(u.amount for u in self.units)
+
+
+def all_due(session: Session, access: AccessContext, *, as_of: date | None = None) -> list[DueItem]:
+    """Everything due as of a day that no live claim holds, judged again from the records
+    (not from the last evaluation); nothing is written."""
     as_of = as_of or clock.today()
     policies.require_payer(access)
-    created: list[SubsidyClaim] = []
     due = repository.due_entitlements(session, access)
     laborers = {
         lab.id: lab
         for lab in supply_repository.by_ids(session, access, [e.laborer_id for e in due])
         if lab.tenant_id == access.tenant_id
     }
+    items = []
     for entitlement in due:
         laborer = laborers.get(entitlement.laborer_id)
         if laborer is None:
@@ -190,9 +209,35 @@ def raise_all_due(
             session, access, laborer, entitlement.family_id, as_of
         )
         if units:
-            created += _write_claims(
-                session, access, laborer, entitlement.family_id, policy_id, placement_id, units
-            )
+            items.append(DueItem(laborer, entitlement.family_id, policy_id, placement_id, units))
+    return items
+
+
+def policy_names(session: Session, family_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The current name of each policy family (its latest version)."""
+    out = {}
+    for family_id in family_ids:
+        versions = policy_repository.versions(session, family_id)
+        if versions:
+            out[family_id] = versions[0].name
+    return out
+
+
+def raise_all_due(
+    session: Session, access: AccessContext, *, as_of: date | None = None
+) -> list[SubsidyClaim]:
+    """One claim per laborer, policy and run of units, for everything `all_due` finds."""
+    created: list[SubsidyClaim] = []
+    for item in all_due(session, access, as_of=as_of):
+        created += _write_claims(
+            session,
+            access,
+            item.laborer,
+            item.family_id,
+            item.policy_id,
+            item.placement_id,
+            item.units,
+        )
     return created
 
 

@@ -85,9 +85,10 @@ def test_bring_an_employer_and_see_the_calendar(client):
     fair_id = _plan(client)
     client.cookies.clear()
     sign_in(client, "yantai.admin")
-    page = client.get(f"/fairs/{fair_id}").text
-    employer = re.search(r'<select name="employer_id"[^>]*><option value="([0-9a-f-]+)">', page)
-    assert employer, "the pool's employers are offered"
+    # The pool's employers are searched for in the picker (no JavaScript: the query).
+    page = client.get(f"/fairs/{fair_id}", params={"employer_id__q": "公司"}).text
+    employer = re.search(r'type="radio" name="employer_id" value="([0-9a-f-]+)"', page)
+    assert employer, "the pool's employers are found"
     brought = client.post(
         f"/fairs/{fair_id}/employers",
         data={"csrf_token": csrf_from(page), "employer_id": employer.group(1), "booth": "C3"},

@@ -3,6 +3,7 @@
 import io
 import uuid
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -12,17 +13,23 @@ from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
-from api.i18n import _
+from api.i18n import _, gettext
 from api.paging import Pager100
 from api.subsidies import claims, payments, service, standing
 from api.subsidies import claims_repository as claim_rows
 from api.supply import repository as supply_repository
 from shared_models.enums import ClaimStatus, OrgKind, Permission
-from web.deps import TenantForm, TenantPage
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
 from web.paging import list_view
-from web.rendering import render
+from web.rendering import number_filter, render
 
 router = APIRouter(include_in_schema=False)
+STEP_DONE = {
+    "verify": _("Claim verified."),
+    "approve": _("Claim approved."),
+    "reject": _("Claim sent back."),
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,9 +83,47 @@ def _back(form) -> RedirectResponse:  # type: ignore[no-untyped-def]
     return RedirectResponse(f"/claims?status={quote(status)}", status_code=303)
 
 
+def _due_summary(session: DbSession, page: WebPage) -> dict[str, Any]:
+    items = claims.all_due(session, page.ctx)
+    return {
+        "items": items,
+        "policy_names": claims.policy_names(session, {i.family_id for i in items}),
+        "claims": sum(i.claims for i in items),
+        "amount": sum(i.amount for i in items),
+        "people": len({i.laborer.id for i in items}),
+    }
+
+
+@router.get("/claims/raise-due")
+def confirm_raise_due(
+    request: Request, page: TenantPage, session: DbSession, changed: bool = False
+) -> Response:
+    """What "raise everything due" would do (how many claims, how much, for whom),
+    before anything is written."""
+    return render(
+        request, "claims/confirm_raise.html", {**_due_summary(session, page), "changed": changed}
+    )
+
+
 @router.post("/claims/raise-due")
 async def raise_due(request: Request, page: TenantForm, session: DbSession) -> Response:
-    claims.raise_all_due(session, page.ctx)
+    form = await request.form()
+    summary = _due_summary(session, page)
+    # Only what the clerk saw and confirmed: if the due list moved since, confirm again.
+    seen = f"{summary['claims']}:{summary['amount']}"
+    if str(form.get("confirm") or "") != seen:
+        return RedirectResponse("/claims/raise-due?changed=true", status_code=303)
+    created = claims.raise_all_due(session, page.ctx)
+    people = len({c.laborer_id for c in created})
+    flash(
+        page,
+        gettext(
+            "Raised {claims} claims for {people} people, {amount} yuan in all.",
+            claims=len(created),
+            people=people,
+            amount=number_filter(sum(c.amount for c in created)),
+        ),
+    )
     return RedirectResponse("/claims?status=raised", status_code=303)
 
 
@@ -101,6 +146,7 @@ async def step(
         )
     else:
         raise BadRequest(_("Unknown step."))
+    flash(page, gettext(STEP_DONE[step]))
     return _back(form)
 
 
@@ -108,6 +154,7 @@ async def step(
 async def create_batch(request: Request, page: TenantForm, session: DbSession) -> Response:
     form = await request.form()
     batch = payments.create_batch(session, page.ctx, number=str(form.get("number") or ""))
+    flash(page, gettext("Payment batch {number} made.", number=batch.number))
     return RedirectResponse(f"/claims?status=batched#batch-{batch.id}", status_code=303)
 
 
@@ -140,4 +187,5 @@ async def pay_batch(
         bank_reference=str(form.get("bank_reference") or ""),
         paid_on=paid_on,
     )
+    flash(page, gettext("The batch is recorded as paid."))
     return RedirectResponse("/claims?status=paid", status_code=303)

@@ -17,7 +17,7 @@ from api.errors import AppError
 from api.paging import Pager
 from shared_models import Employer
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import errors_by_field, general_message, validate
+from web.forms import errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
 from web.routes.demand_forms import CHOICES, employer_data, employer_values
@@ -85,15 +85,11 @@ def new_form(request: Request, page: TenantPage) -> Response:
 @router.post("/new")
 async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
     data = employer_data(await request.form())
-    try:
+    with rerender_on_error(lambda e: _form(request, page, employer=None, values=data, error=e)):
         body = validate(EmployerCreate, data)
         values = body.model_dump()
         values["region_code"] = body.region_code or page.ctx.tenant_region_code
         employer = service.create_employer(session, page.ctx, EmployerRecord(**values))
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(_form(request, page, employer=None, values=data, error=exc)) from exc
     return RedirectResponse(f"/employers/{employer.id}", status_code=303)
 
 

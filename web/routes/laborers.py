@@ -34,7 +34,7 @@ from shared_models.enums import (
     TransferScope,
 )
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import checkbox, clean, errors_by_field, general_message, validate
+from web.forms import checkbox, clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
 
@@ -210,7 +210,11 @@ async def create(
     request: Request, page: TenantForm, session: DbSession, cipher: Cipher
 ) -> Response:
     data = _form_data(await request.form(), editing=False)
-    try:
+    with rerender_on_error(
+        lambda e: render(
+            request, "laborers/form.html", _form_context(page, None, data, e), status_code=e.status
+        )
+    ):
         body = validate(LaborerCreate, data)
         laborer = service.create(
             session,
@@ -219,17 +223,6 @@ async def create(
             record_from_create(body, page.ctx.tenant_region_code),
             recorded_by=page.ctx.user_id,
         )
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(
-            render(
-                request,
-                "laborers/form.html",
-                _form_context(page, None, data, exc),
-                status_code=exc.status,
-            )
-        ) from exc
     return RedirectResponse(f"/laborers/{laborer.id}", status_code=303)
 
 
@@ -302,7 +295,12 @@ async def add_survey(
             "assistance_measure",
         ],
     )
-    try:
+    with rerender_on_error(
+        lambda e: _detail(
+            request, page, session, laborer_id, survey_error=e, survey_values=data, status_code=422
+        ),
+        (422,),
+    ):
         body = validate(SurveyIn, data)
         service.add_survey(
             session,
@@ -313,20 +311,6 @@ async def add_survey(
             note=body.note,
             values=body.model_dump(exclude={"surveyed_on", "surveyor", "note"}),
         )
-    except AppError as exc:
-        if exc.status != 422:
-            raise
-        raise FormRejected(
-            _detail(
-                request,
-                page,
-                session,
-                laborer_id,
-                survey_error=exc,
-                survey_values=data,
-                status_code=422,
-            )
-        ) from exc
     return RedirectResponse(f"/laborers/{laborer_id}#surveys", status_code=303)
 
 

@@ -18,7 +18,7 @@ from api.trainings.schemas import SessionIn, TrainingCreate
 from shared_models import Training
 from shared_models.enums import Permission, TrainingType
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
 
@@ -214,13 +214,9 @@ async def add_session(
 ) -> Response:
     form = await request.form()
     data = {k: v for k, v in form.items() if k != "csrf_token"}
-    try:
+    with rerender_on_error(
+        lambda e: _detail(request, page, session, training_id, error=e, values=data)
+    ):
         body = validate(SessionIn, clean(data, ["held_on", "starts_at", "ends_at", "topic"]))
         service.add_session(session, page.ctx, training_id, **body.model_dump())
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(
-            _detail(request, page, session, training_id, error=exc, values=data)
-        ) from exc
     return RedirectResponse(f"/trainings/{training_id}#sessions", status_code=303)

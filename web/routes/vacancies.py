@@ -23,7 +23,7 @@ from api.referrals import service as referrals
 from shared_models import Vacancy
 from shared_models.enums import EntryThreshold, OrgKind, Permission
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import errors_by_field, general_message, validate
+from web.forms import errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
 from web.routes.demand_forms import (
@@ -125,17 +125,16 @@ def new_form(
 @router.post("/new")
 async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
     data = vacancy_data(await request.form(), editing=False)
-    try:
+    with rerender_on_error(
+        lambda e: _form(
+            request, page, session, vacancy=None, values=submitted_values(data), error=e
+        ),
+        (404, 409, 422),
+    ):
         body = validate(VacancyCreate, data)
         vacancy = service.create_vacancy(
             session, page.ctx, body.employer_id, body.model_dump(exclude={"employer_id"})
         )
-    except AppError as exc:
-        if exc.status not in (404, 409, 422):
-            raise
-        raise FormRejected(
-            _form(request, page, session, vacancy=None, values=submitted_values(data), error=exc)
-        ) from exc
     return RedirectResponse(f"/vacancies/{vacancy.id}", status_code=303)
 
 

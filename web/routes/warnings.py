@@ -12,14 +12,15 @@ from api.access import DataKind
 from api.casework import notes
 from api.deps import DbSession
 from api.errors import AppError, BadRequest
-from api.i18n import _
+from api.i18n import _, gettext
 from api.paging import Pager, Paging, Sorting, sorting
 from api.sort_keys import WarningSort
 from api.warnings import repository, service
 from api.warnings.schemas import VisitIn
 from shared_models.enums import Permission
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
 
@@ -97,7 +98,9 @@ async def log_visit(
     picture = b""
     if photo is not None and not isinstance(photo, str) and photo.filename:
         picture = await photo.read(limit + 1)
-    try:
+    with rerender_on_error(
+        lambda e: _queue(request, page, session, e, warning_id), (409, 413, 422)
+    ):
         values = clean(data, ["occurred_on", "summary", "place"])
         body = validate(VisitIn, {"version": _version(form), **values})
         _flag, case = service.log_visit(
@@ -119,10 +122,7 @@ async def log_visit(
                 filename=photo.filename,  # type: ignore[union-attr]
                 limit=limit,
             )
-    except AppError as exc:
-        if exc.status not in (409, 413, 422):
-            raise
-        raise FormRejected(_queue(request, page, session, exc, warning_id)) from exc
+    flash(page, gettext("Visit logged."))
     return RedirectResponse(QUEUE, status_code=303)
 
 
@@ -131,10 +131,7 @@ async def acknowledge(
     warning_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
 ) -> Response:
     form = await request.form()
-    try:
+    with rerender_on_error(lambda e: _queue(request, page, session, e, warning_id)):
         service.acknowledge(session, page.ctx, warning_id, version=_version(form))
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(_queue(request, page, session, exc, warning_id)) from exc
+    flash(page, gettext("Warning acknowledged."))
     return RedirectResponse(QUEUE, status_code=303)
