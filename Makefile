@@ -30,6 +30,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # The SQLite leg ignores any LB_TEST_DATABASE_URL from the shell; the PostgreSQL leg
 # fails (never skips) under CI=true when the server cannot be reached.

@@ -4,7 +4,6 @@ subscription link (a signed URL calendar apps can poll without signing in)."""
 import uuid
 
 from fastapi import APIRouter, Request, Response
-from itsdangerous import BadSignature, Signer
 
 from api.access import build_access_context
 from api.calendar import service
@@ -13,18 +12,11 @@ from api.db import apply_access
 from api.deps import Access, AppSettings, DbSession
 from api.errors import NotFound
 from api.routing import JsonRoute, file_download
-from api.settings import Settings
+from api.security.feed_keys import feed_key_matches
 from shared_models.enums import Role
 
 router = APIRouter(route_class=JsonRoute, tags=["calendar"])
 ICS = "text/calendar; charset=utf-8"
-SALT = "calendar-feed"
-
-
-def feed_key(settings: Settings, tenant_id: uuid.UUID) -> str:
-    """The subscription key of a tenant's feed: reading it grants that calendar only."""
-    signer = Signer(settings.secret_key.get_secret_value(), salt=SALT)
-    return signer.get_signature(str(tenant_id)).decode()
 
 
 def _response(body: bytes) -> Response:
@@ -59,11 +51,8 @@ def subscription(
     type: ItemType | None = None,
 ) -> Response:
     """A tenant's feed for calendar apps: read-only, as a viewer of that tenant."""
-    signer = Signer(settings.secret_key.get_secret_value(), salt=SALT)
-    try:
-        signer.unsign(f"{tenant_id}.{key}")
-    except BadSignature:
-        raise NotFound() from None
+    if not feed_key_matches(settings, tenant_id, key):
+        raise NotFound()
     access = build_access_context(
         session,
         tenant_id=tenant_id,

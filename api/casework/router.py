@@ -8,7 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile, status
 
 from api import clock
-from api.casework import figures, notes, repository, service
+from api.casework import figures, notes, reads, service
+from api.casework.downloads import XLSX, download, get_attachment_store
 from api.casework.schemas import (
     AttachmentOut,
     CaseCreate,
@@ -19,24 +20,14 @@ from api.casework.schemas import (
     NoteIn,
     NoteOut,
 )
-from api.casework.storage import ALLOWED, AttachmentStore, StoredAttachmentMissing
+from api.casework.storage import ALLOWED, AttachmentStore
 from api.deps import Access, DbSession
-from api.errors import NotFound
-from api.paging import Pager, Sorting, sorting
 from api.routing import JsonRoute, file_download
 from api.security.masking import mask_name
-from api.sort_keys import CaseSort
 from shared_models import Case
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind
 
 router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["casework"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get_attachment_store(request: Request) -> AttachmentStore:
-    return request.app.state.attachments
-
-
 Attachments = Annotated[AttachmentStore, Depends(get_attachment_store)]
 
 
@@ -65,35 +56,24 @@ def case_out(access, case: Case) -> CaseOut:  # type: ignore[no-untyped-def]
 def list_cases(
     access: Access,
     session: DbSession,
-    paging: Pager,
-    sort: Annotated[Sorting[CaseSort], Depends(sorting(CaseSort))],
     kind: CaseKind | None = None,
     status: CaseStatus | None = None,
     dispute_kind: DisputeKind | None = None,
     laborer_id: uuid.UUID | None = None,
     employer_id: uuid.UUID | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasePage:
-    f = repository.CaseFilter(
+    f = reads.CaseFilter(
         kind=kind,
         status=status,
         dispute_kind=dispute_kind,
         laborer_id=laborer_id,
         employer_id=employer_id,
     )
-    rows, total = repository.listing(
-        session,
-        access,
-        f,
-        offset=paging.offset,
-        limit=paging.limit,
-        sort=sort.key,
-        descending=sort.descending,
-    )
+    rows, total = reads.listing(session, access, f, offset=(page - 1) * page_size, limit=page_size)
     return CasePage(
-        items=[case_out(access, c) for c in rows],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
+        items=[case_out(access, c) for c in rows], total=total, page=page, page_size=page_size
     )
 
 
@@ -135,7 +115,7 @@ def add_note(case_id: uuid.UUID, body: NoteIn, access: Access, session: DbSessio
 @router.get("/cases/{case_id}/attachments", response_model=list[AttachmentOut])
 def list_attachments(case_id: uuid.UUID, access: Access, session: DbSession) -> list[AttachmentOut]:
     case = service.get_full(session, access, case_id)
-    return [AttachmentOut.model_validate(a) for a in repository.attachments(session, case.id)]
+    return [AttachmentOut.model_validate(a) for a in reads.attachments(session, case.id)]
 
 
 @router.post(
@@ -167,25 +147,6 @@ def add_attachment(
         note_id=note_id,
     )
     return AttachmentOut.model_validate(row)
-
-
-def download(store: AttachmentStore, row) -> Response:  # type: ignore[no-untyped-def]
-    try:
-        data = store.load(row.id)
-    except StoredAttachmentMissing:
-        raise NotFound() from None
-    ascii_name = "attachment" + ALLOWED.get(row.content_type, ".bin")
-    return Response(
-        data,
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": (
-                f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(row.display_name)}"
-            ),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
 
 
 @router.get(

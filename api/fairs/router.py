@@ -4,11 +4,11 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Query, status
 
 from api.deps import Access, AppSettings, Cipher, DbSession
 from api.errors import BadRequest
-from api.fairs import door, repository, service
+from api.fairs import door, reads, service
 from api.fairs.schemas import (
     CheckInIn,
     FairCreate,
@@ -25,8 +25,6 @@ from api.fairs.schemas import (
     ResultsOut,
 )
 from api.i18n import _
-from api.paging import Paging
-from api.paging import paging as paging_of
 from api.routing import JsonRoute
 from shared_models.enums import OrgKind
 
@@ -36,7 +34,7 @@ router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["fairs"])
 @router.get("/fairs", response_model=list[FairOut])
 def list_fairs(access: Access, session: DbSession, since: date | None = None) -> list[FairOut]:
     """The fairs of the caller's pairings, latest first."""
-    return [FairOut.model_validate(f) for f in repository.listing(session, access, since=since)]
+    return [FairOut.model_validate(f) for f in reads.listing(session, access, since=since)]
 
 
 @router.post("/fairs", response_model=FairOut, status_code=status.HTTP_201_CREATED)
@@ -74,7 +72,7 @@ def list_employers(fair_id: uuid.UUID, access: Access, session: DbSession) -> li
             booth=row.FairEmployer.booth,
             positions=int(row.positions),
         )
-        for row in repository.employers(session, fair.id)
+        for row in reads.employers(session, fair.id)
     ]
 
 
@@ -104,18 +102,11 @@ def list_registrations(
     fair_id: uuid.UUID,
     access: Access,
     session: DbSession,
-    paging: Annotated[Paging, Depends(paging_of(200))],
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> RegistrationPage:
     fair = service.get(session, access, fair_id)
-    rows, total = repository.registrations(
-        session, fair.id, offset=paging.offset, limit=paging.limit
-    )
-    return RegistrationPage(
-        items=[RegistrationOut.model_validate(r) for r in rows],
-        total=total,
-        page=paging.page,
-        page_size=paging.page_size,
-    )
+    rows, total = reads.registrations(session, fair.id, offset=(max(page, 1) - 1) * 200)
+    return RegistrationPage(items=[RegistrationOut.model_validate(r) for r in rows], total=total)
 
 
 @router.post(
@@ -175,7 +166,7 @@ def check_in(
 @router.get("/fairs/{fair_id}/intentions", response_model=list[IntentionOut])
 def list_intentions(fair_id: uuid.UUID, access: Access, session: DbSession) -> list[IntentionOut]:
     fair = service.get(session, access, fair_id)
-    return [IntentionOut.model_validate(i) for i in repository.intentions(session, fair.id)]
+    return [IntentionOut.model_validate(i) for i in reads.intentions(session, fair.id)]
 
 
 @router.post(

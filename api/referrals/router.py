@@ -11,11 +11,9 @@ from api.access import AccessContext
 from api.deps import Access, DbSession
 from api.errors import BadRequest
 from api.i18n import _
-from api.matching.criteria import age_on
-from api.paging import Pager100
 from api.referrals import service
+from api.referrals.candidates import candidate
 from api.referrals.schemas import (
-    Candidate,
     EventOut,
     ReferralBoard,
     ReferralCreate,
@@ -23,32 +21,10 @@ from api.referrals.schemas import (
     ReferralStep,
 )
 from api.routing import JsonRoute
-from api.security.masking import mask_name
-from api.supply.convert import tag_values
 from shared_models import Referral
 from shared_models.enums import ReferralStatus
-from shared_models.validators import region_name
 
 router = APIRouter(prefix="/api/v1/referrals", route_class=JsonRoute, tags=["referrals"])
-
-
-def candidate(access: AccessContext, referral: Referral, today: date) -> Candidate:
-    laborer = referral.laborer
-    lists = tag_values(laborer.tags)
-    identified = service.shows_identity(access, referral)
-    return Candidate(
-        id=laborer.id,
-        name=laborer.name if identified else mask_name(laborer.name),
-        masked=not identified,
-        sex=laborer.sex,
-        age=age_on(laborer.birth_date, today),
-        county=region_name(laborer.region_code) or laborer.region_code,
-        education=laborer.education,
-        skill_level=laborer.skill_level,
-        skills=[o.text() for o in lists["skills"]],
-        certificates=list(lists["certificates"]),
-        expected_wage=laborer.expected_wage,
-    )
 
 
 def referral_out(access: AccessContext, referral: Referral, today: date) -> ReferralOut:
@@ -91,10 +67,11 @@ def refer(body: ReferralCreate, access: Access, session: DbSession) -> list[Refe
 def list_referrals(
     access: Access,
     session: DbSession,
-    paging: Pager100,
     vacancy_id: uuid.UUID | None = None,
     laborer_id: uuid.UUID | None = None,
     status_: Annotated[ReferralStatus | None, Query(alias="status")] = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> ReferralBoard:
     """The referral board of a vacancy or of a laborer (or all the caller sees)."""
     board = service.board(
@@ -103,16 +80,16 @@ def list_referrals(
         vacancy_id=vacancy_id,
         laborer_id=laborer_id,
         status=status_,
-        page=paging.page,
-        page_size=paging.page_size,
+        page=page,
+        page_size=page_size,
     )
     today = clock.today()
     return ReferralBoard(
         items=[referral_out(access, r, today) for r in board.items],
         total=board.total,
         counts=board.counts,
-        page=paging.page,
-        page_size=paging.page_size,
+        page=page,
+        page_size=page_size,
     )
 
 

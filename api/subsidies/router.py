@@ -13,11 +13,8 @@ from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _, gettext
 from api.idempotency import idempotent
-from api.paging import Pager100
 from api.routing import JsonRoute, file_download
-from api.subsidies import claims, payments, policies, service, standing
-from api.subsidies import claims_repository as claim_rows
-from api.subsidies import repository as policy_rows
+from api.subsidies import claims, payments, policies, reads, service, standing
 from api.subsidies.schemas import (
     BatchCreate,
     BatchOut,
@@ -38,7 +35,7 @@ from api.subsidies.schemas import (
     UnitOut,
 )
 from api.subsidies.standing import Standing
-from api.supply import repository as supply_repository
+from api.supply import reads as laborer_reads
 from shared_models import SubsidyClaim
 from shared_models.enums import ClaimStatus
 
@@ -54,7 +51,7 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_lengt
 def list_policies(
     access: Access, session: DbSession, all_versions: bool = False
 ) -> list[PolicyOut]:
-    rows = policy_rows.policies(session, access, current_only=not all_versions)
+    rows = reads.policies(session, access, current_only=not all_versions)
     return [PolicyOut.model_validate(p) for p in rows]
 
 
@@ -196,8 +193,7 @@ UNPAID = frozenset(claims.BEFORE_PAYMENT)
 
 
 def _names(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> dict[uuid.UUID, str]:  # type: ignore[valid-type]
-    found = supply_repository.by_ids(session, access, [c.laborer_id for c in rows])
-    return {lab.id: lab.name for lab in found}
+    return laborer_reads.names(session, access, [c.laborer_id for c in rows])
 
 
 def _outs(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> list[ClaimOut]:  # type: ignore[valid-type]
@@ -212,27 +208,28 @@ def _outs(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> list[
 def list_claims(
     access: Access,
     session: DbSession,
-    paging: Pager100,
     status_: Annotated[ClaimStatus | None, Query(alias="status")] = None,
     laborer_id: uuid.UUID | None = None,
     batch_id: uuid.UUID | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> ClaimPage:
     """The claims queue, per step (`status`), with the count at each step."""
-    rows, total, counts = claim_rows.listing(
+    rows, total, counts = reads.claims(
         session,
         access,
         status=status_,
         laborer_id=laborer_id,
         batch_id=batch_id,
-        offset=paging.offset,
-        limit=paging.limit,
+        offset=(page - 1) * page_size,
+        limit=page_size,
     )
     return ClaimPage(
         items=_outs(session, access, list(rows)),
         total=total,
         counts=counts,
-        page=paging.page,
-        page_size=paging.page_size,
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -314,7 +311,7 @@ def reject_claim(
 
 @router.get("/payment-batches", response_model=list[BatchOut])
 def list_batches(access: Access, session: DbSession) -> list[BatchOut]:
-    return [BatchOut.model_validate(b) for b in claim_rows.batches(session, access)]
+    return [BatchOut.model_validate(b) for b in reads.batches(session, access)]
 
 
 @router.post("/payment-batches", response_model=BatchOut, status_code=status.HTTP_201_CREATED)

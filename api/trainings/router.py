@@ -2,16 +2,16 @@
 completion, outcomes and the training subsidy list for finance."""
 
 import uuid
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from api.deps import Access, DbSession
 from api.errors import BadRequest
 from api.i18n import _
-from api.paging import Pager
 from api.routing import JsonRoute, file_download
-from api.trainings import enrollment, repository, service
+from api.trainings import enrollment, reads, service
 from api.trainings import outcomes as course_outcomes
 from api.trainings.schemas import (
     AttendanceMark,
@@ -42,7 +42,7 @@ def training_out(training: Training, counts: dict[str, int]) -> TrainingOut:
 
 
 def _one(session, access, training: Training) -> TrainingOut:  # type: ignore[no-untyped-def]
-    counts = repository.status_counts(session, access, [training.id])[training.id]
+    counts = reads.status_counts(session, access, [training.id])[training.id]
     return training_out(training, counts)
 
 
@@ -50,13 +50,14 @@ def _one(session, access, training: Training) -> TrainingOut:  # type: ignore[no
 def list_trainings(
     access: Access,
     session: DbSession,
-    paging: Pager,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> TrainingPage:
     """The trainings of your pairings, latest first."""
-    rows, total = repository.listing(session, access, offset=paging.offset, limit=paging.limit)
-    counts = repository.status_counts(session, access, [t.id for t in rows])
+    rows, total = reads.listing(session, access, offset=(page - 1) * page_size, limit=page_size)
+    counts = reads.status_counts(session, access, [t.id for t in rows])
     items = [training_out(t, counts[t.id]) for t in rows]
-    return TrainingPage(items=items, total=total, page=paging.page, page_size=paging.page_size)
+    return TrainingPage(items=items, total=total, page=page, page_size=page_size)
 
 
 @router.post("/trainings", response_model=TrainingOut, status_code=status.HTTP_201_CREATED)

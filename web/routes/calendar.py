@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.calendar import service
-from api.calendar.router import feed_key
 from api.calendar.service import ItemType, Side
 from api.deps import AppSettings, DbSession
+from api.security.feed_keys import feed_key
 from web.deps import TenantPage
 from web.rendering import render
 

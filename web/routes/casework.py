@@ -6,35 +6,21 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.access import DataKind
-from api.casework import figures, notes, repository, service
-from api.casework.router import XLSX, download, get_attachment_store
+from api.casework import figures, notes, reads, service
+from api.casework.downloads import XLSX, download, get_attachment_store
 from api.casework.schemas import CaseCreate, CaseUpdate, NoteIn
-from api.deps import Cipher, DbSession
+from api.deps import DbSession
 from api.errors import AppError, BadRequest
-from api.i18n import _, gettext
+from api.i18n import _
 from api.labels import options
-from api.paging import Pager, Sorting, sorting
-from api.pickers.service import Kind
-from api.security.pii import PiiCipher
-from api.sort_keys import CaseSort
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind, Permission
-from web.deps import TenantForm, TenantPage, WebPage
-from web.flash import flash
-from web.forms import (
-    clean,
-    errors_by_field,
-    form_context,
-    general_message,
-    rerender_on_error,
-    validate,
-)
-from web.paging import list_view
-from web.pickers import is_picking, picker, values_of
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import clean, errors_by_field, general_message, validate
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -50,7 +36,7 @@ NEW_FIELDS = [
     "place",
     "aid_amount",
     "dispute_kind",
-    "employer_name",  # only for an employer not in the pool
+    "employer_name",
     "amount_disputed",
     "amount_recovered",
     "authority",
@@ -69,20 +55,12 @@ def case_list(
     request: Request,
     page: TenantPage,
     session: DbSession,
-    pager: Pager,
-    sort: Annotated[Sorting[CaseSort], Depends(sorting(CaseSort))],
     kind: CaseKind | None = None,
     status: CaseStatus | None = None,
 ) -> Response:
     access = page.ctx
-    rows, total = repository.listing(
-        session,
-        access,
-        repository.CaseFilter(kind=kind, status=status),
-        offset=pager.offset,
-        limit=pager.limit,
-        sort=sort.key,
-        descending=sort.descending,
+    rows, total = reads.listing(
+        session, access, reads.CaseFilter(kind=kind, status=status), limit=200
     )
     return render(
         request,
@@ -90,39 +68,29 @@ def case_list(
         {
             "rows": rows,
             "total": total,
-            "view": list_view(request, pager, total, sort),
             "names": {c.id: service.laborer_names(access, c) for c in rows},
             "full": {c.id: service.full_view(access, c) for c in rows},
             "kind": kind,
             "status": status,
             "choices": CHOICES,
-            "counts": repository.status_counts(session, access, kind),
+            "counts": reads.status_counts(session, access, kind),
             "can_write": _can_write(page),
         },
     )
 
 
 def _new_form(
-    request: Request,
-    page: WebPage,
-    session: DbSession,
-    cipher: PiiCipher,
-    form: Any,
-    error: AppError | None = None,
+    request: Request, error: AppError | None = None, values: dict[str, Any] | None = None
 ) -> Response:
-    access = page.ctx
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
     return render(
         request,
         "casework/new.html",
         {
             "choices": CHOICES,
             "detail_fields": DETAIL_FIELDS,
-            **form_context(error, values),
-            "laborers": picker(
-                session, access, cipher, Kind.LABORER, "laborer_ids", form, multi=True
-            ),
-            "employer": picker(session, access, cipher, Kind.EMPLOYER, "employer_id", form),
+            "errors": errors_by_field(error),
+            "message": general_message(error),
+            "values": values or {},
             "today": clock.today(),
         },
         status_code=error.status if error else 200,
@@ -130,36 +98,25 @@ def _new_form(
 
 
 @router.get("/cases/new")
-def new_case(
-    request: Request,
-    page: TenantPage,
-    session: DbSession,
-    cipher: Cipher,
-    kind: str = "",
-    laborer_id: str = "",
-) -> Response:
-    # Pre-filled from a laborer's page: the person is already chosen in the picker.
-    return _new_form(request, page, session, cipher, {"kind": kind, "laborer_ids": laborer_id})
+def new_case(request: Request, page: TenantPage, kind: str = "", laborer_id: str = "") -> Response:
+    return _new_form(request, values={"kind": kind, "laborer_ids": laborer_id})
 
 
 @router.post("/cases/new")
-async def create_case(
-    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
-) -> Response:
+async def create_case(request: Request, page: TenantForm, session: DbSession) -> Response:
     form = await request.form()
-    if is_picking(form):
-        return _new_form(request, page, session, cipher, form)
     data = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
-    with rerender_on_error(lambda exc: _new_form(request, page, session, cipher, form, exc)):
+    try:
         values: dict[str, Any] = clean(data, NEW_FIELDS)
-        values["laborer_ids"] = values_of(form, "laborer_ids")
-        employer = values_of(form, "employer_id")
-        if employer and employer[0]:
-            values["employer_id"] = employer[0]
+        ids = str(data.get("laborer_ids") or "").replace(",", " ").split()
+        values["laborer_ids"] = ids
         values["details"] = clean(data, DETAIL_FIELDS)
         body = validate(CaseCreate, values)
         case = service.create(session, page.ctx, service.CaseInput(**body.model_dump()))
-    flash(page, gettext("Case opened: {summary}", summary=case.summary or ""))
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(_new_form(request, exc, data)) from exc
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -180,7 +137,7 @@ def _detail(
             "c": case,
             "full": full,
             "names": service.laborer_names(access, case),
-            "attachments": repository.attachments(session, case.id) if full else [],
+            "attachments": reads.attachments(session, case.id) if full else [],
             "next_statuses": service.next_statuses(case),
             "can_write": access.can_write(DataKind.CASE, case.tenant_id)
             and access.can(Permission.WRITE),
@@ -212,12 +169,15 @@ async def update_case(
 ) -> Response:
     form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
-    with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc)):
+    try:
         values = clean(data, ["status", "amount_recovered", "outcome"])
         body = validate(CaseUpdate, {"version": _version(form), **values})
         changes = body.model_dump(exclude_unset=True, exclude={"version"})
         service.update(session, page.ctx, case_id, changes, version=body.version)
-    flash(page, gettext("Case updated."))
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -227,10 +187,13 @@ async def add_note(
 ) -> Response:
     form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
-    with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc), (422,)):
+    try:
         body = validate(NoteIn, clean(data, ["body", "written_on", "author"]))
         notes.add_note(session, page.ctx, case_id, **body.model_dump())
-    flash(page, gettext("Note added."))
+    except AppError as exc:
+        if exc.status != 422:
+            raise
+        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
     return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
 
 
@@ -246,8 +209,7 @@ async def add_attachment(
     if upload is not None and not isinstance(upload, str):
         data = await upload.read(limit + 1)
         filename = upload.filename
-    rejected = (413, 422)
-    with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc), rejected):
+    try:
         notes.add_attachment(
             session,
             page.ctx,
@@ -257,7 +219,10 @@ async def add_attachment(
             filename=filename,
             limit=limit,
         )
-    flash(page, gettext("Attachment added."))
+    except AppError as exc:
+        if exc.status not in (413, 422):
+            raise
+        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
     return RedirectResponse(f"/cases/{case_id}#attachments", status_code=303)
 
 
@@ -276,9 +241,7 @@ def get_attachment(
 @router.get("/disputes")
 def dispute_board(request: Request, page: TenantPage, session: DbSession) -> Response:
     access = page.ctx
-    rows, total = repository.listing(
-        session, access, repository.CaseFilter(kind=CaseKind.DISPUTE), limit=500
-    )
+    rows, total = reads.listing(session, access, reads.CaseFilter(kind=CaseKind.DISPUTE), limit=500)
     columns = {s: [c for c in rows if c.status is s] for s in CaseStatus}
     return render(
         request,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from api import clock
 from api.access import AccessContext
 from api.referrals import service
-from api.referrals.router import candidate
+from api.referrals.candidates import candidate
 from api.referrals.schemas import Candidate
 from shared_models import Referral
 from shared_models.enums import Permission, ReferralStatus

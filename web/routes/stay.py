@@ -10,11 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
-from api.errors import AppError, FieldError, ValidationFailed
+from api.errors import AppError, FieldError, NotFound, ValidationFailed
 from api.i18n import _
 from api.labels import options
 from api.placements import holiday_leave, verification
-from api.placements import repository as placement_rows
+from api.placements import reads as placement_reads
 from api.placements import service as placements
 from api.placements.schemas import (
     LeaveIn,
@@ -24,7 +24,7 @@ from api.placements.schemas import (
     VerificationIn,
 )
 from api.subsidies import claims, service
-from api.subsidies import repository as subsidy_rows
+from api.subsidies import reads as subsidy_reads
 from api.subsidies.schemas import PayeeAccountIn
 from api.supply import service as supply
 from shared_models.enums import (
@@ -34,8 +34,8 @@ from shared_models.enums import (
     PlacementChannel,
     SeparationReason,
 )
-from web.deps import TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
+from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.forms import clean, errors_by_field, general_message, validate
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +58,7 @@ def _page(
 ) -> Response:
     access = page.ctx
     view = supply.get(session, access, laborer_id)
-    spells = placement_rows.of_laborer(session, access, laborer_id)
+    spells = placement_reads.of_laborer(session, access, laborer_id)
     county = access.can_write(DataKind.PLACEMENT, view.laborer.tenant_id) and access.can_write(
         DataKind.LABORER, view.laborer.tenant_id
     )
@@ -81,7 +81,7 @@ def _page(
             "open_spell": next((p for p in spells if p.ended_on is None), None),
             "entitled": entitled,
             "reasons": service.REASONS,
-            "account": subsidy_rows.payee_account(session, laborer_id),
+            "account": subsidy_reads.payee_account(session, laborer_id),
             "can_record": county and access.can(Permission.WRITE),
             "can_claim": payer and access.can(Permission.WRITE),
             "choices": CHOICES,
@@ -107,10 +107,14 @@ async def _act(request, page, session, laborer_id, form_name, action):  # type: 
     """Run a form's action; on a 4xx show the page again with the errors by the form."""
     form = await request.form()
     data = {k: v for k, v in form.items() if k != "csrf_token"}
-    with rerender_on_error(
-        lambda e: _page(request, page, session, laborer_id, form=form_name, error=e, values=data)
-    ):
+    try:
         action(data)
+    except AppError as exc:
+        if exc.status not in (409, 422):
+            raise
+        raise FormRejected(
+            _page(request, page, session, laborer_id, form=form_name, error=exc, values=data)
+        ) from exc
     return RedirectResponse(f"/laborers/{laborer_id}/stay#{form_name}", status_code=303)
 
 
@@ -219,7 +223,10 @@ async def raise_claim(
     laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
 ) -> Response:
     def action(data: dict) -> None:
-        family = uuid.UUID(str(data.get("family_id")))
+        try:
+            family = uuid.UUID(str(data.get("family_id")))
+        except ValueError:
+            raise NotFound() from None  # no such subsidy: a 404, not a 500
         claims.raise_claims(session, page.ctx, laborer_id=laborer_id, family_id=family)
 
     return await _act(request, page, session, laborer_id, "entitlements", action)

@@ -4,26 +4,21 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
-from api.deps import DbSession
+from api.deps import Cipher, DbSession
 from api.errors import BadRequest, FieldError, ValidationFailed
 from api.i18n import _
-from api.jobs import handlers
-from api.jobs import service as jobs
 from api.labels import options
-from api.paging import Paging, paging
-from api.placements import holiday_leave, verification
-from api.placements import repository as placement_rows
+from api.placements import holiday_leave, verification, verification_import
+from api.placements import reads as placement_reads
 from api.subsidies import entitlements
-from api.supply import repository as supply_repository
+from api.supply import reads as laborer_reads
 from shared_models.enums import EvidenceSource
-from web.deps import PostedForm, TenantForm, TenantPage
-from web.paging import list_view
+from web.deps import TenantForm, TenantPage
 from web.rendering import render
-from web.routes.jobs import files_of, started
 
 router = APIRouter(include_in_schema=False)
 SHEET_SIZE = 200
@@ -44,12 +39,12 @@ def sheet(
     request: Request,
     page: TenantPage,
     session: DbSession,
-    pager: Annotated[Paging, Depends(paging(SHEET_SIZE))],
     month: str | None = None,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     first = _month(month)
-    rows, total = placement_rows.month_sheet(
-        session, page.ctx, first, offset=pager.offset, limit=pager.limit
+    rows, total = placement_reads.month_sheet(
+        session, page.ctx, first, offset=(page_number - 1) * SHEET_SIZE, limit=SHEET_SIZE
     )
     recorded = {p.id: next((v for v in p.verifications if v.month == first), None) for p in rows}
     return render(
@@ -61,7 +56,8 @@ def sheet(
             "recorded": recorded,
             "total": total,
             "sources": options(EvidenceSource),
-            "view": list_view(request, pager, total),
+            "page_number": page_number,
+            "pages": (total + SHEET_SIZE - 1) // SHEET_SIZE or 1,
             "result": None,
         },
     )
@@ -93,43 +89,56 @@ async def save_sheet(request: Request, page: TenantForm, session: DbSession) -> 
         )
         touched.add(placement.laborer_id)
     for laborer_id in touched:
-        laborer = supply_repository.get(session, page.ctx, laborer_id)
+        laborer = laborer_reads.get(session, page.ctx, laborer_id)
         if laborer is not None:
             entitlements.refresh(session, page.ctx, laborer)
     return RedirectResponse(f"/verifications?month={first:%Y-%m}", status_code=303)
 
 
 @router.post("/verifications/import")
-def import_list(
-    request: Request, page: TenantForm, session: DbSession, form: PostedForm
+async def import_list(
+    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
 ) -> Response:
-    """The list is checked (and saved) as a background job; its page leads back here."""
+    form = await request.form()
     first = _month(str(form.get("month") or ""))
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         raise BadRequest(_("Choose a file to upload."))
-    data = upload.file.read(MAX_LIST_BYTES + 1)
+    data = await upload.read(MAX_LIST_BYTES + 1)
     if len(data) > MAX_LIST_BYTES:
         raise BadRequest(_("The file is larger than 20 MB; split it."))
     try:
         source = EvidenceSource(str(form.get("source") or ""))
     except ValueError:
         raise BadRequest(_("Choose the evidence.")) from None
-    job = jobs.enqueue(
+    outcome = verification_import.run(
         session,
         page.ctx,
-        files_of(request),
-        handlers.VERIFICATION_IMPORT,
-        data=data,
-        filename=upload.filename,
-        params={
-            "month": first.isoformat(),
-            "source": source.value,
-            "check_only": form.get("check_only") == "on",
-            "back_url": f"/verifications?month={first:%Y-%m}",
-        },
+        cipher,
+        data,
+        upload.filename,
+        source=source,
+        month=first,
+        dry_run=form.get("check_only") == "on",
     )
-    return started(job.id)
+    rows, total = placement_reads.month_sheet(session, page.ctx, first, offset=0, limit=SHEET_SIZE)
+    return render(
+        request,
+        "stay/verifications.html",
+        {
+            "month": first,
+            "rows": rows,
+            "recorded": {
+                p.id: next((v for v in p.verifications if v.month == first), None) for p in rows
+            },
+            "total": total,
+            "sources": options(EvidenceSource),
+            "page_number": 1,
+            "pages": (total + SHEET_SIZE - 1) // SHEET_SIZE or 1,
+            "result": outcome,
+        },
+        status_code=422 if outcome.errors else 200,
+    )
 
 
 @router.get("/returns")

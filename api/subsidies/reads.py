@@ -1,0 +1,34 @@
+"""What the subsidy router and pages show: thin service functions over the repositories,
+so neither of them imports one (import-linter keeps web → services → repositories)."""
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.subsidies import claims_repository, repository
+from shared_models import PayeeAccount, PaymentBatch, SubsidyClaim, SubsidyPolicy
+
+
+def policies(
+    session: Session, access: AccessContext, *, current_only: bool = True
+) -> Sequence[SubsidyPolicy]:
+    return repository.policies(session, access, current_only=current_only)
+
+
+def claims(
+    session: Session, access: AccessContext, **filters: Any
+) -> tuple[Sequence[SubsidyClaim], int, dict[str, int]]:
+    """A page of the claims queue, its total and the count at each step."""
+    return claims_repository.listing(session, access, **filters)
+
+
+def batches(session: Session, access: AccessContext) -> Sequence[PaymentBatch]:
+    return claims_repository.batches(session, access)
+
+
+def payee_account(session: Session, laborer_id: uuid.UUID) -> PayeeAccount | None:
+    """The laborer's payee account; the caller has already loaded the laborer."""
+    return repository.payee_account(session, laborer_id)
