@@ -22,8 +22,10 @@ from api.casework.schemas import (
 )
 from api.casework.storage import ALLOWED, AttachmentStore
 from api.deps import Access, DbSession
+from api.paging import Pager, Sorting, sorting
 from api.routing import JsonRoute, file_download
 from api.security.masking import mask_name
+from api.sort_keys import CaseSort
 from shared_models import Case
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind
 
@@ -56,13 +58,13 @@ def case_out(access, case: Case) -> CaseOut:  # type: ignore[no-untyped-def]
 def list_cases(
     access: Access,
     session: DbSession,
+    paging: Pager,
+    sort: Annotated[Sorting[CaseSort], Depends(sorting(CaseSort))],
     kind: CaseKind | None = None,
     status: CaseStatus | None = None,
     dispute_kind: DisputeKind | None = None,
     laborer_id: uuid.UUID | None = None,
     employer_id: uuid.UUID | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CasePage:
     f = reads.CaseFilter(
         kind=kind,
@@ -71,9 +73,20 @@ def list_cases(
         laborer_id=laborer_id,
         employer_id=employer_id,
     )
-    rows, total = reads.listing(session, access, f, offset=(page - 1) * page_size, limit=page_size)
+    rows, total = reads.listing(
+        session,
+        access,
+        f,
+        offset=paging.offset,
+        limit=paging.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
     return CasePage(
-        items=[case_out(access, c) for c in rows], total=total, page=page, page_size=page_size
+        items=[case_out(access, c) for c in rows],
+        total=total,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, status
 
 from api.deps import Access, AppSettings, Cipher, DbSession
 from api.errors import BadRequest
@@ -25,6 +25,8 @@ from api.fairs.schemas import (
     ResultsOut,
 )
 from api.i18n import _
+from api.paging import Paging
+from api.paging import paging as paging_of
 from api.routing import JsonRoute
 from shared_models.enums import OrgKind
 
@@ -102,11 +104,16 @@ def list_registrations(
     fair_id: uuid.UUID,
     access: Access,
     session: DbSession,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    paging: Annotated[Paging, Depends(paging_of(200))],
 ) -> RegistrationPage:
     fair = service.get(session, access, fair_id)
-    rows, total = reads.registrations(session, fair.id, offset=(max(page, 1) - 1) * 200)
-    return RegistrationPage(items=[RegistrationOut.model_validate(r) for r in rows], total=total)
+    rows, total = reads.registrations(session, fair.id, offset=paging.offset, limit=paging.limit)
+    return RegistrationPage(
+        items=[RegistrationOut.model_validate(r) for r in rows],
+        total=total,
+        page=paging.page,
+        page_size=paging.page_size,
+    )
 
 
 @router.post(

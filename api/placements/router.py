@@ -11,6 +11,7 @@ from api.access import AccessContext, DataKind
 from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest, ImportRejected, PayloadTooLarge
 from api.i18n import _
+from api.paging import Pager
 from api.placements import (
     holiday_leave,
     reads,
@@ -67,24 +68,23 @@ def placement_out(
 def list_placements(
     access: Access,
     session: DbSession,
+    paging: Pager,
     laborer_id: uuid.UUID | None = None,
     open_only: bool = False,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> PlacementPage:
     rows, total = reads.listing(
         session,
         access,
         laborer_id=laborer_id,
         open_only=open_only,
-        offset=(page - 1) * page_size,
-        limit=page_size,
+        offset=paging.offset,
+        limit=paging.limit,
     )
     return PlacementPage(
         items=[placement_out(p, access, full=False) for p in rows],
         total=total,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 

@@ -11,6 +11,7 @@ from api.access import AccessContext
 from api.deps import Access, DbSession
 from api.errors import BadRequest
 from api.i18n import _
+from api.paging import Pager100
 from api.referrals import service
 from api.referrals.candidates import candidate
 from api.referrals.schemas import (
@@ -67,11 +68,10 @@ def refer(body: ReferralCreate, access: Access, session: DbSession) -> list[Refe
 def list_referrals(
     access: Access,
     session: DbSession,
+    paging: Pager100,
     vacancy_id: uuid.UUID | None = None,
     laborer_id: uuid.UUID | None = None,
     status_: Annotated[ReferralStatus | None, Query(alias="status")] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> ReferralBoard:
     """The referral board of a vacancy or of a laborer (or all the caller sees)."""
     board = service.board(
@@ -80,16 +80,16 @@ def list_referrals(
         vacancy_id=vacancy_id,
         laborer_id=laborer_id,
         status=status_,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
     today = clock.today()
     return ReferralBoard(
         items=[referral_out(access, r, today) for r in board.items],
         total=board.total,
         counts=board.counts,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 

@@ -13,6 +13,7 @@ from api.deps import Access, Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _, gettext
 from api.idempotency import idempotent
+from api.paging import Pager100
 from api.routing import JsonRoute, file_download
 from api.subsidies import claims, payments, policies, reads, service, standing
 from api.subsidies.schemas import (
@@ -208,11 +209,10 @@ def _outs(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> list[
 def list_claims(
     access: Access,
     session: DbSession,
+    paging: Pager100,
     status_: Annotated[ClaimStatus | None, Query(alias="status")] = None,
     laborer_id: uuid.UUID | None = None,
     batch_id: uuid.UUID | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 100,
 ) -> ClaimPage:
     """The claims queue, per step (`status`), with the count at each step."""
     rows, total, counts = reads.claims(
@@ -221,15 +221,15 @@ def list_claims(
         status=status_,
         laborer_id=laborer_id,
         batch_id=batch_id,
-        offset=(page - 1) * page_size,
-        limit=page_size,
+        offset=paging.offset,
+        limit=paging.limit,
     )
     return ClaimPage(
         items=_outs(session, access, list(rows)),
         total=total,
         counts=counts,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 

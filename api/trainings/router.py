@@ -2,14 +2,14 @@
 completion, outcomes and the training subsidy list for finance."""
 
 import uuid
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from api.deps import Access, DbSession
 from api.errors import BadRequest
 from api.i18n import _
+from api.paging import Pager
 from api.routing import JsonRoute, file_download
 from api.trainings import enrollment, reads, service
 from api.trainings import outcomes as course_outcomes
@@ -50,14 +50,13 @@ def _one(session, access, training: Training) -> TrainingOut:  # type: ignore[no
 def list_trainings(
     access: Access,
     session: DbSession,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
+    paging: Pager,
 ) -> TrainingPage:
     """The trainings of your pairings, latest first."""
-    rows, total = reads.listing(session, access, offset=(page - 1) * page_size, limit=page_size)
+    rows, total = reads.listing(session, access, offset=paging.offset, limit=paging.limit)
     counts = reads.status_counts(session, access, [t.id for t in rows])
     items = [training_out(t, counts[t.id]) for t in rows]
-    return TrainingPage(items=items, total=total, page=page, page_size=page_size)
+    return TrainingPage(items=items, total=total, page=paging.page, page_size=paging.page_size)
 
 
 @router.post("/trainings", response_model=TrainingOut, status_code=status.HTTP_201_CREATED)

@@ -3,11 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, Query, status
 
 from api.deps import Access, DbSession
+from api.paging import Pager, Sorting, sorting
 from api.routing import JsonRoute
 from api.schemas import VersionIn
+from api.sort_keys import WarningSort
 from api.warnings import reads, service
 from api.warnings.schemas import (
     AssignIn,
@@ -52,14 +54,14 @@ def put_thresholds(body: ThresholdsIn, access: Access, session: DbSession) -> Th
 def list_warnings(
     access: Access,
     session: DbSession,
+    paging: Pager,
+    sort: Annotated[Sorting[WarningSort], Depends(sorting(WarningSort))],
     status: WarningStatus | None = None,
     open: bool = Query(False, description="Open or acknowledged only"),
     rule: WarningRule | None = None,
     severity: WarningSeverity | None = None,
     laborer_id: uuid.UUID | None = None,
     assignee_id: uuid.UUID | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> WarningPage:
     """Most severe first, then the oldest cause."""
     f = reads.WarningFilter(
@@ -70,12 +72,20 @@ def list_warnings(
         laborer_id=laborer_id,
         assignee_id=assignee_id,
     )
-    rows, total = reads.listing(session, access, f, offset=(page - 1) * page_size, limit=page_size)
+    rows, total = reads.listing(
+        session,
+        access,
+        f,
+        offset=paging.offset,
+        limit=paging.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
     return WarningPage(
         items=[warning_out(flag, name) for flag, name in rows],
         total=total,
-        page=page,
-        page_size=page_size,
+        page=paging.page,
+        page_size=paging.page_size,
     )
 
 

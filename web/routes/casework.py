@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -14,13 +14,27 @@ from api.access import DataKind
 from api.casework import figures, notes, reads, service
 from api.casework.downloads import XLSX, download, get_attachment_store
 from api.casework.schemas import CaseCreate, CaseUpdate, NoteIn
-from api.deps import DbSession
+from api.deps import Cipher, DbSession
 from api.errors import AppError, BadRequest
-from api.i18n import _
+from api.i18n import _, gettext
 from api.labels import options
+from api.paging import Pager, Sorting, sorting
+from api.pickers.service import Kind
+from api.security.pii import PiiCipher
+from api.sort_keys import CaseSort
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind, Permission
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.forms import (
+    clean,
+    errors_by_field,
+    form_context,
+    general_message,
+    rerender_on_error,
+    validate,
+)
+from web.paging import list_view
+from web.pickers import is_picking, picker, values_of
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +50,7 @@ NEW_FIELDS = [
     "place",
     "aid_amount",
     "dispute_kind",
-    "employer_name",
+    "employer_name",  # only for an employer not in the pool
     "amount_disputed",
     "amount_recovered",
     "authority",
@@ -55,12 +69,20 @@ def case_list(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Pager,
+    sort: Annotated[Sorting[CaseSort], Depends(sorting(CaseSort))],
     kind: CaseKind | None = None,
     status: CaseStatus | None = None,
 ) -> Response:
     access = page.ctx
     rows, total = reads.listing(
-        session, access, reads.CaseFilter(kind=kind, status=status), limit=200
+        session,
+        access,
+        reads.CaseFilter(kind=kind, status=status),
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
     )
     return render(
         request,
@@ -68,6 +90,7 @@ def case_list(
         {
             "rows": rows,
             "total": total,
+            "view": list_view(request, pager, total, sort),
             "names": {c.id: service.laborer_names(access, c) for c in rows},
             "full": {c.id: service.full_view(access, c) for c in rows},
             "kind": kind,
@@ -80,17 +103,26 @@ def case_list(
 
 
 def _new_form(
-    request: Request, error: AppError | None = None, values: dict[str, Any] | None = None
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    cipher: PiiCipher,
+    form: Any,
+    error: AppError | None = None,
 ) -> Response:
+    access = page.ctx
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
     return render(
         request,
         "casework/new.html",
         {
             "choices": CHOICES,
             "detail_fields": DETAIL_FIELDS,
-            "errors": errors_by_field(error),
-            "message": general_message(error),
-            "values": values or {},
+            **form_context(error, values),
+            "laborers": picker(
+                session, access, cipher, Kind.LABORER, "laborer_ids", form, multi=True
+            ),
+            "employer": picker(session, access, cipher, Kind.EMPLOYER, "employer_id", form),
             "today": clock.today(),
         },
         status_code=error.status if error else 200,
@@ -98,25 +130,36 @@ def _new_form(
 
 
 @router.get("/cases/new")
-def new_case(request: Request, page: TenantPage, kind: str = "", laborer_id: str = "") -> Response:
-    return _new_form(request, values={"kind": kind, "laborer_ids": laborer_id})
+def new_case(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    cipher: Cipher,
+    kind: str = "",
+    laborer_id: str = "",
+) -> Response:
+    # Pre-filled from a laborer's page: the person is already chosen in the picker.
+    return _new_form(request, page, session, cipher, {"kind": kind, "laborer_ids": laborer_id})
 
 
 @router.post("/cases/new")
-async def create_case(request: Request, page: TenantForm, session: DbSession) -> Response:
+async def create_case(
+    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+) -> Response:
     form = await request.form()
+    if is_picking(form):
+        return _new_form(request, page, session, cipher, form)
     data = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
-    try:
+    with rerender_on_error(lambda exc: _new_form(request, page, session, cipher, form, exc)):
         values: dict[str, Any] = clean(data, NEW_FIELDS)
-        ids = str(data.get("laborer_ids") or "").replace(",", " ").split()
-        values["laborer_ids"] = ids
+        values["laborer_ids"] = values_of(form, "laborer_ids")
+        employer = values_of(form, "employer_id")
+        if employer and employer[0]:
+            values["employer_id"] = employer[0]
         values["details"] = clean(data, DETAIL_FIELDS)
         body = validate(CaseCreate, values)
         case = service.create(session, page.ctx, service.CaseInput(**body.model_dump()))
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(_new_form(request, exc, data)) from exc
+    flash(page, gettext("Case opened: {summary}", summary=case.summary or ""))
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
@@ -169,15 +212,12 @@ async def update_case(
 ) -> Response:
     form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
+    with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc)):
         values = clean(data, ["status", "amount_recovered", "outcome"])
         body = validate(CaseUpdate, {"version": _version(form), **values})
         changes = body.model_dump(exclude_unset=True, exclude={"version"})
         service.update(session, page.ctx, case_id, changes, version=body.version)
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
+    flash(page, gettext("Case updated."))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -187,13 +227,10 @@ async def add_note(
 ) -> Response:
     form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
+    with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc), (422,)):
         body = validate(NoteIn, clean(data, ["body", "written_on", "author"]))
         notes.add_note(session, page.ctx, case_id, **body.model_dump())
-    except AppError as exc:
-        if exc.status != 422:
-            raise
-        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
+    flash(page, gettext("Note added."))
     return RedirectResponse(f"/cases/{case_id}#notes", status_code=303)
 
 
@@ -209,7 +246,8 @@ async def add_attachment(
     if upload is not None and not isinstance(upload, str):
         data = await upload.read(limit + 1)
         filename = upload.filename
-    try:
+    rejected = (413, 422)
+    with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc), rejected):
         notes.add_attachment(
             session,
             page.ctx,
@@ -219,10 +257,7 @@ async def add_attachment(
             filename=filename,
             limit=limit,
         )
-    except AppError as exc:
-        if exc.status not in (413, 422):
-            raise
-        raise FormRejected(_detail(request, page, session, case_id, exc)) from exc
+    flash(page, gettext("Attachment added."))
     return RedirectResponse(f"/cases/{case_id}#attachments", status_code=303)
 
 

@@ -3,26 +3,33 @@
 import io
 import uuid
 from datetime import date
-from typing import Annotated
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
-from api.i18n import _
+from api.i18n import _, gettext
+from api.paging import Pager100
 from api.subsidies import claims, payments, service, standing
 from api.subsidies import reads as subsidy_reads
 from api.supply import reads as laborer_reads
 from shared_models.enums import ClaimStatus, OrgKind, Permission
-from web.deps import TenantForm, TenantPage
-from web.rendering import render
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.paging import list_view
+from web.rendering import number_filter, render
 
 router = APIRouter(include_in_schema=False)
-PAGE_SIZE = 100
+STEP_DONE = {
+    "verify": _("Claim verified."),
+    "approve": _("Claim approved."),
+    "reject": _("Claim sent back."),
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -31,12 +38,12 @@ def queue(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Pager100,
     status: ClaimStatus | None = ClaimStatus.RAISED,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     access = page.ctx
     rows, total, counts = subsidy_reads.claims(
-        session, access, status=status, offset=(page_number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session, access, status=status, offset=pager.offset, limit=pager.limit
     )
     names = laborer_reads.names(session, access, [c.laborer_id for c in rows])
     payer = access.tenant_kind is not OrgKind.LIAISON and bool(access.write_ids(DataKind.SUBSIDY))
@@ -51,6 +58,7 @@ def queue(
                 session, access, {(c.family_id, c.laborer_id) for c in rows}, clock.today()
             ),
             "total": total,
+            "view": list_view(request, pager, total),
             "counts": counts,
             "status": status,
             "statuses": list(ClaimStatus),
@@ -72,9 +80,47 @@ def _back(form) -> RedirectResponse:  # type: ignore[no-untyped-def]
     return RedirectResponse(f"/claims?status={quote(status)}", status_code=303)
 
 
+def _due_summary(session: DbSession, page: WebPage) -> dict[str, Any]:
+    items = claims.all_due(session, page.ctx)
+    return {
+        "items": items,
+        "policy_names": claims.policy_names(session, {i.family_id for i in items}),
+        "claims": sum(i.claims for i in items),
+        "amount": sum(i.amount for i in items),
+        "people": len({i.laborer.id for i in items}),
+    }
+
+
+@router.get("/claims/raise-due")
+def confirm_raise_due(
+    request: Request, page: TenantPage, session: DbSession, changed: bool = False
+) -> Response:
+    """What "raise everything due" would do (how many claims, how much, for whom),
+    before anything is written."""
+    return render(
+        request, "claims/confirm_raise.html", {**_due_summary(session, page), "changed": changed}
+    )
+
+
 @router.post("/claims/raise-due")
 async def raise_due(request: Request, page: TenantForm, session: DbSession) -> Response:
-    claims.raise_all_due(session, page.ctx)
+    form = await request.form()
+    summary = _due_summary(session, page)
+    # Only what the clerk saw and confirmed: if the due list moved since, confirm again.
+    seen = f"{summary['claims']}:{summary['amount']}"
+    if str(form.get("confirm") or "") != seen:
+        return RedirectResponse("/claims/raise-due?changed=true", status_code=303)
+    created = claims.raise_all_due(session, page.ctx)
+    people = len({c.laborer_id for c in created})
+    flash(
+        page,
+        gettext(
+            "Raised {claims} claims for {people} people, {amount} yuan in all.",
+            claims=len(created),
+            people=people,
+            amount=number_filter(sum(c.amount for c in created)),
+        ),
+    )
     return RedirectResponse("/claims?status=raised", status_code=303)
 
 
@@ -97,6 +143,7 @@ async def step(
         )
     else:
         raise BadRequest(_("Unknown step."))
+    flash(page, gettext(STEP_DONE[step]))
     return _back(form)
 
 
@@ -104,6 +151,7 @@ async def step(
 async def create_batch(request: Request, page: TenantForm, session: DbSession) -> Response:
     form = await request.form()
     batch = payments.create_batch(session, page.ctx, number=str(form.get("number") or ""))
+    flash(page, gettext("Payment batch {number} made.", number=batch.number))
     return RedirectResponse(f"/claims?status=batched#batch-{batch.id}", status_code=303)
 
 
@@ -136,4 +184,5 @@ async def pay_batch(
         bank_reference=str(form.get("bank_reference") or ""),
         paid_on=paid_on,
     )
+    flash(page, gettext("The batch is recorded as paid."))
     return RedirectResponse("/claims?status=paid", status_code=303)

@@ -3,6 +3,7 @@ printable slips with QR codes, booth intentions and results."""
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from fastapi import APIRouter, Request
@@ -17,14 +18,19 @@ from api.deps import AppSettings, Cipher, DbSession
 from api.errors import AppError, BadRequest
 from api.fairs import door, reads, service
 from api.fairs.schemas import FairCreate
-from api.i18n import _
+from api.i18n import _, gettext
 from api.labels import options
+from api.paging import Pager100
+from api.pickers.service import Kind
 from api.security.feed_keys import feed_key
 from api.supply import service as supply
 from api.supply.rosters import Roster, RosterFilter
 from shared_models.enums import FairMode, FairStatus, IntentionOutcome, OrgKind
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
+from web.paging import list_view
+from web.pickers import is_picking, picker
 from web.rendering import render
 
 router = APIRouter(prefix="/fairs", include_in_schema=False)
@@ -96,44 +102,45 @@ async def create(request: Request, page: TenantForm, session: DbSession) -> Resp
     data = clean(form, FIELDS)
     if form.get("with_partner") == "on" and len(page.ctx.partner_ids) == 1:
         data["co_organizer_id"] = str(next(iter(page.ctx.partner_ids)))
-    try:
+    with rerender_on_error(lambda e: _form(request, page, data, e), (403, 409, 422)):
         body = validate(FairCreate, data)
         fair = service.create(session, page.ctx, service.FairInput(**body.model_dump()))
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        raise FormRejected(_form(request, page, data, exc)) from exc
     return RedirectResponse(f"/fairs/{fair.id}", status_code=303)
 
 
 @router.get("/{fair_id}")
 def detail(
-    fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession, q: str | None = None
+    fair_id: uuid.UUID,
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager100,
+    cipher: Cipher,
+    q: str | None = None,
 ) -> Response:
     access = page.ctx
     fair = service.get(session, access, fair_id)
-    registrations, total = reads.registrations(session, fair.id, limit=500)
+    registrations, total = reads.registrations(
+        session, fair.id, offset=pager.offset, limit=pager.limit
+    )
     suggestions = []
     if access.write_ids(DataKind.LABORER) and fair.status in door.OPEN_FOR_REGISTRATION:
         # The employment-intention roster, or the names searched for.
         wanted = RosterFilter(roster=Roster.INTENTION, name=(q or "").strip() or None)
         roster = supply.list_page(session, access, wanted, page=1, page_size=50)
-        taken = {r.laborer_id for r in registrations}
-        suggestions = [v.laborer for v in roster.items if v.laborer.id not in taken]
+        people = [v.laborer for v in roster.items]
+        taken = service.already_registered(session, fair, people)
+        suggestions = [lab for lab in people if lab.id not in taken]
     employers = reads.employers(session, fair.id)
-    present = {row.FairEmployer.employer_id for row in employers}
     can_bring = access.tenant_kind is not OrgKind.LIAISON and fair.status not in (
         FairStatus.FINISHED,
         FairStatus.CANCELLED,
     )
+    # An employer of the pool is searched for, not picked from a list of hundreds.
     pool_employers = (
-        [
-            (str(e.id), e.name)
-            for e in demand.list_employers(session, access, page_size=500)[0]
-            if e.id not in present
-        ]
+        picker(session, access, cipher, Kind.EMPLOYER, "employer_id", request.query_params)
         if can_bring
-        else []
+        else None
     )
     return render(
         request,
@@ -143,6 +150,7 @@ def detail(
             "employers": employers,
             "registrations": registrations,
             "total": total,
+            "view": list_view(request, pager, total),
             "results": service.results(session, access, fair.id),
             "is_organizer": service.is_organizer(access, fair),
             "can_register": bool(access.write_ids(DataKind.LABORER)),
@@ -221,7 +229,15 @@ async def desk_check_in(
     """One scan (a scanner types the code and Enter) or a walk-in's name and ID number."""
     form = await request.form()
     fair = service.get(session, page.ctx, fair_id)
-    try:
+    with rerender_on_error(
+        lambda e: render(
+            request,
+            "fairs/desk.html",
+            {"fair": fair, "result": None, "error": e},
+            status_code=e.status,
+        ),
+        (404, 409, 422),
+    ):
         if form.get("id_number"):
             row = door.walk_in(
                 session,
@@ -240,17 +256,6 @@ async def desk_check_in(
                 str(form.get("code") or ""),
                 opens_days_before=settings.checkin_opens_days_before,
             )
-    except AppError as exc:
-        if exc.status not in (404, 409, 422):
-            raise
-        raise FormRejected(
-            render(
-                request,
-                "fairs/desk.html",
-                {"fair": fair, "result": None, "error": exc},
-                status_code=exc.status,
-            )
-        ) from exc
     return render(request, "fairs/desk.html", {"fair": fair, "result": row, "error": None})
 
 
@@ -260,6 +265,9 @@ async def add_employer(
 ) -> Response:
     """An employer of the pool with all its open vacancies (the API picks them one by one)."""
     form = await request.form()
+    if is_picking(form):  # no JavaScript: the search comes back on the fair's page
+        query = urlencode({"employer_id__q": str(form.get("employer_id__q") or "")})
+        return RedirectResponse(f"/fairs/{fair_id}?{query}#employers", status_code=303)
     try:
         employer_id = uuid.UUID(str(form.get("employer_id")))
     except ValueError:
@@ -276,6 +284,7 @@ async def add_employer(
         vacancy_ids=[v.id for v in vacancies],
         booth=str(form.get("booth") or "").strip() or None,
     )
+    flash(page, gettext("Employer added with {n} open vacancies.", n=len(vacancies)))
     return RedirectResponse(f"/fairs/{fair_id}#employers", status_code=303)
 
 

@@ -34,8 +34,8 @@ from shared_models.enums import (
     PlacementChannel,
     SeparationReason,
 )
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.deps import TenantForm, TenantPage, WebPage
+from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -107,14 +107,10 @@ async def _act(request, page, session, laborer_id, form_name, action):  # type: 
     """Run a form's action; on a 4xx show the page again with the errors by the form."""
     form = await request.form()
     data = {k: v for k, v in form.items() if k != "csrf_token"}
-    try:
+    with rerender_on_error(
+        lambda e: _page(request, page, session, laborer_id, form=form_name, error=e, values=data)
+    ):
         action(data)
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(
-            _page(request, page, session, laborer_id, form=form_name, error=exc, values=data)
-        ) from exc
     return RedirectResponse(f"/laborers/{laborer_id}/stay#{form_name}", status_code=303)
 
 

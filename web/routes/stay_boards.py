@@ -4,21 +4,26 @@ import uuid
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
-from api.deps import Cipher, DbSession
+from api.deps import DbSession
 from api.errors import BadRequest, FieldError, ValidationFailed
 from api.i18n import _
+from api.jobs import handlers
+from api.jobs import service as jobs
 from api.labels import options
-from api.placements import holiday_leave, verification, verification_import
+from api.paging import Paging, paging
+from api.placements import holiday_leave, verification
 from api.placements import reads as placement_reads
 from api.subsidies import entitlements
 from api.supply import reads as laborer_reads
 from shared_models.enums import EvidenceSource
-from web.deps import TenantForm, TenantPage
+from web.deps import PostedForm, TenantForm, TenantPage
+from web.paging import list_view
 from web.rendering import render
+from web.routes.jobs import files_of, started
 
 router = APIRouter(include_in_schema=False)
 SHEET_SIZE = 200
@@ -39,12 +44,12 @@ def sheet(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    pager: Annotated[Paging, Depends(paging(SHEET_SIZE))],
     month: str | None = None,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     first = _month(month)
     rows, total = placement_reads.month_sheet(
-        session, page.ctx, first, offset=(page_number - 1) * SHEET_SIZE, limit=SHEET_SIZE
+        session, page.ctx, first, offset=pager.offset, limit=pager.limit
     )
     recorded = {p.id: next((v for v in p.verifications if v.month == first), None) for p in rows}
     return render(
@@ -56,8 +61,7 @@ def sheet(
             "recorded": recorded,
             "total": total,
             "sources": options(EvidenceSource),
-            "page_number": page_number,
-            "pages": (total + SHEET_SIZE - 1) // SHEET_SIZE or 1,
+            "view": list_view(request, pager, total),
             "result": None,
         },
     )
@@ -96,49 +100,36 @@ async def save_sheet(request: Request, page: TenantForm, session: DbSession) -> 
 
 
 @router.post("/verifications/import")
-async def import_list(
-    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+def import_list(
+    request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
+    """The list is checked (and saved) as a background job; its page leads back here."""
     first = _month(str(form.get("month") or ""))
     upload = form.get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         raise BadRequest(_("Choose a file to upload."))
-    data = await upload.read(MAX_LIST_BYTES + 1)
+    data = upload.file.read(MAX_LIST_BYTES + 1)
     if len(data) > MAX_LIST_BYTES:
         raise BadRequest(_("The file is larger than 20 MB; split it."))
     try:
         source = EvidenceSource(str(form.get("source") or ""))
     except ValueError:
         raise BadRequest(_("Choose the evidence.")) from None
-    outcome = verification_import.run(
+    job = jobs.enqueue(
         session,
         page.ctx,
-        cipher,
-        data,
-        upload.filename,
-        source=source,
-        month=first,
-        dry_run=form.get("check_only") == "on",
-    )
-    rows, total = placement_reads.month_sheet(session, page.ctx, first, offset=0, limit=SHEET_SIZE)
-    return render(
-        request,
-        "stay/verifications.html",
-        {
-            "month": first,
-            "rows": rows,
-            "recorded": {
-                p.id: next((v for v in p.verifications if v.month == first), None) for p in rows
-            },
-            "total": total,
-            "sources": options(EvidenceSource),
-            "page_number": 1,
-            "pages": (total + SHEET_SIZE - 1) // SHEET_SIZE or 1,
-            "result": outcome,
+        files_of(request),
+        handlers.VERIFICATION_IMPORT,
+        data=data,
+        filename=upload.filename,
+        params={
+            "month": first.isoformat(),
+            "source": source.value,
+            "check_only": form.get("check_only") == "on",
+            "back_url": f"/verifications?month={first:%Y-%m}",
         },
-        status_code=422 if outcome.errors else 200,
     )
+    return started(job.id)
 
 
 @router.get("/returns")

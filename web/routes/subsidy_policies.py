@@ -14,8 +14,8 @@ from api.subsidies import reads as subsidy_reads
 from api.subsidies.schemas import PolicyCreate, PolicyUpdate
 from shared_models import SubsidyPolicy
 from shared_models.enums import PlacementChannel, PolicyKind, PovertyStatus
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import checkbox, clean, errors_by_field, general_message, validate
+from web.deps import TenantForm, TenantPage, WebPage
+from web.forms import checkbox, clean, errors_by_field, general_message, rerender_on_error, validate
 from web.rendering import render
 
 router = APIRouter(prefix="/subsidies/policies", include_in_schema=False)
@@ -107,13 +107,9 @@ def new_form(request: Request, page: TenantPage) -> Response:
 @router.post("/new")
 async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
     data = _data(await request.form(), editing=False)
-    try:
+    with rerender_on_error(lambda e: _form(request, page, None, data, e), (403, 409, 422)):
         body = validate(PolicyCreate, data)
         policies.create(session, page.ctx, policies.PolicyRecord(**body.model_dump()))
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        raise FormRejected(_form(request, page, None, data, exc)) from exc
     return RedirectResponse("/subsidies/policies", status_code=303)
 
 
@@ -132,7 +128,7 @@ async def edit(
 ) -> Response:
     data = _data(await request.form(), editing=True)
     policy = policies.get(session, page.ctx, policy_id)
-    try:
+    with rerender_on_error(lambda e: _form(request, page, policy, data, e), (403, 409, 422)):
         body = validate(PolicyUpdate, data)
         changes = body.model_dump(exclude_unset=True, exclude={"version", "effective_from"})
         policies.update(
@@ -143,8 +139,4 @@ async def edit(
             version=body.version,
             effective_from=body.effective_from,
         )
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        raise FormRejected(_form(request, page, policy, data, exc)) from exc
     return RedirectResponse("/subsidies/policies", status_code=303)

@@ -3,19 +3,23 @@ training-need roster, withdrawal and completion, and the attendance sheet of a s
 The course itself is on the pages of `trainings`."""
 
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.access import DataKind
-from api.deps import DbSession
+from api.deps import DbSession, get_cipher
 from api.errors import AppError, FieldError, ValidationFailed
-from api.i18n import _
+from api.i18n import _, gettext
+from api.pickers.service import Kind
 from api.trainings import enrollment, reads, service
 from api.trainings.schemas import CompleteIn, WithdrawIn
 from shared_models.enums import EnrollmentStatus, Permission
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
+from web.pickers import is_picking, picker
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,10 +32,15 @@ def _roster(
     training_id: uuid.UUID,
     *,
     error: AppError | None = None,
+    form: Any = None,
 ) -> Response:
     access = page.ctx
     training = service.get(session, access, training_id)
     rows = service.roster(session, access, training)
+    # Anyone of the county, found by name, ID tail or village, besides the suggestions.
+    people = picker(
+        session, access, get_cipher(request), Kind.LABORER, "laborer_id", form or {}, multi=True
+    )
     return render(
         request,
         "trainings/roster.html",
@@ -41,6 +50,7 @@ def _roster(
             "waiting": [r for r in rows if r.status is EnrollmentStatus.WAITLISTED],
             "attended": reads.attendance_counts(session, training.id),
             "suggestions": reads.suggestions(session, access, training),
+            "people": people,
             "can_enroll": bool(access.write_ids(DataKind.LABORER)) and access.can(Permission.WRITE),
             "runs_class": service.is_organizer(access, training) and access.can(Permission.WRITE),
             "errors": errors_by_field(error),
@@ -59,12 +69,10 @@ def roster_page(
 
 async def _roster_action(request, page, session, training_id, action):  # type: ignore[no-untyped-def]
     form = await request.form()
-    try:
+    with rerender_on_error(
+        lambda e: _roster(request, page, session, training_id, error=e), (403, 409, 422)
+    ):
         action(form)
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        raise FormRejected(_roster(request, page, session, training_id, error=exc)) from exc
     return RedirectResponse(f"/trainings/{training_id}/roster", status_code=303)
 
 
@@ -72,8 +80,13 @@ async def _roster_action(request, page, session, training_id, action):  # type: 
 async def enroll(
     training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
 ) -> Response:
+    form = await request.form()
+    if is_picking(form):
+        return _roster(request, page, session, training_id, form=form)
+
     def action(form) -> None:  # type: ignore[no-untyped-def]
-        chosen = form.getlist("laborer_id")
+        # A person ticked both in the picker and in the suggestions is enrolled once.
+        chosen = list(dict.fromkeys(form.getlist("laborer_id")))
         if not chosen:
             raise ValidationFailed(
                 errors=[FieldError("laborer_id", _("Tick at least one laborer."), "missing")]
@@ -85,6 +98,7 @@ async def enroll(
                 errors=[FieldError("laborer_id", _("Tick at least one laborer."), "invalid")]
             ) from None
         enrollment.enroll(session, page.ctx, training_id, ids)
+        flash(page, gettext("{n} laborers enrolled or put on the waiting list.", n=len(ids)))
 
     return await _roster_action(request, page, session, training_id, action)
 
@@ -180,7 +194,9 @@ async def save_attendance(
         present = {str(v) for v in form.getlist("present")}
     except ValueError:
         on_sheet, present = [], set()
-    try:
+    with rerender_on_error(
+        lambda e: _sheet(request, page, session, training_id, session_id, error=e), (403, 409, 422)
+    ):
         enrollment.record_attendance(
             session,
             page.ctx,
@@ -188,12 +204,6 @@ async def save_attendance(
             session_id,
             [(e, str(e) in present) for e in on_sheet],
         )
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        raise FormRejected(
-            _sheet(request, page, session, training_id, session_id, error=exc)
-        ) from exc
     return RedirectResponse(
         f"/trainings/{training_id}/sessions/{session_id}/attendance?saved=1", status_code=303
     )

@@ -11,13 +11,15 @@ from api.access import DataKind
 from api.deps import DbSession
 from api.errors import AppError
 from api.labels import options
+from api.paging import Pager
 from api.schemas import VersionIn
 from api.trainings import outcomes, reads, service
 from api.trainings.schemas import SessionIn, TrainingCreate
 from shared_models import Training
 from shared_models.enums import Permission, TrainingType
 from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -40,13 +42,19 @@ EDITED_EXTRA = ("teachers", "subsidy_payer_id", "co_organizer_id")
 
 
 @router.get("/trainings")
-def training_list(request: Request, page: TenantPage, session: DbSession) -> Response:
-    rows, total = reads.listing(session, page.ctx, limit=200)
+def training_list(request: Request, page: TenantPage, session: DbSession, pager: Pager) -> Response:
+    rows, total = reads.listing(session, page.ctx, offset=pager.offset, limit=pager.limit)
     counts = reads.status_counts(session, page.ctx, [t.id for t in rows])
     return render(
         request,
         "trainings/list.html",
-        {"rows": rows, "total": total, "counts": counts, "can_plan": _can_plan(page)},
+        {
+            "rows": rows,
+            "total": total,
+            "view": list_view(request, pager, total),
+            "counts": counts,
+            "can_plan": _can_plan(page),
+        },
     )
 
 
@@ -206,13 +214,9 @@ async def add_session(
 ) -> Response:
     form = await request.form()
     data = {k: v for k, v in form.items() if k != "csrf_token"}
-    try:
+    with rerender_on_error(
+        lambda e: _detail(request, page, session, training_id, error=e, values=data)
+    ):
         body = validate(SessionIn, clean(data, ["held_on", "starts_at", "ends_at", "topic"]))
         service.add_session(session, page.ctx, training_id, **body.model_dump())
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(
-            _detail(request, page, session, training_id, error=exc, values=data)
-        ) from exc
     return RedirectResponse(f"/trainings/{training_id}#sessions", status_code=303)

@@ -2,24 +2,31 @@
 each with one action to log a visit that answers the flag."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.access import DataKind
+from api.casework import notes
 from api.deps import DbSession
 from api.errors import AppError, BadRequest
-from api.i18n import _
+from api.i18n import _, gettext
+from api.paging import Pager, Paging, Sorting, sorting
+from api.sort_keys import WarningSort
 from api.warnings import reads, service
 from api.warnings.schemas import VisitIn
 from shared_models.enums import Permission
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
-from web.forms import clean, errors_by_field, general_message, validate
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 QUEUE = "/warnings/queue"
+Sort = Annotated[Sorting[WarningSort], Depends(sorting(WarningSort))]
 
 
 def _queue(
@@ -28,9 +35,19 @@ def _queue(
     session: DbSession,
     error: AppError | None = None,
     failed: uuid.UUID | None = None,
+    pager: Paging = Paging(),
+    sort: Sorting[WarningSort] = Sorting(),
 ) -> Response:
     access = page.ctx
-    rows, total = reads.listing(session, access, reads.WarningFilter(open_only=True), limit=500)
+    rows, total = reads.listing(
+        session,
+        access,
+        reads.WarningFilter(open_only=True),
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
     today = clock.today()
     return render(
         request,
@@ -38,6 +55,7 @@ def _queue(
         {
             "rows": rows,
             "total": total,
+            "view": list_view(request, pager, total, sort),
             "today": today,
             "ages": {flag.id: max((today - flag.since).days, 0) for flag, _name in rows},
             "can_write": {
@@ -54,8 +72,10 @@ def _queue(
 
 
 @router.get(QUEUE)
-def visit_queue(request: Request, page: TenantPage, session: DbSession) -> Response:
-    return _queue(request, page, session)
+def visit_queue(
+    request: Request, page: TenantPage, session: DbSession, pager: Pager, sort: Sort
+) -> Response:
+    return _queue(request, page, session, pager=pager, sort=sort)
 
 
 def _version(form) -> int:  # type: ignore[no-untyped-def]
@@ -71,10 +91,19 @@ async def log_visit(
 ) -> Response:
     form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
-    try:
+    # A photo taken at the visit (optional): read whole up to the limit, checked by the
+    # attachment service with the visit's case, so a bad file logs nothing.
+    photo = form.get("photo")
+    limit = request.app.state.settings.max_attachment_bytes
+    picture = b""
+    if photo is not None and not isinstance(photo, str) and photo.filename:
+        picture = await photo.read(limit + 1)
+    with rerender_on_error(
+        lambda e: _queue(request, page, session, e, warning_id), (409, 413, 422)
+    ):
         values = clean(data, ["occurred_on", "summary", "place"])
         body = validate(VisitIn, {"version": _version(form), **values})
-        service.log_visit(
+        _flag, case = service.log_visit(
             session,
             page.ctx,
             warning_id,
@@ -83,10 +112,17 @@ async def log_visit(
             summary=body.summary,
             place=body.place,
         )
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(_queue(request, page, session, exc, warning_id)) from exc
+        if picture:
+            notes.add_attachment(
+                session,
+                page.ctx,
+                request.app.state.attachments,
+                case.id,
+                data=picture,
+                filename=photo.filename,  # type: ignore[union-attr]
+                limit=limit,
+            )
+    flash(page, gettext("Visit logged."))
     return RedirectResponse(QUEUE, status_code=303)
 
 
@@ -95,10 +131,7 @@ async def acknowledge(
     warning_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
 ) -> Response:
     form = await request.form()
-    try:
+    with rerender_on_error(lambda e: _queue(request, page, session, e, warning_id)):
         service.acknowledge(session, page.ctx, warning_id, version=_version(form))
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        raise FormRejected(_queue(request, page, session, exc, warning_id)) from exc
+    flash(page, gettext("Warning acknowledged."))
     return RedirectResponse(QUEUE, status_code=303)
