@@ -41,6 +41,7 @@ RULES: dict[str, House] = {
     "/verifications": House(COUNTY),
     "/returns": House(COUNTY),
     "/claims": House(COUNTY),
+    "/claims/raise-due": House(SENDING, WRITE),  # the paying bureau raises claims
     "/claims-batches": House(SENDING),
     "/subsidies/policies": House(SENDING),
     "/subsidies/policies/new": House(SENDING, WRITE),
@@ -56,7 +57,7 @@ RULES: dict[str, House] = {
     "/vacancies/new": House(BUREAUS, WRITE),
     "/vacancies/import": House(BUREAUS, WRITE),
     "/vacancies/{vacancy_id}/edit": House(BUREAUS, WRITE),
-    "/fairs/new": House(EVERY, WRITE),
+    "/fairs/new": House(BUREAUS, WRITE),  # fairs are organized by a pairing's bureaus
     "/trainings/new": House(EVERY, WRITE),
     "/trainings/{training_id}/edit": House(EVERY, WRITE),
     "/admin": House(EVERY, Permission.MANAGE_MEMBERS),
@@ -86,10 +87,7 @@ def serves(access: AccessContext | None, path: str) -> bool:
 
 
 def check(access: AccessContext, route_path: str) -> None:
-    """404 for a page outside the caller's house. The admin pages keep their 403 (the
-    role exists there, it lacks the right), which their handlers raise."""
-    rule = house_of(route_path)
-    if access.tenant_kind not in rule.kinds:
-        raise NotFound()
-    if rule.permission is WRITE and not access.can(WRITE):
+    """404 for a page outside the caller's house, whether its kind of organization or its
+    role has no use for it (a staff member opening the admin pages included)."""
+    if not serves(access, route_path):
         raise NotFound()

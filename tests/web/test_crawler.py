@@ -23,18 +23,9 @@ DEFAULT_ROLES = ["wushan.staff", "yantai.staff", "wushan.yantai.staff"]
 _chosen = os.environ.get("LB_CRAWL_ROLES", "")
 ROLES = ALL_ROLES if _chosen == "all" else (_chosen.split(",") if _chosen else DEFAULT_ROLES)
 CHECKS = ["status", "csp", "console", "untranslated", "width1366", "width390"]
-# Known bugs of other parts of issue 12 (as of 7f8fdd0), each on the one check it breaks;
+# Known bugs, each on the one check it breaks (none now: the last three were fixed);
 # strict, so the fix that lands must take its line out.
-KNOWN: dict[tuple[str, str], str] = {
-    ("wushan.staff", "status"): "parts L/R: a filter answers 422 on '—' (casework figures), "
-    "403 not 404 for /admin pages, the fair page times out",
-    ("yantai.staff", "status"): "part R: 403 (not 404) for pages outside the house; "
-    "/returns links to laborers' stay pages that answer 404",
-    ("wushan.yantai.staff", "status"): "parts R/P: 403 (not 404) for pages outside the "
-    "house (/admin, /employers/new, /fairs/new, policies); /laborers/new answers 500",
-    ("wushan.yantai.staff", "untranslated"): "part P: /cases/new shows 'Employer name' "
-    "in English on the Chinese page",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 _crawls: dict[str, Findings | BaseException] = {}
 
