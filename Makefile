@@ -1,6 +1,6 @@
 # LaborBridge 劳务协作平台
 #   make run   create .venv, install, migrate ./var/laborbridge.sqlite3, load the demo, serve :8000
-#   make test  ruff, then the whole suite on SQLite and on PostgreSQL
+#   make test  ruff and import-linter, then the whole suite on SQLite and on PostgreSQL
 # LB_DATABASE_URL=postgresql+psycopg://... switches `make run` to PostgreSQL.
 
 PYTHON ?= python3
