@@ -34,12 +34,15 @@ def test_sign_in_and_see_the_home_page_in_chinese(world, page, tmp_path):
         page.click("button[type=submit]")
         page.wait_for_url(f"{base}/")
         assert page.locator("h1").inner_text() == "巫山县人社局"
-        assert page.locator("h2").first.inner_text() == "协作关系"
+        # The role's work queue comes first, then its pairings.
+        assert page.locator("h2").first.inner_text() == "待办事项"
+        assert page.locator("h2").nth(1).inner_text() == "协作关系"
         assert "烟台市人社局" in page.locator(".pairing").inner_text()
         assert page.locator("html").get_attribute("lang") == "zh-CN"
         page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
         page.click("text=English")
-        assert page.locator("h2").first.inner_text() == "Pairings"
+        assert page.locator("h2").first.inner_text() == "Waiting for you"
+        assert page.locator("h2").nth(1).inner_text() == "Pairings"
 
 
 def test_import_wizard_shows_a_row_error(world, page, tmp_path):
