@@ -23,7 +23,7 @@ from api.pickers.service import Kind
 from api.security.pii import PiiCipher
 from api.sort_keys import CaseSort
 from shared_models.enums import CaseKind, CaseStatus, DisputeKind, Permission
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.forms import (
     clean,
@@ -143,10 +143,9 @@ def new_case(
 
 
 @router.post("/cases/new")
-async def create_case(
-    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+def create_case(
+    request: Request, page: TenantForm, session: DbSession, cipher: Cipher, form: PostedForm
 ) -> Response:
-    form = await request.form()
     if is_picking(form):
         return _new_form(request, page, session, cipher, form)
     data = {k: v for k, v in form.items() if k != "csrf_token" and isinstance(v, str)}
@@ -207,10 +206,9 @@ def _version(form) -> int:  # type: ignore[no-untyped-def]
 
 
 @router.post("/cases/{case_id}/update")
-async def update_case(
-    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def update_case(
+    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
     with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc)):
         values = clean(data, ["status", "amount_recovered", "outcome"])
@@ -222,10 +220,9 @@ async def update_case(
 
 
 @router.post("/cases/{case_id}/notes")
-async def add_note(
-    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def add_note(
+    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
     with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc), (422,)):
         body = validate(NoteIn, clean(data, ["body", "written_on", "author"]))
@@ -235,16 +232,15 @@ async def add_note(
 
 
 @router.post("/cases/{case_id}/attachments")
-async def add_attachment(
-    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def add_attachment(
+    case_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     upload = form.get("file")
     limit = request.app.state.settings.max_attachment_bytes
     data = b""
     filename = None
     if upload is not None and not isinstance(upload, str):
-        data = await upload.read(limit + 1)
+        data = upload.file.read(limit + 1)
         filename = upload.filename
     rejected = (413, 422)
     with rerender_on_error(lambda exc: _detail(request, page, session, case_id, exc), rejected):

@@ -19,7 +19,7 @@ from api.subsidies import claims, payments, service, standing
 from api.subsidies import reads as subsidy_reads
 from api.supply import reads as laborer_reads
 from shared_models.enums import ClaimStatus, OrgKind, Permission
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.paging import list_view
 from web.rendering import number_filter, render
@@ -103,8 +103,7 @@ def confirm_raise_due(
 
 
 @router.post("/claims/raise-due")
-async def raise_due(request: Request, page: TenantForm, session: DbSession) -> Response:
-    form = await request.form()
+def raise_due(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
     summary = _due_summary(session, page)
     # Only what the clerk saw and confirmed: if the due list moved since, confirm again.
     seen = f"{summary['claims']}:{summary['amount']}"
@@ -125,10 +124,14 @@ async def raise_due(request: Request, page: TenantForm, session: DbSession) -> R
 
 
 @router.post("/claims/{claim_id}/{step}")
-async def step(
-    claim_id: uuid.UUID, step: str, request: Request, page: TenantForm, session: DbSession
+def step(
+    claim_id: uuid.UUID,
+    step: str,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     try:
         version = int(str(form.get("version") or ""))
     except ValueError:
@@ -148,8 +151,9 @@ async def step(
 
 
 @router.post("/claims-batches")
-async def create_batch(request: Request, page: TenantForm, session: DbSession) -> Response:
-    form = await request.form()
+def create_batch(
+    request: Request, page: TenantForm, session: DbSession, form: PostedForm
+) -> Response:
     batch = payments.create_batch(session, page.ctx, number=str(form.get("number") or ""))
     flash(page, gettext("Payment batch {number} made.", number=batch.number))
     return RedirectResponse(f"/claims?status=batched#batch-{batch.id}", status_code=303)
@@ -169,10 +173,9 @@ def export_batch(
 
 
 @router.post("/claims-batches/{batch_id}/pay")
-async def pay_batch(
-    batch_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def pay_batch(
+    batch_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     try:
         paid_on = date.fromisoformat(str(form.get("paid_on") or ""))
     except ValueError:

@@ -16,7 +16,7 @@ from api.deps import DbSession
 from api.errors import AppError
 from api.paging import Pager
 from shared_models import Employer
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
 from web.forms import errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
@@ -83,8 +83,8 @@ def new_form(request: Request, page: TenantPage) -> Response:
 
 
 @router.post("/new")
-async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
-    data = employer_data(await request.form())
+def create(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
+    data = employer_data(form)
     with rerender_on_error(lambda e: _form(request, page, employer=None, values=data, error=e)):
         body = validate(EmployerCreate, data)
         values = body.model_dump()
@@ -120,10 +120,9 @@ def edit_form(
 
 
 @router.post("/{employer_id}/edit")
-async def edit(
-    employer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def edit(
+    employer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = employer_data(form)
     for name in ("address", "contact_name", "contact_phone", "size", "note"):
         data.setdefault(name, None)  # emptied: cleared

@@ -26,7 +26,7 @@ from api.security.feed_keys import feed_key
 from api.supply import service as supply
 from api.supply.rosters import Roster, RosterFilter
 from shared_models.enums import FairMode, FairStatus, IntentionOutcome, OrgKind
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
@@ -97,8 +97,7 @@ def new_form(request: Request, page: TenantPage) -> Response:
 
 
 @router.post("/new")
-async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
-    form = await request.form()
+def create(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
     data = clean(form, FIELDS)
     if form.get("with_partner") == "on" and len(page.ctx.partner_ids) == 1:
         data["co_organizer_id"] = str(next(iter(page.ctx.partner_ids)))
@@ -169,10 +168,9 @@ def detail(
 
 
 @router.post("/{fair_id}/status")
-async def set_status(
-    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def set_status(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     try:
         target = FairStatus(str(form.get("status")))
         version = int(str(form.get("version")))
@@ -183,10 +181,14 @@ async def set_status(
 
 
 @router.post("/{fair_id}/registrations")
-async def register(
-    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+def register(
+    fair_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+    cipher: Cipher,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     try:
         ids = [uuid.UUID(str(v)) for v in form.getlist("laborer_ids")]
     except ValueError:
@@ -218,16 +220,16 @@ def desk(fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSess
 
 
 @router.post("/{fair_id}/desk")
-async def desk_check_in(
+def desk_check_in(
     fair_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
     cipher: Cipher,
     settings: AppSettings,
+    form: PostedForm,
 ) -> Response:
     """One scan (a scanner types the code and Enter) or a walk-in's name and ID number."""
-    form = await request.form()
     fair = service.get(session, page.ctx, fair_id)
     with rerender_on_error(
         lambda e: render(
@@ -260,11 +262,10 @@ async def desk_check_in(
 
 
 @router.post("/{fair_id}/employers")
-async def add_employer(
-    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def add_employer(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
     """An employer of the pool with all its open vacancies (the API picks them one by one)."""
-    form = await request.form()
     if is_picking(form):  # no JavaScript: the search comes back on the fair's page
         query = urlencode({"employer_id__q": str(form.get("employer_id__q") or "")})
         return RedirectResponse(f"/fairs/{fair_id}?{query}#employers", status_code=303)
@@ -289,10 +290,9 @@ async def add_employer(
 
 
 @router.post("/{fair_id}/intentions")
-async def intention(
-    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def intention(
+    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     try:
         door.record_intention(
             session,
@@ -308,8 +308,6 @@ async def intention(
 
 
 @router.post("/{fair_id}/referrals")
-async def refer(
-    fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
-) -> Response:
+def refer(fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession) -> Response:
     door.refer_intentions(session, page.ctx, fair_id)
     return RedirectResponse(f"/fairs/{fair_id}#results", status_code=303)

@@ -33,7 +33,7 @@ from shared_models.enums import (
     SkillLevel,
     TransferScope,
 )
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
 from web.forms import checkbox, clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
@@ -206,10 +206,10 @@ def _form_context(
 
 
 @router.post("/new")
-async def create(
-    request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+def create(
+    request: Request, page: TenantForm, session: DbSession, cipher: Cipher, form: PostedForm
 ) -> Response:
-    data = _form_data(await request.form(), editing=False)
+    data = _form_data(form, editing=False)
     with rerender_on_error(
         lambda e: render(
             request, "laborers/form.html", _form_context(page, None, data, e), status_code=e.status
@@ -278,10 +278,9 @@ def reveal(
 
 
 @router.post("/{laborer_id}/surveys")
-async def add_survey(
-    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def add_survey(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = clean(
         form,
         [
@@ -323,10 +322,14 @@ def edit_form(
 
 
 @router.post("/{laborer_id}/edit")
-async def edit(
-    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+def edit(
+    laborer_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+    cipher: Cipher,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     data = _form_data(form, editing=True)
     if page.ctx.tenant_kind is OrgKind.LIAISON:
         data = {k: v for k, v in data.items() if k in service.LIAISON_FIELDS}

@@ -18,7 +18,7 @@ from api.referrals import service
 from api.referrals.schemas import ReferralStep
 from api.supply import service as supply
 from shared_models.enums import ReferralStatus
-from web.deps import TenantForm, TenantPage, safe_next
+from web.deps import PostedForm, TenantForm, TenantPage, safe_next
 from web.forms import clean, validate
 from web.paging import list_view
 from web.rendering import render
@@ -74,10 +74,9 @@ def laborer_referrals(
 
 
 @router.post("/referrals")
-async def refer(request: Request, page: TenantForm, session: DbSession) -> Response:
+def refer(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
     """From a matches page: one laborer to the ticked vacancies, or the ticked laborers
     to one vacancy. All or none; an error page names what stopped it."""
-    form = await request.form()
     try:
         laborer_ids = [uuid.UUID(str(v)) for v in form.getlist("laborer_ids")]
         vacancy_ids = [uuid.UUID(str(v)) for v in form.getlist("vacancy_ids")]
@@ -120,10 +119,9 @@ def board_page(
 
 
 @router.post("/referrals/{referral_id}/steps")
-async def record_step(
-    referral_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def record_step(
+    referral_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = clean(form, ["status", "version", "occurred_on", "note"])
     body = validate(ReferralStep, data)
     if body.status is ReferralStatus.RECOMMENDED:

@@ -34,7 +34,7 @@ from shared_models.enums import (
     PlacementChannel,
     SeparationReason,
 )
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.rendering import render
 
@@ -103,9 +103,8 @@ def stay_page(
     return _page(request, page, session, laborer_id)
 
 
-async def _act(request, page, session, laborer_id, form_name, action):  # type: ignore[no-untyped-def]
+def _act(request, page, session, laborer_id, form_name, action, form):  # type: ignore[no-untyped-def]
     """Run a form's action; on a 4xx show the page again with the errors by the form."""
-    form = await request.form()
     data = {k: v for k, v in form.items() if k != "csrf_token"}
     with rerender_on_error(
         lambda e: _page(request, page, session, laborer_id, form=form_name, error=e, values=data)
@@ -115,8 +114,8 @@ async def _act(request, page, session, laborer_id, form_name, action):  # type: 
 
 
 @router.post("/laborers/{laborer_id}/stay/placements")
-async def add_placement(
-    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def add_placement(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
     def action(data: dict) -> None:
         body = validate(
@@ -128,16 +127,17 @@ async def add_placement(
         )
         placements.create(session, page.ctx, placements.PlacementInput(**body.model_dump()))
 
-    return await _act(request, page, session, laborer_id, "placements", action)
+    return _act(request, page, session, laborer_id, "placements", action, form)
 
 
 @router.post("/laborers/{laborer_id}/stay/placements/{placement_id}/end")
-async def end_placement(
+def end_placement(
     laborer_id: uuid.UUID,
     placement_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
+    form: PostedForm,
 ) -> Response:
     def action(data: dict) -> None:
         values = clean(data, ["ended_on", "separation_reason", "version"])
@@ -149,16 +149,17 @@ async def end_placement(
         changes = body.model_dump(exclude_unset=True, exclude={"version"})
         placements.update(session, page.ctx, placement_id, changes, version=body.version)
 
-    return await _act(request, page, session, laborer_id, "placements", action)
+    return _act(request, page, session, laborer_id, "placements", action, form)
 
 
 @router.post("/laborers/{laborer_id}/stay/placements/{placement_id}/verify")
-async def verify_month(
+def verify_month(
     laborer_id: uuid.UUID,
     placement_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
+    form: PostedForm,
 ) -> Response:
     def action(data: dict) -> None:
         values = clean(data, ["month", "source", "note"])
@@ -174,31 +175,33 @@ async def verify_month(
             note=body.note,
         )
 
-    return await _act(request, page, session, laborer_id, "verify", action)
+    return _act(request, page, session, laborer_id, "verify", action, form)
 
 
 @router.post("/laborers/{laborer_id}/stay/placements/{placement_id}/leave")
-async def start_leave(
+def start_leave(
     laborer_id: uuid.UUID,
     placement_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
+    form: PostedForm,
 ) -> Response:
     def action(data: dict) -> None:
         body = validate(LeaveIn, clean(data, ["left_on", "expected_return_on", "trip", "note"]))
         holiday_leave.start_leave(session, page.ctx, placement_id, **body.model_dump())
 
-    return await _act(request, page, session, laborer_id, "leave", action)
+    return _act(request, page, session, laborer_id, "leave", action, form)
 
 
 @router.post("/laborers/{laborer_id}/stay/leaves/{leave_id}/return")
-async def record_return(
+def record_return(
     laborer_id: uuid.UUID,
     leave_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
+    form: PostedForm,
 ) -> Response:
     def action(data: dict) -> None:
         body = validate(ReturnIn, clean(data, ["returned_on", "version", "trip"]))
@@ -211,12 +214,12 @@ async def record_return(
             trip=body.trip,
         )
 
-    return await _act(request, page, session, laborer_id, "leave", action)
+    return _act(request, page, session, laborer_id, "leave", action, form)
 
 
 @router.post("/laborers/{laborer_id}/stay/claims")
-async def raise_claim(
-    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def raise_claim(
+    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
     def action(data: dict) -> None:
         try:
@@ -225,12 +228,17 @@ async def raise_claim(
             raise NotFound() from None  # no such subsidy: a 404, not a 500
         claims.raise_claims(session, page.ctx, laborer_id=laborer_id, family_id=family)
 
-    return await _act(request, page, session, laborer_id, "entitlements", action)
+    return _act(request, page, session, laborer_id, "entitlements", action, form)
 
 
 @router.post("/laborers/{laborer_id}/stay/account")
-async def set_account(
-    laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+def set_account(
+    laborer_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+    cipher: Cipher,
+    form: PostedForm,
 ) -> Response:
     def action(data: dict) -> None:
         body = validate(PayeeAccountIn, clean(data, ["bank_name", "account_number"]))
@@ -243,4 +251,4 @@ async def set_account(
             account_number=body.account_number,
         )
 
-    return await _act(request, page, session, laborer_id, "account", action)
+    return _act(request, page, session, laborer_id, "account", action, form)

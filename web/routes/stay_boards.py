@@ -68,9 +68,10 @@ def sheet(
 
 
 @router.post("/verifications")
-async def save_sheet(request: Request, page: TenantForm, session: DbSession) -> Response:
+def save_sheet(
+    request: Request, page: TenantForm, session: DbSession, form: PostedForm
+) -> Response:
     """The ticked rows of the sheet, all together or none."""
-    form = await request.form()
     first = _month(str(form.get("month") or ""))
     try:
         source = EvidenceSource(str(form.get("source") or ""))

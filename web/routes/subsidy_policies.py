@@ -14,7 +14,7 @@ from api.subsidies import reads as subsidy_reads
 from api.subsidies.schemas import PolicyCreate, PolicyUpdate
 from shared_models import SubsidyPolicy
 from shared_models.enums import PlacementChannel, PolicyKind, PovertyStatus
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.forms import checkbox, clean, errors_by_field, general_message, rerender_on_error, validate
 from web.rendering import render
 
@@ -105,8 +105,8 @@ def new_form(request: Request, page: TenantPage) -> Response:
 
 
 @router.post("/new")
-async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
-    data = _data(await request.form(), editing=False)
+def create(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
+    data = _data(form, editing=False)
     with rerender_on_error(lambda e: _form(request, page, None, data, e), (403, 409, 422)):
         body = validate(PolicyCreate, data)
         policies.create(session, page.ctx, policies.PolicyRecord(**body.model_dump()))
@@ -123,10 +123,10 @@ def edit_form(
 
 
 @router.post("/{policy_id}/edit")
-async def edit(
-    policy_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def edit(
+    policy_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    data = _data(await request.form(), editing=True)
+    data = _data(form, editing=True)
     policy = policies.get(session, page.ctx, policy_id)
     with rerender_on_error(lambda e: _form(request, page, policy, data, e), (403, 409, 422)):
         body = validate(PolicyUpdate, data)

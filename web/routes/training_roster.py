@@ -16,7 +16,7 @@ from api.pickers.service import Kind
 from api.trainings import enrollment, reads, service
 from api.trainings.schemas import CompleteIn, WithdrawIn
 from shared_models.enums import EnrollmentStatus, Permission
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.pickers import is_picking, picker
@@ -67,8 +67,7 @@ def roster_page(
     return _roster(request, page, session, training_id)
 
 
-async def _roster_action(request, page, session, training_id, action):  # type: ignore[no-untyped-def]
-    form = await request.form()
+def _roster_action(request, page, session, training_id, action, form):  # type: ignore[no-untyped-def]
     with rerender_on_error(
         lambda e: _roster(request, page, session, training_id, error=e), (403, 409, 422)
     ):
@@ -77,10 +76,9 @@ async def _roster_action(request, page, session, training_id, action):  # type: 
 
 
 @router.post("/trainings/{training_id}/roster")
-async def enroll(
-    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def enroll(
+    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     if is_picking(form):
         return _roster(request, page, session, training_id, form=form)
 
@@ -100,31 +98,33 @@ async def enroll(
         enrollment.enroll(session, page.ctx, training_id, ids)
         flash(page, gettext("{n} laborers enrolled or put on the waiting list.", n=len(ids)))
 
-    return await _roster_action(request, page, session, training_id, action)
+    return _roster_action(request, page, session, training_id, action, form)
 
 
 @router.post("/trainings/{training_id}/roster/{enrollment_id}/withdraw")
-async def withdraw(
+def withdraw(
     training_id: uuid.UUID,
     enrollment_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
+    form: PostedForm,
 ) -> Response:
     def action(form) -> None:  # type: ignore[no-untyped-def]
         body = validate(WithdrawIn, clean(form, ["reason"]))
         enrollment.withdraw(session, page.ctx, training_id, enrollment_id, reason=body.reason)
 
-    return await _roster_action(request, page, session, training_id, action)
+    return _roster_action(request, page, session, training_id, action, form)
 
 
 @router.post("/trainings/{training_id}/roster/{enrollment_id}/complete")
-async def complete(
+def complete(
     training_id: uuid.UUID,
     enrollment_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
+    form: PostedForm,
 ) -> Response:
     def action(form) -> None:  # type: ignore[no-untyped-def]
         body = validate(
@@ -133,7 +133,7 @@ async def complete(
         )
         enrollment.complete(session, page.ctx, training_id, enrollment_id, **body.model_dump())
 
-    return await _roster_action(request, page, session, training_id, action)
+    return _roster_action(request, page, session, training_id, action, form)
 
 
 def _sheet(
@@ -180,15 +180,15 @@ def attendance_page(
 
 
 @router.post("/trainings/{training_id}/sessions/{session_id}/attendance")
-async def save_attendance(
+def save_attendance(
     training_id: uuid.UUID,
     session_id: uuid.UUID,
     request: Request,
     page: TenantForm,
     session: DbSession,
+    form: PostedForm,
 ) -> Response:
     """Every enrollee on the sheet is marked: ticked present, unticked absent."""
-    form = await request.form()
     try:
         on_sheet = [uuid.UUID(str(v)) for v in form.getlist("enrollment_id")]
         present = {str(v) for v in form.getlist("present")}

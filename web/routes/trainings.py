@@ -17,7 +17,7 @@ from api.trainings import outcomes, reads, service
 from api.trainings.schemas import SessionIn, TrainingCreate
 from shared_models import Training
 from shared_models.enums import Permission, TrainingType
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
@@ -120,8 +120,9 @@ def new_training(request: Request, page: TenantPage) -> Response:
 
 
 @router.post("/trainings/new")
-async def create_training(request: Request, page: TenantForm, session: DbSession) -> Response:
-    form = await request.form()
+def create_training(
+    request: Request, page: TenantForm, session: DbSession, form: PostedForm
+) -> Response:
     values = _course_values(form, page)
     try:
         body = validate(TrainingCreate, values)
@@ -144,12 +145,11 @@ def edit_training(
 
 
 @router.post("/trainings/{training_id}/edit")
-async def save_training(
-    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def save_training(
+    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
     """Every field as the form shows it: an emptied optional field is cleared, an
     emptied required one is refused (the course is checked as a whole, as when new)."""
-    form = await request.form()
     training = service.get(session, page.ctx, training_id)
     values = _course_values(form, page)
     # What the form cannot show stays as it is: a payer other than this bureau, and a
@@ -209,10 +209,9 @@ def training_page(
 
 
 @router.post("/trainings/{training_id}/sessions")
-async def add_session(
-    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def add_session(
+    training_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = {k: v for k, v in form.items() if k != "csrf_token"}
     with rerender_on_error(
         lambda e: _detail(request, page, session, training_id, error=e, values=data)

@@ -22,7 +22,7 @@ from api.paging import Pager, Sorting
 from api.referrals import service as referrals
 from shared_models import Vacancy
 from shared_models.enums import EntryThreshold, OrgKind, Permission
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
 from web.forms import errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
@@ -123,8 +123,8 @@ def new_form(
 
 
 @router.post("/new")
-async def create(request: Request, page: TenantForm, session: DbSession) -> Response:
-    data = vacancy_data(await request.form(), editing=False)
+def create(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
+    data = vacancy_data(form, editing=False)
     with rerender_on_error(
         lambda e: _form(
             request, page, session, vacancy=None, values=submitted_values(data), error=e
@@ -179,10 +179,9 @@ def edit_form(
 
 
 @router.post("/{vacancy_id}/edit")
-async def edit(
-    vacancy_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def edit(
+    vacancy_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = vacancy_data(form, editing=True)
     data["version"] = form.get("version") or 0
     try:

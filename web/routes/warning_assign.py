@@ -13,7 +13,7 @@ from api.pickers.service import Kind
 from api.security.pii import PiiCipher
 from api.supply import service as supply
 from api.warnings import service
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.forms import form_context, rerender_on_error
 from web.pickers import is_picking, picker, values_of
@@ -55,10 +55,14 @@ def assign_form(
 
 
 @router.post("/warnings/{warning_id}/assign")
-async def assign(
-    warning_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, cipher: Cipher
+def assign(
+    warning_id: uuid.UUID,
+    request: Request,
+    page: TenantForm,
+    session: DbSession,
+    cipher: Cipher,
+    form: PostedForm,
 ) -> Response:
-    form = await request.form()
     if is_picking(form):
         return _form(request, page, session, cipher, warning_id, form)
     try:

@@ -18,7 +18,7 @@ from api.sort_keys import WarningSort
 from api.warnings import reads, service
 from api.warnings.schemas import VisitIn
 from shared_models.enums import Permission
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
@@ -86,10 +86,9 @@ def _version(form) -> int:  # type: ignore[no-untyped-def]
 
 
 @router.post("/warnings/{warning_id}/visit")
-async def log_visit(
-    warning_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def log_visit(
+    warning_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     data = {k: v for k, v in form.items() if isinstance(v, str)}
     # A photo taken at the visit (optional): read whole up to the limit, checked by the
     # attachment service with the visit's case, so a bad file logs nothing.
@@ -97,7 +96,7 @@ async def log_visit(
     limit = request.app.state.settings.max_attachment_bytes
     picture = b""
     if photo is not None and not isinstance(photo, str) and photo.filename:
-        picture = await photo.read(limit + 1)
+        picture = photo.file.read(limit + 1)
     with rerender_on_error(
         lambda e: _queue(request, page, session, e, warning_id), (409, 413, 422)
     ):
@@ -127,10 +126,9 @@ async def log_visit(
 
 
 @router.post("/warnings/{warning_id}/acknowledge")
-async def acknowledge(
-    warning_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession
+def acknowledge(
+    warning_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    form = await request.form()
     with rerender_on_error(lambda e: _queue(request, page, session, e, warning_id)):
         service.acknowledge(session, page.ctx, warning_id, version=_version(form))
     flash(page, gettext("Warning acknowledged."))
