@@ -33,7 +33,7 @@ from api.access import AccessContext, registry_system_access
 from api.db import apply_access
 from api.ids import new_id
 from api.supply import derived_repository as repo
-from api.supply.derived_repository import Facts, TagRow
+from api.supply.derived_repository import DERIVED_COLUMNS, Facts, TagRow
 from shared_models.enums import (
     EmploymentNeed,
     EmploymentStatus,
@@ -53,20 +53,6 @@ LEVEL_WORDS = (
 )
 # Same-day order: a placement, then a survey, then an edit of the record.
 _RANK = {StateSource.PLACEMENT: 0, StateSource.SURVEY: 1, StateSource.RECORD: 2}
-DERIVED_COLUMNS = (
-    "employment_status",
-    "employment_need",
-    "employment_source",
-    "employment_as_of",
-    "employment_source_id",
-    "employer_name",
-    "work_region_code",
-    "work_city",
-    "work_scope",
-    "skill_level",
-    "skill_level_source",
-    "skill_level_as_of",
-)
 
 
 def work_scope(home_region: str, work_region: str) -> WorkScope:

@@ -23,11 +23,9 @@ from shared_models import (
 )
 from shared_models.enums import EnrollmentStatus, StateSource, TagKind
 
-# Only these columns are read: the rule must not depend on the rest of the row.
-LABORER_COLUMNS = (
-    "id",
-    "tenant_id",
-    "region_code",
+# The columns the rule writes (api/supply/derived.py); with the three it reads besides,
+# the only ones loaded: the rule must not depend on the rest of the row.
+DERIVED_COLUMNS = (
     "employment_status",
     "employment_need",
     "employment_source",
@@ -41,6 +39,7 @@ LABORER_COLUMNS = (
     "skill_level_source",
     "skill_level_as_of",
 )
+LABORER_COLUMNS = ("id", "tenant_id", "region_code", *DERIVED_COLUMNS)
 DERIVED_KINDS = (TagKind.SKILL, TagKind.CERTIFICATE, TagKind.TRAINING)
 
 

@@ -15,7 +15,9 @@ from web.rendering import render
 
 
 async def reads_only(request: Request) -> None:
-    """The progress bar only reads (api/db.py, READS_ONLY)."""
+    """The progress bar only reads (api/db.py, READS_ONLY). Async on purpose: it touches
+    no database, and a context variable set here, on the loop, is copied into the thread
+    the plain-def handler runs in (one set in a threadpool dependency would not be)."""
     if request.method == "GET":
         READS_ONLY.set(True)
 
