@@ -12,6 +12,7 @@ from api.jobs.files import JobFiles
 from api.jobs.runner import Tools
 from api.jobs.worker import Workers
 from api.security.pii import PiiCipher
+from web import handbook_job  # noqa: F401  (registers the handbook, a page template)
 
 app = typer.Typer()
 

@@ -29,7 +29,8 @@ from shared_models.enums import PovertyStatus
 
 PER_HOUSEHOLD = 5  # vacancies listed per household
 PER_MEMBER = 5  # searched per job seeker
-MAX_LABORERS = 10_000  # about 3,000 households: a township's handbook
+MAX_LABORERS = 10_000  # about 3,000 households: a township's handbook, made on the page
+MAX_LABORERS_JOB = 200_000  # a whole county's, made by a background worker
 NIL = uuid.UUID(int=0)
 
 
@@ -87,6 +88,11 @@ def _households(laborers: list[Laborer]) -> list[Household]:
     return list(out.values())
 
 
+def require_maker(access: AccessContext) -> None:
+    if not access.read_ids(DataKind.LABORER):
+        raise Forbidden(detail=_("The job handbook is made by the sending county."))
+
+
 def build(
     session: Session,
     access: AccessContext,
@@ -95,18 +101,18 @@ def build(
     title: str,
     today: date | None = None,
     progress: Callable[[int, int], None] = lambda _done, _total: None,
+    limit: int = MAX_LABORERS,
 ) -> Handbook:
     today = today or clock.today()
-    if not access.read_ids(DataKind.LABORER):
-        raise Forbidden(detail=_("The job handbook is made by the sending county."))
+    require_maker(access)
     total = repository.count(session, access, f)
-    if total > MAX_LABORERS:
+    if total > limit:
         raise ValidationFailed(
             _(
                 "{count} laborers are selected; a handbook takes at most {limit}. "
                 "Choose a township or village."
             ),
-            params={"count": total, "limit": MAX_LABORERS},
+            params={"count": total, "limit": limit},
         )
     laborers = list(repository.laborers(session, access, f))
     households = _households(laborers)

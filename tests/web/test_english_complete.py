@@ -8,6 +8,7 @@ catalog translates but the page left in English.
 """
 
 import re
+from enum import StrEnum
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -75,6 +76,24 @@ def test_every_labelled_vocabulary_is_complete():
     for enum_class in {cls for cls, _member in LABELS}:
         missing = [m.value for m in enum_class if (enum_class, m) not in LABELS]
         assert not missing, f"{enum_class.__name__} lacks labels for {missing}"
+
+
+def test_every_vocabulary_of_the_models_is_labelled():
+    """A new enumeration in shared_models shows its codes raw until it is labelled."""
+    from shared_models import enums
+
+    classes = {
+        value
+        for value in vars(enums).values()
+        if isinstance(value, type)
+        and issubclass(value, StrEnum)
+        and value is not StrEnum
+        and value.__module__ == enums.__name__
+    }
+    labelled = {cls for cls, _member in LABELS}
+    missing = sorted(cls.__name__ for cls in classes - labelled)
+    assert len(classes) > 40
+    assert not missing, f"label these vocabularies in api/labels.py: {missing}"
 
 
 def test_every_audit_action_has_a_label():

@@ -72,3 +72,45 @@ def test_a_receiving_bureau_gets_no_handbook(client):
     sign_in(client, "yantai.staff")
     response = client.get("/handbook", params={"make": "true"})
     assert response.status_code == 404  # not its house (web/houses.py)
+
+
+def test_a_whole_county_handbook_is_made_in_the_background(client, login):
+    """No township or village: the worker makes the book, the job page shows it ready,
+    and the result opens as the same printable handbook, its creator's alone."""
+    from tests.fixtures.jobs import job_path, wait_for_job
+    from tests.web.helpers import csrf_from
+
+    _household(login, "后台手册村")
+    _welding_vacancy(login, "后台手册电焊工")
+    sign_in(client, "wushan.staff")
+    choose = client.get("/handbook")
+    assert 'action="/handbook/jobs"' in choose.text
+    queued = client.post(
+        "/handbook/jobs",
+        data={"csrf_token": csrf_from(choose.text), "roster": "all"},
+        follow_redirects=False,
+    )
+    path = job_path(queued)
+    done = wait_for_job(client, path)
+    assert 'data-status="succeeded"' in done.text
+    message = re.search(r'id="job-message">([^<]+)<', done.text).group(1)
+    assert f'href="{path}/result"' in done.text
+    book = client.get(f"{path}/result")
+    assert book.status_code == 200 and book.headers["content-type"].startswith("text/html")
+    assert book.headers["content-disposition"].startswith("inline")
+    assert "巫山县人社局岗位对接服务手册" in book.text
+    family = next(
+        s
+        for s in re.findall(r'<section class="household".*?</section>', book.text, re.S)
+        if "后台手册村 · 户主 向大山" in s
+    )
+    assert "后台手册电焊工" in family
+    total = len(re.findall(r'<section class="household"', book.text))
+    people = re.search(rf"共 {total} 户 (\d+) 人", book.text).group(1)
+    assert message in (
+        f"手册共 {total} 户 {people} 人。",
+        f"The handbook holds {total} households and {people} people.",
+    )
+    assert "/static/handbook.css" in book.text  # styled and printable from the app's origin
+    sign_in(client, "wushan.admin")
+    assert client.get(f"{path}/result").status_code == 404

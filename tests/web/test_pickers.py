@@ -152,3 +152,49 @@ def test_anyone_of_the_county_is_enrolled_through_the_picker(client, login):
     assert done.status_code == 303
     after = client.get(url).text
     assert 'class="flash"' in after and "覃选择" in after
+
+
+def test_referrals_reach_beyond_the_matches_through_pickers(client, login):
+    """A laborer can be referred to any open vacancy of the pool, and a vacancy can take
+    anyone of the register, chosen by search; without JavaScript the search comes back."""
+    from tests.api.test_referrals import _vacancy
+
+    lab = _laborer(login)
+    vacancy = _vacancy(login, title="选择器装配工")
+    sign_in(client, "wushan.staff")
+    page = client.get(f"/laborers/{lab['id']}/matches", params={"vacancy_ids__q": "选择器装配"})
+    assert page.status_code == 200 and 'id="refer-other"' in page.text
+    assert vacancy["id"] in page.text.split('id="refer-other"')[1]
+    token = csrf_from(page.text)
+    searched = client.post(
+        "/referrals",
+        data={
+            "csrf_token": token,
+            "laborer_ids": lab["id"],
+            "next": f"/laborers/{lab['id']}/referrals",
+            "_pick": "vacancy_ids",
+            "vacancy_ids__q": "选择器装配",
+        },
+        follow_redirects=False,
+    )
+    assert searched.status_code == 303
+    assert searched.headers["location"].startswith(f"/laborers/{lab['id']}/referrals?")
+    assert searched.headers["location"].endswith("#refer-other")
+    referred = client.post(
+        "/referrals",
+        data={
+            "csrf_token": token,
+            "laborer_ids": lab["id"],
+            "vacancy_ids": vacancy["id"],
+            "next": f"/laborers/{lab['id']}/referrals",
+        },
+    )
+    assert referred.status_code == 200 and "选择器装配工" in referred.text
+    board = login("wushan.staff").get("/api/v1/referrals", params={"laborer_id": lab["id"]})
+    assert [r["vacancy_id"] for r in board.json()["items"]] == [vacancy["id"]]
+    # From the vacancy's side: the register is searched, by name or the ID number's tail.
+    other = client.get(f"/vacancies/{vacancy['id']}", params={"laborer_ids__q": lab["tail"]})
+    assert lab["id"] in other.text.split('id="refer-other"')[1]
+    # The receiving bureau refers no one: no picker of another county's register.
+    _as(client, "yantai.staff")
+    assert 'id="refer-other"' not in client.get(f"/vacancies/{vacancy['id']}").text

@@ -52,5 +52,11 @@ def cancel(job_id: uuid.UUID, page: TenantForm, session: DbSession) -> Response:
 @router.get("/{job_id}/result")
 def result(job_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession) -> Response:
     name, content = jobs.result(session, page.ctx, files_of(request), job_id)
+    if name.endswith(".html"):
+        # A printable book: opened in the browser (under the app's CSP), saved from there.
+        disposition = f"inline; filename=result.html; filename*=UTF-8''{quote(name)}"
+        return Response(
+            content, media_type="text/html", headers={"Content-Disposition": disposition}
+        )
     disposition = f"attachment; filename=result.xlsx; filename*=UTF-8''{quote(name)}"
     return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})

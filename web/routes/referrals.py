@@ -2,18 +2,20 @@
 the step form."""
 
 import uuid
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.access import DataKind
-from api.deps import DbSession
+from api.deps import Cipher, DbSession
 from api.errors import BadRequest
 from api.i18n import _
 from api.labels import options
 from api.matching import service as matching
 from api.paging import Pager100
+from api.pickers.service import Kind
 from api.referrals import service
 from api.referrals.schemas import ReferralStep
 from api.supply import service as supply
@@ -21,6 +23,7 @@ from shared_models.enums import ReferralStatus
 from web.deps import PostedForm, TenantForm, TenantPage, safe_next
 from web.forms import clean, validate
 from web.paging import list_view
+from web.pickers import PICK, is_picking, picker
 from web.rendering import render
 from web.routes.referral_rows import board_rows, status_counts
 from web.routes.vacancies import can_refer
@@ -30,11 +33,19 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/laborers/{laborer_id}/matches")
 def laborer_matches(
-    laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+    laborer_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession, cipher: Cipher
 ) -> Response:
     access = page.ctx
     today = clock.today()
     laborer, matches = matching.for_laborer(session, access, laborer_id, today=today)
+    # Any open vacancy of the pool, not only the best matches, searched for by title or employer.
+    others = (
+        picker(
+            session, access, cipher, Kind.VACANCY, "vacancy_ids", request.query_params, multi=True
+        )
+        if can_refer(access)
+        else None
+    )
     board = service.board(session, access, laborer_id=laborer_id)
     return render(
         request,
@@ -45,6 +56,7 @@ def laborer_matches(
             "matches": matches,
             "referred": {r.vacancy_id for r in board.items if r.status.value != "withdrawn"},
             "can_refer": can_refer(access),
+            "others": others,
             "today": today,
             "tab": "matches",
         },
@@ -77,6 +89,11 @@ def laborer_referrals(
 def refer(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
     """From a matches page: one laborer to the ticked vacancies, or the ticked laborers
     to one vacancy. All or none; an error page names what stopped it."""
+    back = safe_next(str(form.get("next") or ""))
+    if is_picking(form):  # no JavaScript: the search comes back on the page it came from
+        field = str(form.get(PICK))
+        query = urlencode({f"{field}__q": str(form.get(f"{field}__q") or "")})
+        return RedirectResponse(f"{back.split('#')[0]}?{query}#refer-other", status_code=303)
     try:
         laborer_ids = [uuid.UUID(str(v)) for v in form.getlist("laborer_ids")]
         vacancy_ids = [uuid.UUID(str(v)) for v in form.getlist("vacancy_ids")]
@@ -86,7 +103,6 @@ def refer(request: Request, page: TenantForm, session: DbSession, form: PostedFo
         raise BadRequest(_("Tick at least one row to refer."))
     note = str(form.get("note") or "").strip() or None
     service.refer(session, page.ctx, laborer_ids=laborer_ids, vacancy_ids=vacancy_ids, note=note)
-    back = safe_next(str(form.get("next") or ""))
     return RedirectResponse(back if back != "/" else "/referrals", status_code=303)
 
 

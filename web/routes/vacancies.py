@@ -14,17 +14,19 @@ from api.demand import service
 from api.demand.filters import Pool
 from api.demand.pool import Benefit, PoolSort
 from api.demand.schemas import VacancyCreate, VacancyUpdate
-from api.deps import DbSession
+from api.deps import Cipher, DbSession
 from api.errors import AppError
 from api.labels import options
 from api.matching import service as matching
 from api.paging import Pager, Sorting
+from api.pickers.service import Kind
 from api.referrals import service as referrals
 from shared_models import Vacancy
 from shared_models.enums import EntryThreshold, OrgKind, Permission
 from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
 from web.forms import errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
+from web.pickers import picker
 from web.rendering import render
 from web.routes.demand_forms import (
     CHOICES,
@@ -140,11 +142,19 @@ def create(request: Request, page: TenantForm, session: DbSession, form: PostedF
 
 @router.get("/{vacancy_id}")
 def detail(
-    vacancy_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+    vacancy_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession, cipher: Cipher
 ) -> Response:
     access = page.ctx
     today = clock.today()
     vacancy = service.get_vacancy(session, access, vacancy_id)
+    # Anyone of the register, not only the matched, can be referred: searched for by name.
+    others = (
+        picker(
+            session, access, cipher, Kind.LABORER, "laborer_ids", request.query_params, multi=True
+        )
+        if can_refer(access) and access.read_ids(DataKind.LABORER)
+        else None
+    )
     matches = None
     if access.read_ids(DataKind.LABORER):
         _vacancy, matches = matching.for_vacancy(session, access, vacancy_id, today=today)
@@ -162,6 +172,7 @@ def detail(
             "can_edit": can_post(access) and access.can_write(DataKind.DEMAND, vacancy.tenant_id),
             "can_refer": can_refer(access),
             "referred": {r.laborer_id for r in board.items if r.status.value != "withdrawn"},
+            "others": others,
             "today": today,
         },
     )
