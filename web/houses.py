@@ -43,6 +43,8 @@ RULES: dict[str, House] = {
     "/claims": House(COUNTY),
     "/claims/raise-due": House(SENDING, WRITE),  # the paying bureau raises claims
     "/claims-batches": House(SENDING),
+    "/claims-batches/new": House(SENDING, WRITE),  # confirms what a batch takes
+    "/claims-batches/{batch_id}/pay": House(SENDING, WRITE),
     "/subsidies/policies": House(SENDING),
     "/subsidies/policies/new": House(SENDING, WRITE),
     "/subsidies/policies/{policy_id}/edit": House(SENDING, WRITE),

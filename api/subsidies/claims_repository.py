@@ -186,16 +186,31 @@ def batches(session: Session, access: AccessContext) -> Sequence[PaymentBatch]:
 
 
 def approved_claims(
-    session: Session, access: AccessContext, claim_ids: Sequence[uuid.UUID] | None
+    session: Session,
+    access: AccessContext,
+    claim_ids: Sequence[uuid.UUID] | None,
+    *,
+    lock: bool = True,
 ) -> Sequence[SubsidyClaim]:
+    """The bureau's approved claims (locked to batch them; unlocked to show them)."""
     conditions = [
         SubsidyClaim.tenant_id == access.tenant_id,
         SubsidyClaim.status == ClaimStatus.APPROVED,
     ]
     if claim_ids is not None:
         conditions.append(SubsidyClaim.id.in_(claim_ids))
+    statement = select(SubsidyClaim).where(*conditions).order_by(SubsidyClaim.id)
+    return session.scalars(statement.with_for_update() if lock else statement).all()
+
+
+def batch_claims(
+    session: Session, access: AccessContext, batch: PaymentBatch
+) -> Sequence[SubsidyClaim]:
+    """The claims of a batch the caller has already loaded (and so may read)."""
     return session.scalars(
-        select(SubsidyClaim).where(*conditions).with_for_update().order_by(SubsidyClaim.id)
+        select(SubsidyClaim)
+        .where(SubsidyClaim.tenant_id == access.tenant_id, SubsidyClaim.batch_id == batch.id)
+        .order_by(SubsidyClaim.id)
     ).all()
 
 

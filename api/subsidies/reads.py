@@ -29,6 +29,17 @@ def batches(session: Session, access: AccessContext) -> Sequence[PaymentBatch]:
     return claims_repository.batches(session, access)
 
 
+def approved_claims(session: Session, access: AccessContext) -> Sequence[SubsidyClaim]:
+    """What a new payment batch would take, to show before it is made."""
+    return claims_repository.approved_claims(session, access, None, lock=False)
+
+
+def batch_claims(
+    session: Session, access: AccessContext, batch: PaymentBatch
+) -> Sequence[SubsidyClaim]:
+    return claims_repository.batch_claims(session, access, batch)
+
+
 def payee_account(session: Session, laborer_id: uuid.UUID) -> PayeeAccount | None:
     """The laborer's payee account; the caller has already loaded the laborer."""
     return repository.payee_account(session, laborer_id)

@@ -29,6 +29,16 @@ WIDE, NARROW = 1366, 390
 SKIP_LINKS = ("/lang/", "/logout", "/auth/oidc/", "/static/", "/api/docs")
 # Another few instances per pattern are requested (status only), beyond the one visited.
 EXTRA_LINKS_PER_PATTERN = 2
+# What a download's file name promises about its content.
+CONTENT_TYPES = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".ics": "text/calendar",
+    ".csv": "text/csv",
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".html": "text/html",
+}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 RAW_CODE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
@@ -98,6 +108,7 @@ class Findings:
     role: str
     problems: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     visited: list[str] = field(default_factory=list)
+    downloads: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     def add(self, kind: str, message: str) -> None:
@@ -131,6 +142,7 @@ class Crawler:
         self.checked: set[str] = set()
         self.instances: dict[str, list[str]] = defaultdict(list)
         self.hidden: set[str] = set()  # list routes that answered this role 404
+        self.downloaded: set[str] = set()  # patterns downloaded once by the browser itself
 
     def _subresource(self, response) -> None:  # type: ignore[no-untyped-def]
         if response.request.resource_type != "document" and response.status >= 400:
@@ -167,6 +179,44 @@ class Crawler:
         response = self.context.request.get(url, max_redirects=5)
         if response.status >= 400:
             self.findings.add("status", f"{response.status} {self._short(url)} (from {where})")
+        elif "attachment" in response.headers.get("content-disposition", ""):
+            pattern = self.pattern_of(url) or url
+            if pattern not in self.downloaded:
+                self.downloaded.add(pattern)
+                self.download(url, where)
+
+    def download(self, url: str, where: str) -> None:
+        """Save the file as Chromium does when a clerk clicks the link: with the page's
+        session only, to a file named as the app says, holding what its name promises."""
+        short = self._short(url)
+        try:
+            with self.page.expect_download(timeout=30_000) as info:
+                try:
+                    self.page.goto(url)
+                except PlaywrightError as exc:
+                    if "Download is starting" not in str(exc):
+                        raise
+            download = info.value
+        except PlaywrightError as exc:
+            self.findings.add("download", f"{short} (from {where}): {str(exc)[:160]}")
+            return
+        failure = download.failure()
+        name = download.suggested_filename
+        if failure:
+            self.findings.add("download", f"{short} (from {where}) failed: {failure}")
+            return
+        data = open(download.path(), "rb").read()  # noqa: SIM115 - Playwright's temp file
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if not data:
+            self.findings.add("download", f"{short} (from {where}) saved an empty {name!r}")
+        elif suffix not in CONTENT_TYPES:
+            self.findings.add("download", f"{short} (from {where}) saved {name!r}: no known type")
+        elif suffix == ".xlsx" and not data.startswith(b"PK"):
+            self.findings.add("download", f"{short} (from {where}): {name!r} is no workbook")
+        elif suffix == ".ics" and not data.startswith(b"BEGIN:VCALENDAR"):
+            self.findings.add("download", f"{short} (from {where}): {name!r} is no calendar")
+        else:
+            self.findings.downloads.append(f"{short} → {name}")
 
     def _short(self, url: str) -> str:
         return url.removeprefix(self.base)

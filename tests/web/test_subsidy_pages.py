@@ -101,14 +101,46 @@ def test_from_a_placement_to_a_paid_claim_through_the_pages(client, login):
         f"/claims/{claim_id}/approve",
         {"version": "2", "back_status": "verified"},
     )
-    _form_post(client, "/claims", "/claims-batches", {"number": "2021年9月第1批"})
-    batches = client.get("/claims?status=batched").text
-    batch_id = re.search(r'<tr id="batch-([0-9a-f-]+)" data-status="open">', batches).group(1)
+    # A batch and its payment each show who is paid and how much before anything moves.
+    queue = client.get("/claims?status=approved").text
+    assert 'href="/claims-batches/new"' in queue
+    confirm = client.get("/claims-batches/new").text
+    assert "向春花" in confirm and "6,000" in confirm and "1 笔，1 人" in confirm
+    assert f'name="claim_ids" value="{claim_id}"' in confirm
+    token = csrf_from(confirm)
+    unseen = client.post(
+        "/claims-batches",
+        data={"csrf_token": token, "number": "2021年9月第1批"},  # no claim confirmed
+        follow_redirects=False,
+    )
+    assert unseen.headers["location"] == "/claims-batches/new?changed=true"
+    untitled = client.post(
+        "/claims-batches", data={"csrf_token": token, "number": "", "claim_ids": claim_id}
+    )
+    assert untitled.status_code == 422 and 'aria-describedby="e-number"' in untitled.text
+    made = client.post(
+        "/claims-batches",
+        data={"csrf_token": token, "number": "2021年9月第1批", "claim_ids": claim_id},
+    )
+    assert made.status_code == 200
+    assert "已生成发放批次 2021年9月第1批：1 笔，6,000 元。" in made.text
+    batch_id = re.search(r'<tr id="batch-([0-9a-f-]+)" data-status="open">', made.text).group(1)
     export = client.get(f"/claims-batches/{batch_id}/export?reveal=true")
     assert export.status_code == 200 and export.content[:2] == b"PK"
+    confirm = client.get(f"/claims-batches/{batch_id}/pay").text
+    assert "向春花" in confirm and "1 笔申报（1 人，共 6,000 元）记为已发放" in confirm
+    future = (clock.today() + timedelta(days=1)).isoformat()
+    rejected = _form_post(
+        client,
+        f"/claims-batches/{batch_id}/pay",
+        f"/claims-batches/{batch_id}/pay",
+        {"bank_reference": "ICBC-20210901", "paid_on": future},
+    )
+    assert rejected.status_code == 422 and 'aria-describedby="e-paid_on"' in rejected.text
+    assert 'value="ICBC-20210901"' in rejected.text  # what was typed is kept
     paid = _form_post(
         client,
-        "/claims",
+        f"/claims-batches/{batch_id}/pay",
         f"/claims-batches/{batch_id}/pay",
         {"bank_reference": "ICBC-20210901", "paid_on": clock.today().isoformat()},
         follow_redirects=False,
@@ -116,6 +148,7 @@ def test_from_a_placement_to_a_paid_claim_through_the_pages(client, login):
     assert paid.status_code == 303
     done = client.get("/claims?status=paid").text
     assert f'<tr id="claim-{claim_id}" data-status="paid">' in done and "ICBC-20210901" in done
+    assert "批次 2021年9月第1批 已登记发放：1 笔，6,000 元。" in done
 
 
 def test_policy_editor(client):

@@ -2,6 +2,7 @@
 
 import io
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import quote
@@ -12,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
-from api.errors import BadRequest
+from api.errors import AppError, BadRequest, FieldError, ValidationFailed
 from api.i18n import _, gettext
 from api.paging import Pager100
 from api.subsidies import claims, payments, service, standing
@@ -21,6 +22,7 @@ from api.supply import reads as laborer_reads
 from shared_models.enums import ClaimStatus, OrgKind, Permission
 from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
+from web.forms import form_context, rerender_on_error
 from web.paging import list_view
 from web.rendering import number_filter, render
 
@@ -150,12 +152,67 @@ def step(
     return _back(form)
 
 
+def _payees(session: DbSession, page: WebPage, rows: Sequence[Any]) -> dict[str, Any]:
+    """Who a batch pays and how much: what a clerk confirms before money moves."""
+    return {
+        "rows": rows,
+        "names": laborer_reads.names(session, page.ctx, [c.laborer_id for c in rows]),
+        "policy_names": claims.policy_names(session, {c.family_id for c in rows}),
+        "claims": len(rows),
+        "amount": sum(c.amount for c in rows),
+        "people": len({c.laborer_id for c in rows}),
+    }
+
+
+def _confirm_batch(
+    request: Request, page: WebPage, session: DbSession, error: AppError | None = None, **extra: Any
+) -> Response:
+    context = _payees(session, page, subsidy_reads.approved_claims(session, page.ctx))
+    return render(
+        request,
+        "claims/confirm_batch.html",
+        {**context, **form_context(error, extra.pop("values", None)), **extra},
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/claims-batches/new")
+def confirm_batch(
+    request: Request, page: TenantPage, session: DbSession, changed: bool = False
+) -> Response:
+    """Which approved claims a new batch takes (how many, how much, for whom), before
+    anything is written."""
+    return _confirm_batch(
+        request, page, session, changed=changed, values={"number": clock.today().isoformat()}
+    )
+
+
 @router.post("/claims-batches")
 def create_batch(
     request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    batch = payments.create_batch(session, page.ctx, number=str(form.get("number") or ""))
-    flash(page, gettext("Payment batch {number} made.", number=batch.number))
+    try:
+        seen = [uuid.UUID(str(v)) for v in form.getlist("claim_ids")]
+    except ValueError:
+        raise BadRequest(_("The form was damaged; reload the page.")) from None
+    number = str(form.get("number") or "")
+    current = {c.id for c in subsidy_reads.approved_claims(session, page.ctx)}
+    # Only what the clerk saw and confirmed: if the approved list moved since, confirm again.
+    if not seen or set(seen) != current:
+        return RedirectResponse("/claims-batches/new?changed=true", status_code=303)
+    with rerender_on_error(
+        lambda e: _confirm_batch(request, page, session, e, values={"number": number})
+    ):
+        batch = payments.create_batch(session, page.ctx, number=number, claim_ids=seen)
+    flash(
+        page,
+        gettext(
+            "Payment batch {number} made: {claims} claims, {amount} yuan.",
+            number=batch.number,
+            claims=batch.claim_count,
+            amount=number_filter(batch.total),
+        ),
+    )
     return RedirectResponse(f"/claims?status=batched#batch-{batch.id}", status_code=303)
 
 
@@ -172,20 +229,55 @@ def export_batch(
     )
 
 
+def _confirm_pay(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    batch_id: uuid.UUID,
+    error: AppError | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    batch = payments.get_batch(session, page.ctx, batch_id)
+    context = _payees(session, page, subsidy_reads.batch_claims(session, page.ctx, batch))
+    return render(
+        request,
+        "claims/confirm_pay.html",
+        {**context, **form_context(error, values), "batch": batch, "today": clock.today()},
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/claims-batches/{batch_id}/pay")
+def confirm_pay(
+    batch_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+) -> Response:
+    """The batch's payees and total beside the bank's reference, before it is marked paid."""
+    values = {"paid_on": clock.today().isoformat()}
+    return _confirm_pay(request, page, session, batch_id, values=values)
+
+
 @router.post("/claims-batches/{batch_id}/pay")
 def pay_batch(
     batch_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    try:
-        paid_on = date.fromisoformat(str(form.get("paid_on") or ""))
-    except ValueError:
-        raise BadRequest(_("Give a date as YYYY-MM-DD.")) from None
-    payments.pay_batch(
-        session,
-        page.ctx,
-        batch_id,
-        bank_reference=str(form.get("bank_reference") or ""),
-        paid_on=paid_on,
+    values = {k: str(form.get(k) or "") for k in ("bank_reference", "paid_on")}
+    with rerender_on_error(lambda e: _confirm_pay(request, page, session, batch_id, e, values)):
+        try:
+            paid_on = date.fromisoformat(values["paid_on"])
+        except ValueError:
+            raise ValidationFailed(
+                errors=[FieldError("paid_on", _("Give a date as YYYY-MM-DD."), "date")]
+            ) from None
+        batch = payments.pay_batch(
+            session, page.ctx, batch_id, bank_reference=values["bank_reference"], paid_on=paid_on
+        )
+    flash(
+        page,
+        gettext(
+            "Batch {number} is recorded as paid: {claims} claims, {amount} yuan.",
+            number=batch.number,
+            claims=batch.claim_count,
+            amount=number_filter(batch.total),
+        ),
     )
-    flash(page, gettext("The batch is recorded as paid."))
     return RedirectResponse("/claims?status=paid", status_code=303)
