@@ -7,8 +7,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import Auth, DbSession
-from api.errors import AppError
-from web.deps import FormRejected, SignedIn, SignedInForm, WebPage
+from api.i18n import gettext
+from web.deps import SignedIn, SignedInForm, WebPage
+from web.flash import flash
+from web.forms import rerender_on_error
 from web.rendering import render
 
 router = APIRouter(prefix="/account", include_in_schema=False)
@@ -43,12 +45,14 @@ def create_token(
     name: Annotated[str, Form(max_length=80)] = "",
     expires_in_days: Annotated[int | None, Form(ge=1)] = None,
 ) -> Response:
-    try:
+    typed = {"name": name, "expires_in_days": expires_in_days}
+    with rerender_on_error(
+        lambda e: _tokens_page(
+            request, page, session, auth, error=e, values=typed, status_code=e.status
+        )
+    ):
         secret, token = auth.create_personal_token(session, page.user, name, expires_in_days)
-    except AppError as exc:
-        raise FormRejected(
-            _tokens_page(request, page, session, auth, error=exc, status_code=exc.status)
-        ) from exc
+    # The page itself is the message: the new token, shown once.
     return _tokens_page(request, page, session, auth, new_secret=secret, new_token=token)
 
 
@@ -56,5 +60,6 @@ def create_token(
 def revoke_token(
     token_id: uuid.UUID, page: SignedInForm, session: DbSession, auth: Auth
 ) -> Response:
-    auth.revoke_personal_token(session, page.user, token_id)
+    token = auth.revoke_personal_token(session, page.user, token_id)
+    flash(page, gettext("Token {name} revoked.", name=token.name))
     return RedirectResponse("/account/tokens", status_code=303)

@@ -9,10 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from api.audit import service as audit
 from api.auth import accounts
 from api.deps import DbSession
-from api.errors import AppError
+from api.i18n import gettext
 from shared_models.enums import Permission, Role
 from web import audit_view
-from web.deps import FormRejected, TenantForm, TenantPage, WebPage
+from web.deps import TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.forms import rerender_on_error
 from web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -45,8 +47,18 @@ def update_member(
     can_reveal_pii: Annotated[bool, Form()] = False,
     is_active: Annotated[bool, Form()] = False,
 ) -> Response:
-    try:
-        accounts.update_member(
+    # The row comes back as it was typed; the others as they are stored.
+    typed = {
+        "id": membership_id,
+        "role": role,
+        "can_reveal_pii": can_reveal_pii,
+        "is_active": is_active,
+    }
+    with rerender_on_error(
+        lambda e: _members_page(request, page, session, error=e, typed=typed, status_code=e.status),
+        (400, 403, 409, 422),
+    ):
+        member = accounts.update_member(
             session,
             page.ctx,
             membership_id,
@@ -54,12 +66,7 @@ def update_member(
             can_reveal_pii=can_reveal_pii,
             is_active=is_active,
         )
-    except AppError as exc:
-        if exc.status == 404:
-            raise
-        raise FormRejected(
-            _members_page(request, page, session, error=exc, status_code=exc.status)
-        ) from exc
+    flash(page, gettext("Member {username} updated.", username=member.user.username))
     return RedirectResponse("/admin/members", status_code=303)
 
 

@@ -14,9 +14,11 @@ from api.demand.records import EmployerRecord
 from api.demand.schemas import EmployerCreate, EmployerUpdate
 from api.deps import DbSession
 from api.errors import AppError
+from api.i18n import gettext
 from api.paging import Pager
 from shared_models import Employer
-from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from web.flash import flash
 from web.forms import errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
@@ -90,6 +92,7 @@ def create(request: Request, page: TenantForm, session: DbSession, form: PostedF
         values = body.model_dump()
         values["region_code"] = body.region_code or page.ctx.tenant_region_code
         employer = service.create_employer(session, page.ctx, EmployerRecord(**values))
+    flash(page, gettext("Employer {name} added.", name=employer.name))
     return RedirectResponse(f"/employers/{employer.id}", status_code=303)
 
 
@@ -129,18 +132,15 @@ def edit(
     for name in ("name", "credit_code", "industry", "region_code"):
         data.setdefault(name, "")  # emptied: the model reports it as required
     data["version"] = form.get("version") or 0
-    try:
+    employer = service.get_employer(session, page.ctx, employer_id)
+    with rerender_on_error(lambda e: _form(request, page, employer=employer, values=data, error=e)):
         body = validate(EmployerUpdate, data)
-        service.update_employer(
+        saved = service.update_employer(
             session,
             page.ctx,
             employer_id,
             body.model_dump(exclude_unset=True, exclude={"version"}),
             version=body.version,
         )
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        employer = service.get_employer(session, page.ctx, employer_id)
-        raise FormRejected(_form(request, page, employer=employer, values=data, error=exc)) from exc
+    flash(page, gettext("Employer {name} saved.", name=saved.name))
     return RedirectResponse(f"/employers/{employer_id}", status_code=303)

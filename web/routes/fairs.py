@@ -19,7 +19,7 @@ from api.errors import AppError, BadRequest
 from api.fairs import door, reads, service
 from api.fairs.schemas import FairCreate
 from api.i18n import _, gettext
-from api.labels import options
+from api.labels import label, options
 from api.paging import Pager100
 from api.pickers.service import Kind
 from api.security.feed_keys import feed_key
@@ -104,6 +104,7 @@ def create(request: Request, page: TenantForm, session: DbSession, form: PostedF
     with rerender_on_error(lambda e: _form(request, page, data, e), (403, 409, 422)):
         body = validate(FairCreate, data)
         fair = service.create(session, page.ctx, service.FairInput(**body.model_dump()))
+    flash(page, gettext("Fair {title} planned.", title=fair.title))
     return RedirectResponse(f"/fairs/{fair.id}", status_code=303)
 
 
@@ -177,6 +178,7 @@ def set_status(
     except ValueError:
         raise BadRequest(_("The form was damaged; reload the page.")) from None
     service.set_status(session, page.ctx, fair_id, target, version=version)
+    flash(page, gettext("The fair is now: {status}.", status=label(target)))
     return RedirectResponse(f"/fairs/{fair_id}", status_code=303)
 
 
@@ -196,6 +198,7 @@ def register(
     if not ids:
         raise BadRequest(_("Tick at least one row to register."))
     door.register(session, page.ctx, cipher, fair_id, ids)
+    flash(page, gettext("Laborers registered: {n}.", n=len(ids)))
     return RedirectResponse(f"/fairs/{fair_id}#registrations", status_code=303)
 
 
@@ -304,10 +307,12 @@ def intention(
         )
     except ValueError:
         raise BadRequest(_("The form was damaged; reload the page.")) from None
+    flash(page, gettext("Intention recorded."))
     return RedirectResponse(f"/fairs/{fair_id}#registrations", status_code=303)
 
 
 @router.post("/{fair_id}/referrals")
 def refer(fair_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession) -> Response:
-    door.refer_intentions(session, page.ctx, fair_id)
+    referred = door.refer_intentions(session, page.ctx, fair_id)
+    flash(page, gettext("Referrals made: {n}.", n=referred))
     return RedirectResponse(f"/fairs/{fair_id}#results", status_code=303)

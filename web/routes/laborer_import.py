@@ -9,40 +9,45 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import DbSession
-from api.errors import BadRequest
+from api.errors import AppError, BadRequest
 from api.i18n import _
 from api.jobs import handlers
 from api.jobs import service as jobs
 from api.supply import imports
 from api.supply.service import require_county_writer
-from web.deps import FormRejected, PostedForm, TenantForm, TenantPage
+from web.deps import PostedForm, TenantForm, TenantPage
+from web.forms import rerender_on_error
 from web.rendering import render
 from web.routes.jobs import files_of, started
 
 router = APIRouter(prefix="/laborers/import", include_in_schema=False)
 
 
+def _upload_form(request: Request, error: AppError | None = None) -> Response:
+    """The upload form; after a refused upload, with the reason (4xx)."""
+    return render(
+        request,
+        "laborers/import.html",
+        {"message": error.message() if error else None},
+        status_code=error.status if error else 200,
+    )
+
+
 @router.get("")
 def upload_form(request: Request, page: TenantPage) -> Response:
-    return render(request, "laborers/import.html", {})
+    return _upload_form(request)
 
 
 @router.post("")
 def upload(request: Request, page: TenantForm, session: DbSession, form: PostedForm) -> Response:
     require_county_writer(page.ctx)
-    upload_file = form.get("file")
-    if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
-        raise FormRejected(
-            render(
-                request,
-                "laborers/import.html",
-                {"message": _("Choose a file to upload.")},
-                status_code=422,
-            )
-        )
-    data = upload_file.file.read(imports.MAX_BYTES + 1)
-    if len(data) > imports.MAX_BYTES:
-        raise BadRequest(_("The file is larger than 60 MB; split it."))
+    with rerender_on_error(lambda e: _upload_form(request, e), (400, 422)):
+        upload_file = form.get("file")
+        if upload_file is None or isinstance(upload_file, str) or not upload_file.filename:
+            raise BadRequest(_("Choose a file to upload."))
+        data = upload_file.file.read(imports.MAX_BYTES + 1)
+        if len(data) > imports.MAX_BYTES:
+            raise BadRequest(_("The file is larger than 60 MB; split it."))
     job = jobs.enqueue(
         session,
         page.ctx,
@@ -52,7 +57,7 @@ def upload(request: Request, page: TenantForm, session: DbSession, form: PostedF
         filename=upload_file.filename,
         params={"back_url": "/laborers/import"},
     )
-    return started(job.id)
+    return started(job.id, "check")
 
 
 @router.get("/{import_id}")
@@ -81,4 +86,4 @@ def commit(
         filename=batch.filename,
         params={"batch_id": str(batch.id), "back_url": f"/laborers/import/{batch.id}"},
     )
-    return started(job.id)
+    return started(job.id, "save")

@@ -11,6 +11,7 @@ from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import AppError
+from api.i18n import gettext
 from api.labels import options
 from api.paging import Pager, Sorting
 from api.supply import ledger, service
@@ -33,7 +34,8 @@ from shared_models.enums import (
     SkillLevel,
     TransferScope,
 )
-from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from web.flash import flash
 from web.forms import checkbox, clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
@@ -223,6 +225,7 @@ def create(
             record_from_create(body, page.ctx.tenant_region_code),
             recorded_by=page.ctx.user_id,
         )
+    flash(page, gettext("Laborer {name} registered.", name=laborer.name))
     return RedirectResponse(f"/laborers/{laborer.id}", status_code=303)
 
 
@@ -310,6 +313,7 @@ def add_survey(
             note=body.note,
             values=body.model_dump(exclude={"surveyed_on", "surveyor", "note"}),
         )
+    flash(page, gettext("Survey of {day} added.", day=body.surveyed_on.isoformat()))
     return RedirectResponse(f"/laborers/{laborer_id}#surveys", status_code=303)
 
 
@@ -340,21 +344,15 @@ def edit(
     else:
         data["phone"] = normalize_phone(data["phone"])
     data["version"] = form.get("version") or 0
-    try:
+    view = service.get(session, page.ctx, laborer_id)
+    with rerender_on_error(
+        lambda e: render(
+            request, "laborers/form.html", _form_context(page, view, data, e), status_code=e.status
+        )
+    ):
         body = validate(LaborerUpdate, data)
-        service.update(
+        saved = service.update(
             session, page.ctx, cipher, laborer_id, changes_from_update(body), version=body.version
         )
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        view = service.get(session, page.ctx, laborer_id)
-        raise FormRejected(
-            render(
-                request,
-                "laborers/form.html",
-                _form_context(page, view, data, exc),
-                status_code=exc.status,
-            )
-        ) from exc
+    flash(page, gettext("Laborer {name} saved.", name=saved.laborer.name))
     return RedirectResponse(f"/laborers/{laborer_id}", status_code=303)

@@ -11,8 +11,8 @@ from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import BadRequest
-from api.i18n import _
-from api.labels import options
+from api.i18n import _, gettext
+from api.labels import label, options
 from api.matching import service as matching
 from api.paging import Pager100
 from api.pickers.service import Kind
@@ -21,6 +21,7 @@ from api.referrals.schemas import ReferralStep
 from api.supply import service as supply
 from shared_models.enums import ReferralStatus
 from web.deps import PostedForm, TenantForm, TenantPage, safe_next
+from web.flash import flash
 from web.forms import clean, validate
 from web.paging import list_view
 from web.pickers import PICK, is_picking, picker
@@ -102,7 +103,10 @@ def refer(request: Request, page: TenantForm, session: DbSession, form: PostedFo
     if not laborer_ids or not vacancy_ids:
         raise BadRequest(_("Tick at least one row to refer."))
     note = str(form.get("note") or "").strip() or None
-    service.refer(session, page.ctx, laborer_ids=laborer_ids, vacancy_ids=vacancy_ids, note=note)
+    made = service.refer(
+        session, page.ctx, laborer_ids=laborer_ids, vacancy_ids=vacancy_ids, note=note
+    )
+    flash(page, gettext("Referrals made: {n}.", n=len(made)))
     return RedirectResponse(back if back != "/" else "/referrals", status_code=303)
 
 
@@ -151,5 +155,6 @@ def record_step(
         occurred_on=body.occurred_on,
         note=body.note,
     )
+    flash(page, gettext("Referral step recorded: {status}.", status=label(body.status)))
     back = safe_next(str(form.get("next") or ""))
     return RedirectResponse(back if back != "/" else "/referrals", status_code=303)

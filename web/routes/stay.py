@@ -11,7 +11,7 @@ from api import clock
 from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import AppError, FieldError, NotFound, ValidationFailed
-from api.i18n import _
+from api.i18n import _, gettext
 from api.labels import options
 from api.placements import holiday_leave, verification
 from api.placements import reads as placement_reads
@@ -35,6 +35,7 @@ from shared_models.enums import (
     SeparationReason,
 )
 from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from web.flash import flash
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.rendering import render
 
@@ -104,12 +105,13 @@ def stay_page(
 
 
 def _act(request, page, session, laborer_id, form_name, action, form):  # type: ignore[no-untyped-def]
-    """Run a form's action; on a 4xx show the page again with the errors by the form."""
+    """Run a form's action; on a 4xx show the page again with the errors by the form.
+    The action returns its message, shown on the page it leads back to."""
     data = {k: v for k, v in form.items() if k != "csrf_token"}
     with rerender_on_error(
         lambda e: _page(request, page, session, laborer_id, form=form_name, error=e, values=data)
     ):
-        action(data)
+        flash(page, action(data))
     return RedirectResponse(f"/laborers/{laborer_id}/stay#{form_name}", status_code=303)
 
 
@@ -117,7 +119,7 @@ def _act(request, page, session, laborer_id, form_name, action, form):  # type: 
 def add_placement(
     laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    def action(data: dict) -> None:
+    def action(data: dict) -> str:
         body = validate(
             PlacementCreate,
             {
@@ -126,6 +128,7 @@ def add_placement(
             },
         )
         placements.create(session, page.ctx, placements.PlacementInput(**body.model_dump()))
+        return gettext("Placement at {employer} recorded.", employer=body.employer_name)
 
     return _act(request, page, session, laborer_id, "placements", action, form)
 
@@ -139,7 +142,7 @@ def end_placement(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> None:
+    def action(data: dict) -> str:
         values = clean(data, ["ended_on", "separation_reason", "version"])
         if "ended_on" not in values:
             raise ValidationFailed(
@@ -148,6 +151,7 @@ def end_placement(
         body = validate(PlacementUpdate, values)
         changes = body.model_dump(exclude_unset=True, exclude={"version"})
         placements.update(session, page.ctx, placement_id, changes, version=body.version)
+        return gettext("Placement ended on {day}.", day=str(body.ended_on))
 
     return _act(request, page, session, laborer_id, "placements", action, form)
 
@@ -161,7 +165,7 @@ def verify_month(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> None:
+    def action(data: dict) -> str:
         values = clean(data, ["month", "source", "note"])
         values["in_post"] = data.get("in_post") != "no"
         body = validate(VerificationIn, values)
@@ -174,6 +178,10 @@ def verify_month(
             source=body.source,
             note=body.note,
         )
+        month = f"{body.month:%Y-%m}"
+        if body.in_post:
+            return gettext("{month} recorded as in post.", month=month)
+        return gettext("{month} recorded as not in post.", month=month)
 
     return _act(request, page, session, laborer_id, "verify", action, form)
 
@@ -187,9 +195,10 @@ def start_leave(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> None:
+    def action(data: dict) -> str:
         body = validate(LeaveIn, clean(data, ["left_on", "expected_return_on", "trip", "note"]))
         holiday_leave.start_leave(session, page.ctx, placement_id, **body.model_dump())
+        return gettext("Holiday leave from {day} recorded.", day=body.left_on.isoformat())
 
     return _act(request, page, session, laborer_id, "leave", action, form)
 
@@ -203,7 +212,7 @@ def record_return(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> None:
+    def action(data: dict) -> str:
         body = validate(ReturnIn, clean(data, ["returned_on", "version", "trip"]))
         holiday_leave.record_return(
             session,
@@ -213,6 +222,7 @@ def record_return(
             version=body.version,
             trip=body.trip,
         )
+        return gettext("Return on {day} recorded.", day=body.returned_on.isoformat())
 
     return _act(request, page, session, laborer_id, "leave", action, form)
 
@@ -221,12 +231,13 @@ def record_return(
 def raise_claim(
     laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    def action(data: dict) -> None:
+    def action(data: dict) -> str:
         try:
             family = uuid.UUID(str(data.get("family_id")))
         except ValueError:
             raise NotFound() from None  # no such subsidy: a 404, not a 500
-        claims.raise_claims(session, page.ctx, laborer_id=laborer_id, family_id=family)
+        raised = claims.raise_claims(session, page.ctx, laborer_id=laborer_id, family_id=family)
+        return gettext("Claims raised: {n}.", n=len(raised))
 
     return _act(request, page, session, laborer_id, "entitlements", action, form)
 
@@ -240,7 +251,7 @@ def set_account(
     cipher: Cipher,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> None:
+    def action(data: dict) -> str:
         body = validate(PayeeAccountIn, clean(data, ["bank_name", "account_number"]))
         service.set_payee_account(
             session,
@@ -250,5 +261,6 @@ def set_account(
             bank_name=body.bank_name,
             account_number=body.account_number,
         )
+        return gettext("Payee account saved.")
 
     return _act(request, page, session, laborer_id, "account", action, form)

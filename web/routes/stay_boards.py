@@ -2,15 +2,15 @@
 
 import uuid
 from datetime import date, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.deps import DbSession
-from api.errors import BadRequest, FieldError, ValidationFailed
-from api.i18n import _
+from api.errors import AppError, BadRequest, FieldError, ValidationFailed
+from api.i18n import _, gettext
 from api.jobs import handlers
 from api.jobs import service as jobs
 from api.labels import options
@@ -20,7 +20,9 @@ from api.placements import reads as placement_reads
 from api.subsidies import entitlements
 from api.supply import reads as laborer_reads
 from shared_models.enums import EvidenceSource
-from web.deps import PostedForm, TenantForm, TenantPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from web.flash import flash
+from web.forms import rerender_on_error
 from web.paging import list_view
 from web.rendering import render
 from web.routes.jobs import files_of, started
@@ -39,15 +41,16 @@ def _month(text: str | None) -> date:
         raise BadRequest(_("Give the month as YYYY-MM.")) from None
 
 
-@router.get("/verifications")
-def sheet(
+def _sheet(
     request: Request,
-    page: TenantPage,
+    page: WebPage,
     session: DbSession,
-    pager: Annotated[Paging, Depends(paging(SHEET_SIZE))],
-    month: str | None = None,
+    first: date,
+    pager: Paging,
+    *,
+    error: AppError | None = None,
+    values: dict | None = None,
 ) -> Response:
-    first = _month(month)
     rows, total = placement_reads.month_sheet(
         session, page.ctx, first, offset=pager.offset, limit=pager.limit
     )
@@ -63,7 +66,32 @@ def sheet(
             "sources": options(EvidenceSource),
             "view": list_view(request, pager, total),
             "result": None,
+            # The sheet has no field to put an error by: every reason above it.
+            "messages": [e.render()["message"] for e in error.errors] or [error.message()]
+            if error
+            else [],
+            "values": values or {},
         },
+        status_code=error.status if error else 200,
+    )
+
+
+@router.get("/verifications")
+def sheet(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Annotated[Paging, Depends(paging(SHEET_SIZE))],
+    month: str | None = None,
+) -> Response:
+    return _sheet(request, page, session, _month(month), pager)
+
+
+def _refused(request: Request, page: WebPage, session: DbSession, first: date, form: Any):  # type: ignore[no-untyped-def]
+    """The sheet again with the problem and the choices made (the first page of it)."""
+    values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"}
+    return lambda e: _sheet(
+        request, page, session, first, Paging(1, SHEET_SIZE), error=e, values=values
     )
 
 
@@ -73,30 +101,37 @@ def save_sheet(
 ) -> Response:
     """The ticked rows of the sheet, all together or none."""
     first = _month(str(form.get("month") or ""))
-    try:
-        source = EvidenceSource(str(form.get("source") or ""))
-    except ValueError:
-        raise ValidationFailed(
-            errors=[FieldError("source", _("Choose the evidence."), "missing")]
-        ) from None
     touched: set[uuid.UUID] = set()
-    for key, value in form.multi_items():
-        if not key.startswith("state-") or value not in ("yes", "no"):
-            continue
-        placement = verification.verify(
-            session,
-            page.ctx,
-            uuid.UUID(key[6:]),
-            month=first,
-            in_post=value == "yes",
-            source=source,
-            refresh=False,
-        )
-        touched.add(placement.laborer_id)
+    saved = 0
+    with rerender_on_error(_refused(request, page, session, first, form)):
+        try:
+            source = EvidenceSource(str(form.get("source") or ""))
+        except ValueError:
+            raise ValidationFailed(
+                errors=[FieldError("source", _("Choose the evidence."), "missing")]
+            ) from None
+        for key, value in form.multi_items():
+            if not key.startswith("state-") or value not in ("yes", "no"):
+                continue
+            placement = verification.verify(
+                session,
+                page.ctx,
+                uuid.UUID(key[6:]),
+                month=first,
+                in_post=value == "yes",
+                source=source,
+                refresh=False,
+            )
+            touched.add(placement.laborer_id)
+            saved += 1
     for laborer_id in touched:
         laborer = laborer_reads.get(session, page.ctx, laborer_id)
         if laborer is not None:
             entitlements.refresh(session, page.ctx, laborer)
+    if saved:
+        flash(page, gettext("Verifications saved: {n}.", n=saved))
+    else:
+        flash(page, gettext("No row was marked; nothing was saved."))
     return RedirectResponse(f"/verifications?month={first:%Y-%m}", status_code=303)
 
 
@@ -106,16 +141,17 @@ def import_list(
 ) -> Response:
     """The list is checked (and saved) as a background job; its page leads back here."""
     first = _month(str(form.get("month") or ""))
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        raise BadRequest(_("Choose a file to upload."))
-    data = upload.file.read(MAX_LIST_BYTES + 1)
-    if len(data) > MAX_LIST_BYTES:
-        raise BadRequest(_("The file is larger than 20 MB; split it."))
-    try:
-        source = EvidenceSource(str(form.get("source") or ""))
-    except ValueError:
-        raise BadRequest(_("Choose the evidence.")) from None
+    with rerender_on_error(_refused(request, page, session, first, form), (400, 422)):
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            raise BadRequest(_("Choose a file to upload."))
+        data = upload.file.read(MAX_LIST_BYTES + 1)
+        if len(data) > MAX_LIST_BYTES:
+            raise BadRequest(_("The file is larger than 20 MB; split it."))
+        try:
+            source = EvidenceSource(str(form.get("source") or ""))
+        except ValueError:
+            raise BadRequest(_("Choose the evidence.")) from None
     job = jobs.enqueue(
         session,
         page.ctx,
@@ -130,7 +166,7 @@ def import_list(
             "back_url": f"/verifications?month={first:%Y-%m}",
         },
     )
-    return started(job.id)
+    return started(job.id, "check")
 
 
 @router.get("/returns")

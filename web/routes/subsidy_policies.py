@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.deps import DbSession
 from api.errors import AppError
+from api.i18n import gettext
 from api.labels import options
 from api.subsidies import policies
 from api.subsidies import reads as subsidy_reads
@@ -15,6 +16,7 @@ from api.subsidies.schemas import PolicyCreate, PolicyUpdate
 from shared_models import SubsidyPolicy
 from shared_models.enums import PlacementChannel, PolicyKind, PovertyStatus
 from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from web.flash import flash
 from web.forms import checkbox, clean, errors_by_field, general_message, rerender_on_error, validate
 from web.rendering import render
 
@@ -109,7 +111,8 @@ def create(request: Request, page: TenantForm, session: DbSession, form: PostedF
     data = _data(form, editing=False)
     with rerender_on_error(lambda e: _form(request, page, None, data, e), (403, 409, 422)):
         body = validate(PolicyCreate, data)
-        policies.create(session, page.ctx, policies.PolicyRecord(**body.model_dump()))
+        created = policies.create(session, page.ctx, policies.PolicyRecord(**body.model_dump()))
+    flash(page, gettext("Policy {name} added.", name=created.name))
     return RedirectResponse("/subsidies/policies", status_code=303)
 
 
@@ -131,7 +134,7 @@ def edit(
     with rerender_on_error(lambda e: _form(request, page, policy, data, e), (403, 409, 422)):
         body = validate(PolicyUpdate, data)
         changes = body.model_dump(exclude_unset=True, exclude={"version", "effective_from"})
-        policies.update(
+        saved = policies.update(
             session,
             page.ctx,
             policy_id,
@@ -139,4 +142,5 @@ def edit(
             version=body.version,
             effective_from=body.effective_from,
         )
+    flash(page, gettext("Policy {name} saved.", name=saved.name))
     return RedirectResponse("/subsidies/policies", status_code=303)

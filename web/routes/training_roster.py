@@ -113,6 +113,7 @@ def withdraw(
     def action(form) -> None:  # type: ignore[no-untyped-def]
         body = validate(WithdrawIn, clean(form, ["reason"]))
         enrollment.withdraw(session, page.ctx, training_id, enrollment_id, reason=body.reason)
+        flash(page, gettext("Withdrawal recorded."))
 
     return _roster_action(request, page, session, training_id, action, form)
 
@@ -132,6 +133,7 @@ def complete(
             clean(form, ["assessment_result", "certificate_number", "completed_on"]),
         )
         enrollment.complete(session, page.ctx, training_id, enrollment_id, **body.model_dump())
+        flash(page, gettext("Completion recorded."))
 
     return _roster_action(request, page, session, training_id, action, form)
 
@@ -144,7 +146,6 @@ def _sheet(
     session_id: uuid.UUID,
     *,
     error: AppError | None = None,
-    saved: bool = False,
 ) -> Response:
     access = page.ctx
     training = service.get(session, access, training_id)
@@ -159,7 +160,6 @@ def _sheet(
             "s": class_session,
             "enrollees": enrollees,
             "marks": marks,
-            "saved": saved,
             "runs_class": service.is_organizer(access, training) and access.can(Permission.WRITE),
             "message": error.message() if error else None,
         },
@@ -174,9 +174,8 @@ def attendance_page(
     request: Request,
     page: TenantPage,
     session: DbSession,
-    saved: bool = False,
 ) -> Response:
-    return _sheet(request, page, session, training_id, session_id, saved=saved)
+    return _sheet(request, page, session, training_id, session_id)
 
 
 @router.post("/trainings/{training_id}/sessions/{session_id}/attendance")
@@ -204,6 +203,15 @@ def save_attendance(
             session_id,
             [(e, str(e) in present) for e in on_sheet],
         )
+    came = sum(1 for e in on_sheet if str(e) in present)
+    flash(
+        page,
+        gettext(
+            "Attendance saved: {present} present, {absent} absent.",
+            present=came,
+            absent=len(on_sheet) - came,
+        ),
+    )
     return RedirectResponse(
-        f"/trainings/{training_id}/sessions/{session_id}/attendance?saved=1", status_code=303
+        f"/trainings/{training_id}/sessions/{session_id}/attendance", status_code=303
     )

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.access import DataKind
 from api.deps import DbSession
 from api.errors import AppError
+from api.i18n import gettext
 from api.labels import options
 from api.paging import Pager
 from api.schemas import VersionIn
@@ -17,7 +18,8 @@ from api.trainings import outcomes, reads, service
 from api.trainings.schemas import SessionIn, TrainingCreate
 from shared_models import Training
 from shared_models.enums import Permission, TrainingType
-from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from web.flash import flash
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.rendering import render
@@ -106,6 +108,14 @@ def _form(
     )
 
 
+def _shown(values: dict[str, Any], version: object = None) -> dict[str, Any]:
+    """The submitted course as the form shows it again after an error."""
+    shown = {**values, "with_partner": values.get("co_organizer_id") is not None}
+    if version is not None:
+        shown["version"] = version
+    return shown
+
+
 def _stored_values(training: Training) -> dict[str, Any]:
     values: dict[str, Any] = {name: getattr(training, name) for name in COURSE_FIELDS}
     values["teachers"] = list(training.teachers)
@@ -124,14 +134,10 @@ def create_training(
     request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
     values = _course_values(form, page)
-    try:
+    with rerender_on_error(lambda e: _form(request, page, _shown(values), error=e)):
         body = validate(TrainingCreate, values)
         training = service.create(session, page.ctx, service.TrainingInput(**body.model_dump()))
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        values["with_partner"] = values["co_organizer_id"] is not None
-        raise FormRejected(_form(request, page, values, error=exc)) from exc
+    flash(page, gettext("Course {title} planned.", title=training.title))
     return RedirectResponse(f"/trainings/{training.id}", status_code=303)
 
 
@@ -158,17 +164,15 @@ def save_training(
         values["subsidy_payer_id"] = str(training.subsidy_payer_id)
     if len(page.ctx.partner_ids) != 1 and training.co_organizer_id is not None:
         values["co_organizer_id"] = str(training.co_organizer_id)
-    try:
+    shown = _shown(values, form.get("version"))
+    with rerender_on_error(
+        lambda e: _form(request, page, shown, training=training, error=e), (403, 409, 422)
+    ):
         version = validate(VersionIn, {"version": form.get("version")}).version
         body = validate(TrainingCreate, values)
         changes = body.model_dump(include={*COURSE_FIELDS, *EDITED_EXTRA})
-        service.update(session, page.ctx, training_id, changes, version=version)
-    except AppError as exc:
-        if exc.status not in (403, 409, 422):
-            raise
-        shown = {**values, "version": form.get("version")}
-        shown["with_partner"] = values["co_organizer_id"] is not None
-        raise FormRejected(_form(request, page, shown, training=training, error=exc)) from exc
+        saved = service.update(session, page.ctx, training_id, changes, version=version)
+    flash(page, gettext("Course {title} saved.", title=saved.title))
     return RedirectResponse(f"/trainings/{training_id}", status_code=303)
 
 
@@ -217,5 +221,6 @@ def add_session(
         lambda e: _detail(request, page, session, training_id, error=e, values=data)
     ):
         body = validate(SessionIn, clean(data, ["held_on", "starts_at", "ends_at", "topic"]))
-        service.add_session(session, page.ctx, training_id, **body.model_dump())
+        added = service.add_session(session, page.ctx, training_id, **body.model_dump())
+    flash(page, gettext("Session of {day} added.", day=added.held_on.isoformat()))
     return RedirectResponse(f"/trainings/{training_id}#sessions", status_code=303)

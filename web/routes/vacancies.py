@@ -16,6 +16,7 @@ from api.demand.pool import Benefit, PoolSort
 from api.demand.schemas import VacancyCreate, VacancyUpdate
 from api.deps import Cipher, DbSession
 from api.errors import AppError
+from api.i18n import gettext
 from api.labels import options
 from api.matching import service as matching
 from api.paging import Pager, Sorting
@@ -23,7 +24,8 @@ from api.pickers.service import Kind
 from api.referrals import service as referrals
 from shared_models import Vacancy
 from shared_models.enums import EntryThreshold, OrgKind, Permission
-from web.deps import FormRejected, PostedForm, TenantForm, TenantPage, WebPage
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from web.flash import flash
 from web.forms import errors_by_field, general_message, rerender_on_error, validate
 from web.paging import list_view
 from web.pickers import picker
@@ -137,6 +139,7 @@ def create(request: Request, page: TenantForm, session: DbSession, form: PostedF
         vacancy = service.create_vacancy(
             session, page.ctx, body.employer_id, body.model_dump(exclude={"employer_id"})
         )
+    flash(page, gettext("Vacancy {title} posted.", title=vacancy.title))
     return RedirectResponse(f"/vacancies/{vacancy.id}", status_code=303)
 
 
@@ -195,20 +198,19 @@ def edit(
 ) -> Response:
     data = vacancy_data(form, editing=True)
     data["version"] = form.get("version") or 0
-    try:
+    vacancy = service.get_vacancy(session, page.ctx, vacancy_id)
+    with rerender_on_error(
+        lambda e: _form(
+            request, page, session, vacancy=vacancy, values=submitted_values(data), error=e
+        )
+    ):
         body = validate(VacancyUpdate, data)
-        service.update_vacancy(
+        saved = service.update_vacancy(
             session,
             page.ctx,
             vacancy_id,
             body.model_dump(exclude_unset=True, exclude={"version"}),
             version=body.version,
         )
-    except AppError as exc:
-        if exc.status not in (409, 422):
-            raise
-        vacancy = service.get_vacancy(session, page.ctx, vacancy_id)
-        raise FormRejected(
-            _form(request, page, session, vacancy=vacancy, values=submitted_values(data), error=exc)
-        ) from exc
+    flash(page, gettext("Vacancy {title} saved.", title=saved.title))
     return RedirectResponse(f"/vacancies/{vacancy_id}", status_code=303)
