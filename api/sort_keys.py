@@ -16,3 +16,41 @@ class CaseSort(StrEnum):
     KIND = "kind"
     STATUS = "status"
     DEADLINE = "deadline"
+
+
+class FairSort(StrEnum):
+    HELD_ON = "held_on"  # latest first by default
+    TITLE = "title"
+    STATUS = "status"
+
+
+class MemberSort(StrEnum):
+    NAME = "name"  # the display name, then the username
+    USERNAME = "username"
+    ROLE = "role"
+
+
+class LeaveSort(StrEnum):
+    STATE = "state"  # overdue, away, back (the default), then the expected return
+    NAME = "name"
+    LEFT = "left_on"
+    EXPECTED = "expected_return_on"
+
+
+class EnrollmentSort(StrEnum):
+    POSITION = "position"  # order of enrollment (the default)
+    NAME = "name"
+    STATUS = "status"
+
+
+class PolicySort(StrEnum):
+    YEAR = "year"  # latest year first by default
+    NAME = "name"
+    KIND = "kind"
+    AMOUNT = "amount"
+
+
+class ClaimSort(StrEnum):
+    DUE = "due_on"  # soonest first (the default)
+    AMOUNT = "amount"
+    STATUS = "status"

@@ -66,6 +66,15 @@ class ListView:
         descending = toggle and self.sort == key and not self.descending
         return self.url(sort=key, descending="true" if descending else None, page=1)
 
+    def filter_url(self, name: str, value: str | None) -> str:
+        """The same list with one filter set (or dropped, for `None`), from page 1: a
+        board's tabs keep the other filters, the sort and the page size."""
+        params = [(k, v) for k, v in self.params if k != name]
+        if value:
+            params.append((name, value))
+        state = ListView(self.path, params, self.paging, self.total, self.sort, self.descending)
+        return state.url(page=1)
+
     def hidden(self) -> list[tuple[str, str]]:
         """The fields the page-size form carries along (all but the size and the page)."""
         return [(k, v) for k, v in self._state(page=1) if k not in ("page", "page_size")]

@@ -2,6 +2,8 @@
 
 import re
 import uuid
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -168,6 +170,15 @@ def disable_user(session: Session, auth: AuthService, username: str) -> tuple[Us
 def list_members(session: Session, access: AccessContext) -> list[Membership]:
     access.require(Permission.MANAGE_MEMBERS)
     return list(repository.members(session, access))
+
+
+def members_page(
+    session: Session, access: AccessContext, **page: Any
+) -> tuple[Sequence[Membership], int]:
+    """A page of the members list and its true total (`offset`, `limit`, `sort`,
+    `descending`)."""
+    access.require(Permission.MANAGE_MEMBERS)
+    return repository.members_page(session, access, **page)
 
 
 def get_member(session: Session, access: AccessContext, membership_id: uuid.UUID) -> Membership:

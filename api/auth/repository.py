@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from api.access import AccessContext, DataKind
+from api.sort_keys import MemberSort
 from shared_models import ApiToken, Membership, Organization, SignInAttempt, User, WebSession
 from shared_models.enums import OrgStatus, Role, TokenKind
 
@@ -137,6 +138,38 @@ def members(session: Session, access: AccessContext) -> Sequence[Membership]:
         .where(Membership.tenant_id.in_(access.read_ids(DataKind.MEMBERSHIP)))
         .order_by(Membership.role, User.username)
     ).all()
+
+
+def members_page(
+    session: Session,
+    access: AccessContext,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort: MemberSort | None = None,
+    descending: bool = False,
+) -> tuple[Sequence[Membership], int]:
+    """A page of the members, by role then username (or by `sort`, that order breaking
+    ties), and the true count. Role values sort as their rank: admin, staff, viewer."""
+    columns = {
+        None: [],
+        MemberSort.NAME: [User.display_name, User.username],
+        MemberSort.USERNAME: [User.username],
+        MemberSort.ROLE: [Membership.role],
+    }[sort]
+    chosen = [c.desc() if descending else c.asc() for c in columns]
+    condition = Membership.tenant_id.in_(access.read_ids(DataKind.MEMBERSHIP))
+    rows = session.scalars(
+        select(Membership)
+        .options(joinedload(Membership.user))
+        .join(User, User.id == Membership.user_id)
+        .where(condition)
+        .order_by(*chosen, Membership.role, User.username, Membership.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Membership).where(condition)) or 0
+    return rows, total
 
 
 def member(session: Session, access: AccessContext, membership_id: uuid.UUID) -> Membership | None:

@@ -21,6 +21,13 @@ def listing(
     return repository.listing(session, access, since=since)
 
 
+def listing_page(
+    session: Session, access: AccessContext, **page: Any
+) -> tuple[Sequence[Fair], int]:
+    """A page of the fairs list and its true total (`offset`, `limit`, `sort`, `descending`)."""
+    return repository.listing_page(session, access, **page)
+
+
 def employers(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:
     return repository.employers(session, fair_id)
 

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
+from api.sort_keys import FairSort
 from shared_models import (
     Employer,
     Fair,
@@ -50,6 +51,35 @@ def listing(
     if since is not None:
         conditions.append(Fair.held_on >= since)
     return session.scalars(select(Fair).where(*conditions).order_by(Fair.held_on.desc())).all()
+
+
+def listing_page(
+    session: Session,
+    access: AccessContext,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort: FairSort | None = None,
+    descending: bool = False,
+) -> tuple[Sequence[Fair], int]:
+    """A page of the fairs, latest first (or by `sort`, that order breaking ties), and
+    the true count."""
+    column = {
+        None: None,
+        FairSort.HELD_ON: Fair.held_on,
+        FairSort.TITLE: Fair.title,
+        FairSort.STATUS: Fair.status,
+    }[sort]
+    chosen = [] if column is None else [column.desc() if descending else column.asc()]
+    rows = session.scalars(
+        select(Fair)
+        .where(visible(access))
+        .order_by(*chosen, Fair.held_on.desc(), Fair.title, Fair.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(Fair).where(visible(access))) or 0
+    return rows, total
 
 
 def employers(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:

@@ -3,8 +3,10 @@ the return board of who is away, overdue or back. Each change refreshes the labo
 subsidy entitlements and warnings, as the placement itself does in `service`."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,7 @@ from api.audit import service as audit
 from api.errors import FieldError, NotFound, ValidationFailed
 from api.i18n import _
 from api.placements import repository
+from api.placements.repository import ReturnState as ReturnState  # the pages' filter
 from api.placements.service import check_version, get, require_county
 from api.subsidies import entitlements
 from api.warnings import rules as warning_rules
@@ -137,6 +140,14 @@ class ReturnBoard:
     back: list[HolidayLeave]
 
 
+def return_page(
+    session: Session, access: AccessContext, *, since: date, today: date, **page: Any
+) -> tuple[Sequence[HolidayLeave], int, dict[str, int]]:
+    """A page of the return board, its true total and the count in each state (`state`,
+    `offset`, `limit`, `sort`, `descending`)."""
+    return repository.leaves_page(session, access, since=since, today=today, **page)
+
+
 def return_board(
     session: Session, access: AccessContext, *, since: date, today: date | None = None
 ) -> ReturnBoard:
@@ -145,10 +156,15 @@ def return_board(
     today = today or clock.today()
     board = ReturnBoard([], [], [])
     for leave in repository.leaves_board(session, access, since):
-        if leave.returned_on is not None:
-            board.back.append(leave)
-        elif leave.expected_return_on < today:
-            board.overdue.append(leave)
-        else:
-            board.away.append(leave)
+        getattr(board, state_of(leave, today).value).append(leave)
     return board
+
+
+def state_of(leave: HolidayLeave, today: date) -> ReturnState:
+    """Back once returned, overdue past the expected day, away until then (the
+    repository's `_leave_state` says the same in SQL)."""
+    if leave.returned_on is not None:
+        return ReturnState.BACK
+    if leave.expected_return_on < today:
+        return ReturnState.OVERDUE
+    return ReturnState.AWAY

@@ -3,12 +3,22 @@
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from api.access import AccessContext, DataKind
+from api.sort_keys import LeaveSort
 from shared_models import HolidayLeave, Laborer, Placement, StayVerification
+
+
+class ReturnState(StrEnum):
+    """Where a leave stands on the return board."""
+
+    OVERDUE = "overdue"
+    AWAY = "away"
+    BACK = "back"
 
 
 def visible(access: AccessContext) -> ColumnElement[bool]:
@@ -162,6 +172,87 @@ def leaves_board(session: Session, access: AccessContext, since: date) -> Sequen
         )
         .order_by(HolidayLeave.expected_return_on, HolidayLeave.id)
     ).all()
+
+
+def _leave_state(today: date) -> ColumnElement[str]:
+    """A leave's place on the return board, as the board reads it: back once returned,
+    overdue past the expected day, away until then."""
+    return case(
+        (HolidayLeave.returned_on.is_not(None), ReturnState.BACK.value),
+        (HolidayLeave.expected_return_on < today, ReturnState.OVERDUE.value),
+        else_=ReturnState.AWAY.value,
+    )
+
+
+def leaves_page(
+    session: Session,
+    access: AccessContext,
+    *,
+    since: date,
+    today: date,
+    state: ReturnState | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    sort: LeaveSort | None = None,
+    descending: bool = False,
+) -> tuple[Sequence[HolidayLeave], int, dict[str, int]]:
+    """A page of the return board (the leaves of `leaves_board`, in one state or all),
+    overdue first, then away, then back, each by expected return (or by `sort`, that
+    order breaking ties); the true total, and the count in each state."""
+    state_of = _leave_state(today)
+    rank = case(
+        (state_of == ReturnState.OVERDUE.value, 0),
+        (state_of == ReturnState.AWAY.value, 1),
+        else_=2,
+    )
+    conditions = [
+        visible(access),
+        or_(HolidayLeave.returned_on.is_(None), HolidayLeave.returned_on >= since),
+    ]
+    counts = {
+        str(k): int(n)
+        for k, n in session.execute(
+            select(state_of, func.count())
+            .select_from(HolidayLeave)
+            .join(Placement, Placement.id == HolidayLeave.placement_id)
+            .where(*conditions)
+            .group_by(state_of)
+        ).all()
+    }
+    if state is not None:
+        conditions.append(state_of == state.value)
+    column = {
+        None: None,
+        LeaveSort.STATE: rank,
+        LeaveSort.NAME: Laborer.name,
+        LeaveSort.LEFT: HolidayLeave.left_on,
+        LeaveSort.EXPECTED: HolidayLeave.expected_return_on,
+    }[sort]
+    chosen = [] if column is None else [column.desc() if descending else column.asc()]
+    rows = (
+        session.scalars(
+            select(HolidayLeave)
+            .join(Placement, Placement.id == HolidayLeave.placement_id)
+            .outerjoin(Laborer, Laborer.id == HolidayLeave.laborer_id)
+            .options(joinedload(HolidayLeave.placement).joinedload(Placement.laborer))
+            .where(*conditions)
+            .order_by(*chosen, rank, HolidayLeave.expected_return_on, HolidayLeave.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        .unique()
+        .all()
+    )
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(HolidayLeave)
+            .join(Placement, Placement.id == HolidayLeave.placement_id)
+            .where(*conditions)
+        )
+        or 0
+    )
+    return rows, total, counts
 
 
 def leave(session: Session, access: AccessContext, leave_id: uuid.UUID) -> HolidayLeave | None:

@@ -7,6 +7,7 @@ from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from api.access import AccessContext, DataKind
+from api.sort_keys import ClaimSort
 from shared_models import ClaimUnit, Entitlement, PaymentBatch, SubsidyClaim
 from shared_models.enums import BatchStatus, ClaimStatus
 
@@ -71,7 +72,11 @@ def listing(
     batch_id: uuid.UUID | None = None,
     offset: int = 0,
     limit: int = 100,
+    sort: ClaimSort | None = None,
+    descending: bool = False,
 ) -> tuple[Sequence[SubsidyClaim], int, dict[str, int]]:
+    """A page of claims, the soonest due first (or by `sort`, that order breaking ties),
+    the true total, and the count at each step (whatever `status` is asked for)."""
     conditions = [visible(access)]
     if laborer_id is not None:
         conditions.append(SubsidyClaim.laborer_id == laborer_id)
@@ -86,11 +91,18 @@ def listing(
     )
     if status is not None:
         conditions.append(SubsidyClaim.status == status)
+    column = {
+        None: None,
+        ClaimSort.DUE: SubsidyClaim.due_on,
+        ClaimSort.AMOUNT: SubsidyClaim.amount,
+        ClaimSort.STATUS: SubsidyClaim.status,
+    }[sort]
+    chosen = [] if column is None else [column.desc() if descending else column.asc()]
     rows = session.scalars(
         select(SubsidyClaim)
         .options(joinedload(SubsidyClaim.policy))
         .where(*conditions)
-        .order_by(SubsidyClaim.due_on, SubsidyClaim.created_at, SubsidyClaim.id)
+        .order_by(*chosen, SubsidyClaim.due_on, SubsidyClaim.created_at, SubsidyClaim.id)
         .offset(offset)
         .limit(limit)
     ).all()

@@ -18,6 +18,14 @@ def policies(
     return repository.policies(session, access, current_only=current_only)
 
 
+def policies_page(
+    session: Session, access: AccessContext, **page: Any
+) -> tuple[Sequence[SubsidyPolicy], int]:
+    """A page of every policy version and the true total (`offset`, `limit`, `sort`,
+    `descending`)."""
+    return repository.policies_page(session, access, **page)
+
+
 def claims(
     session: Session, access: AccessContext, **filters: Any
 ) -> tuple[Sequence[SubsidyClaim], int, dict[str, int]]:

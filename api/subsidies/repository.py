@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api import bulk
 from api.access import AccessContext, DataKind
+from api.sort_keys import PolicySort
 from shared_models import (
     Entitlement,
     HolidayLeave,
@@ -43,6 +44,43 @@ def policies(
         .where(*conditions)
         .order_by(SubsidyPolicy.year.desc(), SubsidyPolicy.name, SubsidyPolicy.version)
     ).all()
+
+
+def policies_page(
+    session: Session,
+    access: AccessContext,
+    *,
+    offset: int = 0,
+    limit: int = 50,
+    sort: PolicySort | None = None,
+    descending: bool = False,
+) -> tuple[Sequence[SubsidyPolicy], int]:
+    """A page of every version of the policies, the latest year first (or by `sort`,
+    that order breaking ties), each family's versions in order; and the true count."""
+    condition = SubsidyPolicy.tenant_id.in_(access.read_ids(DataKind.SUBSIDY))
+    column = {
+        None: None,
+        PolicySort.YEAR: SubsidyPolicy.year,
+        PolicySort.NAME: SubsidyPolicy.name,
+        PolicySort.KIND: SubsidyPolicy.kind,
+        PolicySort.AMOUNT: SubsidyPolicy.amount,
+    }[sort]
+    chosen = [] if column is None else [column.desc() if descending else column.asc()]
+    rows = session.scalars(
+        select(SubsidyPolicy)
+        .where(condition)
+        .order_by(
+            *chosen,
+            SubsidyPolicy.year.desc(),
+            SubsidyPolicy.name,
+            SubsidyPolicy.version,
+            SubsidyPolicy.id,
+        )
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.scalar(select(func.count()).select_from(SubsidyPolicy).where(condition)) or 0
+    return rows, total
 
 
 def policy(session: Session, access: AccessContext, policy_id: uuid.UUID) -> SubsidyPolicy | None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.access import AccessContext, DataKind
 from api.placements.repository import visible as placement_visible
+from api.sort_keys import EnrollmentSort
 from shared_models import (
     Laborer,
     LaborerTag,
@@ -127,6 +128,41 @@ def enrollments(
         .where(roster_condition(access, training))
         .order_by(TrainingEnrollment.position)
     ).all()
+
+
+def enrollments_page(
+    session: Session,
+    access: AccessContext,
+    training: Training,
+    *,
+    waitlisted: bool,
+    offset: int = 0,
+    limit: int | None = 50,
+    sort: EnrollmentSort | None = None,
+    descending: bool = False,
+) -> tuple[Sequence[TrainingEnrollment], int]:
+    """A page of the roster (`waitlisted` false) or of the waitlist, in order of
+    enrollment (or by `sort`, that order breaking ties), and the true count."""
+    on_list = TrainingEnrollment.status == EnrollmentStatus.WAITLISTED
+    conditions = [roster_condition(access, training), on_list if waitlisted else ~on_list]
+    column = {
+        None: None,
+        EnrollmentSort.POSITION: TrainingEnrollment.position,
+        EnrollmentSort.NAME: TrainingEnrollment.name,
+        EnrollmentSort.STATUS: TrainingEnrollment.status,
+    }[sort]
+    chosen = [] if column is None else [column.desc() if descending else column.asc()]
+    rows = session.scalars(
+        select(TrainingEnrollment)
+        .where(*conditions)
+        .order_by(*chosen, TrainingEnrollment.position, TrainingEnrollment.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = (
+        session.scalar(select(func.count()).select_from(TrainingEnrollment).where(*conditions)) or 0
+    )
+    return rows, total
 
 
 def enrollment(

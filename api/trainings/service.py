@@ -14,6 +14,7 @@ Who does what:
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
@@ -292,6 +293,18 @@ def roster(session: Session, access: AccessContext, training: Training) -> list[
             detail=_("The roster is shown to the organizers and to the laborers' county.")
         )
     return list(repository.enrollments(session, access, training))
+
+
+def roster_page(
+    session: Session, access: AccessContext, training: Training, *, waitlisted: bool, **page: Any
+) -> tuple[Sequence[TrainingEnrollment], int]:
+    """A page of the roster or of the waitlist and its true total (`offset`, `limit`,
+    `sort`, `descending`)."""
+    if not sees_roster(access, training):
+        raise Forbidden(
+            detail=_("The roster is shown to the organizers and to the laborers' county.")
+        )
+    return repository.enrollments_page(session, access, training, waitlisted=waitlisted, **page)
 
 
 def suggestions(session: Session, access: AccessContext, training_id: uuid.UUID) -> list:

@@ -222,5 +222,6 @@ def test_verification_sheet_and_return_board(client, login):
         },
     )
     board = client.get("/returns").text
-    overdue = re.search(r'<section id="overdue">.*?</section>', board, re.S).group(0)
-    assert "谭月英" in overdue and "返岗包车" in overdue
+    # One table, each row marked with its state (the board pages and sorts as one list).
+    overdue = re.findall(r'<tr data-leave-id="[^"]+" data-state="overdue">.*?</tr>', board, re.S)
+    assert any("谭月英" in row and "返岗包车" in row for row in overdue)

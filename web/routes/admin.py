@@ -3,38 +3,67 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.audit import service as audit
 from api.auth import accounts
 from api.deps import DbSession
 from api.i18n import gettext
+from api.paging import Pager, Paging, Sorting, sorting
+from api.sort_keys import MemberSort
 from shared_models.enums import Permission, Role
 from web import audit_view
-from web.deps import TenantForm, TenantPage, WebPage
+from web.deps import TenantForm, TenantPage, WebPage, safe_next
 from web.flash import flash
 from web.forms import rerender_on_error
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
+MEMBERS = "/admin/members"
 
 
 def _members_page(
-    request: Request, page: WebPage, session: DbSession, *, status_code: int = 200, **extra: object
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    *,
+    pager: Paging = Paging(),
+    sort: Sorting[MemberSort] = Sorting(),
+    status_code: int = 200,
+    **extra: object,
 ) -> Response:
-    members = accounts.list_members(session, page.ctx)
+    members, total = accounts.members_page(
+        session,
+        page.ctx,
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
     return render(
         request,
         "admin/members.html",
-        {"members": members, "roles": list(Role), **extra},
+        {
+            "members": members,
+            "view": list_view(request, pager, total, sort, path=MEMBERS, params={}),
+            "roles": list(Role),
+            **extra,
+        },
         status_code=status_code,
     )
 
 
 @router.get("/members")
-def members_page(request: Request, page: TenantPage, session: DbSession) -> Response:
-    return _members_page(request, page, session)
+def members_page(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager,
+    sort: Annotated[Sorting[MemberSort], Depends(sorting(MemberSort))],
+) -> Response:
+    return _members_page(request, page, session, pager=pager, sort=sort)
 
 
 @router.post("/members/{membership_id}")
@@ -46,6 +75,7 @@ def update_member(
     role: Annotated[Role, Form()],
     can_reveal_pii: Annotated[bool, Form()] = False,
     is_active: Annotated[bool, Form()] = False,
+    back: Annotated[str, Form()] = "",
 ) -> Response:
     # The row comes back as it was typed; the others as they are stored.
     typed = {
@@ -67,7 +97,9 @@ def update_member(
             is_active=is_active,
         )
     flash(page, gettext("Member {username} updated.", username=member.user.username))
-    return RedirectResponse("/admin/members", status_code=303)
+    # Back to the page, size and sort the row was saved from.
+    target = safe_next(back)
+    return RedirectResponse(target if target.startswith(MEMBERS) else MEMBERS, status_code=303)
 
 
 @router.get("/audit")

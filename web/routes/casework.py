@@ -270,16 +270,37 @@ def get_attachment(
 
 
 @router.get("/disputes")
-def dispute_board(request: Request, page: TenantPage, session: DbSession) -> Response:
+def dispute_board(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager,
+    sort: Annotated[Sorting[CaseSort], Depends(sorting(CaseSort))],
+    status: CaseStatus | None = None,
+) -> Response:
+    """The disputes by status: a page of them laid out in the status columns, each
+    column headed by its true count (all pages)."""
     access = page.ctx
-    rows, total = reads.listing(session, access, reads.CaseFilter(kind=CaseKind.DISPUTE), limit=500)
-    columns = {s: [c for c in rows if c.status is s] for s in CaseStatus}
+    rows, total = reads.listing(
+        session,
+        access,
+        reads.CaseFilter(kind=CaseKind.DISPUTE, status=status),
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
+    shown = [status] if status else list(CaseStatus)
     return render(
         request,
         "casework/disputes.html",
         {
-            "columns": columns,
+            "columns": {s: [c for c in rows if c.status is s] for s in shown},
+            "counts": reads.status_counts(session, access, CaseKind.DISPUTE),
             "total": total,
+            "status": status,
+            "statuses": CHOICES["status"],
+            "view": list_view(request, pager, total, sort),
             "names": {c.id: service.laborer_names(access, c) for c in rows},
             "today": clock.today(),
         },

@@ -4,10 +4,10 @@ import io
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api import clock
@@ -15,7 +15,9 @@ from api.access import DataKind
 from api.deps import Cipher, DbSession
 from api.errors import AppError, BadRequest, FieldError, ValidationFailed
 from api.i18n import _, gettext
-from api.paging import Pager100
+from api.labels import options
+from api.paging import Pager100, Sorting, sorting
+from api.sort_keys import ClaimSort
 from api.subsidies import claims, payments, service, standing
 from api.subsidies import reads as subsidy_reads
 from api.supply import reads as laborer_reads
@@ -32,6 +34,7 @@ STEP_DONE = {
     "approve": _("Claim approved."),
     "reject": _("Claim sent back."),
 }
+ANY = "any"  # the status filter's "—"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,11 +44,22 @@ def queue(
     page: TenantPage,
     session: DbSession,
     pager: Pager100,
-    status: ClaimStatus | None = ClaimStatus.RAISED,
+    sort: Annotated[Sorting[ClaimSort], Depends(sorting(ClaimSort))],
+    status: ClaimStatus | Literal["any"] = ClaimStatus.RAISED,
 ) -> Response:
+    """The claims at one step, the first step's queue when none is named; "any" (the
+    filter's "—") is every claim whatever its step. An empty value cannot say "any":
+    the pages drop empty parameters, and the plain address keeps the queue."""
     access = page.ctx
+    step = None if status == ANY else ClaimStatus(status)
     rows, total, counts = subsidy_reads.claims(
-        session, access, status=status, offset=pager.offset, limit=pager.limit
+        session,
+        access,
+        status=step,
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
     )
     names = laborer_reads.names(session, access, [c.laborer_id for c in rows])
     payer = access.tenant_kind is not OrgKind.LIAISON and bool(access.write_ids(DataKind.SUBSIDY))
@@ -60,10 +74,12 @@ def queue(
                 session, access, {(c.family_id, c.laborer_id) for c in rows}, clock.today()
             ),
             "total": total,
-            "view": list_view(request, pager, total),
+            "view": list_view(request, pager, total, sort),
             "counts": counts,
-            "status": status,
+            "status": step,
+            "any_status": step is None,
             "statuses": list(ClaimStatus),
+            "status_options": options(ClaimStatus),
             "is_payer": payer and access.can(Permission.WRITE),
             "is_verifier": bool(access.write_ids(DataKind.CLAIM_VERIFY))
             and access.can(Permission.WRITE),

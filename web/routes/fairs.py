@@ -2,11 +2,11 @@
 printable slips with QR codes, booth intentions and results."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 import segno
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
@@ -20,9 +20,10 @@ from api.fairs import door, reads, service
 from api.fairs.schemas import FairCreate
 from api.i18n import _, gettext
 from api.labels import label, options
-from api.paging import Pager100
+from api.paging import Pager, Pager100, Sorting, sorting
 from api.pickers.service import Kind
 from api.security.feed_keys import feed_key
+from api.sort_keys import FairSort
 from api.supply import service as supply
 from api.supply.rosters import Roster, RosterFilter
 from shared_models.enums import FairMode, FairStatus, IntentionOutcome, OrgKind
@@ -73,14 +74,28 @@ def _form(
 
 @router.get("")
 def list_page(
-    request: Request, page: TenantPage, session: DbSession, settings: AppSettings
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    settings: AppSettings,
+    pager: Pager,
+    sort: Annotated[Sorting[FairSort], Depends(sorting(FairSort))],
 ) -> Response:
     access = page.ctx
+    fairs, total = reads.listing_page(
+        session,
+        access,
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
     return render(
         request,
         "fairs/list.html",
         {
-            "fairs": reads.listing(session, access),
+            "fairs": fairs,
+            "view": list_view(request, pager, total, sort),
             "feed_url": (
                 f"/calendar/{access.tenant_id}.ics?key={feed_key(settings, access.tenant_id)}"
             ),

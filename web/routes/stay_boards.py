@@ -14,9 +14,10 @@ from api.i18n import _, gettext
 from api.jobs import handlers
 from api.jobs import service as jobs
 from api.labels import options
-from api.paging import Paging, paging
+from api.paging import Pager, Paging, Sorting, paging, sorting
 from api.placements import holiday_leave, verification
 from api.placements import reads as placement_reads
+from api.sort_keys import LeaveSort
 from api.subsidies import entitlements
 from api.supply import reads as laborer_reads
 from shared_models.enums import EvidenceSource
@@ -29,6 +30,12 @@ from web.routes.jobs import files_of, started
 
 router = APIRouter(include_in_schema=False)
 SHEET_SIZE = 200
+# The board's states in its order, with their titles (msgids, translated in the page).
+RETURN_STATES = [
+    (holiday_leave.ReturnState.OVERDUE, _("Overdue")),
+    (holiday_leave.ReturnState.AWAY, _("Away")),
+    (holiday_leave.ReturnState.BACK, _("Back")),
+]
 MAX_LIST_BYTES = 20 * 1024 * 1024
 
 
@@ -171,9 +178,38 @@ def import_list(
 
 @router.get("/returns")
 def return_board(
-    request: Request, page: TenantPage, session: DbSession, since: date | None = None
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager,
+    sort: Annotated[Sorting[LeaveSort], Depends(sorting(LeaveSort))],
+    since: date | None = None,
+    state: holiday_leave.ReturnState | None = None,
 ) -> Response:
     today = clock.today()
     start = since or today - timedelta(days=60)
-    board = holiday_leave.return_board(session, page.ctx, since=start, today=today)
-    return render(request, "stay/returns.html", {"board": board, "since": start, "today": today})
+    rows, total, counts = holiday_leave.return_page(
+        session,
+        page.ctx,
+        since=start,
+        today=today,
+        state=state,
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
+    return render(
+        request,
+        "stay/returns.html",
+        {
+            "rows": rows,
+            "row_states": {leave.id: holiday_leave.state_of(leave, today) for leave in rows},
+            "counts": counts,
+            "state": state,
+            "states": RETURN_STATES,
+            "since": start,
+            "view": list_view(request, pager, total, sort),
+            "today": today,
+        },
+    )

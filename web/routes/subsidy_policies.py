@@ -1,15 +1,17 @@
 """The policy editor: the paying bureau's subsidy policies and their versions."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import DbSession
 from api.errors import AppError
 from api.i18n import gettext
 from api.labels import options
+from api.paging import Pager, Sorting, sorting
+from api.sort_keys import PolicySort
 from api.subsidies import policies
 from api.subsidies import reads as subsidy_reads
 from api.subsidies.schemas import PolicyCreate, PolicyUpdate
@@ -18,6 +20,7 @@ from shared_models.enums import PlacementChannel, PolicyKind, PovertyStatus
 from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.forms import checkbox, clean, errors_by_field, general_message, rerender_on_error, validate
+from web.paging import list_view
 from web.rendering import render
 
 router = APIRouter(prefix="/subsidies/policies", include_in_schema=False)
@@ -95,9 +98,26 @@ def _form(
 
 
 @router.get("")
-def list_page(request: Request, page: TenantPage, session: DbSession) -> Response:
-    rows = subsidy_reads.policies(session, page.ctx, current_only=False)
-    return render(request, "subsidies/policies.html", {"rows": rows})
+def list_page(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager,
+    sort: Annotated[Sorting[PolicySort], Depends(sorting(PolicySort))],
+) -> Response:
+    rows, total = subsidy_reads.policies_page(
+        session,
+        page.ctx,
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
+    return render(
+        request,
+        "subsidies/policies.html",
+        {"rows": rows, "view": list_view(request, pager, total, sort)},
+    )
 
 
 @router.get("/new")

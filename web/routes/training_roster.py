@@ -3,22 +3,25 @@ training-need roster, withdrawal and completion, and the attendance sheet of a s
 The course itself is on the pages of `trainings`."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.access import DataKind
 from api.deps import DbSession, get_cipher
 from api.errors import AppError, FieldError, ValidationFailed
 from api.i18n import _, gettext
+from api.paging import Pager, Paging, Sorting, sorting
 from api.pickers.service import Kind
+from api.sort_keys import EnrollmentSort
 from api.trainings import enrollment, reads, service
 from api.trainings.schemas import CompleteIn, WithdrawIn
-from shared_models.enums import EnrollmentStatus, Permission
-from web.deps import PostedForm, TenantForm, TenantPage, WebPage
+from shared_models.enums import Permission
+from web.deps import PostedForm, TenantForm, TenantPage, WebPage, safe_next
 from web.flash import flash
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
+from web.paging import list_view
 from web.pickers import is_picking, picker
 from web.rendering import render
 
@@ -33,21 +36,37 @@ def _roster(
     *,
     error: AppError | None = None,
     form: Any = None,
+    pager: Paging = Paging(),
+    sort: Sorting[EnrollmentSort] = Sorting(),
 ) -> Response:
     access = page.ctx
     training = service.get(session, access, training_id)
-    rows = service.roster(session, access, training)
+    enrolled, total = service.roster_page(
+        session,
+        access,
+        training,
+        waitlisted=False,
+        offset=pager.offset,
+        limit=pager.limit,
+        sort=sort.key,
+        descending=sort.descending,
+    )
+    # The waitlist is a queue served in its order: shown whole, never re-sorted.
+    waiting, _waiting = service.roster_page(session, access, training, waitlisted=True, limit=None)
     # Anyone of the county, found by name, ID tail or village, besides the suggestions.
     people = picker(
         session, access, get_cipher(request), Kind.LABORER, "laborer_id", form or {}, multi=True
     )
+    path = f"/trainings/{training.id}/roster"
+    kept = None if request.method == "GET" else {}
     return render(
         request,
         "trainings/roster.html",
         {
             "t": training,
-            "enrolled": [r for r in rows if r.status is not EnrollmentStatus.WAITLISTED],
-            "waiting": [r for r in rows if r.status is EnrollmentStatus.WAITLISTED],
+            "enrolled": enrolled,
+            "waiting": waiting,
+            "view": list_view(request, pager, total, sort, path=path, params=kept),
             "attended": reads.attendance_counts(session, training.id),
             "suggestions": reads.suggestions(session, access, training),
             "people": people,
@@ -62,9 +81,14 @@ def _roster(
 
 @router.get("/trainings/{training_id}/roster")
 def roster_page(
-    training_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession
+    training_id: uuid.UUID,
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager,
+    sort: Annotated[Sorting[EnrollmentSort], Depends(sorting(EnrollmentSort))],
 ) -> Response:
-    return _roster(request, page, session, training_id)
+    return _roster(request, page, session, training_id, pager=pager, sort=sort)
 
 
 def _roster_action(request, page, session, training_id, action, form):  # type: ignore[no-untyped-def]
@@ -72,7 +96,10 @@ def _roster_action(request, page, session, training_id, action, form):  # type: 
         lambda e: _roster(request, page, session, training_id, error=e), (403, 409, 422)
     ):
         action(form)
-    return RedirectResponse(f"/trainings/{training_id}/roster", status_code=303)
+    # Back to the page, size and sort the row was acted on from.
+    roster = f"/trainings/{training_id}/roster"
+    back = safe_next(str(form.get("back") or ""))
+    return RedirectResponse(back if back.startswith(roster) else roster, status_code=303)
 
 
 @router.post("/trainings/{training_id}/roster")
