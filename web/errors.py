@@ -4,6 +4,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.errors import AppError, CsrfFailed
+from web import alerts
 from web.deps import FormRejected, LoginRequired, login_url
 from web.rendering import render
 
@@ -16,6 +17,14 @@ def render_error(request: Request, error: AppError) -> Response:
         if request.headers.get("HX-Request") == "true":
             return Response(status_code=204, headers={"HX-Redirect": target})
         return RedirectResponse(target, status_code=303)
+    if (
+        request.method == "POST"
+        and error.status in (400, 409, 422)
+        and request.headers.get("HX-Request") != "true"
+        and (back := alerts.back_to_form(request)) is not None
+    ):
+        reasons = [e.render()["message"] for e in error.errors]
+        return alerts.redirect_with(request, back, " ".join([error.message(), *reasons]))
     response = render(
         request,
         "errors/problem.html",

@@ -17,6 +17,7 @@ from api.demand.pool import effective_status
 from api.i18n import SUPPORTED_LOCALES, get_locale, gettext, ngettext
 from api.labels import label
 from api.matching.reasons import sentence
+from web import alerts
 from web.flash import take
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -88,4 +89,8 @@ def render(
     # a rejected form (rolled back) would lose it unseen.
     if not ctx["is_htmx"] and status_code < 400 and "flash" not in ctx:
         ctx["flash"] = take(ctx["page"])
-    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    ctx["alert"] = None if ctx["is_htmx"] else alerts.take(request)
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    if ctx["alert"]:
+        alerts.clear(response)
+    return response
