@@ -52,10 +52,12 @@ def page(
     *,
     limit: int,
     before_seq: int | None = None,
+    offset: int = 0,
     entity_type: str | None = None,
     entity_id: str | None = None,
 ) -> Sequence[AuditEntry]:
-    """The caller's own log, newest first (keyset pagination on seq)."""
+    """The caller's own log, newest first (keyset pagination on seq for the API; the
+    page's numbered pages use the offset)."""
     query = select(AuditEntry).where(
         AuditEntry.tenant_id == access.tenant_id,
         AuditEntry.tenant_id.in_(access.read_ids(DataKind.AUDIT)),
@@ -66,21 +68,21 @@ def page(
         query = query.where(AuditEntry.entity_type == entity_type)
     if entity_id:
         query = query.where(AuditEntry.entity_id == entity_id)
-    return session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit)).all()
+    return session.scalars(query.order_by(AuditEntry.seq.desc()).offset(offset).limit(limit)).all()
 
 
-def count(session: Session, access: AccessContext) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(AuditEntry)
-            .where(
-                AuditEntry.tenant_id == access.tenant_id,
-                AuditEntry.tenant_id.in_(access.read_ids(DataKind.AUDIT)),
-            )
+def count(session: Session, access: AccessContext, *, entity_type: str | None = None) -> int:
+    query = (
+        select(func.count())
+        .select_from(AuditEntry)
+        .where(
+            AuditEntry.tenant_id == access.tenant_id,
+            AuditEntry.tenant_id.in_(access.read_ids(DataKind.AUDIT)),
         )
-        or 0
     )
+    if entity_type:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    return session.scalar(query) or 0
 
 
 def stream_chain(

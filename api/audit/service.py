@@ -202,6 +202,7 @@ def page(
     *,
     limit: int,
     before_seq: int | None = None,
+    offset: int = 0,
     entity_type: str | None = None,
     entity_id: str | None = None,
 ) -> list[AuditEntry]:
@@ -211,7 +212,12 @@ def page(
             access,
             limit=limit,
             before_seq=before_seq,
+            offset=offset,
             entity_type=entity_type,
             entity_id=entity_id,
         )
     )
+
+
+def count(session: Session, access: AccessContext, *, entity_type: str | None = None) -> int:
+    return repository.count(session, access, entity_type=entity_type)

@@ -258,3 +258,31 @@ def test_the_roster_export_link_works_with_the_session(client):
     assert 'href="/laborers/export?' in roster.text
     export = client.get("/laborers/export", params={"roster": "all"})
     assert export.status_code == 200 and export.headers["content-type"] == XLSX
+
+
+def test_an_employers_page_counts_its_vacancies_and_leads_to_them_all(client, login):
+    from tests.fixtures.factories import employer_payload, vacancy_payload
+
+    yantai = login("yantai.staff")
+    employer = yantai.post(
+        "/api/v1/employers", json=employer_payload(name="烟台多岗位机械有限公司")
+    )
+    assert employer.status_code == 201, employer.text
+    eid = employer.json()["id"]
+    for i in range(23):
+        made = yantai.post(
+            "/api/v1/vacancies", json=vacancy_payload(eid, title=f"多岗位装配工{i:02d}")
+        )
+        assert made.status_code == 201, made.text
+    sign_in(client, "yantai.staff")
+    detail = client.get(f"/employers/{eid}").text
+    assert (
+        'data-total="23"' in detail
+        and len(re.findall(r'href="/vacancies/[0-9a-f-]{36}"', detail)) == 20
+    )
+    link = f'href="/vacancies?employer={eid}&amp;open_only=false"'
+    assert link in detail
+    pool = client.get("/vacancies", params={"employer": eid, "open_only": "false"}).text
+    assert 'id="employer-filter"' in pool and "烟台多岗位机械有限公司" in pool
+    assert f'name="employer" value="{eid}"' in pool  # the filter form keeps it
+    assert re.search(r'data-total="23"', pool)

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.audit import service as audit
@@ -107,18 +107,25 @@ def audit_page(
     request: Request,
     page: TenantPage,
     session: DbSession,
-    before_seq: Annotated[int | None, Query(ge=1)] = None,
+    pager: Pager,
+    entity_type: str | None = None,
 ) -> Response:
     page.ctx.require(Permission.READ_AUDIT)
-    limit = 50
-    entries = audit.page(session, page.ctx, limit=limit, before_seq=before_seq)
-    next_seq = entries[-1].seq if len(entries) == limit and entries[-1].seq > 1 else None
+    kind = entity_type if entity_type in audit_view.ENTITIES else None
+    entries = audit.page(
+        session, page.ctx, limit=pager.limit, offset=pager.offset, entity_type=kind
+    )
+    total = audit.count(session, page.ctx, entity_type=kind)
     return render(
         request,
         "admin/audit.html",
         {
             "entries": entries,
-            "next_seq": next_seq,
+            "view": list_view(request, pager, total),
+            "entity_type": kind,
+            "kinds": sorted(
+                ((k, audit_view.entity_label(k)) for k in audit_view.ENTITIES), key=lambda o: o[1]
+            ),
             # Labelled values, not JSON: field label, old → new, codes by their labels.
             "changes": {
                 e.seq: audit_view.changes(e.entity_type, e.before, e.after) for e in entries

@@ -103,8 +103,8 @@ def detail(
     access = page.ctx
     employer = service.get_employer(session, access, employer_id)
     vacancies = service.pool(
-        session, access, PoolFilter(employer_id=employer.id, open_only=False), page_size=200
-    )
+        session, access, PoolFilter(employer_id=employer.id, open_only=False), page_size=20
+    )  # the newest; the pool, filtered to the employer, pages through them all
     editable = can_post(access) and access.can_write(DataKind.DEMAND, employer.tenant_id)
     return render(
         request,

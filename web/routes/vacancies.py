@@ -66,6 +66,8 @@ def pool_page(
 ) -> Response:
     access = page.ctx
     result = service.pool(session, access, f, page=pager.page, page_size=pager.page_size)
+    # From an employer's page: its vacancies only, said so with the way back to all.
+    employer = service.get_employer(session, access, f.employer_id) if f.employer_id else None
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
     # Unchecked, the "open only" box sends nothing; the hidden field keeps the choice.
     query = urlencode(params)
@@ -75,6 +77,7 @@ def pool_page(
         {
             "result": result,
             "f": f,
+            "employer": employer,
             "params": dict(params),
             "query": query,
             "choices": POOL_CHOICES,
