@@ -209,7 +209,7 @@ BUILT_IN: tuple[Indicator, ...] = (
         _("Fairs held"),
         C,
         F,
-        _("Fairs held during the period (not cancelled)"),
+        _("Fairs held during the period (published; not drafts or cancelled)"),
     ),
     Indicator(
         "fair_attendees",

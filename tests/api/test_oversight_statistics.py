@@ -27,7 +27,11 @@ import pytest
 import time_machine
 
 from api import clock
+from api.access import county_system_access
+from api.db import apply_access
+from api.oversight import service
 from api.oversight.indicators import BUILT_IN, BY_CODE
+from shared_models import Pairing, PairingTarget
 from tests.api.test_fairs import fair_payload
 from tests.fixtures.factories import employer_payload, id_number, laborer_payload, vacancy_payload
 
@@ -349,3 +353,72 @@ def test_the_value_of_a_rate_and_a_count(world, login, code):
     body = _ok(login("wushan.staff").get("/api/v1/statistics", params={"indicator": code, **MARCH}))
     assert body["value"] == body["numerator"] and body["denominator"] is None
     assert (body["from"], body["to"]) == (MARCH["from"], MARCH["to"])
+
+
+def _progress(world, year: int, today: date) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    with world.owner_database().transaction() as session:
+        access = county_system_access(session, world.orgs["wushan"])
+        apply_access(session, access)
+        pairing = session.get(Pairing, world.pairings["wushan"])
+        return {
+            p.metric.value: p
+            for p in service.target_progress(session, access, pairing, year, today)
+        }
+
+
+def _set_targets(world, year: int, targets: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    with world.owner_database().transaction() as session:
+        for metric, value in targets.items():
+            session.add(
+                PairingTarget(
+                    pairing_id=world.pairings["wushan"], year=year, metric=metric, target=value
+                )
+            )
+
+
+def test_targets_against_actual_behind_and_ahead_of_schedule(world, login):
+    today = date(2025, 7, 2)  # the 183rd day of 365: 50.1 % of the year gone
+    _set_targets(world, 2025, {"laborers_transferred": 1, "fairs_held": 1})
+    base = _progress(world, 2025, today)
+    base_transfers = base["laborers_transferred"].actual
+    base_fairs = base["fairs_held"].actual
+
+    # Three transfers in the first half (one on 3 July, after today, is not counted yet)
+    # and one fair held in May.
+    wushan = login("wushan.staff")
+    for started in ("2025-01-15", "2025-04-01", "2025-06-30", "2025-07-03"):
+        _place(wushan, _register(login, "2024-08-01"), started)
+    with _on("2025-05-10"):
+        admin = login("wushan.admin")
+        body = fair_payload(held_on="2025-05-10", registration_deadline="2025-05-10")
+        fair = _ok(admin.post("/api/v1/fairs", json=body))
+        _ok(
+            admin.post(
+                f"/api/v1/fairs/{fair['id']}/status", json={"status": "published", "version": 1}
+            )
+        )
+
+    with world.owner_database().transaction() as session:
+        for target in session.query(PairingTarget).filter_by(
+            pairing_id=world.pairings["wushan"], year=2025
+        ):
+            target.target = {
+                "laborers_transferred": base_transfers + 3,  # all done: ahead
+                "fairs_held": (base_fairs + 1) * 4,  # a quarter done: behind
+            }[target.metric.value]
+
+    progress = _progress(world, 2025, today)
+    transfers, fairs = progress["laborers_transferred"], progress["fairs_held"]
+    assert transfers.actual == base_transfers + 3
+    assert (transfers.percent_done, transfers.expected_percent, transfers.behind) == (
+        100.0,
+        50.1,
+        False,
+    )
+    assert fairs.actual == base_fairs + 1
+    assert (fairs.percent_done, fairs.behind) == (25.0, True)
+    assert transfers.indicator.code == "transfers" and fairs.indicator.code == "fairs_held"
+
+    # The year is over: all of it is expected; a year not begun expects nothing.
+    assert _progress(world, 2025, date(2026, 3, 1))["fairs_held"].expected_percent == 100.0
+    assert _progress(world, 2025, date(2024, 12, 31))["fairs_held"].actual == 0
