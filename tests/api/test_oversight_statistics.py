@@ -349,7 +349,7 @@ def test_indicator_definitions_and_refusals(world, login):
 
 
 @pytest.mark.parametrize("code", ["transfers", "fairs_held"])
-def test_the_value_of_a_rate_and_a_count(world, login, code):
+def test_a_count_is_its_own_value_over_the_period_asked(world, login, code):
     body = _ok(login("wushan.staff").get("/api/v1/statistics", params={"indicator": code, **MARCH}))
     assert body["value"] == body["numerator"] and body["denominator"] is None
     assert (body["from"], body["to"]) == (MARCH["from"], MARCH["to"])
