@@ -28,6 +28,7 @@ from api.jobs.worker import Workers
 from api.logging_setup import configure_logging
 from api.matching.router import router as matching_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.oversight.router import router as oversight_router
 from api.placements.router import router as placements_router
 from api.problems_router import router as problems_router
 from api.referrals.router import router as referrals_router
@@ -92,6 +93,7 @@ API_ROUTERS = (
     timeline_router,
     warnings_router,
     calendar_router,
+    oversight_router,
 )
 PAGE_ROUTERS = (
     auth_pages.router,

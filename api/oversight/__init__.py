@@ -1,0 +1,1 @@
+"""Oversight: indicators computed from the records, by period."""

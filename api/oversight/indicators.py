@@ -1,0 +1,378 @@
+"""The built-in indicators, each defined once as data (issue 13).
+
+An indicator's value is always computed from the records (statistics_repository.py),
+never typed in. A stock is read as at the last day of the period, a flow counts what
+happened during it; a rate is its numerator's value over its denominator's. Person
+counts are of the caller's own register (its county); pool and event counts are of
+what the caller reads through its pairings.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from api.i18n import _
+from shared_models.enums import PairingMetric, PovertyStatus
+
+
+class Unit(StrEnum):
+    PEOPLE = "people"
+    PERSON_TIMES = "person-times"
+    YUAN = "yuan"
+    COUNT = "count"
+    PERCENT = "percent"
+
+
+class Measure(StrEnum):
+    STOCK = "stock"  # as at the end of the period
+    FLOW = "flow"  # during the period
+
+
+# 脱贫人口 and those monitored for relapse, as the reports count them (and matching
+# gives priority to).
+POVERTY = (PovertyStatus.REGISTERED_POOR, PovertyStatus.LIFTED, PovertyStatus.MONITORED)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str  # English msgid
+    unit: Unit
+    measure: Measure
+    counts: str  # what it counts, one line (English msgid)
+    numerator: str | None = None
+    denominator: str | None = None
+    # Grouped by the laborer's township (`by_township`): the person-based ones.
+    by_township: bool = False
+
+    @property
+    def is_rate(self) -> bool:
+        return self.denominator is not None
+
+
+P, PT, Y, C, PCT = Unit.PEOPLE, Unit.PERSON_TIMES, Unit.YUAN, Unit.COUNT, Unit.PERCENT
+S, F = Measure.STOCK, Measure.FLOW
+
+
+BUILT_IN: tuple[Indicator, ...] = (
+    # --- the register
+    Indicator(
+        "registered",
+        "登记劳动力",
+        _("Registered laborers"),
+        P,
+        S,
+        _("Laborers on the register at the end of the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "registered_poverty",
+        "登记劳动力（脱贫人口）",
+        _("Registered laborers: lifted out of poverty or monitored"),
+        P,
+        S,
+        _("Registered laborers of registered-poor, lifted or monitored households"),
+        by_township=True,
+    ),
+    Indicator(
+        "registered_female",
+        "登记劳动力（女性）",
+        _("Registered laborers: women"),
+        P,
+        S,
+        _("Registered laborers who are women"),
+        by_township=True,
+    ),
+    Indicator(
+        "registered_two_after",
+        "登记劳动力（两后生）",
+        _("Registered laborers: two-after youth"),
+        P,
+        S,
+        _("Registered laborers who are 两后生 (no further schooling after junior or senior high)"),
+        by_township=True,
+    ),
+    # --- employment, as at the end of the period
+    Indicator(
+        "employed",
+        "转移就业人数",
+        _("Employed"),
+        P,
+        S,
+        _("Laborers with a placement running on the last day of the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "employed_in_district",
+        "区内就业",
+        _("Employed in the home district"),
+        P,
+        S,
+        _("Employed at the end of the period, in the household's own district or county"),
+        by_township=True,
+    ),
+    Indicator(
+        "employed_in_city",
+        "区外市内就业",
+        _("Employed elsewhere in the home city"),
+        P,
+        S,
+        _("Employed at the end of the period, outside the district but in the home city"),
+        by_township=True,
+    ),
+    Indicator(
+        "employed_out_of_city",
+        "市外就业",
+        _("Employed outside the home city"),
+        P,
+        S,
+        _("Employed at the end of the period, outside the home city"),
+        by_township=True,
+    ),
+    # --- transfers during the period
+    Indicator(
+        "transfers",
+        "新增转移就业",
+        _("New transfers"),
+        P,
+        F,
+        _("Laborers whose placement started during the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "transfers_organized",
+        "新增转移就业（有组织）",
+        _("New transfers: organized"),
+        P,
+        F,
+        _("New transfers through the organized (pairing) channel"),
+        by_township=True,
+    ),
+    Indicator(
+        "transfers_poverty",
+        "新增转移就业（脱贫人口）",
+        _("New transfers: lifted out of poverty or monitored"),
+        P,
+        F,
+        _("New transfers of registered-poor, lifted or monitored households"),
+        by_township=True,
+    ),
+    # --- training
+    Indicator(
+        "trained",
+        "培训人次",
+        _("Trained"),
+        PT,
+        F,
+        _("Roster enrollments (not the waitlist) of courses started during the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "training_completed",
+        "结业人次",
+        _("Training completed"),
+        PT,
+        F,
+        _("Enrollments completed during the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "trained_employed_90_days",
+        "培训后90天内就业",
+        _("Employed within 90 days of training"),
+        P,
+        F,
+        _("Of those who completed during the period, in work within 90 days of completing"),
+        by_township=True,
+    ),
+    # --- the demand pool
+    Indicator(
+        "vacancies",
+        "岗位信息条数",
+        _("Vacancies in the pool"),
+        C,
+        F,
+        _("Vacancies of the pool open at some time during the period"),
+    ),
+    Indicator(
+        "positions",
+        "提供岗位数",
+        _("Positions offered"),
+        C,
+        F,
+        _("Positions (headcount) of the vacancies open during the period"),
+    ),
+    # --- fairs and referrals
+    Indicator(
+        "fairs_held",
+        "联合招聘会场次",
+        _("Fairs held"),
+        C,
+        F,
+        _("Fairs held during the period (published; not drafts or cancelled)"),
+    ),
+    Indicator(
+        "fair_attendees",
+        "招聘会入场人数",
+        _("Fair attendees"),
+        P,
+        F,
+        _("People checked in at the fairs held during the period"),
+    ),
+    Indicator(
+        "fair_intentions",
+        "达成就业意向",
+        _("Intentions reached"),
+        P,
+        F,
+        _("Intentions reached (达成就业意向) at the fairs held during the period"),
+    ),
+    Indicator(
+        "referrals",
+        "推荐就业",
+        _("Referrals"),
+        PT,
+        F,
+        _("Referrals of the county's laborers made during the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "hires",
+        "推荐入职",
+        _("Hires"),
+        P,
+        F,
+        _("Referrals that ended in a hire during the period"),
+        by_township=True,
+    ),
+    # --- staying in post
+    Indicator(
+        "reached_3_months",
+        "满3个月应稳岗人数",
+        _("Placements reaching 3 months"),
+        P,
+        F,
+        _("Placements whose third month completed during the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "in_post_3_months",
+        "稳岗满3个月",
+        _("Still in post at 3 months"),
+        P,
+        F,
+        _("Of the placements reaching 3 months during the period, those still in post then"),
+        by_township=True,
+    ),
+    Indicator(
+        "reached_6_months",
+        "满6个月应稳岗人数",
+        _("Placements reaching 6 months"),
+        P,
+        F,
+        _("Placements whose sixth month completed during the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "in_post_6_months",
+        "稳岗满6个月",
+        _("Still in post at 6 months"),
+        P,
+        F,
+        _("Of the placements reaching 6 months during the period, those still in post then"),
+        by_township=True,
+    ),
+    Indicator(
+        "retention_rate",
+        "稳岗率（6个月）",
+        _("Retention rate at 6 months"),
+        PCT,
+        F,
+        _("Still in post at 6 months, of the placements reaching 6 months"),
+        numerator="in_post_6_months",
+        denominator="reached_6_months",
+        by_township=True,
+    ),
+    # --- subsidies (the paying bureau's claims)
+    Indicator(
+        "subsidies_claimed",
+        "申报补贴金额",
+        _("Subsidies claimed"),
+        Y,
+        F,
+        _("Amount of the claims raised during the period, unless rejected"),
+    ),
+    Indicator(
+        "subsidies_paid",
+        "发放补贴金额",
+        _("Subsidies paid"),
+        Y,
+        F,
+        _("Amount of the claims paid during the period"),
+    ),
+    # --- liaison casework
+    Indicator(
+        "cases_visit",
+        "走访慰问",
+        _("Welfare visits"),
+        C,
+        F,
+        _("Visit cases that took place during the period"),
+    ),
+    Indicator(
+        "cases_hardship_aid",
+        "困难帮扶",
+        _("Hardship aid cases"),
+        C,
+        F,
+        _("Hardship aid cases that took place during the period"),
+    ),
+    Indicator(
+        "cases_onboarding",
+        "入职援助",
+        _("Onboarding assistance cases"),
+        C,
+        F,
+        _("Onboarding assistance cases that took place during the period"),
+    ),
+    Indicator(
+        "cases_dispute",
+        "劳动纠纷",
+        _("Labor disputes"),
+        C,
+        F,
+        _("Disputes that arose during the period"),
+    ),
+    # --- early warning
+    Indicator(
+        "warnings_raised",
+        "预警发出",
+        _("Warnings raised"),
+        C,
+        F,
+        _("Early-warning flags raised during the period"),
+    ),
+    Indicator(
+        "warnings_closed",
+        "预警关闭",
+        _("Warnings closed"),
+        C,
+        F,
+        _("Early-warning flags closed during the period"),
+    ),
+)
+
+BY_CODE: dict[str, Indicator] = {i.code: i for i in BUILT_IN}
+
+# Each annual target of a pairing agreement, and the indicator that measures it.
+TARGET_INDICATORS: dict[PairingMetric, str] = {
+    PairingMetric.LABORERS_TRANSFERRED: "transfers",
+    PairingMetric.POVERTY_LABORERS_TRANSFERRED: "transfers_poverty",
+    PairingMetric.PEOPLE_TRAINED: "trained",
+    PairingMetric.FAIRS_HELD: "fairs_held",
+    PairingMetric.POSITIONS_OFFERED: "positions",
+}
+
+
+def get(code: str) -> Indicator | None:
+    return BY_CODE.get(code)

@@ -1,0 +1,61 @@
+"""JSON API of the indicators: their definitions, and a value for a period."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import Access, DbSession
+from api.i18n import gettext
+from api.oversight import service
+from api.oversight.indicators import Indicator
+from api.oversight.schemas import IndicatorOut, StatisticOut
+from api.routing import JsonRoute
+
+router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["statistics"])
+
+
+def indicator_out(found: Indicator) -> IndicatorOut:
+    return IndicatorOut(
+        code=found.code,
+        name=gettext(found.name_en),
+        name_zh=found.name_zh,
+        name_en=found.name_en,
+        unit=found.unit,
+        measure=found.measure,
+        description=gettext(found.counts),
+        numerator=found.numerator,
+        denominator=found.denominator,
+        by_township=found.by_township,
+    )
+
+
+@router.get("/indicators", response_model=list[IndicatorOut])
+def list_indicators(access: Access) -> list[IndicatorOut]:
+    """Every built-in indicator, defined once: its unit, stock or flow, what it counts."""
+    return [indicator_out(i) for i in service.indicators()]
+
+
+@router.get("/statistics", response_model=StatisticOut, response_model_by_alias=True)
+def statistics(
+    access: Access,
+    session: DbSession,
+    indicator: str,
+    start: Annotated[date, Query(alias="from", description="The first day (inclusive)")],
+    end: Annotated[date, Query(alias="to", description="The last day (inclusive)")],
+    by: Annotated[Literal["township"] | None, Query(description="Break down by")] = None,
+) -> StatisticOut:
+    """An indicator's value over [from, to], computed from the records the caller may
+    read: a stock as at `to`, a flow during the period."""
+    stat = service.statistic(session, access, indicator, start, end, by_township=by == "township")
+    return StatisticOut(
+        indicator=stat.indicator.code,
+        unit=stat.indicator.unit,
+        measure=stat.indicator.measure,
+        start=stat.start,
+        end=stat.end,
+        numerator=stat.numerator,
+        denominator=stat.denominator,
+        value=stat.value,
+        by_township=stat.by_township,
+    )

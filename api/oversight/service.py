@@ -1,0 +1,161 @@
+"""Indicators and their values for a period, and a pairing's targets against actual."""
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.errors import FieldError, ValidationFailed
+from api.i18n import _
+from api.oversight import statistics_repository
+from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS, Indicator
+from shared_models import Pairing
+from shared_models.enums import PairingMetric
+
+
+@dataclass(frozen=True)
+class Statistic:
+    indicator: Indicator
+    start: date
+    end: date
+    numerator: int
+    denominator: int | None
+    # The count or sum; for a rate the percent (None when nothing to divide by).
+    value: float | int | None
+    by_township: dict[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    metric: PairingMetric
+    indicator: Indicator
+    target: int
+    actual: int
+    percent_done: float  # of the target
+    expected_percent: float  # of the year gone by today
+    behind: bool
+
+
+def indicators() -> tuple[Indicator, ...]:
+    return BUILT_IN
+
+
+def indicator(code: str) -> Indicator:
+    found = BY_CODE.get(code)
+    if found is None:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "indicator",
+                    _("No indicator {code}: GET /api/v1/indicators lists them."),
+                    "unknown_indicator",
+                    {"code": code},
+                )
+            ]
+        )
+    return found
+
+
+def statistic(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    start: date,
+    end: date,
+    *,
+    by_township: bool = False,
+) -> Statistic:
+    found = indicator(code)
+    if start > end:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "from",
+                    _("The period starts after it ends ({start} is after {end})."),
+                    "period_reversed",
+                    {"start": start.isoformat(), "end": end.isoformat()},
+                )
+            ]
+        )
+    if by_township and not found.by_township:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "by",
+                    _("{code} is not counted by township."),
+                    "not_by_township",
+                    {"code": code},
+                )
+            ]
+        )
+    v = statistics_repository.value(session, access, code, start, end)
+    townships = (
+        statistics_repository.by_township(session, access, code, start, end)
+        if by_township
+        else None
+    )
+    return Statistic(found, start, end, v.numerator, v.denominator, _shown(found, v), townships)
+
+
+def _shown(found: Indicator, v: statistics_repository.Value) -> float | int | None:
+    if not found.is_rate:
+        return v.numerator
+    if not v.denominator:
+        return None
+    return round(100 * v.numerator / v.denominator, 1)
+
+
+def target_progress(
+    session: Session, access: AccessContext, pairing: Pairing, year: int, today: date
+) -> list[TargetProgress]:
+    """Each of the pairing's targets for the year, against what the records show from
+    1 January up to today, and whether it is behind the share of the year gone by."""
+    within = _within_pairing(access, pairing)
+    start, year_end = date(year, 1, 1), date(year, 12, 31)
+    days = (year_end - start).days + 1
+    if today < start:
+        elapsed = 0
+    elif today > year_end:
+        elapsed = days
+    else:
+        elapsed = (today - start).days + 1
+    expected = round(100 * elapsed / days, 1)
+    out = []
+    order = list(PairingMetric)
+    for target in sorted(
+        (t for t in pairing.targets if t.year == year), key=lambda t: order.index(t.metric)
+    ):
+        found = BY_CODE[TARGET_INDICATORS[target.metric]]
+        actual = (
+            statistics_repository.value(
+                session, within, found.code, start, min(today, year_end), today=today
+            ).numerator
+            if elapsed
+            else 0
+        )
+        done = round(100 * actual / target.target, 1) if target.target else 100.0
+        out.append(
+            TargetProgress(
+                metric=target.metric,
+                indicator=found,
+                target=target.target,
+                actual=actual,
+                percent_done=done,
+                expected_percent=expected,
+                behind=done < expected,
+            )
+        )
+    return out
+
+
+def _within_pairing(access: AccessContext, pairing: Pairing) -> AccessContext:
+    """The caller's view narrowed to one pairing: its events, and the data of its two
+    bureaus (never wider than what the caller reads)."""
+    sides: frozenset[uuid.UUID] = frozenset({pairing.sending_org_id, pairing.receiving_org_id})
+    readable = {kind: ids & sides for kind, ids in access.readable.items()}
+    return dataclasses.replace(
+        access, readable=readable, pairing_ids=access.pairing_ids & {pairing.id}
+    )

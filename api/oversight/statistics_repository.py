@@ -1,0 +1,499 @@
+"""All SQL of the indicators: one small query builder per indicator (api/oversight/
+indicators.py), each counting only rows the caller may read.
+
+Person-based figures are of the caller's county: the laborers it reads (a county and its
+liaison offices; a receiving bureau reads no register wholesale, so it counts none).
+Pool and event figures are of what the caller reads through its pairings. Days are the
+bureau's (api/clock.py): an instant belongs to the day it fell on in bureau time.
+"""
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from api import clock
+from api.access import AccessContext, DataKind
+from api.oversight.indicators import BY_CODE, POVERTY
+from api.subsidies.stay import add_months
+from api.supply.derived import MUNICIPALITIES
+from shared_models import (
+    Case,
+    Fair,
+    FairIntention,
+    FairRegistration,
+    Laborer,
+    Placement,
+    Referral,
+    ReferralEvent,
+    SubsidyClaim,
+    Training,
+    TrainingEnrollment,
+    Vacancy,
+    WarningFlag,
+)
+from shared_models.enums import (
+    CaseKind,
+    ClaimStatus,
+    EnrollmentStatus,
+    FairStatus,
+    IntentionOutcome,
+    PlacementChannel,
+    ReferralStatus,
+    Sex,
+    WarningStatus,
+    WorkScope,
+)
+
+NINETY_DAYS = timedelta(days=90)
+
+
+@dataclass(frozen=True)
+class Value:
+    numerator: int
+    denominator: int | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    today: date  # what is known: a milestone after today is not reached yet
+
+
+# A counted query: its FROM, joins and conditions, and what to count or add up. With
+# `Laborer` among its FROMs it can be grouped by the laborer's township.
+@dataclass(frozen=True)
+class Counted:
+    query: Select  # type: ignore[type-arg]
+    measure: ColumnElement[int]
+
+
+Builder = Callable[[AccessContext, Period], Counted]
+# Figures worked out row by row (milestones, windows after an event): the rows, with
+# the laborer's township, and whether each counts.
+RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[str, bool]]]
+
+
+def _county(access: AccessContext) -> frozenset:  # type: ignore[type-arg]
+    """The registers whose people the caller counts, placements included."""
+    return access.read_ids(DataKind.LABORER) & access.read_ids(DataKind.PLACEMENT)
+
+
+def _until(end: date):  # type: ignore[no-untyped-def]
+    """Before the end of the bureau's day `end`."""
+    return clock.start_of_day(end + timedelta(days=1))
+
+
+def _during(column, period: Period) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    """An instant column within the period's bureau days."""
+    return and_(column >= clock.start_of_day(period.start), column < _until(period.end))
+
+
+def _between(column, period: Period) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+    return column.between(period.start, period.end)
+
+
+_PEOPLE = func.count(func.distinct(Laborer.id))
+_ROWS = func.count()
+
+
+# --- the register -----------------------------------------------------------------------
+
+
+def _registered(*extra: ColumnElement[bool]) -> Builder:
+    def build(access: AccessContext, period: Period) -> Counted:
+        query = select(Laborer.id).where(
+            Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+            Laborer.created_at < _until(period.end),
+            *extra,
+        )
+        return Counted(query, _PEOPLE)
+
+    return build
+
+
+# --- placements ---------------------------------------------------------------------------
+
+
+def _placements(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+    return (
+        select(Placement.id)
+        .join(Laborer, Laborer.id == Placement.laborer_id)
+        .where(Placement.tenant_id.in_(_county(access)), *conditions)
+    )
+
+
+def _scope() -> ColumnElement[str]:
+    """区内 / 区外市内 / 市外 of the placement against the household (as
+    api.supply.derived.work_scope): a municipality is a city of two digits."""
+    city = case((func.substr(Laborer.region_code, 1, 2).in_(MUNICIPALITIES), 2), else_=4)
+    return case(
+        (Placement.region_code == Laborer.region_code, WorkScope.IN_DISTRICT.value),
+        (
+            func.substr(Placement.region_code, 1, city)
+            == func.substr(Laborer.region_code, 1, city),
+            WorkScope.IN_CITY.value,
+        ),
+        else_=WorkScope.OUT_OF_CITY.value,
+    )
+
+
+def _employed(scope: WorkScope | None = None) -> Builder:
+    def build(access: AccessContext, period: Period) -> Counted:
+        # In post on the period's last day (ended_on is the last day in post).
+        conditions = [
+            Placement.started_on <= period.end,
+            or_(Placement.ended_on.is_(None), Placement.ended_on >= period.end),
+        ]
+        if scope is not None:
+            conditions.append(_scope() == scope.value)
+        return Counted(_placements(access, *conditions), _PEOPLE)
+
+    return build
+
+
+def _transfers(*extra: ColumnElement[bool]) -> Builder:
+    def build(access: AccessContext, period: Period) -> Counted:
+        return Counted(_placements(access, _between(Placement.started_on, period), *extra), _PEOPLE)
+
+    return build
+
+
+# --- training -------------------------------------------------------------------------------
+
+
+def _enrollments(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+    return (
+        select(TrainingEnrollment.id)
+        .join(Training, Training.id == TrainingEnrollment.training_id)
+        .join(Laborer, Laborer.id == TrainingEnrollment.laborer_id)
+        .where(
+            TrainingEnrollment.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+            Training.pairing_id.in_(access.pairing_ids),
+            *conditions,
+        )
+    )
+
+
+def _trained(access: AccessContext, period: Period) -> Counted:
+    # On the roster when the course began: enrolled, completed, or withdrawn after the start.
+    took_part = or_(
+        TrainingEnrollment.status.in_([EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED]),
+        and_(
+            TrainingEnrollment.status == EnrollmentStatus.WITHDRAWN,
+            TrainingEnrollment.withdrawn_on >= Training.starts_on,
+        ),
+    )
+    return Counted(_enrollments(access, _between(Training.starts_on, period), took_part), _ROWS)
+
+
+def _completed(access: AccessContext, period: Period) -> Counted:
+    query = _enrollments(
+        access,
+        TrainingEnrollment.status == EnrollmentStatus.COMPLETED,
+        _between(TrainingEnrollment.completed_on, period),
+    )
+    return Counted(query, _ROWS)
+
+
+def _employed_after_training(
+    session: Session, access: AccessContext, period: Period
+) -> list[tuple[str, bool]]:
+    """Per laborer completing in the period: in work on some day of the 90 after."""
+    completions = session.execute(
+        _enrollments(
+            access,
+            TrainingEnrollment.status == EnrollmentStatus.COMPLETED,
+            _between(TrainingEnrollment.completed_on, period),
+        ).with_only_columns(
+            TrainingEnrollment.laborer_id, TrainingEnrollment.completed_on, Laborer.township
+        )
+    ).all()
+    if not completions:
+        return []
+    spells: dict[object, list[tuple[date, date | None]]] = {}
+    for laborer_id, started, ended in session.execute(
+        select(Placement.laborer_id, Placement.started_on, Placement.ended_on).where(
+            Placement.tenant_id.in_(_county(access)),
+            Placement.laborer_id.in_({c.laborer_id for c in completions}),
+            Placement.started_on <= period.end + NINETY_DAYS,
+        )
+    ):
+        spells.setdefault(laborer_id, []).append((started, ended))
+    people: dict[object, tuple[str, bool]] = {}
+    for laborer_id, completed, township in completions:
+        employed = any(
+            started <= completed + NINETY_DAYS and (ended is None or ended >= completed)
+            for started, ended in spells.get(laborer_id, [])
+        )
+        _, before = people.get(laborer_id, (township, False))
+        people[laborer_id] = (township, before or employed)
+    return list(people.values())
+
+
+# --- the demand pool --------------------------------------------------------------------------
+
+
+def _open_vacancies(measure: ColumnElement[int]) -> Builder:
+    def build(access: AccessContext, period: Period) -> Counted:
+        query = select(Vacancy.id).where(
+            Vacancy.tenant_id.in_(access.read_ids(DataKind.DEMAND)),
+            Vacancy.valid_from <= period.end,
+            or_(Vacancy.valid_until.is_(None), Vacancy.valid_until >= period.start),
+        )
+        return Counted(query, measure)
+
+    return build
+
+
+# --- fairs and referrals ---------------------------------------------------------------------
+
+
+def _fairs_held(access: AccessContext, period: Period) -> Select:  # type: ignore[type-arg]
+    """The ids of the caller's pairings' fairs held in the period."""
+    return select(Fair.id).where(
+        Fair.pairing_id.in_(access.pairing_ids),
+        Fair.tenant_id.in_(access.read_ids(DataKind.EVENT)),
+        Fair.status.notin_([FairStatus.DRAFT, FairStatus.CANCELLED]),
+        _between(Fair.held_on, period),
+    )
+
+
+def _fairs(access: AccessContext, period: Period) -> Counted:
+    return Counted(_fairs_held(access, period), _ROWS)
+
+
+def _attendees(access: AccessContext, period: Period) -> Counted:
+    query = select(FairRegistration.id).where(
+        FairRegistration.fair_id.in_(_fairs_held(access, period)),
+        FairRegistration.checked_in_at.is_not(None),
+    )
+    return Counted(query, _ROWS)
+
+
+def _intentions(access: AccessContext, period: Period) -> Counted:
+    query = select(FairIntention.id).where(
+        FairIntention.fair_id.in_(_fairs_held(access, period)),
+        FairIntention.outcome == IntentionOutcome.AGREED,
+    )
+    return Counted(query, func.count(func.distinct(FairIntention.registration_id)))
+
+
+def _referrals_of(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+    return (
+        select(Referral.id)
+        .join(Laborer, Laborer.id == Referral.laborer_id)
+        .where(
+            Referral.tenant_id.in_(
+                access.read_ids(DataKind.REFERRAL) & access.read_ids(DataKind.LABORER)
+            ),
+            *conditions,
+        )
+    )
+
+
+def _referrals(access: AccessContext, period: Period) -> Counted:
+    # The day it was made, as recorded on its first step (it may be backdated).
+    made = (
+        select(ReferralEvent.id)
+        .where(
+            ReferralEvent.referral_id == Referral.id,
+            ReferralEvent.from_status.is_(None),
+            _between(ReferralEvent.occurred_on, period),
+        )
+        .exists()
+    )
+    return Counted(_referrals_of(access, made), _ROWS)
+
+
+def _hires(access: AccessContext, period: Period) -> Counted:
+    query = _referrals_of(
+        access, Referral.status == ReferralStatus.HIRED, _between(Referral.hired_on, period)
+    )
+    return Counted(query, _ROWS)
+
+
+# --- staying in post ----------------------------------------------------------------------------
+
+
+def _milestone(months: int, stayed_only: bool) -> RowBuilder:
+    """Placements whose `months`-th month completed in the period (by today), and
+    whether the laborer was still in post that day (as api/fairs/funnel.stayed)."""
+
+    def rows(session: Session, access: AccessContext, period: Period) -> list[tuple[str, bool]]:
+        last = min(period.end, period.today)
+        if last < period.start:
+            return []
+        # A start a few days either side of the window: month ends clamp (31 Jan + 1
+        # month is 28 Feb); the exact mark is checked below.
+        slack = timedelta(days=4)
+        found = session.execute(
+            _placements(
+                access,
+                Placement.started_on.between(
+                    add_months(period.start, -months) - slack, add_months(last, -months) + slack
+                ),
+            ).with_only_columns(Placement.started_on, Placement.ended_on, Laborer.township)
+        ).all()
+        out = []
+        for started, ended, township in found:
+            mark = add_months(started, months)
+            if period.start <= mark <= last:
+                stayed = ended is None or ended >= mark
+                out.append((township, stayed if stayed_only else True))
+        return out
+
+    return rows
+
+
+# --- subsidies, casework, warnings ------------------------------------------------------------
+
+
+def _claimed(access: AccessContext, period: Period) -> Counted:
+    query = select(SubsidyClaim.id).where(
+        SubsidyClaim.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+        SubsidyClaim.status != ClaimStatus.REJECTED,
+        _during(SubsidyClaim.created_at, period),
+    )
+    return Counted(query, func.coalesce(func.sum(SubsidyClaim.amount), 0))
+
+
+def _paid(access: AccessContext, period: Period) -> Counted:
+    query = select(SubsidyClaim.id).where(
+        SubsidyClaim.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+        SubsidyClaim.status == ClaimStatus.PAID,
+        _between(SubsidyClaim.paid_on, period),
+    )
+    return Counted(query, func.coalesce(func.sum(SubsidyClaim.amount), 0))
+
+
+def _cases(kind: CaseKind) -> Builder:
+    def build(access: AccessContext, period: Period) -> Counted:
+        # The county's casework (its offices'), not disputes merely read by an
+        # employer's bureau.
+        query = select(Case.id).where(
+            Case.tenant_id.in_(access.read_ids(DataKind.CASE)),
+            or_(
+                Case.tenant_id == access.tenant_id,
+                Case.county_id.in_(access.read_ids(DataKind.LABORER)),
+            ),
+            Case.kind == kind,
+            _between(Case.occurred_on, period),
+        )
+        return Counted(query, _ROWS)
+
+    return build
+
+
+def _warnings(closed: bool) -> Builder:
+    def build(access: AccessContext, period: Period) -> Counted:
+        conditions = [WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING))]
+        if closed:
+            conditions += [
+                WarningFlag.status == WarningStatus.CLOSED,
+                _between(WarningFlag.closed_on, period),
+            ]
+        else:
+            conditions.append(_between(WarningFlag.raised_on, period))
+        return Counted(select(WarningFlag.id).where(*conditions), _ROWS)
+
+    return build
+
+
+BUILDERS: dict[str, Builder] = {
+    "registered": _registered(),
+    "registered_poverty": _registered(Laborer.poverty_status.in_(POVERTY)),
+    "registered_female": _registered(Laborer.sex == Sex.FEMALE),
+    "registered_two_after": _registered(Laborer.two_after.is_(True)),
+    "employed": _employed(),
+    "employed_in_district": _employed(WorkScope.IN_DISTRICT),
+    "employed_in_city": _employed(WorkScope.IN_CITY),
+    "employed_out_of_city": _employed(WorkScope.OUT_OF_CITY),
+    "transfers": _transfers(),
+    "transfers_organized": _transfers(Placement.channel == PlacementChannel.ORGANIZED),
+    "transfers_poverty": _transfers(Laborer.poverty_status.in_(POVERTY)),
+    "trained": _trained,
+    "training_completed": _completed,
+    "vacancies": _open_vacancies(_ROWS),
+    "positions": _open_vacancies(func.coalesce(func.sum(Vacancy.headcount), 0)),
+    "fairs_held": _fairs,
+    "fair_attendees": _attendees,
+    "fair_intentions": _intentions,
+    "referrals": _referrals,
+    "hires": _hires,
+    "subsidies_claimed": _claimed,
+    "subsidies_paid": _paid,
+    "cases_visit": _cases(CaseKind.VISIT),
+    "cases_hardship_aid": _cases(CaseKind.HARDSHIP_AID),
+    "cases_onboarding": _cases(CaseKind.ONBOARDING),
+    "cases_dispute": _cases(CaseKind.DISPUTE),
+    "warnings_raised": _warnings(closed=False),
+    "warnings_closed": _warnings(closed=True),
+}
+
+ROW_BUILDERS: dict[str, RowBuilder] = {
+    "trained_employed_90_days": _employed_after_training,
+    "reached_3_months": _milestone(3, stayed_only=False),
+    "in_post_3_months": _milestone(3, stayed_only=True),
+    "reached_6_months": _milestone(6, stayed_only=False),
+    "in_post_6_months": _milestone(6, stayed_only=True),
+}
+
+
+def value(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    start: date,
+    end: date,
+    *,
+    today: date | None = None,
+) -> Value:
+    """The indicator's value for [start, end]: a count or sum, or for a rate its
+    numerator and denominator. `today` (default: the bureau's) bounds milestones."""
+    period = Period(start, end, today or clock.today())
+    indicator = BY_CODE[code]
+    if indicator.numerator and indicator.denominator:
+        top = _count(session, access, indicator.numerator, period)
+        return Value(top, _count(session, access, indicator.denominator, period))
+    return Value(_count(session, access, code, period))
+
+
+def _count(session: Session, access: AccessContext, code: str, period: Period) -> int:
+    if code in ROW_BUILDERS:
+        rows = ROW_BUILDERS[code](session, access, period)
+        return sum(1 for _township, counted in rows if counted)
+    counted = BUILDERS[code](access, period)
+    return int(session.scalar(counted.query.with_only_columns(counted.measure)) or 0)
+
+
+def by_township(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    start: date,
+    end: date,
+    *,
+    today: date | None = None,
+) -> dict[str, int]:
+    """A person-based indicator's count per laborer township (a rate: its numerator)."""
+    period = Period(start, end, today or clock.today())
+    indicator = BY_CODE[code]
+    if not indicator.by_township:
+        raise ValueError(f"{code} is not counted by township")
+    code = indicator.numerator or code
+    if code in ROW_BUILDERS:
+        return dict(
+            Counter(t for t, counted in ROW_BUILDERS[code](session, access, period) if counted)
+        )
+    counted = BUILDERS[code](access, period)
+    rows = session.execute(
+        counted.query.with_only_columns(Laborer.township, counted.measure).group_by(
+            Laborer.township
+        )
+    ).all()
+    return {township: int(n) for township, n in rows if n}
