@@ -59,6 +59,7 @@ from web.routes import jobs as job_pages
 from web.routes import laborer_import as laborer_import_pages
 from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
+from web.routes import oversight as oversight_pages
 from web.routes import pickers as picker_pages
 from web.routes import referrals as referral_pages
 from web.routes import stay as stay_pages
@@ -123,6 +124,7 @@ PAGE_ROUTERS = (
     warning_pages.router,
     picker_pages.router,
     warning_assign_pages.router,
+    oversight_pages.router,
 )
 
 

@@ -5,6 +5,7 @@ from enum import StrEnum
 from api.calendar.service import ItemType, Side
 from api.demand.pool import Benefit, PoolSort
 from api.i18n import _, gettext
+from api.oversight.periods import PeriodKind
 from api.supply.rosters import ROSTER_TITLES, SortKey
 from shared_models.enums import (
     AssistanceMeasure,
@@ -234,6 +235,11 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (Side.RECEIVING, _("Receiving side")),
     (ItemType.FAIR, _("Job fair")),
     (ItemType.TRAINING, _("Training")),
+    (PeriodKind.WEEK, _("By week")),
+    (PeriodKind.XUN, _("By 10 days (旬)")),
+    (PeriodKind.MONTH, _("By month")),
+    (PeriodKind.QUARTER, _("By quarter")),
+    (PeriodKind.YEAR, _("By year")),
     (Permission.READ, _("Read")),
     (Permission.WRITE, _("Write")),
     (Permission.MANAGE_MEMBERS, _("Manage members")),

@@ -12,6 +12,7 @@ from api.errors import FieldError, ValidationFailed
 from api.i18n import _
 from api.oversight import statistics_repository
 from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS, Indicator
+from api.oversight.periods import Period, PeriodKind, periods_between
 from shared_models import Pairing
 from shared_models.enums import PairingMetric
 
@@ -41,6 +42,10 @@ class TargetProgress:
 
 def indicators() -> tuple[Indicator, ...]:
     return BUILT_IN
+
+
+def known(code: str) -> bool:
+    return code in BY_CODE
 
 
 def indicator(code: str) -> Indicator:
@@ -159,3 +164,33 @@ def _within_pairing(access: AccessContext, pairing: Pairing) -> AccessContext:
     return dataclasses.replace(
         access, readable=readable, pairing_ids=access.pairing_ids & {pairing.id}
     )
+
+
+@dataclass(frozen=True)
+class Point:
+    period: Period
+    statistic: Statistic
+    change: float | int | None  # against the period before (None for the first)
+
+
+def trend(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    kind: PeriodKind,
+    start: date,
+    end: date,
+    *,
+    today: date,
+) -> list[Point]:
+    """The indicator for each period of `kind` touching [start, end], up to today: a
+    stock as at the period's end (or today, for the period under way), a flow within it."""
+    points: list[Point] = []
+    for period in periods_between(kind, start, min(end, today)):
+        stat = statistic(session, access, code, period.start, min(period.end, today))
+        before = points[-1].statistic.value if points else None
+        change = (
+            round(stat.value - before, 1) if stat.value is not None and before is not None else None
+        )
+        points.append(Point(period, stat, change))
+    return points

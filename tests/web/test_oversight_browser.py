@@ -1,0 +1,35 @@
+"""Each role's oversight dashboard in Chromium with the app's CSP on: the charts drawn
+(ECharts canvases), no console error or CSP refusal, in Chinese at desktop width and in
+English at phone width, no wider than the screen."""
+
+import pytest
+
+from api.i18n import LOCALE_COOKIE
+from tests.fixtures.live_server import live_server
+from tests.web.test_print_and_phone import PHONE, _sign_in, _watch
+
+pytestmark = pytest.mark.browser
+
+ROLES = ["wushan.staff", "yantai.staff", "wushan.yantai.staff"]
+
+
+def test_every_roles_dashboard_draws_its_charts(world, browser):
+    with live_server(world.app()) as base:
+        for role in ROLES:
+            for lang, viewport in (("zh_CN", {"width": 1366, "height": 900}), ("en", PHONE)):
+                context = browser.new_context(viewport=viewport)
+                page = context.new_page()
+                problems = _watch(page)
+                _sign_in(page, base, role)
+                context.add_cookies([{"name": LOCALE_COOKIE, "value": lang, "url": base}])
+                page.goto(f"{base}/oversight?indicator=registered&year=2021")
+                page.wait_for_selector("[data-chart][data-drawn]", timeout=15_000)
+                charts = page.locator("[data-chart]")
+                drawn = page.locator("[data-chart][data-drawn=true] canvas")
+                assert charts.count() >= 1, (role, lang)
+                assert drawn.count() == charts.count(), (role, lang)  # every chart drawn
+                assert page.locator("[data-chart][data-drawn=failed]").count() == 0
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= viewport["width"], (role, lang, width)
+                assert not problems, (role, lang, problems)
+                context.close()

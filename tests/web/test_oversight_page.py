@@ -1,0 +1,79 @@
+"""The oversight dashboard: the pairing's targets against actual with the schedule, an
+indicator's trend by week, 旬 or month, and by township; each chart with its table."""
+
+import json
+import re
+
+from api import clock
+from tests.fixtures.factories import laborer_payload
+from tests.web.helpers import sign_in
+
+
+def _chart(html: str, section: str) -> dict:
+    part = html.split(f'<section id="{section}">')[1].split("</section>")[0]
+    raw = re.search(r"data-chart='([^']*)'", part).group(1)
+    return json.loads(raw.replace("&#39;", "'").replace("&amp;", "&"))
+
+
+def test_targets_trend_and_townships_agree_with_the_records(client, login):
+    county = login("wushan.staff")
+    for name in ("统计页甲", "统计页乙", "统计页丙"):
+        made = county.post(
+            "/api/v1/laborers", json=laborer_payload(name=name, township="统计页测试镇")
+        )
+        assert made.status_code == 201, made.text
+    sign_in(client, "wushan.staff")
+    page = client.get("/oversight").text
+    # The demo's agreement targets are for 2021: shown by default as the latest year.
+    assert 'name="year"' in page and '<option value="2021" selected>' in page
+    rows = re.findall(r'<tr data-metric="([a-z_]+)" data-behind="(true|false)">', page)
+    assert rows and {m for m, _b in rows} >= {"laborers_transferred", "fairs_held"}
+    # 2021 is long over: expected 100 %, so behind means below the target.
+    targets = page.split('<section id="targets">')[1].split("</section>")[0]
+    assert "100.0" in targets
+    chart = _chart(page, "targets")
+    assert chart["series"][1]["data"] == [100.0] * len(chart["series"][1]["data"])
+
+    year = clock.today().year
+    this_year = client.get(
+        "/oversight",
+        params={"year": year, "indicator": "registered", "period": "month"},
+    ).text
+    trend = _chart(this_year, "trend")
+    months = trend["xAxis"]["data"]
+    assert months[0] == f"{year}-01" and months[-1] == clock.today().strftime("%Y-%m")
+    shown = trend["series"][0]["data"][-1]
+    api = login("wushan.staff").get(
+        "/api/v1/statistics",
+        params={
+            "indicator": "registered",
+            "from": clock.today().replace(day=1).isoformat(),
+            "to": clock.today().isoformat(),
+        },
+    )
+    assert shown == api.json()["value"] >= 3  # the API's figure for this month
+    table_last = re.findall(
+        r'<tr data-period="[^"]+">.*?<td class="num">([\d,]+)</td>', this_year, re.S
+    )[-1]
+    assert int(table_last.replace(",", "")) == shown  # the table says what the chart draws
+    townships = this_year.split('<section id="townships">')[1]
+    assert re.search(r"<td>统计页测试镇</td><td class=\"num\">3</td>", townships)
+    # By 旬: three a month.
+    xun = client.get(
+        "/oversight", params={"year": year - 1, "indicator": "transfers", "period": "xun"}
+    ).text
+    assert len(_chart(xun, "trend")["xAxis"]["data"]) == 36
+
+
+def test_other_counties_and_the_receiving_bureau_see_no_register_figures(client, login):
+    county = login("wushan.staff")
+    made = county.post(
+        "/api/v1/laborers", json=laborer_payload(name="统计页丁", township="统计页隔离镇")
+    )
+    assert made.status_code == 201, made.text
+    for other in ("kaizhou.staff", "yantai.staff"):
+        client.cookies.clear()
+        sign_in(client, other)
+        page = client.get("/oversight", params={"indicator": "registered"})
+        assert page.status_code == 200
+        assert "统计页隔离镇" not in page.text, other

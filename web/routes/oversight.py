@@ -1,0 +1,110 @@
+"""The oversight dashboard (统计调度): the pairings' yearly targets against what the
+records show, an indicator's trend by week, 旬 or month, and its spread by township.
+Every chart has its table; every figure is computed from the records (api/oversight)."""
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api import clock
+from api.deps import DbSession
+from api.i18n import get_locale, gettext
+from api.labels import options
+from api.oversight import service
+from api.oversight.periods import PeriodKind
+from api.tenancy import service as tenancy
+from web import charts
+from web.deps import TenantPage
+from web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
+DEFAULT_INDICATOR = "transfers"
+
+
+@router.get("/oversight")
+def dashboard(
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    year: int | None = None,
+    indicator: str = DEFAULT_INDICATOR,
+    period: PeriodKind = PeriodKind.MONTH,
+) -> Response:
+    access = page.ctx
+    today = clock.today()
+    pairings = tenancy.visible_pairings(session, access)
+    # The years of the agreements' targets, and this one; by default this year, or the
+    # latest year with targets when this one has none yet.
+    target_years = {t.year for v in pairings for t in v.pairing.targets if t.year <= today.year}
+    years = sorted(target_years | {today.year}, reverse=True)
+    if not (year and year in years):
+        year = today.year if today.year in target_years or not target_years else max(target_years)
+    if period not in TREND_KINDS:
+        period = PeriodKind.MONTH
+    chosen = service.indicator(indicator if service.known(indicator) else DEFAULT_INDICATOR)
+    english = get_locale() == "en"
+
+    def name(found: service.Indicator) -> str:
+        return gettext(found.name_en) if english else found.name_zh
+
+    progress = []
+    for view in pairings:
+        rows = service.target_progress(session, access, view.pairing, year, today)
+        if not rows:
+            continue
+        chart = charts.bars(
+            gettext("Targets: done and expected by today"),
+            [name(r.indicator) for r in rows],
+            {
+                gettext("Done"): [r.percent_done for r in rows],
+                gettext("Expected by today"): [r.expected_percent for r in rows],
+            },
+            horizontal=True,
+            percent=True,
+        )
+        progress.append({"view": view, "rows": rows, "chart": chart})
+
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    points = service.trend(session, access, chosen.code, period, first, last, today=today)
+    labels = [p.period.code for p in points]
+    trend_chart = charts.line(
+        name(chosen), labels, {name(chosen): [p.statistic.value for p in points]}
+    )
+    townships = None
+    township_chart = None
+    if chosen.by_township and points:
+        spread = (
+            service.statistic(
+                session, access, chosen.code, first, min(last, today), by_township=True
+            ).by_township
+            or {}
+        )
+        townships = sorted(spread.items(), key=lambda kv: (-kv[1], kv[0]))
+        township_chart = charts.bars(
+            gettext("By township"),
+            [t for t, _n in reversed(townships)],
+            {name(chosen): [n for _t, n in reversed(townships)]},
+            horizontal=True,
+        )
+    return render(
+        request,
+        "oversight/dashboard.html",
+        {
+            "year": year,
+            "years": [(str(y), str(y)) for y in years],
+            "chosen": chosen,
+            "indicators": [(i.code, name(i)) for i in service.indicators()],
+            "period": period,
+            "periods": [(v, text) for v, text in options(PeriodKind) if v in TREND_KINDS],
+            "progress": progress,
+            "points": points,
+            "trend_chart": trend_chart,
+            "townships": townships,
+            "township_chart": township_chart,
+            "name": name,
+            "english": english,
+            "today": today,
+        },
+    )
