@@ -26,8 +26,13 @@ from tests.fixtures.world import ApiUser, World, seed, test_settings
 
 pytest_plugins = ["tests.fixtures.browser"]
 
-# A developer's LB_* settings must not leak into tests (each test builds its own).
-for _name in [n for n in os.environ if n.startswith("LB_") and n != "LB_TEST_DATABASE_URL"]:
+# A developer's LB_* settings must not leak into tests (each test builds its own); the
+# test database and the crawler's roles are settings of the tests themselves.
+for _name in [
+    n
+    for n in os.environ
+    if n.startswith("LB_") and n not in ("LB_TEST_DATABASE_URL", "LB_CRAWL_ROLES")
+]:
     del os.environ[_name]
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
