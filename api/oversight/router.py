@@ -5,11 +5,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from api import clock
 from api.deps import Access, DbSession
 from api.i18n import gettext
 from api.oversight import service
 from api.oversight.indicators import Indicator
-from api.oversight.schemas import IndicatorOut, StatisticOut
+from api.oversight.periods import PeriodKind
+from api.oversight.schemas import IndicatorOut, PeriodValueOut, StatisticOut
 from api.routing import JsonRoute
 
 router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["statistics"])
@@ -44,10 +46,39 @@ def statistics(
     start: Annotated[date, Query(alias="from", description="The first day (inclusive)")],
     end: Annotated[date, Query(alias="to", description="The last day (inclusive)")],
     by: Annotated[Literal["township"] | None, Query(description="Break down by")] = None,
+    period: Annotated[
+        PeriodKind | None,
+        Query(description="Also the value of each week, 旬 (xun), month, quarter or year"),
+    ] = None,
 ) -> StatisticOut:
     """An indicator's value over [from, to], computed from the records the caller may
-    read: a stock as at `to`, a flow during the period."""
-    stat = service.statistic(session, access, indicator, start, end, by_township=by == "township")
+    read: a stock as at `to`, a flow during the period; with `period`, also each period's."""
+    by_township = by == "township"
+    stat = service.statistic(session, access, indicator, start, end, by_township=by_township)
+    values = None
+    if period is not None:
+        points = service.trend(
+            session,
+            access,
+            indicator,
+            period,
+            start,
+            end,
+            today=clock.today(),
+            by_township=by_township,
+        )
+        values = [
+            PeriodValueOut(
+                period=p.period.code,
+                start=p.statistic.start,
+                end=p.statistic.end,
+                numerator=p.statistic.numerator,
+                denominator=p.statistic.denominator,
+                value=p.statistic.value,
+                by_township=p.statistic.by_township,
+            )
+            for p in points
+        ]
     return StatisticOut(
         indicator=stat.indicator.code,
         unit=stat.indicator.unit,
@@ -58,4 +89,5 @@ def statistics(
         denominator=stat.denominator,
         value=stat.value,
         by_township=stat.by_township,
+        values=values,
     )

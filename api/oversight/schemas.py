@@ -21,6 +21,16 @@ class IndicatorOut(Schema):
     by_township: bool = Field(description="Can be broken down by the laborer's township")
 
 
+class PeriodValueOut(Schema):
+    period: str = Field(description="The period's code: 2026-W49, 2026-12-2 (旬), 2026-12, ...")
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to", description="Today, for the period under way")
+    numerator: int
+    denominator: int | None
+    value: float | int | None
+    by_township: dict[str, int] | None = None
+
+
 class StatisticOut(Schema):
     indicator: str
     unit: Unit
@@ -33,3 +43,6 @@ class StatisticOut(Schema):
         description="The count or sum; for a rate the percent, null when the denominator is 0"
     )
     by_township: dict[str, int] | None = None
+    values: list[PeriodValueOut] | None = Field(
+        None, description="With `period`: the value of each period touching [from, to]"
+    )

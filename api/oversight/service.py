@@ -166,6 +166,9 @@ def _within_pairing(access: AccessContext, pairing: Pairing) -> AccessContext:
     )
 
 
+MAX_PERIODS = 120  # ten years of months, two of weeks
+
+
 @dataclass(frozen=True)
 class Point:
     period: Period
@@ -182,12 +185,32 @@ def trend(
     end: date,
     *,
     today: date,
+    by_township: bool = False,
 ) -> list[Point]:
     """The indicator for each period of `kind` touching [start, end], up to today: a
     stock as at the period's end (or today, for the period under way), a flow within it."""
+    periods = periods_between(kind, start, min(end, today)) if start <= today else []
+    if len(periods) > MAX_PERIODS:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "period",
+                    _("At most {limit} periods at once: shorten the dates or take longer periods."),
+                    "too_many_periods",
+                    {"limit": MAX_PERIODS},
+                )
+            ]
+        )
     points: list[Point] = []
-    for period in periods_between(kind, start, min(end, today)):
-        stat = statistic(session, access, code, period.start, min(period.end, today))
+    for period in periods:
+        stat = statistic(
+            session,
+            access,
+            code,
+            period.start,
+            min(period.end, today),
+            by_township=by_township,
+        )
         before = points[-1].statistic.value if points else None
         change = (
             round(stat.value - before, 1) if stat.value is not None and before is not None else None

@@ -422,3 +422,39 @@ def test_targets_against_actual_behind_and_ahead_of_schedule(world, login):
     # The year is over: all of it is expected; a year not begun expects nothing.
     assert _progress(world, 2025, date(2026, 3, 1))["fairs_held"].expected_percent == 100.0
     assert _progress(world, 2025, date(2024, 12, 31))["fairs_held"].actual == 0
+
+
+def test_a_statistic_by_period_gives_each_periods_value(login):
+    """`period=` adds each period's value; they tile the range, and the flows add up to
+    the whole range's figure."""
+    wushan = login("wushan.staff")
+    params = {"indicator": "registered", "from": "2024-01-01", "to": "2024-12-31"}
+    whole = _ok(wushan.get("/api/v1/statistics", params={**params, "period": "month"}))
+    months = whole["values"]
+    assert [m["period"] for m in months] == [f"2024-{n:02d}" for n in range(1, 13)]
+    assert months[0]["from"] == "2024-01-01" and months[-1]["to"] == "2024-12-31"
+    assert months[-1]["value"] == whole["value"]  # a stock: the last month's end is the year's
+    flows = _ok(
+        wushan.get(
+            "/api/v1/statistics",
+            params={**params, "indicator": "transfers", "period": "xun"},
+        )
+    )
+    assert len(flows["values"]) == 36
+    assert sum(v["value"] for v in flows["values"]) == flows["value"]  # a flow adds up
+    weeks = _ok(wushan.get("/api/v1/statistics", params={**params, "period": "week"}))
+    assert (
+        weeks["values"][0]["period"] == "2024-W01" and weeks["values"][-1]["period"] == "2025-W01"
+    )
+    too_many = wushan.get(
+        "/api/v1/statistics",
+        params={
+            "indicator": "transfers",
+            "from": "2000-01-01",
+            "to": "2024-12-31",
+            "period": "week",
+        },
+    )
+    assert too_many.status_code == 422 and "too_many_periods" in too_many.text
+    bad = wushan.get("/api/v1/statistics", params={**params, "period": "fortnight"})
+    assert bad.status_code == 422

@@ -57,7 +57,13 @@ def test_targets_trend_and_townships_agree_with_the_records(client, login):
     )[-1]
     assert int(table_last.replace(",", "")) == shown  # the table says what the chart draws
     townships = this_year.split('<section id="townships">')[1]
-    assert re.search(r"<td>统计页测试镇</td><td class=\"num\">3</td>", townships)
+    link = re.search(
+        r'<td>统计页测试镇</td><td class="num"><a href="([^"]+)">3</a></td>', townships
+    )
+    assert link, townships[:2000]
+    roster = client.get(link.group(1).replace("&amp;", "&")).text  # the people behind it
+    assert all(n in roster for n in ("统计页甲", "统计页乙", "统计页丙"))
+    assert re.search(r'data-total="3"', roster)
     # By 旬: three a month.
     xun = client.get(
         "/oversight", params={"year": year - 1, "indicator": "transfers", "period": "xun"}

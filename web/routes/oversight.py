@@ -3,6 +3,7 @@ records show, an indicator's trend by week, 旬 or month, and its spread by town
 Every chart has its table; every figure is computed from the records (api/oversight)."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -21,6 +22,9 @@ from web.rendering import render
 router = APIRouter(include_in_schema=False)
 TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
 DEFAULT_INDICATOR = "transfers"
+# Figures whose people are a roster filter away (as the register stands today, so only
+# for the year under way): the township's number links to them.
+DRILL_DOWN: dict[str, dict[str, str]] = {"registered": {}, "registered_female": {"sex": "female"}}
 
 
 @router.get("/oversight")
@@ -74,6 +78,7 @@ def dashboard(
     )
     townships = None
     township_chart = None
+    drill: dict[str, str] = {}
     if chosen.by_township and points:
         spread = (
             service.statistic(
@@ -82,6 +87,11 @@ def dashboard(
             or {}
         )
         townships = sorted(spread.items(), key=lambda kv: (-kv[1], kv[0]))
+        if chosen.code in DRILL_DOWN and year == today.year and page.uses("/laborers"):
+            drill = {
+                t: "/laborers?" + urlencode({"township": t, **DRILL_DOWN[chosen.code]})
+                for t, _n in townships
+            }
         township_chart = charts.bars(
             gettext("By township"),
             [t for t, _n in reversed(townships)],
@@ -103,6 +113,7 @@ def dashboard(
             "trend_chart": trend_chart,
             "townships": townships,
             "township_chart": township_chart,
+            "drill": drill,
             "name": name,
             "english": english,
             "today": today,
