@@ -273,3 +273,14 @@ def test_periods_are_values():
     assert parse("2026-12-2") == period_of("xun", D(2026, 12, 15))
     assert len({parse("2026-12"), period_of("month", D(2026, 12, 31))}) == 1
     assert isinstance(parse("2026"), Period)
+
+
+def test_the_oversight_doc_lists_every_indicator():
+    """docs/oversight.md is what operators read: a new indicator must be described there."""
+    from pathlib import Path
+
+    from api.oversight.indicators import BUILT_IN
+
+    doc = (Path(__file__).resolve().parents[2] / "docs/oversight.md").read_text()
+    missing = [i.code for i in BUILT_IN if f"`{i.code}`" not in doc]
+    assert not missing, f"describe these indicators in docs/oversight.md: {missing}"
