@@ -55,3 +55,22 @@ def bars(
             {"name": name, "type": "bar", "data": values} for name, values in series.items()
         ],
     }
+
+
+def funnel(title: str, steps: list[tuple[str, int]]) -> dict:
+    """Steps from the widest to the narrowest, each with its count."""
+    return {
+        **_base(title),
+        "tooltip": {"trigger": "item", "renderMode": "richText"},
+        "series": [
+            {
+                "type": "funnel",
+                "sort": "none",
+                "top": 48,
+                "bottom": 8,
+                "minSize": "8%",
+                "label": {"show": True, "position": "inside", "formatter": "{b}: {c}"},
+                "data": [{"name": name, "value": value} for name, value in steps],
+            }
+        ],
+    }

@@ -64,6 +64,22 @@ def test_targets_trend_and_townships_agree_with_the_records(client, login):
     roster = client.get(link.group(1).replace("&amp;", "&")).text  # the people behind it
     assert all(n in roster for n in ("统计页甲", "统计页乙", "统计页丙"))
     assert re.search(r'data-total="3"', roster)
+    # The funnel's steps are the indicators' own figures for the year so far.
+    funnel = _chart(this_year, "funnel")["series"][0]["data"]
+    assert (
+        funnel[0]["value"]
+        == login("wushan.staff")
+        .get(
+            "/api/v1/statistics",
+            params={
+                "indicator": "registered",
+                "from": f"{year}-01-01",
+                "to": clock.today().isoformat(),
+            },
+        )
+        .json()["value"]
+    )
+    assert len(funnel) == 5
     # By 旬: three a month.
     xun = client.get(
         "/oversight", params={"year": year - 1, "indicator": "transfers", "period": "xun"}

@@ -22,6 +22,8 @@ from web.rendering import render
 router = APIRouter(include_in_schema=False)
 TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
 DEFAULT_INDICATOR = "transfers"
+# From the register to staying in post, over the year (each step its own indicator).
+FUNNEL = ("registered", "referrals", "hires", "in_post_3_months", "in_post_6_months")
 # Figures whose people are a roster filter away (as the register stands today, so only
 # for the year under way): the township's number links to them.
 DRILL_DOWN: dict[str, dict[str, str]] = {"registered": {}, "registered_female": {"sex": "female"}}
@@ -71,6 +73,16 @@ def dashboard(
         progress.append({"view": view, "rows": rows, "chart": chart})
 
     first, last = date(year, 1, 1), date(year, 12, 31)
+    funnel_steps = []
+    if first <= today:
+        for code in FUNNEL:
+            stat = service.statistic(session, access, code, first, min(last, today))
+            funnel_steps.append((name(stat.indicator), stat.numerator))
+    funnel_chart = (
+        charts.funnel(gettext("From the register to staying in post"), funnel_steps)
+        if funnel_steps
+        else None
+    )
     points = service.trend(session, access, chosen.code, period, first, last, today=today)
     labels = [p.period.code for p in points]
     trend_chart = charts.line(
@@ -114,6 +126,8 @@ def dashboard(
             "townships": townships,
             "township_chart": township_chart,
             "drill": drill,
+            "funnel_steps": funnel_steps,
+            "funnel_chart": funnel_chart,
             "name": name,
             "english": english,
             "today": today,
