@@ -40,10 +40,11 @@ def bars(
     *,
     horizontal: bool = False,
     percent: bool = False,
+    stacked: bool = False,
 ) -> dict:
     """Grouped bars (one group per label); horizontal for long labels (townships)."""
     category = {"type": "category", "data": labels}
-    value: dict[str, Any] = {"type": "value"}
+    value: dict[str, Any] = {"type": "value", "minInterval": 1}
     if percent:
         value["axisLabel"] = {"formatter": "{value}%"}
     return {
@@ -52,7 +53,8 @@ def bars(
         "xAxis": value if horizontal else category,
         "yAxis": category if horizontal else value,
         "series": [
-            {"name": name, "type": "bar", "data": values} for name, values in series.items()
+            {"name": name, "type": "bar", "data": values, **({"stack": "all"} if stacked else {})}
+            for name, values in series.items()
         ],
     }
 

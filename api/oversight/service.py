@@ -14,7 +14,7 @@ from api.oversight import statistics_repository
 from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS, Indicator
 from api.oversight.periods import Period, PeriodKind, periods_between
 from shared_models import Pairing
-from shared_models.enums import PairingMetric
+from shared_models.enums import PairingMetric, WarningRule
 
 
 @dataclass(frozen=True)
@@ -217,3 +217,29 @@ def trend(
         )
         points.append(Point(period, stat, change))
     return points
+
+
+@dataclass(frozen=True)
+class WarningAnalysis:
+    periods: list[Period]
+    raised: dict[WarningRule, list[int]]  # per rule, the flags raised in each period
+    open_now: dict[WarningRule, int]
+
+
+def warning_analysis(
+    session: Session, access: AccessContext, kind: PeriodKind, start: date, end: date, today: date
+) -> WarningAnalysis:
+    """Flags raised by rule in each period (the early-warning analysis), and those open now."""
+    periods = periods_between(kind, start, min(end, today)) if start <= today else []
+    raised = {rule: [0] * len(periods) for rule in WarningRule}
+    if periods:
+        rows = statistics_repository.warnings_by_rule(
+            session, access, periods[0].start, periods[-1].end
+        )
+        for rule, day, n in rows:
+            index = next(i for i, p in enumerate(periods) if p.contains(day))
+            raised[WarningRule(rule)][index] += n
+    counts = statistics_repository.open_warnings_by_rule(session, access)
+    return WarningAnalysis(
+        periods, raised, {rule: counts.get(rule.value, 0) for rule in WarningRule}
+    )

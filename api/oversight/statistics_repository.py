@@ -497,3 +497,32 @@ def by_township(
         )
     ).all()
     return {township: int(n) for township, n in rows if n}
+
+
+def warnings_by_rule(
+    session: Session, access: AccessContext, start: date, end: date
+) -> list[tuple[str, date, int]]:
+    """(rule, day raised, flags) for the flags the caller reads raised in [start, end]:
+    one grouped query for the early-warning analysis, bucketed into periods by the caller."""
+    rows = session.execute(
+        select(WarningFlag.rule, WarningFlag.raised_on, func.count())
+        .where(
+            WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING)),
+            WarningFlag.raised_on.between(start, end),
+        )
+        .group_by(WarningFlag.rule, WarningFlag.raised_on)
+    ).all()
+    return [(str(rule), day, n) for rule, day, n in rows]
+
+
+def open_warnings_by_rule(session: Session, access: AccessContext) -> dict[str, int]:
+    """Flags still open (or acknowledged) now, by rule: who is at risk today."""
+    rows = session.execute(
+        select(WarningFlag.rule, func.count())
+        .where(
+            WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING)),
+            WarningFlag.status != WarningStatus.CLOSED,
+        )
+        .group_by(WarningFlag.rule)
+    ).all()
+    return {str(rule): n for rule, n in rows}

@@ -99,3 +99,32 @@ def test_other_counties_and_the_receiving_bureau_see_no_register_figures(client,
         page = client.get("/oversight", params={"indicator": "registered"})
         assert page.status_code == 200
         assert "统计页隔离镇" not in page.text, other
+
+
+def test_the_early_warning_analysis_counts_flags_by_rule_and_leads_to_the_queue(
+    client, login, world
+):
+    from tests.api.test_warnings import _flagged
+
+    _laborer, flag = _flagged(world, login)
+    sign_in(client, "wushan.staff")
+    page = client.get(
+        "/oversight", params={"year": 2026, "period": "month", "indicator": "warnings_raised"}
+    ).text
+    section = page.split('<section id="warnings">')[1].split("</section>")[0]
+    row = re.search(rf'<tr data-rule="{flag["rule"]}">(.*?)</tr>', section, re.S).group(1)
+    raised, open_now = re.findall(r'<td class="num">(?:<a href="([^"]+)">)?(\d+)', row)
+    assert int(raised[1]) >= 1 and int(open_now[1]) >= 1
+    chart = _chart(page, "warnings")
+    assert chart["xAxis"]["data"][0] == "2026-01"
+    totals = re.findall(r'<tr data-rule="[a-z_]+"><td>[^<]*</td><td class="num">(\d+)', section)
+    drawn = sum(sum(s["data"]) for s in chart["series"])
+    assert drawn == sum(int(n) for n in totals) >= 1  # the chart draws the table's flags
+    queue = client.get(open_now[0].replace("&amp;", "&")).text
+    assert f'id="flag-{flag["id"]}"' in queue or flag["id"] in queue
+    shown = int(re.search(r'data-total="(\d+)"', queue).group(1))
+    assert shown == int(open_now[1])  # the queue filtered to the rule has exactly those
+    # The receiving bureau keeps no warnings: no such section.
+    client.cookies.clear()
+    sign_in(client, "yantai.staff")
+    assert '<section id="warnings">' not in client.get("/oversight").text

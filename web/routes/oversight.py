@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api import clock
 from api.deps import DbSession
 from api.i18n import get_locale, gettext
-from api.labels import options
+from api.labels import label, options
 from api.oversight import service
 from api.oversight.periods import PeriodKind
 from api.tenancy import service as tenancy
@@ -41,12 +41,12 @@ def dashboard(
     access = page.ctx
     today = clock.today()
     pairings = tenancy.visible_pairings(session, access)
-    # The years of the agreements' targets, and this one; by default this year, or the
-    # latest year with targets when this one has none yet.
+    # The years of the agreements' targets and the last three; by default this year, or
+    # the latest year with targets when this one has none yet.
     target_years = {t.year for v in pairings for t in v.pairing.targets if t.year <= today.year}
-    years = sorted(target_years | {today.year}, reverse=True)
-    if not (year and year in years):
+    if not (year and 2000 <= year <= today.year):
         year = today.year if today.year in target_years or not target_years else max(target_years)
+    years = sorted(target_years | {today.year - i for i in range(3)} | {year}, reverse=True)
     if period not in TREND_KINDS:
         period = PeriodKind.MONTH
     chosen = service.indicator(indicator if service.known(indicator) else DEFAULT_INDICATOR)
@@ -110,6 +110,16 @@ def dashboard(
             {name(chosen): [n for _t, n in reversed(townships)]},
             horizontal=True,
         )
+    warnings = None
+    warnings_chart = None
+    if page.uses("/warnings/queue"):
+        warnings = service.warning_analysis(session, access, period, first, last, today)
+        warnings_chart = charts.bars(
+            gettext("Warnings raised, by rule"),
+            [p.code for p in warnings.periods],
+            {label(rule): counts for rule, counts in warnings.raised.items()},
+            stacked=True,
+        )
     return render(
         request,
         "oversight/dashboard.html",
@@ -128,6 +138,8 @@ def dashboard(
             "drill": drill,
             "funnel_steps": funnel_steps,
             "funnel_chart": funnel_chart,
+            "warnings": warnings,
+            "warnings_chart": warnings_chart,
             "name": name,
             "english": english,
             "today": today,

@@ -13,11 +13,12 @@ from api.casework import notes
 from api.deps import DbSession
 from api.errors import AppError, BadRequest
 from api.i18n import _, gettext
+from api.labels import options
 from api.paging import Pager, Paging, Sorting, sorting
 from api.sort_keys import WarningSort
 from api.warnings import reads, service
 from api.warnings.schemas import VisitIn
-from shared_models.enums import Permission
+from shared_models.enums import Permission, WarningRule
 from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
 from web.forms import clean, errors_by_field, general_message, rerender_on_error, validate
@@ -37,12 +38,13 @@ def _queue(
     failed: uuid.UUID | None = None,
     pager: Paging = Paging(),
     sort: Sorting[WarningSort] = Sorting(),
+    rule: WarningRule | None = None,
 ) -> Response:
     access = page.ctx
     rows, total = reads.listing(
         session,
         access,
-        reads.WarningFilter(open_only=True),
+        reads.WarningFilter(open_only=True, rule=rule),
         offset=pager.offset,
         limit=pager.limit,
         sort=sort.key,
@@ -64,6 +66,8 @@ def _queue(
                 for flag, _name in rows
             },
             "failed": failed,
+            "rule": rule,
+            "rules": options(WarningRule),
             "errors": errors_by_field(error),
             "message": general_message(error),
         },
@@ -73,9 +77,14 @@ def _queue(
 
 @router.get(QUEUE)
 def visit_queue(
-    request: Request, page: TenantPage, session: DbSession, pager: Pager, sort: Sort
+    request: Request,
+    page: TenantPage,
+    session: DbSession,
+    pager: Pager,
+    sort: Sort,
+    rule: WarningRule | None = None,
 ) -> Response:
-    return _queue(request, page, session, pager=pager, sort=sort)
+    return _queue(request, page, session, pager=pager, sort=sort, rule=rule)
 
 
 def _version(form) -> int:  # type: ignore[no-untyped-def]
