@@ -200,7 +200,7 @@ class _Table:
     def values(self, cells: Sequence[object], *, total: bool = False) -> None:
         s = self.styles
         for col, value in enumerate(cells):
-            if isinstance(value, bool) or value is None or isinstance(value, str):
+            if value is None or isinstance(value, str):
                 shown = "—" if value is None else str(value)
                 style = s.total_text if total else (s.text if col == 0 else s.center)
                 self.sheet.write_string(self.row, col, shown, style)
