@@ -8,6 +8,7 @@ routes are added; downloads name their media types with `file_download(...)`.
 
 from collections.abc import Callable, Coroutine
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response, params
 from fastapi.dependencies.models import Dependant
@@ -63,6 +64,13 @@ def file_download(*media_types: str, description: str = "A file") -> dict[str, A
         "response_class": Response,
         "responses": {200: {"description": description, "content": content}},
     }
+
+
+def xlsx_attachment(content: bytes, ascii_name: str, filename: str) -> Response:
+    """An xlsx download: an ASCII name for old clients, the real (Chinese) one as
+    RFC 5987 `filename*`."""
+    disposition = f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
 
 
 def _expects_json(route: APIRoute) -> bool:

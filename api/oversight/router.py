@@ -3,16 +3,16 @@
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api import clock
 from api.deps import Access, DbSession
 from api.i18n import gettext
-from api.oversight import service
+from api.oversight import packs, service
 from api.oversight.indicators import Indicator
 from api.oversight.periods import PeriodKind
 from api.oversight.schemas import IndicatorOut, PeriodValueOut, StatisticOut
-from api.routing import JsonRoute
+from api.routing import XLSX, JsonRoute, file_download, xlsx_attachment
 
 router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["statistics"])
 
@@ -91,3 +91,20 @@ def statistics(
         by_township=stat.by_township,
         values=values,
     )
+
+
+@router.get("/reports/monthly-dispatch", **file_download(XLSX))
+def monthly_dispatch(
+    access: Access,
+    session: DbSession,
+    period: Annotated[
+        str | None,
+        Query(description="The month, such as 2026-11; by default the last complete one"),
+    ] = None,
+) -> Response:
+    """The 月调度 pack: the month's dispatch tables as one xlsx, a sheet per table
+    (目标进度, 本月指标, 分乡镇)."""
+    today = clock.today()
+    month = packs.month(period, today)
+    content = packs.monthly_dispatch(session, access, month, today)
+    return xlsx_attachment(content, "monthly-dispatch.xlsx", packs.file_name(access, month))

@@ -72,7 +72,10 @@ def statistic(
     end: date,
     *,
     by_township: bool = False,
+    today: date | None = None,
 ) -> Statistic:
+    """The indicator over [start, end]; `today` (default: the bureau's) is what is
+    known, bounding milestones."""
     found = indicator(code)
     if start > end:
         raise ValidationFailed(
@@ -96,9 +99,9 @@ def statistic(
                 )
             ]
         )
-    v = statistics_repository.value(session, access, code, start, end)
+    v = statistics_repository.value(session, access, code, start, end, today=today)
     townships = (
-        statistics_repository.by_township(session, access, code, start, end)
+        statistics_repository.by_township(session, access, code, start, end, today=today)
         if by_township
         else None
     )

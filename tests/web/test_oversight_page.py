@@ -1,10 +1,15 @@
 """The oversight dashboard: the pairing's targets against actual with the schedule, an
 indicator's trend by week, 旬 or month, and by township; each chart with its table."""
 
+import io
 import json
 import re
+from urllib.parse import quote
+
+from python_calamine import CalamineWorkbook
 
 from api import clock
+from api.oversight import packs
 from tests.fixtures.factories import laborer_payload
 from tests.web.helpers import sign_in
 
@@ -128,3 +133,29 @@ def test_the_early_warning_analysis_counts_flags_by_rule_and_leads_to_the_queue(
     client.cookies.clear()
     sign_in(client, "yantai.staff")
     assert '<section id="warnings">' not in client.get("/oversight").text
+
+
+def test_the_dashboard_exports_the_monthly_dispatch_pack(client):
+    sign_in(client, "wushan.staff")
+    page = client.get("/oversight").text
+    form = page.split('<form method="get" action="/oversight/pack"')[1].split("</form>")[0]
+    month = packs.last_complete_month(clock.today())
+    assert re.search(rf'type="month" name="period" value="{month.code}"', form)
+
+    chosen = client.get("/oversight/pack", params={"period": "2025-03"})
+    assert chosen.status_code == 200
+    assert chosen.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = quote("巫山县人社局2025年3月劳务协作调度表.xlsx")
+    assert f"filename*=UTF-8''{name}" in chosen.headers["content-disposition"]
+    book = CalamineWorkbook.from_filelike(io.BytesIO(chosen.content))
+    assert book.sheet_names == ["目标进度", "本月指标", "分乡镇"]
+
+    default = client.get("/oversight/pack")
+    assert quote(month.label_zh) in default.headers["content-disposition"]
+
+    refused = client.get("/oversight/pack", params={"period": "2026-13"})
+    assert refused.status_code == 422
+    assert "text/html" in refused.headers["content-type"]
+    assert "月份须在01至12之间" in refused.text and "the month must be 01 to 12" in refused.text

@@ -12,8 +12,9 @@ from api import clock
 from api.deps import DbSession
 from api.i18n import get_locale, gettext
 from api.labels import label, options
-from api.oversight import service
+from api.oversight import packs, service
 from api.oversight.periods import PeriodKind
+from api.routing import xlsx_attachment
 from api.tenancy import service as tenancy
 from web import charts
 from web.deps import TenantPage
@@ -143,5 +144,16 @@ def dashboard(
             "name": name,
             "english": english,
             "today": today,
+            "pack_month": packs.last_complete_month(today).code,
         },
     )
+
+
+@router.get("/oversight/pack")
+def dispatch_pack(page: TenantPage, session: DbSession, period: str | None = None) -> Response:
+    """The 月调度 pack of a month (by default the last complete one) as xlsx."""
+    access = page.ctx
+    today = clock.today()
+    month = packs.month(period, today)
+    content = packs.monthly_dispatch(session, access, month, today)
+    return xlsx_attachment(content, "monthly-dispatch.xlsx", packs.file_name(access, month))
