@@ -13,6 +13,7 @@ from api.i18n import _
 from api.oversight import statistics_repository
 from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS, Indicator
 from api.oversight.periods import Period, PeriodKind, periods_between
+from api.subsidies.stay import add_months
 from shared_models import Pairing
 from shared_models.enums import PairingMetric, WarningRule
 
@@ -246,3 +247,33 @@ def warning_analysis(
     return WarningAnalysis(
         periods, raised, {rule: counts.get(rule.value, 0) for rule in WarningRule}
     )
+
+
+@dataclass(frozen=True)
+class RetentionPoint:
+    months: int
+    reached: int  # placements whose month mark has come (by today)
+    stayed: int  # of those, still in post on that day
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.stayed / self.reached, 1) if self.reached else None
+
+
+def retention_curve(
+    session: Session, access: AccessContext, start: date, end: date, today: date, months: int = 12
+) -> list[RetentionPoint]:
+    """Of the placements started in [start, end], the share still in post 1, 2, ...
+    `months` months after their start (calendar months, as the subsidy milestones count),
+    among those whose mark has come by today."""
+    spans = statistics_repository.placement_spans(session, access, start, min(end, today))
+    curve = []
+    for n in range(1, months + 1):
+        reached = stayed = 0
+        for started, ended in spans:
+            mark = add_months(started, n)
+            if mark <= today:
+                reached += 1
+                stayed += ended is None or ended >= mark
+        curve.append(RetentionPoint(n, reached, stayed))
+    return curve

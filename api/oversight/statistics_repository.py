@@ -526,3 +526,18 @@ def open_warnings_by_rule(session: Session, access: AccessContext) -> dict[str, 
         .group_by(WarningFlag.rule)
     ).all()
     return {str(rule): n for rule, n in rows}
+
+
+def placement_spans(
+    session: Session, access: AccessContext, start: date, end: date
+) -> list[tuple[date, date | None]]:
+    """(started, ended) of the county's placements started in [start, end]: the cohort
+    a retention curve follows."""
+    return [
+        (started, ended)
+        for started, ended in session.execute(
+            _placements(access, Placement.started_on.between(start, end)).with_only_columns(
+                Placement.started_on, Placement.ended_on
+            )
+        ).all()
+    ]

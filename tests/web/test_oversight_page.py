@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from api import clock
 from api.oversight import packs
-from tests.fixtures.factories import laborer_payload
+from tests.fixtures.factories import laborer_payload, placement_payload
 from tests.web.helpers import sign_in
 
 
@@ -159,3 +159,49 @@ def test_the_dashboard_exports_the_monthly_dispatch_pack(client):
     assert refused.status_code == 422
     assert "text/html" in refused.headers["content-type"]
     assert "月份须在01至12之间" in refused.text and "the month must be 01 to 12" in refused.text
+
+
+def _curve(client, year: int) -> dict[int, tuple[int, int]]:
+    page = client.get("/oversight", params={"year": year}).text
+    if '<section id="retention">' not in page:  # no placement of the year has a mark yet
+        return {}
+    section = page.split('<section id="retention">')[1].split("</section>")[0]
+    rows = re.findall(
+        r'<tr data-months="(\d+)"><td class="num">\d+</td><td class="num">([\d,]+)</td>'
+        r'<td class="num">([\d,]+)</td>',
+        section,
+    )
+    return {int(m): (int(r.replace(",", "")), int(s.replace(",", ""))) for m, r, s in rows}
+
+
+def test_the_retention_curve_follows_the_years_placements(client, login):
+    """Two placements of 2025 by hand: A from 10 January to 20 March (in post at its 1st
+    and 2nd month marks, gone by the 3rd), B from 1 February, still there."""
+    county = login("wushan.staff")
+    sign_in(client, "wushan.staff")
+    before = _curve(client, 2025)
+    a, b = (
+        county.post("/api/v1/laborers", json=laborer_payload(name=name)).json()
+        for name in ("留存甲", "留存乙")
+    )
+    first = county.post(
+        "/api/v1/placements", json=placement_payload(a["id"], started_on="2025-01-10")
+    ).json()
+    ended = county.patch(
+        f"/api/v1/placements/{first['id']}",
+        json={"version": 1, "ended_on": "2025-03-20", "separation_reason": "quit"},
+    )
+    assert ended.status_code == 200, ended.text
+    made = county.post(
+        "/api/v1/placements", json=placement_payload(b["id"], started_on="2025-02-01")
+    )
+    assert made.status_code == 201, made.text
+    after = _curve(client, 2025)
+    change = {
+        m: (after[m][0] - before.get(m, (0, 0))[0], after[m][1] - before.get(m, (0, 0))[1])
+        for m in after
+    }
+    assert change[1] == (2, 2) and change[2] == (2, 2)  # both in post at months 1 and 2
+    assert change[3] == (2, 1) and change[12] == (2, 1)  # A left on 20 March, before 10 April
+    chart = _chart(client.get("/oversight", params={"year": 2025}).text, "retention")
+    assert chart["series"][0]["data"][0] == round(100 * after[1][1] / after[1][0], 1)

@@ -111,6 +111,16 @@ def dashboard(
             {name(chosen): [n for _t, n in reversed(townships)]},
             horizontal=True,
         )
+    curve = service.retention_curve(session, access, first, last, today)
+    retention_chart = (
+        charts.line(
+            gettext("Still in post, months after the start (%)"),
+            [str(p.months) for p in curve],
+            {gettext("Still in post (%)"): [p.percent for p in curve]},
+        )
+        if any(p.reached for p in curve)
+        else None
+    )
     warnings = None
     warnings_chart = None
     if page.uses("/warnings/queue"):
@@ -139,6 +149,8 @@ def dashboard(
             "drill": drill,
             "funnel_steps": funnel_steps,
             "funnel_chart": funnel_chart,
+            "curve": curve,
+            "retention_chart": retention_chart,
             "warnings": warnings,
             "warnings_chart": warnings_chart,
             "name": name,
