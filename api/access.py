@@ -36,6 +36,7 @@ class DataKind(StrEnum):
     WARNING = "warning"  # early-warning flags: the county's, worked by its offices
     IDENTITY = "identity"  # keyed hashes of ID numbers, for duplicate flags across counties
     IMPORT = "import"  # uploaded spreadsheets and their previews
+    SNAPSHOT = "snapshot"  # frozen figures of a period: the tenant's own
 
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -199,6 +200,12 @@ def county_system_access(session: Session, county_id: uuid.UUID) -> AccessContex
     return _system_access(session, county_id, DataKind.WARNING)
 
 
+def snapshot_system_access(session: Session, tenant_id: uuid.UUID) -> AccessContext:
+    """The tenant's own view, for freezing its figures of a period (the nightly
+    `stats snapshot`): it reads what the tenant reads and writes only its snapshots."""
+    return _system_access(session, tenant_id, DataKind.SNAPSHOT)
+
+
 def registry_system_access(session: Session, county_id: uuid.UUID) -> AccessContext:
     """The county's own view, for the derived laborer state (api/supply/derived.py): it
     reads the county's placements, surveys and enrollments and writes only its register,
@@ -294,6 +301,7 @@ def _sharing_table(
         DataKind.WARNING: laborer_read if kind is not OrgKind.RECEIVING else frozenset(),
         DataKind.IDENTITY: identity,
         DataKind.IMPORT: own,
+        DataKind.SNAPSHOT: own,
     }
     writable = {
         DataKind.ORGANIZATION: frozenset(),
@@ -312,5 +320,6 @@ def _sharing_table(
         DataKind.WARNING: laborer_write,
         DataKind.IDENTITY: own if kind is OrgKind.SENDING else frozenset(),
         DataKind.IMPORT: own,
+        DataKind.SNAPSHOT: own,
     }
     return readable, writable

@@ -40,6 +40,7 @@ from shared_models.enums import (
     SeparationReason,
     Sex,
     SkillLevel,
+    SnapshotReason,
     StateSource,
     TagKind,
     TokenKind,
@@ -255,6 +256,9 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (JobStatus.SUCCEEDED, _("Finished")),
     (JobStatus.FAILED, _("Failed")),
     (JobStatus.CANCELLED, _("Cancelled")),
+    (SnapshotReason.SCHEDULED, _("Scheduled")),
+    (SnapshotReason.SUBMITTED, _("Submitted")),
+    (SnapshotReason.MANUAL, _("Taken by hand")),
 ]
 LABELS: dict[tuple[type, StrEnum], str] = {(type(m), m): msgid for m, msgid in _PAIRS}
 _BY_VALUES: dict[frozenset[str], type[StrEnum]] = {

@@ -11,6 +11,7 @@ from shared_models.demand import Employer, EmployerDisputeCount, Vacancy, Vacanc
 from shared_models.fairs import Fair, FairEmployer, FairIntention, FairRegistration, FairVacancy
 from shared_models.imports import ImportBatch
 from shared_models.jobs import BackgroundJob
+from shared_models.oversight import StatSnapshot, StatSnapshotValue
 from shared_models.placements import HolidayLeave, Placement, StayVerification
 from shared_models.referrals import Referral, ReferralEvent
 from shared_models.subsidies import (
@@ -68,6 +69,8 @@ __all__ = [
     "Referral",
     "ReferralEvent",
     "SignInAttempt",
+    "StatSnapshot",
+    "StatSnapshotValue",
     "StayVerification",
     "SubsidyClaim",
     "SubsidyPolicy",

@@ -178,6 +178,14 @@ class JobStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class SnapshotReason(StrEnum):
+    """Why a period's figures were frozen."""
+
+    SCHEDULED = "scheduled"  # the nightly run, once per period that has ended
+    SUBMITTED = "submitted"  # a county submitted its report for the period
+    MANUAL = "manual"  # asked for by hand (may be of a period under way)
+
+
 # --- demand pool, matching, referrals -------------------------------------------------
 
 

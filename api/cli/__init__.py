@@ -1,5 +1,5 @@
 """The `laborbridge` command: serve, migrate, provision tenants and users, demo, audit,
-laborer ledgers, vacancy expiry.
+laborer ledgers, vacancy expiry, nightly subsidies, warnings and statistics snapshots.
 
 Operator commands connect as the schema owner (LB_OWNER_DATABASE_URL, else
 LB_DATABASE_URL) and act on exactly the tenant they name. Errors are printed in
@@ -12,6 +12,7 @@ from api.cli import (
     laborers,
     maintenance,
     server,
+    stats,
     subsidies,
     tenancy,
     users,
@@ -40,6 +41,7 @@ app.add_typer(laborers.laborers_app, name="laborers")
 app.add_typer(vacancies.vacancies_app, name="vacancies")
 app.add_typer(subsidies.subsidies_app, name="subsidies")
 app.add_typer(warnings.warnings_app, name="warnings")
+app.add_typer(stats.stats_app, name="stats")
 
 
 def main() -> None:

@@ -7,11 +7,20 @@ from fastapi import APIRouter, Query, Response
 
 from api import clock
 from api.deps import Access, DbSession
-from api.i18n import gettext
-from api.oversight import packs, service
+from api.errors import FieldError, ValidationFailed
+from api.i18n import _, gettext
+from api.oversight import packs, service, snapshots
 from api.oversight.indicators import Indicator
-from api.oversight.periods import PeriodKind
-from api.oversight.schemas import IndicatorOut, PeriodValueOut, StatisticOut
+from api.oversight.periods import PeriodKind, parse
+from api.oversight.schemas import (
+    FigureOut,
+    IndicatorOut,
+    PeriodValueOut,
+    RevisionOut,
+    SnapshotOut,
+    SnapshotValueOut,
+    StatisticOut,
+)
 from api.routing import XLSX, JsonRoute, file_download, xlsx_attachment
 
 router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["statistics"])
@@ -108,3 +117,60 @@ def monthly_dispatch(
     month = packs.month(period, today)
     content = packs.monthly_dispatch(session, access, month, today)
     return xlsx_attachment(content, "monthly-dispatch.xlsx", packs.file_name(access, month))
+
+
+@router.get("/statistics/snapshots", response_model=list[SnapshotOut], response_model_by_alias=True)
+def statistics_snapshots(
+    access: Access,
+    session: DbSession,
+    period: Annotated[
+        str, Query(description="A period code: 2026-W49, 2026-12-2 (旬), 2026-12, 2026-Q4, 2026")
+    ],
+) -> list[SnapshotOut]:
+    """The caller's frozen figures of the period, newest first, each with the
+    indicators whose value for the same days differs now (revisions)."""
+    try:
+        found = parse(period)
+    except ValueError:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "period",
+                    _("Not a period: {code} (e.g. 2026-W49, 2026-12-2, 2026-12, 2026-Q4, 2026)."),
+                    "invalid_period",
+                    {"code": period},
+                )
+            ]
+        ) from None
+    today = clock.today()
+    return [
+        SnapshotOut(
+            id=s.id,
+            period=s.period_code,
+            kind=s.period_kind,
+            start=s.period_start,
+            end=s.period_end,
+            as_of=s.as_of,
+            taken_at=s.taken_at,
+            taken_by=s.taken_by_label,
+            reason=s.reason,
+            values=[
+                SnapshotValueOut(indicator=i.code, **_figure(f).model_dump())
+                for i, f in snapshots.frozen(s)
+            ],
+            revisions=[
+                RevisionOut(
+                    indicator=r.indicator.code,
+                    frozen=_figure(r.frozen),
+                    now=_figure(r.now),
+                    difference=r.difference,
+                )
+                for r in snapshots.revisions(session, access, s, today)
+            ],
+        )
+        for s in snapshots.of_period(session, access, found)
+    ]
+
+
+def _figure(f: snapshots.Figure) -> FigureOut:
+    return FigureOut(numerator=f.numerator, denominator=f.denominator, value=f.value)

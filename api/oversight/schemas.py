@@ -1,11 +1,13 @@
 """Response bodies of the indicators and their values."""
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 
 from pydantic import Field
 
 from api.oversight.indicators import Measure, Unit
 from api.schemas import Schema
+from shared_models.enums import SnapshotReason
 
 
 class IndicatorOut(Schema):
@@ -45,4 +47,39 @@ class StatisticOut(Schema):
     by_township: dict[str, int] | None = None
     values: list[PeriodValueOut] | None = Field(
         None, description="With `period`: the value of each period touching [from, to]"
+    )
+
+
+class FigureOut(Schema):
+    numerator: int
+    denominator: int | None
+    value: float | int | None = Field(description="The count or sum; for a rate the percent")
+
+
+class SnapshotValueOut(FigureOut):
+    indicator: str
+
+
+class RevisionOut(Schema):
+    indicator: str
+    frozen: FigureOut
+    now: FigureOut
+    difference: float | int | None = Field(
+        description="now − frozen (for a rate in percentage points)"
+    )
+
+
+class SnapshotOut(Schema):
+    id: uuid.UUID
+    period: str
+    kind: str
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to")
+    as_of: date = Field(description="The last day counted: the period's end, or the day taken")
+    taken_at: datetime
+    taken_by: str
+    reason: SnapshotReason
+    values: list[SnapshotValueOut] = Field(description="Every indicator, as frozen")
+    revisions: list[RevisionOut] = Field(
+        description="The indicators whose value for the same days differs now"
     )
