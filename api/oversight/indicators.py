@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from api.i18n import _
-from shared_models.enums import PairingMetric, PovertyStatus
+from shared_models.enums import PairingMetric, PovertyStatus, WarningRule
 
 
 class Unit(StrEnum):
@@ -54,6 +54,29 @@ P, PT, Y, C, PCT = Unit.PEOPLE, Unit.PERSON_TIMES, Unit.YUAN, Unit.COUNT, Unit.P
 S, F = Measure.STOCK, Measure.FLOW
 
 
+# warnings_raised_<rule>, one per rule: a rule added to the enum without a name here
+# fails at import (the check below), so no rule goes uncounted.
+RULE_NAMES: dict[WarningRule, tuple[str, str]] = {
+    WarningRule.LEFT_BEFORE_MILESTONE: (
+        "未满补贴期离岗",
+        _("Warnings raised: left before the subsidy milestone"),
+    ),
+    WarningRule.UNVERIFIED: ("长期未核实在岗", _("Warnings raised: not verified in post for long")),
+    WarningRule.OPEN_DISPUTE: ("纠纷久拖未决", _("Warnings raised: dispute open for long")),
+    WarningRule.LEAVE_OVERDUE: ("返乡逾期未返岗", _("Warnings raised: overdue back from leave")),
+    WarningRule.IDLE_WILLING: (
+        "有转移意愿但长期失业",
+        _("Warnings raised: willing to move but long out of work"),
+    ),
+    WarningRule.EMPLOYER_DISPUTES: (
+        "用工单位纠纷多发",
+        _("Warnings raised: employer with frequent disputes"),
+    ),
+}
+if set(RULE_NAMES) != set(WarningRule):
+    raise RuntimeError(f"name these warning rules: {set(WarningRule) - set(RULE_NAMES)}")
+
+
 BUILT_IN: tuple[Indicator, ...] = (
     # --- the register
     Indicator(
@@ -90,6 +113,44 @@ BUILT_IN: tuple[Indicator, ...] = (
         P,
         S,
         _("Registered laborers who are 两后生 (no further schooling after junior or senior high)"),
+        by_township=True,
+    ),
+    # Age at the period's last day, in whole years (born on 29 February, a year older
+    # on 1 March in other years). Bands as the reports cut them; under 16 is not a laborer.
+    Indicator(
+        "registered_age_16_30",
+        "登记劳动力（16-30岁）",
+        _("Registered laborers: aged 16 to 30"),
+        P,
+        S,
+        _("Registered laborers aged 16 to 30 at the end of the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "registered_age_31_45",
+        "登记劳动力（31-45岁）",
+        _("Registered laborers: aged 31 to 45"),
+        P,
+        S,
+        _("Registered laborers aged 31 to 45 at the end of the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "registered_age_46_60",
+        "登记劳动力（46-60岁）",
+        _("Registered laborers: aged 46 to 60"),
+        P,
+        S,
+        _("Registered laborers aged 46 to 60 at the end of the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "registered_age_over_60",
+        "登记劳动力（60岁以上）",
+        _("Registered laborers: over 60"),
+        P,
+        S,
+        _("Registered laborers aged 61 or more at the end of the period"),
         by_township=True,
     ),
     # --- employment, as at the end of the period
@@ -129,6 +190,24 @@ BUILT_IN: tuple[Indicator, ...] = (
         _("Employed at the end of the period, outside the home city"),
         by_township=True,
     ),
+    Indicator(
+        "public_posts",
+        "公益性岗位",
+        _("Public-benefit posts"),
+        P,
+        S,
+        _("Employed at the end of the period in a public-benefit post"),
+        by_township=True,
+    ),
+    Indicator(
+        "workshop_jobs",
+        "扶贫车间就业",
+        _("Workshop jobs"),
+        P,
+        S,
+        _("Employed at the end of the period in a poverty-alleviation workshop (扶贫车间)"),
+        by_township=True,
+    ),
     # --- transfers during the period
     Indicator(
         "transfers",
@@ -155,6 +234,52 @@ BUILT_IN: tuple[Indicator, ...] = (
         P,
         F,
         _("New transfers of registered-poor, lifted or monitored households"),
+        by_township=True,
+    ),
+    Indicator(
+        "transfers_to_pairing_cities",
+        "新增转移就业（到协作城市）",
+        _("New transfers: to the pairing's cities"),
+        P,
+        F,
+        _("New transfers to work within a receiving bureau's area of the caller's pairings"),
+        by_township=True,
+    ),
+    # Destination bands of the new transfers, the work's region against the household's.
+    Indicator(
+        "transfers_in_county",
+        "新增转移就业（乡外县内）",
+        _("New transfers: within the home county"),
+        P,
+        F,
+        _("New transfers to work in the household's own county or district"),
+        by_township=True,
+    ),
+    Indicator(
+        "transfers_in_city",
+        "新增转移就业（县外市内）",
+        _("New transfers: elsewhere in the home city"),
+        P,
+        F,
+        _("New transfers to work outside the county but in the home city"),
+        by_township=True,
+    ),
+    Indicator(
+        "transfers_in_province",
+        "新增转移就业（市外省内）",
+        _("New transfers: elsewhere in the home province"),
+        P,
+        F,
+        _("New transfers to work outside the home city but in the home province"),
+        by_township=True,
+    ),
+    Indicator(
+        "transfers_out_of_province",
+        "新增转移就业（省外）",
+        _("New transfers: outside the home province"),
+        P,
+        F,
+        _("New transfers to work outside the home province"),
         by_township=True,
     ),
     # --- training
@@ -343,6 +468,14 @@ BUILT_IN: tuple[Indicator, ...] = (
         F,
         _("Disputes that arose during the period"),
     ),
+    Indicator(
+        "dispute_money_recovered",
+        "劳动纠纷追回金额",
+        _("Money recovered in disputes"),
+        Y,
+        F,
+        _("Yuan recovered in the disputes finished (resolved, handed over, closed) in the period"),
+    ),
     # --- early warning
     Indicator(
         "warnings_raised",
@@ -359,6 +492,17 @@ BUILT_IN: tuple[Indicator, ...] = (
         C,
         F,
         _("Early-warning flags closed during the period"),
+    ),
+    *(
+        Indicator(
+            f"warnings_raised_{rule.value}",
+            f"预警发出（{name_zh}）",
+            name_en,
+            C,
+            F,
+            _("Early-warning flags of this rule raised during the period"),
+        )
+        for rule, (name_zh, name_en) in RULE_NAMES.items()
     ),
 )
 

@@ -55,7 +55,7 @@ COUNT_WORDS = (("vacancies", "条"), ("fairs_", "场"), ("cases_", "件"), ("war
 # subsidies with 稳岗, as they are paid for staying in post (稳岗补贴, 生活适应期补贴).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("登记", ("registered",)),
-    ("就业", ("employed",)),
+    ("就业", ("employed", "public_posts", "workshop_jobs")),
     ("转移", ("transfers",)),
     ("培训", ("train",)),
     ("岗位", ("vacancies", "positions")),

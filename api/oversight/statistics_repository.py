@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api import clock
 from api.access import AccessContext, DataKind
-from api.oversight.indicators import BY_CODE, POVERTY
+from api.oversight.indicators import BY_CODE, POVERTY, RULE_NAMES
 from api.subsidies.stay import add_months
 from api.supply.derived import MUNICIPALITIES
 from shared_models import (
@@ -26,6 +26,8 @@ from shared_models import (
     FairIntention,
     FairRegistration,
     Laborer,
+    Organization,
+    Pairing,
     Placement,
     Referral,
     ReferralEvent,
@@ -44,6 +46,7 @@ from shared_models.enums import (
     PlacementChannel,
     ReferralStatus,
     Sex,
+    WarningRule,
     WarningStatus,
     WorkScope,
 )
@@ -116,6 +119,19 @@ def _registered(*extra: ColumnElement[bool]) -> Builder:
     return build
 
 
+def _registered_aged(youngest: int, oldest: int | None) -> Builder:
+    """Registered and aged `youngest` to `oldest` (whole years) on the period's last day."""
+
+    def build(access: AccessContext, period: Period) -> Counted:
+        # Aged n or more on day d: born on or before d less n years.
+        conditions = [Laborer.birth_date <= add_months(period.end, -12 * youngest)]
+        if oldest is not None:
+            conditions.append(Laborer.birth_date > add_months(period.end, -12 * (oldest + 1)))
+        return _registered(*conditions)(access, period)
+
+    return build
+
+
 # --- placements ---------------------------------------------------------------------------
 
 
@@ -142,12 +158,53 @@ def _scope() -> ColumnElement[str]:
     )
 
 
-def _employed(scope: WorkScope | None = None) -> Builder:
+def _band() -> ColumnElement[str]:
+    """乡外县内 / 县外市内 / 市外省内 / 省外 of the placement against the household: the
+    same county, city (for a municipality: the province, so 市外省内 stays empty),
+    province (two digits), or none."""
+    city = case((func.substr(Laborer.region_code, 1, 2).in_(MUNICIPALITIES), 2), else_=4)
+    return case(
+        (Placement.region_code == Laborer.region_code, "county"),
+        (
+            func.substr(Placement.region_code, 1, city)
+            == func.substr(Laborer.region_code, 1, city),
+            "city",
+        ),
+        (
+            func.substr(Placement.region_code, 1, 2) == func.substr(Laborer.region_code, 1, 2),
+            "province",
+        ),
+        else_="out",
+    )
+
+
+def _in_pairing_city(access: AccessContext) -> ColumnElement[bool]:
+    """The placement's region lies within the area of a receiving bureau of the caller's
+    pairings: a code ending 0000 is a province, 00 a city, otherwise a county."""
+    digits = case(
+        (func.substr(Organization.region_code, 3, 4) == "0000", 2),
+        (func.substr(Organization.region_code, 5, 2) == "00", 4),
+        else_=6,
+    )
+    return (
+        select(Pairing.id)
+        .join(Organization, Organization.id == Pairing.receiving_org_id)
+        .where(
+            Pairing.id.in_(access.pairing_ids),
+            func.substr(Placement.region_code, 1, digits)
+            == func.substr(Organization.region_code, 1, digits),
+        )
+        .exists()
+    )
+
+
+def _employed(scope: WorkScope | None = None, *extra: ColumnElement[bool]) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
         # In post on the period's last day (ended_on is the last day in post).
         conditions = [
             Placement.started_on <= period.end,
             or_(Placement.ended_on.is_(None), Placement.ended_on >= period.end),
+            *extra,
         ]
         if scope is not None:
             conditions.append(_scope() == scope.value)
@@ -161,6 +218,10 @@ def _transfers(*extra: ColumnElement[bool]) -> Builder:
         return Counted(_placements(access, _between(Placement.started_on, period), *extra), _PEOPLE)
 
     return build
+
+
+def _transfers_to_pairing_cities(access: AccessContext, period: Period) -> Counted:
+    return _transfers(_in_pairing_city(access))(access, period)
 
 
 # --- training -------------------------------------------------------------------------------
@@ -389,9 +450,25 @@ def _cases(kind: CaseKind) -> Builder:
     return build
 
 
-def _warnings(closed: bool) -> Builder:
+def _recovered(access: AccessContext, period: Period) -> Counted:
+    # closed_on is set when a case is finished (resolved, handed over or closed).
+    query = select(Case.id).where(
+        Case.tenant_id.in_(access.read_ids(DataKind.CASE)),
+        or_(
+            Case.tenant_id == access.tenant_id,
+            Case.county_id.in_(access.read_ids(DataKind.LABORER)),
+        ),
+        Case.kind == CaseKind.DISPUTE,
+        _between(Case.closed_on, period),
+    )
+    return Counted(query, func.coalesce(func.sum(Case.amount_recovered), 0))
+
+
+def _warnings(closed: bool, rule: WarningRule | None = None) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
         conditions = [WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING))]
+        if rule is not None:
+            conditions.append(WarningFlag.rule == rule)
         if closed:
             conditions += [
                 WarningFlag.status == WarningStatus.CLOSED,
@@ -409,13 +486,24 @@ BUILDERS: dict[str, Builder] = {
     "registered_poverty": _registered(Laborer.poverty_status.in_(POVERTY)),
     "registered_female": _registered(Laborer.sex == Sex.FEMALE),
     "registered_two_after": _registered(Laborer.two_after.is_(True)),
+    "registered_age_16_30": _registered_aged(16, 30),
+    "registered_age_31_45": _registered_aged(31, 45),
+    "registered_age_46_60": _registered_aged(46, 60),
+    "registered_age_over_60": _registered_aged(61, None),
     "employed": _employed(),
     "employed_in_district": _employed(WorkScope.IN_DISTRICT),
     "employed_in_city": _employed(WorkScope.IN_CITY),
     "employed_out_of_city": _employed(WorkScope.OUT_OF_CITY),
+    "public_posts": _employed(None, Placement.channel == PlacementChannel.PUBLIC_POST),
+    "workshop_jobs": _employed(None, Placement.channel == PlacementChannel.WORKSHOP),
     "transfers": _transfers(),
     "transfers_organized": _transfers(Placement.channel == PlacementChannel.ORGANIZED),
     "transfers_poverty": _transfers(Laborer.poverty_status.in_(POVERTY)),
+    "transfers_to_pairing_cities": _transfers_to_pairing_cities,
+    "transfers_in_county": _transfers(_band() == "county"),
+    "transfers_in_city": _transfers(_band() == "city"),
+    "transfers_in_province": _transfers(_band() == "province"),
+    "transfers_out_of_province": _transfers(_band() == "out"),
     "trained": _trained,
     "training_completed": _completed,
     "vacancies": _open_vacancies(_ROWS),
@@ -431,8 +519,10 @@ BUILDERS: dict[str, Builder] = {
     "cases_hardship_aid": _cases(CaseKind.HARDSHIP_AID),
     "cases_onboarding": _cases(CaseKind.ONBOARDING),
     "cases_dispute": _cases(CaseKind.DISPUTE),
+    "dispute_money_recovered": _recovered,
     "warnings_raised": _warnings(closed=False),
     "warnings_closed": _warnings(closed=True),
+    **{f"warnings_raised_{rule.value}": _warnings(closed=False, rule=rule) for rule in RULE_NAMES},
 }
 
 ROW_BUILDERS: dict[str, RowBuilder] = {

@@ -251,7 +251,8 @@ def _month_of_work(login) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def test_each_indicator_counts_the_month_by_hand(world, login):
-    assert set(EXPECTED) == set(BY_CODE)
+    # The indicators added later are counted by hand in test_oversight_more_indicators.py.
+    assert set(EXPECTED) <= set(BY_CODE)
     wushan, office = login("wushan.staff"), login("wushan.yantai.staff")
     kaizhou, yantai = login("kaizhou.staff"), login("yantai.staff")
     before = {"wushan": _figures(wushan), "kaizhou": _figures(kaizhou), "yantai": _figures(yantai)}
@@ -259,7 +260,7 @@ def test_each_indicator_counts_the_month_by_hand(world, login):
     _month_of_work(login)
 
     after = _figures(wushan)
-    change = {code: after[code][0] - before["wushan"][code][0] for code in CODES}
+    change = {code: after[code][0] - before["wushan"][code][0] for code in EXPECTED}
     assert change == EXPECTED
     rate = after["retention_rate"]
     assert rate == (after["in_post_6_months"][0], after["reached_6_months"][0])
