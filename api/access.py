@@ -37,6 +37,8 @@ class DataKind(StrEnum):
     IDENTITY = "identity"  # keyed hashes of ID numbers, for duplicate flags across counties
     IMPORT = "import"  # uploaded spreadsheets and their previews
     SNAPSHOT = "snapshot"  # frozen figures of a period: the tenant's own
+    # Period reports: a bureau's own; its supervisors read them and sign them off.
+    REPORT = "report"
 
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
@@ -67,6 +69,9 @@ class AccessContext:
     # Sending bureaus this tenant works with (for a receiving bureau: its partners).
     partner_ids: TenantSet = field(default_factory=frozenset)
     pairing_ids: TenantSet = field(default_factory=frozenset)
+    # A bureau's supervising organizations; a supervising organization's bureaus.
+    supervisor_ids: TenantSet = field(default_factory=frozenset)
+    supervised_ids: TenantSet = field(default_factory=frozenset)
     request_id: str | None = None
 
     @property
@@ -154,6 +159,8 @@ def build_access_context(
         writable=writable,
         partner_ids=frozenset(rows.partner_ids),
         pairing_ids=frozenset(p.id for p in rows.pairings),
+        supervisor_ids=frozenset(rows.supervisor_ids),
+        supervised_ids=frozenset(rows.supervised_ids),
         request_id=request_id,
     )
 
@@ -190,6 +197,8 @@ def operator_access(
         writable=dict.fromkeys(write, own),
         partner_ids=frozenset(rows.partner_ids),
         pairing_ids=frozenset(p.id for p in rows.pairings),
+        supervisor_ids=frozenset(rows.supervisor_ids),
+        supervised_ids=frozenset(rows.supervised_ids),
     )
 
 
@@ -236,6 +245,8 @@ def _system_access(session: Session, tenant_id: uuid.UUID, writes: DataKind) -> 
         writable={writes: frozenset({tenant_id})},
         partner_ids=frozenset(rows.partner_ids),
         pairing_ids=frozenset(p.id for p in rows.pairings),
+        supervisor_ids=frozenset(rows.supervisor_ids),
+        supervised_ids=frozenset(rows.supervised_ids),
     )
 
 
@@ -250,6 +261,7 @@ def _sharing_table(
     # Everyone in the pairings this tenant takes part in (both bureaus, liaison offices).
     pairing_members = frozenset(rows.pairing_member_ids) | own
     sending_sides = frozenset(p.sending_org_id for p in rows.pairings)
+    supervised = frozenset(rows.supervised_ids)
     kind = rows.tenant.kind
 
     if kind is OrgKind.SENDING:
@@ -266,6 +278,12 @@ def _sharing_table(
         laborer_write = placement_write = parent  # status, contact, visits
         # Stationed in the receiving city, it follows and updates its county's referrals.
         referral_read = referral_write = parent
+        referral_vacancy_read = referral_vacancy_write = frozenset()
+    elif kind is OrgKind.SUPERVISING:
+        # Figures and reports only, of the bureaus it supervises: no person's record.
+        laborer_read = placement_read = subsidy_read = case_read = frozenset()
+        laborer_write = placement_write = frozenset()
+        referral_read = referral_write = frozenset()
         referral_vacancy_read = referral_vacancy_write = frozenset()
     else:  # receiving: row-level narrowing (placed, own employers) is in the repositories
         # Laborers become visible one by one, when referred to or placed with this side
@@ -286,7 +304,7 @@ def _sharing_table(
         sending_sides if kind is OrgKind.RECEIVING else frozenset()
     )
     readable = {
-        DataKind.ORGANIZATION: pairing_members | county,
+        DataKind.ORGANIZATION: pairing_members | county | supervised,
         DataKind.MEMBERSHIP: own,
         DataKind.AUDIT: own,
         DataKind.LABORER: laborer_read,
@@ -301,7 +319,8 @@ def _sharing_table(
         DataKind.WARNING: laborer_read if kind is not OrgKind.RECEIVING else frozenset(),
         DataKind.IDENTITY: identity,
         DataKind.IMPORT: own,
-        DataKind.SNAPSHOT: own,
+        DataKind.SNAPSHOT: own | supervised,
+        DataKind.REPORT: own | supervised,
     }
     writable = {
         DataKind.ORGANIZATION: frozenset(),
@@ -321,5 +340,7 @@ def _sharing_table(
         DataKind.IDENTITY: own if kind is OrgKind.SENDING else frozenset(),
         DataKind.IMPORT: own,
         DataKind.SNAPSHOT: own,
+        # A bureau submits its own; a supervisor accepts or returns its bureaus'.
+        DataKind.REPORT: supervised if kind is OrgKind.SUPERVISING else own,
     }
     return readable, writable

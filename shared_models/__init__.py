@@ -11,7 +11,7 @@ from shared_models.demand import Employer, EmployerDisputeCount, Vacancy, Vacanc
 from shared_models.fairs import Fair, FairEmployer, FairIntention, FairRegistration, FairVacancy
 from shared_models.imports import ImportBatch
 from shared_models.jobs import BackgroundJob
-from shared_models.oversight import StatSnapshot, StatSnapshotValue
+from shared_models.oversight import PeriodReport, StatSnapshot, StatSnapshotValue
 from shared_models.placements import HolidayLeave, Placement, StayVerification
 from shared_models.referrals import Referral, ReferralEvent
 from shared_models.subsidies import (
@@ -24,7 +24,7 @@ from shared_models.subsidies import (
     SubsidyPolicy,
 )
 from shared_models.supply import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
-from shared_models.tenancy import Organization, Pairing, PairingTarget
+from shared_models.tenancy import Organization, Pairing, PairingTarget, Supervision
 from shared_models.trainings import (
     Training,
     TrainingAttendance,
@@ -65,6 +65,7 @@ __all__ = [
     "PairingTarget",
     "PayeeAccount",
     "PaymentBatch",
+    "PeriodReport",
     "Placement",
     "Referral",
     "ReferralEvent",
@@ -74,6 +75,7 @@ __all__ = [
     "StayVerification",
     "SubsidyClaim",
     "SubsidyPolicy",
+    "Supervision",
     "Training",
     "TrainingAttendance",
     "TrainingEnrollment",

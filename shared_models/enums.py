@@ -7,6 +7,9 @@ class OrgKind(StrEnum):
     SENDING = "sending"  # 输出地人社局
     RECEIVING = "receiving"  # 输入地人社局
     LIAISON = "liaison"  # 驻外劳务办事处
+    # 监管单位: a city bureau or a 协作办 over a set of bureaus. It reads their figures
+    # and reports, and signs reports off; it never reads a person's record.
+    SUPERVISING = "supervising"
 
 
 class OrgStatus(StrEnum):
@@ -184,6 +187,14 @@ class SnapshotReason(StrEnum):
     SCHEDULED = "scheduled"  # the nightly run, once per period that has ended
     SUBMITTED = "submitted"  # a county submitted its report for the period
     MANUAL = "manual"  # asked for by hand (may be of a period under way)
+
+
+class ReportStatus(StrEnum):
+    """Where a bureau's period report (周统计、旬分析、月调度) stands with its supervisor."""
+
+    SUBMITTED = "submitted"  # waiting for the supervisor
+    ACCEPTED = "accepted"
+    RETURNED = "returned"  # sent back with a reason; the bureau corrects and resubmits
 
 
 # --- demand pool, matching, referrals -------------------------------------------------

@@ -8,11 +8,11 @@ the frozen one), computed on reading, never as a change here.
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared_models.base import Base, UuidPrimaryKey, str_enum, utcnow
-from shared_models.enums import SnapshotReason
+from shared_models.enums import ReportStatus, SnapshotReason
 
 PERIOD_KINDS = ["week", "xun", "month", "quarter", "year"]
 _SCHEDULED = text("reason = 'scheduled'")
@@ -66,3 +66,37 @@ class StatSnapshotValue(Base):
     denominator: Mapped[int | None] = mapped_column(BigInteger)
 
     snapshot: Mapped[StatSnapshot] = relationship(back_populates="values")
+
+
+class PeriodReport(UuidPrimaryKey, Base):
+    """A bureau's report for one period (周统计、旬分析、月调度), submitted to its
+    supervisors. Each submission freezes a snapshot of the figures; the row points at
+    the latest. Its history (submitted, returned with a reason, resubmitted, accepted)
+    is in the audit log."""
+
+    __tablename__ = "period_reports"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "period_code"),
+        Index("ix_period_reports_period_code", "period_code"),
+    )
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))
+    period_code: Mapped[str] = mapped_column(String(10))
+    period_kind: Mapped[str] = mapped_column(String(8))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime]
+    status: Mapped[ReportStatus] = mapped_column(str_enum(ReportStatus, 16))
+    snapshot_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stat_snapshots.id"))
+    # The bureau's analysis (旬分析's comment box); the figures are the snapshot's.
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # Lateness is judged on the first submission: a resubmission after a return is not late.
+    first_submitted_at: Mapped[datetime]
+    submitted_at: Mapped[datetime]
+    submitted_by_label: Mapped[str] = mapped_column(String(120))
+    submissions: Mapped[int] = mapped_column(default=1)
+    decided_at: Mapped[datetime | None]
+    decided_by_label: Mapped[str | None] = mapped_column(String(120))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+
+    snapshot: Mapped[StatSnapshot] = relationship()

@@ -6,12 +6,13 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from shared_models.base import Base, Timestamps, UuidPrimaryKey, str_enum
+from shared_models.base import Base, Timestamps, UuidPrimaryKey, str_enum, utcnow
 from shared_models.enums import OrgKind, OrgStatus, PairingMetric
 
 
 class Organization(UuidPrimaryKey, Timestamps, Base):
-    """A tenant: a sending bureau, a receiving bureau or a liaison office.
+    """A tenant: a sending bureau, a receiving bureau, a liaison office, or a
+    supervising organization over some bureaus (see Supervision).
 
     A liaison office belongs to one sending bureau (parent) and is stationed under
     one pairing of that bureau.
@@ -24,7 +25,7 @@ class Organization(UuidPrimaryKey, Timestamps, Base):
             " OR (kind <> 'liaison' AND parent_id IS NULL AND pairing_id IS NULL)",
             name="liaison_links",
         ),
-        CheckConstraint("kind IN ('sending', 'receiving', 'liaison')", name="kind"),
+        CheckConstraint("kind IN ('sending', 'receiving', 'liaison', 'supervising')", name="kind"),
         CheckConstraint("status IN ('active', 'suspended')", name="status"),
         Index("ix_organizations_parent_id", "parent_id"),
         Index("ix_organizations_pairing_id", "pairing_id"),
@@ -79,3 +80,21 @@ class PairingTarget(UuidPrimaryKey, Base):
     updated_at: Mapped[datetime | None]
 
     pairing: Mapped[Pairing] = relationship(back_populates="targets")
+
+
+class Supervision(Base):
+    """A supervising organization (OrgKind.SUPERVISING) over one bureau: it reads the
+    bureau's figures and reports and signs the reports off. A directory row like a
+    pairing: it names who oversees whom and holds no tenant data."""
+
+    __tablename__ = "supervisions"
+    __table_args__ = (
+        CheckConstraint("supervisor_id <> bureau_id", name="distinct"),
+        Index("ix_supervisions_bureau_id", "bureau_id"),
+    )
+
+    supervisor_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organizations.id"), primary_key=True
+    )
+    bureau_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,7 +17,7 @@ pairing_app = typer.Typer(
 
 @org_app.command("create")
 def org_create(
-    kind: Annotated[str, typer.Option(help="sending | receiving | liaison")],
+    kind: Annotated[str, typer.Option(help="sending | receiving | liaison | supervising")],
     name: Annotated[str, typer.Option(help="Full name, e.g. 巫山县人社局")],
     region: Annotated[str, typer.Option(help="6-digit GB/T 2260 region code")],
     parent: Annotated[str | None, typer.Option(help="Liaison office: its sending bureau")] = None,
@@ -36,6 +36,17 @@ def org_create(
             pairing_ref=pairing,
         )
         out.print(str(org.id))
+
+
+@org_app.command("supervise")
+def org_supervise(
+    supervisor: Annotated[str, typer.Option(help="Supervising organization (name or id)")],
+    bureau: Annotated[str, typer.Option(help="Sending or receiving bureau (name or id)")],
+) -> None:
+    """Put a bureau under a supervising organization (its reports go there)."""
+    with operator_session() as (session, _):
+        tenancy.supervise(session, supervisor_ref=supervisor, bureau_ref=bureau)
+        out.print(f"{bureau} -> {supervisor}")
 
 
 @org_app.command("list")

@@ -35,6 +35,11 @@ BUREAUS = [
     DemoOrg("weifang", "receiving", "潍坊市人社局", "370700"),
 ]
 
+# The level above the two Chongqing counties: it reads their figures and signs off
+# their weekly, 旬 and monthly reports, and never sees a person.
+SUPERVISORS = [DemoOrg("chongqing", "supervising", "重庆市人力资源和社会保障局", "500000")]
+SUPERVISIONS = [("chongqing", "wushan"), ("chongqing", "kaizhou")]
+
 PAIRINGS = [
     DemoPairing(
         "wushan",

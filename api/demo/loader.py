@@ -15,7 +15,15 @@ from api.demo import fairs as demo_fairs
 from api.demo import laborers as demo_laborers
 from api.demo import subsidies as demo_subsidies
 from api.demo import trainings as demo_trainings
-from api.demo.data import ACCOUNTS, BUREAUS, DEMO_PASSWORD, EXTRA_MEMBERSHIPS, PAIRINGS
+from api.demo.data import (
+    ACCOUNTS,
+    BUREAUS,
+    DEMO_PASSWORD,
+    EXTRA_MEMBERSHIPS,
+    PAIRINGS,
+    SUPERVISIONS,
+    SUPERVISORS,
+)
 from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
 from api.supply.importer import Plan, apply_plan
@@ -38,7 +46,11 @@ def already_loaded(session: Session) -> bool:
 
 def sign_ins() -> list[DemoSignIn]:
     out = []
-    orgs = [(o.key, o.name) for o in BUREAUS] + [(p.liaison.key, p.liaison.name) for p in PAIRINGS]
+    orgs = (
+        [(o.key, o.name) for o in BUREAUS]
+        + [(p.liaison.key, p.liaison.name) for p in PAIRINGS]
+        + [(o.key, o.name) for o in SUPERVISORS]
+    )
     for key, name in orgs:
         for suffix, role, _pii, _title in ACCOUNTS:
             out.append(DemoSignIn(f"{key}.{suffix}", DEMO_PASSWORD, name, role))
@@ -63,6 +75,12 @@ def load(
         progress(org.name)
         tenancy.create_organization(session, kind=org.kind, name=org.name, region_code=org.region)
         names[org.key] = org.name
+    for org in SUPERVISORS:
+        progress(org.name)
+        tenancy.create_organization(session, kind=org.kind, name=org.name, region_code=org.region)
+        names[org.key] = org.name
+    for supervisor, bureau in SUPERVISIONS:
+        tenancy.supervise(session, supervisor_ref=names[supervisor], bureau_ref=names[bureau])
     for p in PAIRINGS:
         progress(f"{names[p.sending]} ⇄ {names[p.receiving]}")
         pairing = tenancy.create_pairing(

@@ -1,4 +1,4 @@
-"""All SQL about organizations, pairings and pairing targets."""
+"""All SQL about organizations, pairings, pairing targets and supervisions."""
 
 import uuid
 from collections.abc import Sequence
@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.access import AccessContext, DataKind
-from shared_models import Organization, Pairing, PairingTarget
+from shared_models import Organization, Pairing, PairingTarget, Supervision
 from shared_models.enums import OrgKind
 
 
@@ -102,6 +102,23 @@ def pairings_of(session: Session, org_id: uuid.UUID) -> Sequence[Pairing]:
         select(Pairing).where(
             or_(Pairing.sending_org_id == org_id, Pairing.receiving_org_id == org_id)
         )
+    ).all()
+
+
+def supervision(
+    session: Session, supervisor_id: uuid.UUID, bureau_id: uuid.UUID
+) -> Supervision | None:
+    return session.get(Supervision, (supervisor_id, bureau_id))
+
+
+def supervised_bureaus(session: Session, access: AccessContext) -> Sequence[Organization]:
+    """The bureaus the caller supervises (none unless it is a supervising organization)."""
+    if not access.supervised_ids:
+        return []
+    return session.scalars(
+        select(Organization)
+        .where(Organization.id.in_(access.supervised_ids))
+        .order_by(Organization.kind, Organization.name)
     ).all()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
-from shared_models import Organization, Pairing
+from shared_models import Organization, Pairing, Supervision
 from shared_models.enums import OrgKind
 
 
@@ -26,6 +26,10 @@ class ScopeRows:
     # Sending bureaus sharing a receiving partner with this tenant's county (itself
     # included): where a laborer registered twice would show up.
     co_paired_sending_ids: set[uuid.UUID] = field(default_factory=set)
+    # For a supervising organization: the bureaus it oversees. For a bureau: who
+    # oversees it (its reports go to them).
+    supervised_ids: set[uuid.UUID] = field(default_factory=set)
+    supervisor_ids: set[uuid.UUID] = field(default_factory=set)
 
 
 class UnknownTenant(LookupError):
@@ -40,6 +44,16 @@ def load_scope_rows(session: Session, tenant_id: uuid.UUID) -> ScopeRows:
     if tenant is None:
         raise UnknownTenant(tenant_id)
     rows = ScopeRows(tenant=tenant)
+    if tenant.kind is OrgKind.SUPERVISING:
+        rows.supervised_ids = set(
+            session.scalars(
+                select(Supervision.bureau_id).where(Supervision.supervisor_id == tenant.id)
+            )
+        )
+        return rows
+    rows.supervisor_ids = set(
+        session.scalars(select(Supervision.supervisor_id).where(Supervision.bureau_id == tenant.id))
+    )
     if tenant.kind is OrgKind.SENDING:
         pairing_filter = Pairing.sending_org_id == tenant.id
         county_head = tenant.id

@@ -11,7 +11,7 @@ from api.db import use_operator_access
 from api.errors import Conflict, FieldError, NotFound, ValidationFailed
 from api.i18n import _
 from api.tenancy import repository
-from shared_models import Organization, Pairing, PairingTarget
+from shared_models import Organization, Pairing, PairingTarget, Supervision
 from shared_models.base import utcnow
 from shared_models.enums import OrgKind, PairingMetric
 from shared_models.validators import RegionCodeError, validate_region_code
@@ -76,7 +76,7 @@ def create_organization(
         org_kind = OrgKind(kind)
     except ValueError:
         raise _invalid(
-            "kind", _("Kind must be sending, receiving or liaison."), "invalid_choice"
+            "kind", _("Kind must be sending, receiving, liaison or supervising."), "invalid_choice"
         ) from None
     name = " ".join(name.split())
     if not name or len(name) > 120:
@@ -210,6 +210,50 @@ def create_pairing(session: Session, *, sending_ref: str, receiving_ref: str, ye
             after=audit.snapshot(pairing, PAIRING_AUDIT_FIELDS),
         )
     return pairing
+
+
+def supervise(session: Session, *, supervisor_ref: str, bureau_ref: str) -> Supervision:
+    """Put a sending or receiving bureau under a supervising organization: from then on
+    its period reports go there, and the supervisor reads its figures (never its
+    people). Idempotent: an existing supervision is returned as it is."""
+    supervisor = resolve_organization(session, supervisor_ref, "supervisor")
+    bureau = resolve_organization(session, bureau_ref, "bureau")
+    errors = []
+    if supervisor.kind is not OrgKind.SUPERVISING:
+        errors.append(
+            FieldError(
+                "supervisor",
+                _("{name} is not a supervising organization."),
+                "kind",
+                {"name": supervisor.name},
+            )
+        )
+    if bureau.kind not in (OrgKind.SENDING, OrgKind.RECEIVING):
+        errors.append(
+            FieldError(
+                "bureau",
+                _("{name} is not a sending or receiving bureau."),
+                "kind",
+                {"name": bureau.name},
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    existing = repository.supervision(session, supervisor.id, bureau.id)
+    if existing is not None:
+        return existing
+    supervision = Supervision(supervisor_id=supervisor.id, bureau_id=bureau.id)
+    repository.add(session, supervision)
+    for side in (supervisor.id, bureau.id):
+        audit.record(
+            session,
+            use_operator_access(session, side),
+            action="organization.supervision_added",
+            entity_type="organization",
+            entity_id=bureau.id,
+            after={"supervisor": supervisor.name, "bureau": bureau.name},
+        )
+    return supervision
 
 
 def set_target(

@@ -22,6 +22,7 @@ PLATFORM_TABLES = {
     "organizations",
     "pairings",
     "pairing_targets",
+    "supervisions",
     "users",
     "web_sessions",
     "api_tokens",
