@@ -60,6 +60,7 @@ from web.routes import laborer_import as laborer_import_pages
 from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
 from web.routes import oversight as oversight_pages
+from web.routes import oversight_drilldown
 from web.routes import pickers as picker_pages
 from web.routes import referrals as referral_pages
 from web.routes import stay as stay_pages
@@ -125,6 +126,7 @@ PAGE_ROUTERS = (
     picker_pages.router,
     warning_assign_pages.router,
     oversight_pages.router,
+    oversight_drilldown.router,
 )
 
 

@@ -101,6 +101,7 @@ def _between(column, period: Period) -> ColumnElement[bool]:  # type: ignore[no-
 
 
 _PEOPLE = func.count(func.distinct(Laborer.id))
+PEOPLE = _PEOPLE  # a person count: its drill-down lists people (records_repository)
 _ROWS = func.count()
 
 

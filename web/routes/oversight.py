@@ -12,7 +12,7 @@ from api import clock
 from api.deps import DbSession
 from api.i18n import get_locale, gettext
 from api.labels import label, options
-from api.oversight import packs, service
+from api.oversight import drilldown, packs, service
 from api.oversight.periods import PeriodKind
 from api.routing import xlsx_attachment
 from api.tenancy import service as tenancy
@@ -25,9 +25,6 @@ TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
 DEFAULT_INDICATOR = "transfers"
 # From the register to staying in post, over the year (each step its own indicator).
 FUNNEL = ("registered", "referrals", "hires", "in_post_3_months", "in_post_6_months")
-# Figures whose people are a roster filter away (as the register stands today, so only
-# for the year under way): the township's number links to them.
-DRILL_DOWN: dict[str, dict[str, str]] = {"registered": {}, "registered_female": {"sex": "female"}}
 
 
 @router.get("/oversight")
@@ -100,11 +97,12 @@ def dashboard(
             or {}
         )
         townships = sorted(spread.items(), key=lambda kv: (-kv[1], kv[0]))
-        if chosen.code in DRILL_DOWN and year == today.year and page.uses("/laborers"):
-            drill = {
-                t: "/laborers?" + urlencode({"township": t, **DRILL_DOWN[chosen.code]})
-                for t, _n in townships
-            }
+        # Each number opens the people behind it (api/oversight/drilldown.py).
+        drill = {
+            t: link
+            for t, _n in townships
+            if (link := drilldown.records_link(chosen.code, first, min(last, today), township=t))
+        }
         township_chart = charts.bars(
             gettext("By township"),
             [t for t, _n in reversed(townships)],
@@ -147,6 +145,15 @@ def dashboard(
             "townships": townships,
             "township_chart": township_chart,
             "drill": drill,
+            "records_link": drilldown.records_link,
+            "breakdown": "/oversight/breakdown?"
+            + urlencode(
+                {
+                    "indicator": chosen.code,
+                    "from": first.isoformat(),
+                    "to": min(last, today).isoformat(),
+                }
+            ),
             "funnel_steps": funnel_steps,
             "funnel_chart": funnel_chart,
             "curve": curve,
