@@ -28,6 +28,7 @@ from api.jobs.worker import Workers
 from api.logging_setup import configure_logging
 from api.matching.router import router as matching_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from api.oversight.drilldown_router import router as drilldown_router
 from api.oversight.router import router as oversight_router
 from api.placements.router import router as placements_router
 from api.problems_router import router as problems_router
@@ -95,6 +96,7 @@ API_ROUTERS = (
     timeline_router,
     warnings_router,
     calendar_router,
+    drilldown_router,
     oversight_router,
 )
 PAGE_ROUTERS = (

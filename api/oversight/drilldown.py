@@ -38,8 +38,8 @@ def _counted_code(code: str) -> str:
     return found.numerator or code
 
 
-def _refuse(field: str, message: str, code: str, **params: object) -> ValidationFailed:
-    return ValidationFailed(errors=[FieldError(field, message, code, params)])
+def _refuse(field: str, message: str, error: str, **params: object) -> ValidationFailed:
+    return ValidationFailed(errors=[FieldError(field, message, error, params)])
 
 
 def _check(start: date, end: date, within: dict[str, str]) -> None:

@@ -164,3 +164,36 @@ def test_every_listable_number_opens_records_that_add_up_to_it(world, login):
                     assert sum(int(a.replace(",", "")) for a in amounts) == value, code
             else:
                 assert total == value, (username, code)
+
+
+def test_the_api_splits_and_lists_as_the_pages_do(login):
+    county = login("wushan.staff")
+    for name, village in (("接口甲", "东村"), ("接口乙", "西村"), ("接口丙", "西村")):
+        made = county.post(
+            "/api/v1/laborers", json=laborer_payload(name=name, township="接口镇", village=village)
+        )
+        assert made.status_code == 201, made.text
+    period = {"from": "2000-01-01", "to": clock.today().isoformat()}
+    split = county.get(
+        "/api/v1/statistics/breakdown",
+        params={"indicator": "registered", "by": "village", "township": "接口镇", **period},
+    )
+    assert split.status_code == 200, split.text
+    assert [(p["key"], p["count"]) for p in split.json()] == [("西村", 2), ("东村", 1)]
+    listed = county.get(
+        "/api/v1/statistics/records",
+        params={"indicator": "registered", "township": "接口镇", "village": "西村", **period},
+    ).json()
+    assert listed["total"] == 2 and {r["kind"] for r in listed["items"]} == {"laborers"}
+    assert "name" not in listed["items"][0]  # ids only: details stay on the register
+    refused = county.get(
+        "/api/v1/statistics/breakdown",
+        params={"indicator": "registered", "by": "planet", **period},
+    )
+    assert refused.status_code == 422
+    not_split = county.get(
+        "/api/v1/statistics/breakdown",
+        params={"indicator": "fairs_held", "by": "village", **period},
+    )
+    assert not_split.status_code == 422
+    assert not_split.json()["errors"][0]["code"] == "not_split"
