@@ -3,14 +3,14 @@
 import dataclasses
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext
 from api.errors import FieldError, ValidationFailed
 from api.i18n import _
-from api.oversight import statistics_repository
+from api.oversight import risk_repository, statistics_repository
 from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS, Indicator
 from api.oversight.periods import Period, PeriodKind, periods_between
 from api.subsidies.stay import add_months
@@ -247,6 +247,47 @@ def warning_analysis(
     return WarningAnalysis(
         periods, raised, {rule: counts.get(rule.value, 0) for rule in WarningRule}
     )
+
+
+# The stay milestones the dashboard watches (as the in_post_3/6_months indicators).
+MILESTONES = (3, 6)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    laborer_id: uuid.UUID
+    name: str
+    township: str
+    rules: tuple[WarningRule, ...]
+    months: int  # the next milestone
+    due_on: date
+    days_left: int
+
+
+def at_risk(
+    session: Session, access: AccessContext, today: date, within_days: int = 30
+) -> list[AtRisk]:
+    """People in post with a flag still open whose next stay milestone (3 or 6 months)
+    falls within `within_days`: the ones to visit before the milestone is lost. Soonest
+    first."""
+    rules: dict[uuid.UUID, set[WarningRule]] = {}
+    soonest: dict[uuid.UUID, AtRisk] = {}
+    for row in risk_repository.open_flags_in_post(session, access, today, max(MILESTONES)):
+        marks = [(n, add_months(row.started_on, n)) for n in MILESTONES]
+        ahead = [(n, on) for n, on in marks if today < on <= today + timedelta(within_days)]
+        if not ahead:
+            continue
+        rules.setdefault(row.laborer_id, set()).add(row.rule)
+        months, due_on = ahead[0]
+        known = soonest.get(row.laborer_id)
+        if known is None or due_on < known.due_on:  # two placements: the sooner mark
+            soonest[row.laborer_id] = AtRisk(
+                row.laborer_id, row.name, row.township, (), months, due_on, (due_on - today).days
+            )
+    out = [
+        dataclasses.replace(a, rules=tuple(sorted(rules[a.laborer_id]))) for a in soonest.values()
+    ]
+    return sorted(out, key=lambda a: (a.days_left, a.township, a.name))
 
 
 @dataclass(frozen=True)
