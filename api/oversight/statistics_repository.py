@@ -475,6 +475,13 @@ def _due(session: Session, access: AccessContext, period: Period) -> list[tuple[
     )
     if not grouped:
         return []
+
+    # A unit falls due on a day of its stay, so the stay began by `last` and lasted into
+    # the period: one placement started by then, one not ended before it (a stay may join
+    # spells across a gap). Not the stored stay's start: that may be a later stay's.
+    def placed(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return select(Placement.id).where(Placement.laborer_id == Laborer.id, *conditions).exists()
+
     laborers = session.execute(
         select(
             Laborer.id,
@@ -484,12 +491,9 @@ def _due(session: Session, access: AccessContext, period: Period) -> list[tuple[
             Laborer.township,
         )
         .where(
-            Laborer.id.in_(
-                select(Entitlement.laborer_id).where(
-                    Entitlement.tenant_id.in_(payers),
-                    Entitlement.stay_started_on <= last,
-                )
-            )
+            Laborer.id.in_(select(Entitlement.laborer_id).where(Entitlement.tenant_id.in_(payers))),
+            placed(Placement.started_on <= last),
+            placed(or_(Placement.ended_on.is_(None), Placement.ended_on >= period.start)),
         )
         .order_by(Laborer.id)
     ).all()

@@ -12,7 +12,7 @@ The 200 (household 巫山 500237, township 跨年测试镇), by number i:
   born, by i % 5: 0 2000-03-15 (25 throughout); 1 1995-01-02 (30 on 31 Dec, 31 from
     2 Jan); 2 1985-06-01 (40); 3 1965-01-20 (60, and 61 from 20 Jan); 4 1975-07-07 (50)
   every block holds each i % 5 alike: 0..179 36 each, 180..189 and 190..199 2 each
-  only 170..174 are willing to move (the others never idle)
+  only 170..174 are willing to move, surveyed out of work on 2025-06-01 (none else idles)
 
 Placements (YT 烟台 370602: the pairing's city, 省外 and 市外; WF 潍坊 370702: 省外, not the
 pairing's; WZ 万州 500101: 县外市内; HOME 500237: 乡外县内 and 区内; WH 武汉 420102: 省外):
@@ -29,7 +29,8 @@ pairing's; WZ 万州 500101: 县外市内; HOME 500237: 乡外县内 and 区内;
   N5  135..139  2026-01-20 WH self-found
   N6  155, 160  2026-01-25, 2026-01-28 YT organized (after their course)
   hires 140, 141 at the fair of 2026-01-08 (its vacancy in 烟台, organized)
-Separations (the last day in post): 0..4 on 2025-12-24 (a day before 6 months); 60..64
+Separations (the last day in post): 0..4 on 2025-12-24 (a day before 6 months, recorded
+  on 2025-12-26: on the last day itself they are still in post); 60..64
   on 2025-12-31 (a day before 3 months); 30..34 on 2026-01-05 (after 6 months); 110, 111
   on 2026-01-10; 6, 7 on 2026-01-20.
 Holiday leaves (返乡): 90..94 2025-12-21 → back 2025-12-28; 10..19 2025-12-26 → expected
