@@ -282,6 +282,36 @@ BUILT_IN: tuple[Indicator, ...] = (
         _("New transfers to work outside the home province"),
         by_township=True,
     ),
+    # --- Spring Festival returns (春节后返岗): the holiday leaves (返乡) of placed laborers
+    Indicator(
+        "spring_returns",
+        "春节后返岗人数",
+        _("Back at work after the Spring Festival"),
+        P,
+        F,
+        _("Laborers whose first day back at work after a holiday leave fell in the period"),
+        by_township=True,
+    ),
+    Indicator(
+        "employed_last_year_end",
+        "上年末务工人数",
+        _("Employed at the end of last year"),
+        P,
+        S,
+        _("Laborers with a placement running on 31 December of the year before the period ends"),
+        by_township=True,
+    ),
+    Indicator(
+        "spring_return_rate",
+        "返岗率",
+        _("Return rate after the Spring Festival"),
+        PCT,
+        F,
+        _("Back at work after the Spring Festival, of those employed at the end of last year"),
+        numerator="spring_returns",
+        denominator="employed_last_year_end",
+        by_township=True,
+    ),
     # --- training
     Indicator(
         "trained",
@@ -419,6 +449,14 @@ BUILT_IN: tuple[Indicator, ...] = (
         by_township=True,
     ),
     # --- subsidies (the paying bureau's claims)
+    Indicator(
+        "subsidies_due",
+        "应发补贴金额",
+        _("Subsidies due"),
+        Y,
+        F,
+        _("Amount of the subsidy units earned during the period, claimed or not"),
+    ),
     Indicator(
         "subsidies_claimed",
         "申报补贴金额",

@@ -52,7 +52,8 @@ COUNT_WORDS = (("vacancies", "条"), ("fairs_", "场"), ("cases_", "件"), ("war
 
 # The groups of 本月指标, in the order of the bureaus' tables, each by its codes'
 # prefixes. Referrals and hires sit with the fairs (the issue lists them together);
-# subsidies with 稳岗, as they are paid for staying in post (稳岗补贴, 生活适应期补贴).
+# subsidies with 稳岗, as they are paid for staying in post (稳岗补贴, 生活适应期补贴), and
+# so are the returns after the Spring Festival (back in post after the holiday).
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("登记", ("registered",)),
     ("就业", ("employed", "public_posts", "workshop_jobs")),
@@ -60,7 +61,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("培训", ("train",)),
     ("岗位", ("vacancies", "positions")),
     ("招聘会", ("fair", "referrals", "hires")),
-    ("稳岗", ("reached_", "in_post_", "retention", "subsidies")),
+    ("稳岗", ("reached_", "in_post_", "retention", "spring_", "subsidies")),
     ("驻外服务", ("cases_",)),
     ("预警", ("warnings_",)),
 )

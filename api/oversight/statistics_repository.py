@@ -18,13 +18,17 @@ from sqlalchemy.orm import Session
 from api import clock
 from api.access import AccessContext, DataKind
 from api.oversight.indicators import BY_CODE, POVERTY, RULE_NAMES
+from api.subsidies import entitlements
+from api.subsidies.rules import Person
 from api.subsidies.stay import add_months
 from api.supply.derived import MUNICIPALITIES
 from shared_models import (
     Case,
+    Entitlement,
     Fair,
     FairIntention,
     FairRegistration,
+    HolidayLeave,
     Laborer,
     Organization,
     Pairing,
@@ -32,6 +36,7 @@ from shared_models import (
     Referral,
     ReferralEvent,
     SubsidyClaim,
+    SubsidyPolicy,
     Training,
     TrainingEnrollment,
     Vacancy,
@@ -77,8 +82,8 @@ class Counted:
 
 Builder = Callable[[AccessContext, Period], Counted]
 # Figures worked out row by row (milestones, windows after an event): the rows, with
-# the laborer's township, and whether each counts.
-RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[str, bool]]]
+# the laborer's township, and whether each counts (or, for a sum, what it adds: yuan).
+RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[str, int]]]
 
 
 def _county(access: AccessContext) -> frozenset:  # type: ignore[type-arg]
@@ -223,6 +228,30 @@ def _transfers(*extra: ColumnElement[bool]) -> Builder:
 
 def _transfers_to_pairing_cities(access: AccessContext, period: Period) -> Counted:
     return _transfers(_in_pairing_city(access))(access, period)
+
+
+# --- Spring Festival returns (返岗) ----------------------------------------------------------
+
+
+def _spring_returns(access: AccessContext, period: Period) -> Counted:
+    # The first day back at work after a holiday leave (返乡) falls in the period.
+    query = (
+        select(HolidayLeave.id)
+        .join(Placement, Placement.id == HolidayLeave.placement_id)
+        .join(Laborer, Laborer.id == HolidayLeave.laborer_id)
+        .where(
+            Placement.tenant_id.in_(_county(access)),
+            _between(HolidayLeave.returned_on, period),
+        )
+    )
+    return Counted(query, _PEOPLE)
+
+
+def _employed_last_year_end(access: AccessContext, period: Period) -> Counted:
+    """Employed on 31 December of the year before the period's last day: 去年务工人数,
+    what the returns are compared with."""
+    year_end = date(period.end.year - 1, 12, 31)
+    return _employed()(access, Period(year_end, year_end, period.today))
 
 
 # --- training -------------------------------------------------------------------------------
@@ -433,6 +462,60 @@ def _paid(access: AccessContext, period: Period) -> Counted:
     return Counted(query, func.coalesce(func.sum(SubsidyClaim.amount), 0))
 
 
+def _due(session: Session, access: AccessContext, period: Period) -> list[tuple[str, int]]:
+    """Per laborer and policy the caller pays, the yuan of the units that fell due in the
+    period: each policy judged again from the records as at the period's last day (or
+    today), as the claims queue judges it. The stored entitlements only say who may be
+    owed at all; they keep no day per earned unit."""
+    last = min(period.end, period.today)
+    if last < period.start:
+        return []
+    payers = access.read_ids(DataKind.SUBSIDY)
+    grouped = entitlements.families(
+        session.scalars(select(SubsidyPolicy).where(SubsidyPolicy.tenant_id.in_(payers)))
+    )
+    if not grouped:
+        return []
+
+    # A unit falls due on a day of its stay, so the stay began by `last` and lasted into
+    # the period: one placement started by then, one not ended before it (a stay may join
+    # spells across a gap). Not the stored stay's start: that may be a later stay's.
+    def placed(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+        return select(Placement.id).where(Placement.laborer_id == Laborer.id, *conditions).exists()
+
+    laborers = session.execute(
+        select(
+            Laborer.id,
+            Laborer.tenant_id,
+            Laborer.poverty_status,
+            Laborer.region_code,
+            Laborer.township,
+        )
+        .where(
+            Laborer.id.in_(select(Entitlement.laborer_id).where(Entitlement.tenant_id.in_(payers))),
+            placed(Placement.started_on <= last),
+            placed(or_(Placement.ended_on.is_(None), Placement.ended_on >= period.start)),
+        )
+        .order_by(Laborer.id)
+    ).all()
+    out: list[tuple[str, int]] = []
+    for first in range(0, len(laborers), entitlements.BATCH):
+        batch = laborers[first : first + entitlements.BATCH]
+        records = entitlements.load_records(session, [row.id for row in batch])
+        for row in batch:
+            person = Person(str(row.poverty_status), row.region_code)
+            for versions in grouped.values():
+                if versions[0].tenant_id != row.tenant_id:
+                    continue  # a bureau pays its own register
+                _, result = entitlements.judge(versions, person, records[row.id], last)
+                if result.eligible:
+                    due = sum(
+                        u.amount for u in result.units if u.earned and period.start <= u.due_on
+                    )
+                    out.append((row.township, due))
+    return out
+
+
 def _cases(kind: CaseKind) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
         # The county's casework (its offices'), not disputes merely read by an
@@ -505,6 +588,8 @@ BUILDERS: dict[str, Builder] = {
     "transfers_in_city": _transfers(_band() == "city"),
     "transfers_in_province": _transfers(_band() == "province"),
     "transfers_out_of_province": _transfers(_band() == "out"),
+    "spring_returns": _spring_returns,
+    "employed_last_year_end": _employed_last_year_end,
     "trained": _trained,
     "training_completed": _completed,
     "vacancies": _open_vacancies(_ROWS),
@@ -532,6 +617,7 @@ ROW_BUILDERS: dict[str, RowBuilder] = {
     "in_post_3_months": _milestone(3, stayed_only=True),
     "reached_6_months": _milestone(6, stayed_only=False),
     "in_post_6_months": _milestone(6, stayed_only=True),
+    "subsidies_due": _due,
 }
 
 
@@ -557,7 +643,7 @@ def value(
 def _count(session: Session, access: AccessContext, code: str, period: Period) -> int:
     if code in ROW_BUILDERS:
         rows = ROW_BUILDERS[code](session, access, period)
-        return sum(1 for _township, counted in rows if counted)
+        return sum(int(counted) for _township, counted in rows)
     counted = BUILDERS[code](access, period)
     return int(session.scalar(counted.query.with_only_columns(counted.measure)) or 0)
 

@@ -61,8 +61,12 @@ NEW = [
 _used: set[str] = set()
 
 
+# Added later, counted by hand (with every other) in test_oversight_year_boundary.py.
+LATER = ["spring_returns", "employed_last_year_end", "spring_return_rate", "subsidies_due"]
+
+
 def test_the_two_files_count_every_indicator_by_hand():
-    assert set(first.EXPECTED) | set(NEW) == set(BY_CODE)
+    assert set(first.EXPECTED) | set(NEW) | set(LATER) == set(BY_CODE)
     assert not set(first.EXPECTED) & set(NEW)
 
 

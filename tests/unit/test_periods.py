@@ -26,6 +26,7 @@ D = date
         # The third 旬 runs to month end: 8, 9 or 11 days.
         ("2026-02-3", PeriodKind.XUN, D(2026, 2, 21), D(2026, 2, 28), 8),
         ("2024-02-3", PeriodKind.XUN, D(2024, 2, 21), D(2024, 2, 29), 9),
+        ("2028-02-3", PeriodKind.XUN, D(2028, 2, 21), D(2028, 2, 29), 9),
         ("2026-12-3", PeriodKind.XUN, D(2026, 12, 21), D(2026, 12, 31), 11),
         ("2026-04-3", PeriodKind.XUN, D(2026, 4, 21), D(2026, 4, 30), 10),
         ("2026-12-1", PeriodKind.XUN, D(2026, 12, 1), D(2026, 12, 10), 10),
@@ -38,6 +39,8 @@ D = date
         ("2026-W49", PeriodKind.WEEK, D(2026, 11, 30), D(2026, 12, 6), 7),
         ("2024-02", PeriodKind.MONTH, D(2024, 2, 1), D(2024, 2, 29), 29),
         ("2026-12", PeriodKind.MONTH, D(2026, 12, 1), D(2026, 12, 31), 31),
+        ("2026-01", PeriodKind.MONTH, D(2026, 1, 1), D(2026, 1, 31), 31),
+        ("2026-02", PeriodKind.MONTH, D(2026, 2, 1), D(2026, 2, 28), 28),
         ("2026-Q1", PeriodKind.QUARTER, D(2026, 1, 1), D(2026, 3, 31), 90),
         ("2024-Q1", PeriodKind.QUARTER, D(2024, 1, 1), D(2024, 3, 31), 91),
         ("2026-Q4", PeriodKind.QUARTER, D(2026, 10, 1), D(2026, 12, 31), 92),
