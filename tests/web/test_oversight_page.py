@@ -205,3 +205,26 @@ def test_the_retention_curve_follows_the_years_placements(client, login):
     assert change[3] == (2, 1) and change[12] == (2, 1)  # A left on 20 March, before 10 April
     chart = _chart(client.get("/oversight", params={"year": 2025}).text, "retention")
     assert chart["series"][0]["data"][0] == round(100 * after[1][1] / after[1][0], 1)
+
+
+def test_who_is_at_risk_before_a_milestone(client, login, world):
+    """In post since 10 Jan with an open flag: on 20 Jun the 6-month mark (10 Jul) is 20
+    days off, so the person is listed; on 1 Jun it is 39 days off, so not yet."""
+    import time_machine
+
+    from tests.api.test_warnings import _flagged
+
+    laborer, _flag = _flagged(world, login)
+    sign_in(client, "wushan.staff")
+
+    def listed(on: str) -> str | None:
+        with time_machine.travel(f"{on}T04:00:00+00:00", tick=False):
+            page = client.get("/oversight", params={"year": 2026}).text
+        row = re.search(rf'<tr data-laborer-id="{laborer["id"]}">(.*?)</tr>', page, re.S)
+        return row.group(1) if row else None
+
+    soon = listed("2026-06-20")
+    assert soon and "预警人" in soon and ">20</td>" in soon
+    assert "2026年7月10日" in soon and "长期未核实在岗" in soon
+    assert listed("2026-06-01") is None
+    assert listed("2026-07-10") is None  # the mark has come: nothing ahead within 30 days

@@ -24,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
 DEFAULT_INDICATOR = "transfers"
 # From the register to staying in post, over the year (each step its own indicator).
+AT_RISK_SHOWN = 50  # the soonest; the visit queue has them all
 FUNNEL = ("registered", "referrals", "hires", "in_post_3_months", "in_post_6_months")
 
 
@@ -121,7 +122,9 @@ def dashboard(
     )
     warnings = None
     warnings_chart = None
+    at_risk: list[service.AtRisk] = []
     if page.uses("/warnings/queue"):
+        at_risk = service.at_risk(session, access, today)
         warnings = service.warning_analysis(session, access, period, first, last, today)
         warnings_chart = charts.bars(
             gettext("Warnings raised, by rule"),
@@ -160,6 +163,8 @@ def dashboard(
             "retention_chart": retention_chart,
             "warnings": warnings,
             "warnings_chart": warnings_chart,
+            "at_risk": at_risk[:AT_RISK_SHOWN],
+            "at_risk_total": len(at_risk),
             "name": name,
             "english": english,
             "today": today,
