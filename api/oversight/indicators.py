@@ -73,7 +73,15 @@ RULE_NAMES: dict[WarningRule, tuple[str, str]] = {
         _("Warnings raised: employer with frequent disputes"),
     ),
 }
-if set(RULE_NAMES) != set(WarningRule):
+CLOSED_NAMES: dict[WarningRule, str] = {
+    WarningRule.LEFT_BEFORE_MILESTONE: _("Warnings closed: left before the subsidy milestone"),
+    WarningRule.UNVERIFIED: _("Warnings closed: not verified in post for long"),
+    WarningRule.OPEN_DISPUTE: _("Warnings closed: dispute open for long"),
+    WarningRule.LEAVE_OVERDUE: _("Warnings closed: overdue back from leave"),
+    WarningRule.IDLE_WILLING: _("Warnings closed: willing to move but long out of work"),
+    WarningRule.EMPLOYER_DISPUTES: _("Warnings closed: employer with frequent disputes"),
+}
+if set(RULE_NAMES) != set(WarningRule) or set(CLOSED_NAMES) != set(WarningRule):
     raise RuntimeError(f"name these warning rules: {set(WarningRule) - set(RULE_NAMES)}")
 
 
@@ -541,6 +549,17 @@ BUILT_IN: tuple[Indicator, ...] = (
             _("Early-warning flags of this rule raised during the period"),
         )
         for rule, (name_zh, name_en) in RULE_NAMES.items()
+    ),
+    *(
+        Indicator(
+            f"warnings_closed_{rule.value}",
+            f"预警关闭（{name_zh}）",
+            CLOSED_NAMES[rule],
+            C,
+            F,
+            _("Early-warning flags of this rule closed during the period"),
+        )
+        for rule, (name_zh, _name_en) in RULE_NAMES.items()
     ),
 )
 

@@ -609,6 +609,7 @@ BUILDERS: dict[str, Builder] = {
     "warnings_raised": _warnings(closed=False),
     "warnings_closed": _warnings(closed=True),
     **{f"warnings_raised_{rule.value}": _warnings(closed=False, rule=rule) for rule in RULE_NAMES},
+    **{f"warnings_closed_{rule.value}": _warnings(closed=True, rule=rule) for rule in RULE_NAMES},
 }
 
 ROW_BUILDERS: dict[str, RowBuilder] = {

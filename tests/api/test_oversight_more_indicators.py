@@ -57,6 +57,7 @@ NEW = [
     *TRANSFERS_AND_AGES,
     "dispute_money_recovered",
     *(f"warnings_raised_{rule.value}" for rule in WarningRule),
+    *(f"warnings_closed_{rule.value}" for rule in WarningRule),
 ]
 _used: set[str] = set()
 
@@ -221,6 +222,7 @@ def test_warnings_raised_by_rule(world, login):
     the 31st), one open dispute, one idle (since closed); outside it, one unverified on
     28 February and one leave overdue on 1 April."""
     codes = [f"warnings_raised_{rule.value}" for rule in WarningRule] + ["warnings_raised"]
+    codes += [f"warnings_closed_{rule.value}" for rule in WarningRule] + ["warnings_closed"]
     wushan, kaizhou = login("wushan.staff"), login("kaizhou.staff")
     before, before_kaizhou = _figures(wushan, codes), _figures(kaizhou, codes)
     laborer = _register(login)
@@ -256,6 +258,9 @@ def test_warnings_raised_by_rule(world, login):
         "warnings_raised_open_dispute": 1,
         "warnings_raised_idle_willing": 1,
         "warnings_raised": 4,
+        # Closed in March: the idle flag, on the 20th.
+        "warnings_closed_idle_willing": 1,
+        "warnings_closed": 1,
     }
     assert _change(before, _figures(wushan, codes)) == expected
     assert _figures(kaizhou, codes) == before_kaizhou
@@ -264,3 +269,4 @@ def test_warnings_raised_by_rule(world, login):
     listed = {i.code: i for i in BUILT_IN}
     for rule, (name_zh, _name_en) in RULE_NAMES.items():
         assert listed[f"warnings_raised_{rule.value}"].name_zh == f"预警发出（{name_zh}）"
+        assert listed[f"warnings_closed_{rule.value}"].name_zh == f"预警关闭（{name_zh}）"

@@ -448,6 +448,14 @@ EXPECTED: dict[str, tuple[int, int, int]] = {
     "warnings_raised_leave_overdue": (0, 0, 5),
     "warnings_raised_idle_willing": (0, 0, 5),
     "warnings_raised_employer_disputes": (0, 0, 0),  # no employer of the pool in a dispute
+    # The 8 closed in January, by rule: the dispute (1); 5..9's overdue leave (5); 6 and 7,
+    # gone, are no longer unverified in post (2).
+    "warnings_closed_left_before_milestone": (0, 0, 0),
+    "warnings_closed_unverified": (0, 0, 2),
+    "warnings_closed_open_dispute": (0, 0, 1),
+    "warnings_closed_leave_overdue": (0, 0, 5),
+    "warnings_closed_idle_willing": (0, 0, 0),
+    "warnings_closed_employer_disputes": (0, 0, 0),
 }
 DENOMINATORS = {
     "spring_return_rate": (120, 0, 120),
