@@ -75,6 +75,9 @@ OTHER = {
     "kind": None,
     "slug": None,
     "step": None,
+    # The period reports (another branch brings their routes): figures, no person.
+    "report_id": None,
+    "snapshot_id": None,
 }
 FIXED = {"code": "en", "kind": "laborer", "slug": "not-found", "step": "approve"}
 # Routes no tenant dependency guards, each with its reason: they are not records.
