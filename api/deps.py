@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from api import supervisor_house
 from api.access import AccessContext
 from api.auth.service import AuthService, Principal
 from api.db import Database, apply_access, apply_user_scope
@@ -94,6 +95,10 @@ def get_api_access(
 ) -> AccessContext:
     membership = principal.membership_for(requested_tenant(request))
     access = auth.access_for(session, principal, membership, request_id(request))
+    route = request.scope.get("route")
+    if route is not None:
+        # A supervising organization opens figures and reports only: 404 elsewhere.
+        supervisor_house.check(access, route.path)
     apply_access(session, access)
     return access
 

@@ -76,3 +76,14 @@ def funnel(title: str, steps: list[tuple[str, int]]) -> dict:
             }
         ],
     }
+
+
+def withheld(values: list[tuple[float | int | None, str | None]]) -> list[Any]:
+    """Chart data of figures that may be withheld (api/oversight/supervision.py): a
+    withheld one is null, labelled with its mark ("<5" or "×"), never its value."""
+    return [
+        value
+        if mark is None
+        else {"value": None, "label": {"show": True, "formatter": mark}, "suppressed": mark}
+        for value, mark in values
+    ]

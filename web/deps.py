@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
+from api import supervisor_house
 from api.access import AccessContext
 from api.auth.service import Principal
 from api.db import apply_access, apply_user_scope
@@ -137,6 +138,9 @@ def require_access(
     if page.access is None:
         raise NoTenant(_("Your account has no organization yet; ask an administrator."))
     route = request.scope.get("route")
+    if route is not None:
+        # A supervising organization: 404 on every route but its own few, forms too.
+        supervisor_house.check(page.access, route.path)
     if request.method in ("GET", "HEAD") and route is not None:
         houses.check(page.access, route.path)  # a page outside the role's house: 404
     return page

@@ -10,6 +10,7 @@ the house is refused by its service.
 
 from dataclasses import dataclass
 
+from api import supervisor_house
 from api.access import AccessContext
 from api.errors import NotFound
 from shared_models.enums import OrgKind, Permission
@@ -80,7 +81,7 @@ def house_of(path: str) -> House:
 
 def serves(access: AccessContext | None, path: str) -> bool:
     """True when the page at `path` is of use to the caller: the nav shows its link."""
-    if access is None:
+    if access is None or not supervisor_house.serves(access, path):
         return False
     rule = house_of(path)
     if access.tenant_kind not in rule.kinds:

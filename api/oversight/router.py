@@ -9,10 +9,11 @@ from api import clock
 from api.deps import Access, DbSession
 from api.errors import FieldError, ValidationFailed
 from api.i18n import _, gettext
-from api.oversight import packs, service, snapshots
+from api.oversight import packs, service, snapshots, supervision
 from api.oversight.indicators import Indicator
 from api.oversight.periods import PeriodKind, parse
 from api.oversight.schemas import (
+    BureauValueOut,
     FigureOut,
     IndicatorOut,
     PeriodValueOut,
@@ -20,8 +21,11 @@ from api.oversight.schemas import (
     SnapshotOut,
     SnapshotValueOut,
     StatisticOut,
+    SupervisedPeriodOut,
+    SupervisedStatisticOut,
 )
 from api.routing import XLSX, JsonRoute, file_download, xlsx_attachment
+from shared_models.enums import OrgKind
 
 router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["statistics"])
 
@@ -47,21 +51,43 @@ def list_indicators(access: Access) -> list[IndicatorOut]:
     return [indicator_out(i) for i in service.indicators()]
 
 
-@router.get("/statistics", response_model=StatisticOut, response_model_by_alias=True)
+@router.get(
+    "/statistics",
+    response_model=StatisticOut | SupervisedStatisticOut,
+    response_model_by_alias=True,
+)
 def statistics(
     access: Access,
     session: DbSession,
     indicator: str,
     start: Annotated[date, Query(alias="from", description="The first day (inclusive)")],
     end: Annotated[date, Query(alias="to", description="The last day (inclusive)")],
-    by: Annotated[Literal["township"] | None, Query(description="Break down by")] = None,
+    by: Annotated[
+        Literal["township", "bureau"] | None,
+        Query(description="Break down by township (a bureau) or bureau (a supervisor)"),
+    ] = None,
     period: Annotated[
         PeriodKind | None,
         Query(description="Also the value of each week, 旬 (xun), month, quarter or year"),
     ] = None,
-) -> StatisticOut:
+) -> StatisticOut | SupervisedStatisticOut:
     """An indicator's value over [from, to], computed from the records the caller may
-    read: a stock as at `to`, a flow during the period; with `period`, also each period's."""
+    read: a stock as at `to`, a flow during the period; with `period`, also each period's.
+    For a supervising organization: the total of the bureaus it supervises (by=bureau:
+    each one's), with counts from 1 to 4 withheld (null, `suppressed`)."""
+    if access.tenant_kind is OrgKind.SUPERVISING:
+        return _supervised(session, access, indicator, start, end, by, period)
+    if by == "bureau":
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "by",
+                    _("Only a supervising organization compares bureaus."),
+                    "not_a_supervisor",
+                    {},
+                )
+            ]
+        )
     by_township = by == "township"
     stat = service.statistic(session, access, indicator, start, end, by_township=by_township)
     values = None
@@ -99,6 +125,81 @@ def statistics(
         value=stat.value,
         by_township=stat.by_township,
         values=values,
+    )
+
+
+def _supervised(
+    session: DbSession,
+    access: Access,
+    indicator: str,
+    start: date,
+    end: date,
+    by: str | None,
+    period: PeriodKind | None,
+) -> SupervisedStatisticOut:
+    if by == "township":
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "by",
+                    _("A supervising organization compares bureaus: by=bureau."),
+                    "not_by_township",
+                    {},
+                )
+            ]
+        )
+    figures = supervision.grid(
+        session, access, indicator, start, end, today=clock.today(), kind=period
+    )
+    with_bureaus = by == "bureau"
+    found = figures.indicator
+
+    def out(row: supervision.Row, column: int | None) -> dict[str, object]:
+        cell = row.total if column is None else row.cells[column]
+        index = len(figures.bureaus) if column is None else column
+        if found.is_rate:
+            num, den = row.numerators[index], row.denominators[index]
+        else:
+            num, den = cell, supervision.Cell(None)
+        reason = cell.suppressed or num.suppressed or den.suppressed
+        return {
+            "numerator": num.value,
+            "denominator": den.value,
+            "value": cell.value,
+            "suppressed": reason is not None,
+            "reason": reason,
+        }
+
+    def per_bureau(row: supervision.Row) -> list[BureauValueOut] | None:
+        if not with_bureaus:
+            return None
+        return [
+            BureauValueOut(bureau_id=b.id, bureau=b.name, **out(row, i))
+            for i, b in enumerate(figures.bureaus)
+        ]
+
+    span = figures.span
+    return SupervisedStatisticOut(
+        indicator=found.code,
+        unit=found.unit,
+        measure=found.measure,
+        start=span.start,
+        end=end,
+        bureaus=len(figures.bureaus),
+        by_bureau=per_bureau(span),
+        values=[
+            SupervisedPeriodOut(
+                period=r.period.code if r.period else "",
+                start=r.start,
+                end=r.end,
+                by_bureau=per_bureau(r),
+                **out(r, None),
+            )
+            for r in figures.rows
+        ]
+        if period is not None
+        else None,
+        **out(span, None),
     )
 
 

@@ -33,6 +33,43 @@ class PeriodValueOut(Schema):
     by_township: dict[str, int] | None = None
 
 
+class WithheldOut(Schema):
+    """A figure of a supervising organization's view (across tenants): withheld
+    figures are null, with `suppressed` true and `reason` small (1 to 4) or
+    complement (withheld so that a small one cannot be worked out from a total)."""
+
+    numerator: int | None
+    denominator: int | None
+    value: float | int | None
+    suppressed: bool = False
+    reason: str | None = Field(None, description="small or complement, when suppressed")
+
+
+class BureauValueOut(WithheldOut):
+    bureau_id: uuid.UUID
+    bureau: str
+
+
+class SupervisedPeriodOut(WithheldOut):
+    period: str
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to")
+    by_bureau: list[BureauValueOut] | None = None
+
+
+class SupervisedStatisticOut(WithheldOut):
+    """An indicator over the bureaus a supervising organization supervises, suppressed."""
+
+    indicator: str
+    unit: Unit
+    measure: Measure
+    start: date = Field(serialization_alias="from")
+    end: date = Field(serialization_alias="to")
+    bureaus: int = Field(description="How many bureaus the figures cover")
+    by_bureau: list[BureauValueOut] | None = None
+    values: list[SupervisedPeriodOut] | None = None
+
+
 class StatisticOut(Schema):
     indicator: str
     unit: Unit

@@ -8,14 +8,14 @@ import os
 
 import pytest
 
-from api.demo.data import ACCOUNTS, BUREAUS, PAIRINGS
+from api.demo.loader import sign_ins
 from tests.fixtures.live_server import live_server
 from tests.web.crawler import Crawler, Findings
 
 pytestmark = pytest.mark.browser
 
-ORGS = [o.key for o in BUREAUS] + [p.liaison.key for p in PAIRINGS]
-ALL_ROLES = [f"{org}.{suffix}" for org in ORGS for suffix, *_rest in ACCOUNTS]
+# The demo's sign-ins: bureaus, liaison offices and the supervising organization.
+ALL_ROLES = [s.username for s in sign_ins()]
 # Every demo role, each on its own seeded database (under a minute each on 2 cores);
 # LB_CRAWL_ROLES=wushan.staff,yantai.admin narrows it while working on a page.
 _chosen = os.environ.get("LB_CRAWL_ROLES", "")

@@ -11,7 +11,8 @@ from tests.web.test_print_and_phone import PHONE, _sign_in, _watch
 
 pytestmark = pytest.mark.browser
 
-ROLES = ["wushan.staff", "yantai.staff", "wushan.yantai.staff"]
+# The supervising organization's dashboard is its own (its bureaus' suppressed figures).
+ROLES = ["wushan.staff", "yantai.staff", "wushan.yantai.staff", "chongqing.staff"]
 
 
 def test_every_roles_dashboard_draws_its_charts(world, browser):
@@ -61,3 +62,23 @@ def test_the_drill_down_draws_and_opens_the_records(world, browser):
         assert width <= PHONE["width"], width
         assert not problems, problems
         context.close()
+
+
+def test_the_supervisors_dashboard_this_year(world, browser):
+    """This year's figures (few, so some marked <5) as the supervisor: charts drawn,
+    no console error, at phone and desktop width."""
+    with live_server(world.app()) as base:
+        for viewport in ({"width": 1366, "height": 900}, PHONE):
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            problems = _watch(page)
+            _sign_in(page, base, "chongqing.admin")
+            page.goto(f"{base}/oversight?indicator=cases_visit&period=xun")
+            page.wait_for_selector("[data-chart][data-drawn]", timeout=15_000)
+            charts = page.locator("[data-chart]")
+            assert charts.count() >= 2  # the trend and the bar by bureau
+            assert page.locator("[data-chart][data-drawn=true] canvas").count() == charts.count()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= viewport["width"], (viewport, width)
+            assert not problems, problems
+            context.close()

@@ -5,6 +5,7 @@ from fastapi.responses import Response
 
 from api.deps import DbSession
 from api.home import service as work
+from api.oversight import supervision
 from api.tenancy import service as tenancy
 from shared_models.enums import OrgKind
 from web.deps import TenantPage
@@ -16,6 +17,13 @@ router = APIRouter(include_in_schema=False)
 @router.get("/")
 def home(request: Request, page: TenantPage, session: DbSession) -> Response:
     access = page.ctx
+    if access.tenant_kind is OrgKind.SUPERVISING:
+        # No work queue of people: its bureaus, and the way to their figures.
+        return render(
+            request,
+            "home/supervisor.html",
+            {"bureaus": supervision.bureaus(session, access)},
+        )
     pairings = tenancy.visible_pairings(session, access)
     organizations = tenancy.visible_organizations(session, access)
     partners = {

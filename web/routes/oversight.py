@@ -10,15 +10,18 @@ from fastapi.responses import Response
 
 from api import clock
 from api.deps import DbSession
+from api.errors import NotFound
 from api.i18n import get_locale, gettext
 from api.labels import label, options
-from api.oversight import drilldown, packs, service
+from api.oversight import drilldown, packs, service, supervision
 from api.oversight.periods import PeriodKind
 from api.routing import xlsx_attachment
 from api.tenancy import service as tenancy
+from shared_models.enums import OrgKind
 from web import charts
 from web.deps import TenantPage
 from web.rendering import render
+from web.routes import oversight_supervisor
 
 router = APIRouter(include_in_schema=False)
 TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
@@ -38,6 +41,9 @@ def dashboard(
     period: PeriodKind = PeriodKind.MONTH,
 ) -> Response:
     access = page.ctx
+    if access.tenant_kind is OrgKind.SUPERVISING:
+        # Its bureaus' aggregates, suppressed: no register of its own to count.
+        return oversight_supervisor.dashboard(request, page, session, year, indicator, period)
     today = clock.today()
     pairings = tenancy.visible_pairings(session, access)
     # The years of the agreements' targets and the last three; by default this year, or
@@ -181,3 +187,26 @@ def dispatch_pack(page: TenantPage, session: DbSession, period: str | None = Non
     month = packs.month(period, today)
     content = packs.monthly_dispatch(session, access, month, today)
     return xlsx_attachment(content, "monthly-dispatch.xlsx", packs.file_name(access, month))
+
+
+@router.get("/oversight/figures")
+def supervised_figures(
+    page: TenantPage,
+    session: DbSession,
+    year: int | None = None,
+    indicator: str = DEFAULT_INDICATOR,
+    period: PeriodKind = PeriodKind.MONTH,
+) -> Response:
+    """A supervising organization's dashboard figures as xlsx, suppressed as shown."""
+    access = page.ctx
+    if access.tenant_kind is not OrgKind.SUPERVISING:
+        raise NotFound()  # a bureau has its 月调度 pack
+    today = clock.today()
+    if not (year and 2000 <= year <= today.year):
+        year = today.year
+    if period not in TREND_KINDS:
+        period = PeriodKind.MONTH
+    code = indicator if service.known(indicator) else DEFAULT_INDICATOR
+    content = supervision.workbook(session, access, code, year, period, today)
+    name = f"{access.tenant_name}{year}年{service.indicator(code).name_zh}.xlsx"
+    return xlsx_attachment(content, "supervised-figures.xlsx", name)
