@@ -210,6 +210,7 @@ ACTIONS: dict[str, str] = {
     "membership.update": _("Member changed"),
     "organization.create": _("Organization created"),
     "organization.liaison_office_added": _("Liaison office added"),
+    "organization.supervision_added": _("Put under a supervising organization"),
     "pairing.create": _("Pairing created"),
     "pairing.target_set": _("Pairing target set"),
     "placement.create": _("Placement recorded"),
