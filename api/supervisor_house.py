@@ -23,7 +23,10 @@ SUPERVISOR_ROUTES: dict[str, bool] = {
     "/": True,  # its home page: the way to the dashboard
     "/oversight": True,  # its dashboard: suppressed aggregates of its bureaus
     "/oversight/pack": False,  # the county's 月调度 pack, unsuppressed: a bureau's
-    "/oversight/reports": True,  # the bureaus' period reports, to accept or return
+    "/oversight/reports": True,
+    # The drill-down lists people and records, and splits below a bureau: a bureau's own.
+    "/oversight/breakdown": False,
+    "/oversight/records": False,  # the bureaus' period reports, to accept or return
     "/account": True,  # its own API tokens
     "/admin": True,  # its own members and audit log
     "/switch-tenant": True,
@@ -35,6 +38,8 @@ SUPERVISOR_ROUTES: dict[str, bool] = {
     "/api/v1/indicators": True,
     "/api/v1/statistics": True,  # suppressed aggregates (api/oversight/supervision.py)
     "/api/v1/statistics/snapshots": False,  # a bureau's frozen figures, unsuppressed
+    "/api/v1/statistics/breakdown": False,  # the drill-down, as on the pages
+    "/api/v1/statistics/records": False,
     "/api/v1/reports": True,
     "/api/v1/reports/monthly-dispatch": False,  # the county's pack, unsuppressed
 }

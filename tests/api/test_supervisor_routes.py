@@ -203,6 +203,8 @@ def test_supervisor_gets_404_on_every_route_outside_its_own(world):
         "GET /handbook",
         "GET /oversight/pack",
         "GET /api/v1/statistics/snapshots",
+        "GET /oversight/records",
+        "GET /api/v1/statistics/records",
     ):
         assert must in walked, must
 
