@@ -177,7 +177,7 @@ def _report_page(
             if own and period.kind is PeriodKind.MONTH and period.end < clock.day_of(now)
             else None,
         },
-        status_code=422 if error else 200,
+        status_code=error.status if error else 200,
     )
 
 
