@@ -61,6 +61,7 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (OrgKind.SENDING, _("Sending-county bureau")),
     (OrgKind.RECEIVING, _("Receiving-city bureau")),
     (OrgKind.LIAISON, _("Liaison office")),
+    (OrgKind.SUPERVISING, _("Supervising organization")),
     (OrgStatus.ACTIVE, _("Active")),
     (OrgStatus.SUSPENDED, _("Suspended")),
     (Role.ADMIN, _("Administrator")),
