@@ -12,6 +12,7 @@ from api import clock
 from api.oversight import reports
 from api.oversight.periods import parse
 from shared_models import AuditEntry, PeriodReport
+from tests.api.test_oversight_snapshots import _take
 from tests.api.test_oversight_statistics import _ok, _place, _register
 from tests.fixtures.world import PASSWORD
 
@@ -230,3 +231,44 @@ def test_a_stored_report_keeps_its_due_time(world, login):
         assert stored.due_at == _local("2025-03-14", 12, 0)
         assert stored.snapshot.reason.value == "submitted"
         assert stored.snapshot.as_of == date(2025, 3, 12)  # a week under way: up to the day
+
+
+def test_a_xun_compares_with_the_previous_report_and_a_supervisor_sees_later_freezes(world, login):
+    wushan = login("wushan.staff")
+    people = [_register(login, "2025-02-01") for _ in range(3)]
+    _place(wushan, people[0], "2025-02-25")
+    february = _ok(_submit(login, "wushan.staff", "2025-02-3", "二月下旬", _local("2025-03-01")))
+    assert _values(february)["transfers"] == 1
+    _place(wushan, people[1], "2025-03-03")
+    _place(wushan, people[2], "2025-03-04")
+
+    march = _ok(_submit(login, "wushan.staff", XUN, "三月上旬"))
+    # The previous 旬 is reported: its figures are that report's, as submitted.
+    assert march["previous"] == {
+        "period": "2025-02-3",
+        "source": "report",
+        "values": february["values"],
+    }
+    assert _values(march)["transfers"] == 2
+
+    # A correction to February after both were submitted: a revision of February's
+    # report for the bureau; March's comparison still uses February as submitted.
+    late = _register(login, "2025-02-01")
+    _place(wushan, late, "2025-02-27")
+    again = _ok(wushan.get(f"/api/v1/reports/{march['id']}"))
+    assert again["previous"]["values"] == february["values"]
+    revised = {
+        r["indicator"]: r for r in _ok(wushan.get(f"/api/v1/reports/{february['id']}"))["revisions"]
+    }
+    assert (revised["transfers"]["frozen"]["value"], revised["transfers"]["now"]["value"]) == (1, 2)
+
+    # The supervisor sees the revision once the bureau's figures are frozen again: the
+    # nightly snapshot of the ended 旬.
+    chongqing = login("chongqing.staff")
+    assert _ok(chongqing.get(f"/api/v1/reports/{february['id']}"))["revision_source"] == "none"
+    assert _take(world, "wushan", code="2025-02-3", today=date(2025, 3, 12)) is not None
+    seen = _ok(chongqing.get(f"/api/v1/reports/{february['id']}"))
+    assert seen["revision_source"] == "snapshot"
+    assert [(r["indicator"], r["difference"]) for r in seen["revisions"]
+            if r["indicator"] == "transfers"] == [("transfers", 1)]  # fmt: skip
+    assert _values(seen) == _values(february)  # frozen as submitted

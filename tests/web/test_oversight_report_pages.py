@@ -130,3 +130,43 @@ def test_who_sees_the_report_pages(world, client):
         # A period not begun: nothing to submit.
         future = client.get("/oversight/reports/2025-04-1").text
         assert 'id="submit-form"' not in future
+
+
+def test_weekly_pack_and_the_monthly_report(world, client):
+    with _at("2025-03-12"):
+        sign_in(client, "wushan.staff")
+        page = client.get("/oversight/reports/2025-W11")
+        done = client.post(
+            "/oversight/reports/2025-W11/submit",
+            data={"csrf_token": csrf_from(page.text), "confirm": "on"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        pack = client.get("/oversight/reports/2025-W11/pack")
+        assert "%E5%91%A8%E7%BB%9F%E8%AE%A1%E8%A1%A8" in pack.headers["content-disposition"]
+        book = CalamineWorkbook.from_filelike(io.BytesIO(pack.content))
+        rows = book.get_sheet_by_name("本期指标").to_python()
+        assert rows[0][0] == "巫山县人社局2025年第11周周统计表（本期指标）"
+        assert "本期：2025年3月10日至2025年3月16日（统计至2025年3月12日）" in rows[1][0]
+        # Only the liaison cases add up (one unit, each case of one kind): one 小计 row.
+        assert [r[0] for r in rows].count("小计") == 1
+        assert "一、登记" in [r[0] for r in rows]
+        revisions = book.get_sheet_by_name("修订").to_python()
+        assert revisions[3][0] == "报送后无修订"
+
+        # A month's report is the dispatch table: the full 月调度 pack is linked once
+        # the month is over.
+        february = client.get("/oversight/reports/2025-02")
+        done = client.post(
+            "/oversight/reports/2025-02/submit",
+            data={"csrf_token": csrf_from(february.text), "confirm": "on"},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        shown = client.get("/oversight/reports/2025-02").text
+        assert 'href="/oversight/pack?period=2025-02"' in shown
+        assert 'href="/oversight/reports/2025-02/pack"' in shown
+        assert (
+            'href="/oversight/pack?period=2025-03"'
+            not in client.get("/oversight/reports/2025-03").text
+        )
