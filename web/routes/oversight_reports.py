@@ -240,17 +240,17 @@ def submit(
     return RedirectResponse(_report_url(period), status_code=303)
 
 
-def _decision_page(request: Request, page: TenantForm, session: DbSession, report_id: uuid.UUID):  # type: ignore[no-untyped-def]
+def _decided(session: DbSession, page: TenantForm, report_id: uuid.UUID) -> tuple[Any, Period]:
+    """The report a decision is about (404 outside the caller's reports) and its period."""
     report = reports.get(session, page.ctx, report_id)
-    period = _period(report.period_code)
-    return report, period
+    return report, _period(report.period_code)
 
 
 @router.post("/oversight/reports/{report_id}/accept")
 def accept(
     request: Request, page: TenantForm, session: DbSession, report_id: uuid.UUID
 ) -> Response:
-    report, period = _decision_page(request, page, session, report_id)
+    report, period = _decided(session, page, report_id)
     with rerender_on_error(
         lambda e: _report_page(request, page, session, period, report.tenant_id, e), (403, 409)
     ):
@@ -263,7 +263,7 @@ def accept(
 def return_(
     request: Request, page: TenantForm, session: DbSession, form: PostedForm, report_id: uuid.UUID
 ) -> Response:
-    report, period = _decision_page(request, page, session, report_id)
+    report, period = _decided(session, page, report_id)
     reason = str(form.get("reason") or "")
     with rerender_on_error(
         lambda e: _report_page(
