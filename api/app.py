@@ -29,6 +29,7 @@ from api.logging_setup import configure_logging
 from api.matching.router import router as matching_router
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.oversight.drilldown_router import router as drilldown_router
+from api.oversight.reports_router import router as reports_router
 from api.oversight.router import router as oversight_router
 from api.placements.router import router as placements_router
 from api.problems_router import router as problems_router
@@ -62,6 +63,7 @@ from web.routes import laborers as laborer_pages
 from web.routes import oidc as oidc_pages
 from web.routes import oversight as oversight_pages
 from web.routes import oversight_drilldown
+from web.routes import oversight_reports as oversight_report_pages
 from web.routes import pickers as picker_pages
 from web.routes import referrals as referral_pages
 from web.routes import stay as stay_pages
@@ -98,6 +100,7 @@ API_ROUTERS = (
     calendar_router,
     drilldown_router,
     oversight_router,
+    reports_router,  # after oversight_router: /reports/monthly-dispatch first
 )
 PAGE_ROUTERS = (
     auth_pages.router,
@@ -129,6 +132,7 @@ PAGE_ROUTERS = (
     warning_assign_pages.router,
     oversight_pages.router,
     oversight_drilldown.router,
+    oversight_report_pages.router,
 )
 
 

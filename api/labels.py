@@ -36,6 +36,7 @@ from shared_models.enums import (
     PolicyKind,
     PovertyStatus,
     ReferralStatus,
+    ReportStatus,
     Role,
     SeparationReason,
     Sex,
@@ -260,6 +261,9 @@ _PAIRS: list[tuple[StrEnum, str]] = [
     (SnapshotReason.SCHEDULED, _("Scheduled")),
     (SnapshotReason.SUBMITTED, _("Submitted")),
     (SnapshotReason.MANUAL, _("Taken by hand")),
+    (ReportStatus.SUBMITTED, _("Submitted, awaiting review")),
+    (ReportStatus.ACCEPTED, _("Accepted")),
+    (ReportStatus.RETURNED, _("Returned")),
 ]
 LABELS: dict[tuple[type, StrEnum], str] = {(type(m), m): msgid for m, msgid in _PAIRS}
 _BY_VALUES: dict[frozenset[str], type[StrEnum]] = {

@@ -1,5 +1,6 @@
 """Settings from `LB_*` environment variables (pydantic-settings)."""
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,6 +71,11 @@ class Settings(BaseSettings):
     time_zone: str = "Asia/Shanghai"
     # The fair's check-in desk opens this many bureau days before the fair (0: on the day).
     checkin_opens_days_before: int = Field(default=1, ge=0, le=7)
+    # Period reports (docs/oversight.md): a week's report (周统计) is due on this weekday
+    # of the week itself (0 Monday … 4 Friday … 6 Sunday); every report at this bureau
+    # time of its due day (旬分析 and 月调度 on the day after the period).
+    report_weekly_due_weekday: int = Field(default=4, ge=0, le=6)
+    report_due_time: time = time(12, 0)
     # Background jobs (imports, handbooks): worker threads the app starts (0: none; run
     # `laborbridge worker` instead) and how often an idle worker looks for work.
     worker_threads: int = Field(default=1, ge=0, le=8)

@@ -64,6 +64,10 @@ RULES: dict[str, House] = {
     "/trainings/new": House(EVERY, WRITE),
     "/trainings/{training_id}/edit": House(EVERY, WRITE),
     "/admin": House(EVERY, Permission.MANAGE_MEMBERS),
+    # Period reports: bureaus submit theirs, supervisors decide; a liaison office has none.
+    "/oversight/reports": House(
+        frozenset({OrgKind.SENDING, OrgKind.RECEIVING, OrgKind.SUPERVISING})
+    ),
 }
 
 

@@ -55,12 +55,13 @@ def take(
     reason: SnapshotReason,
     today: date,
 ) -> StatSnapshot | None:
-    """Freeze the caller's figures of `period`. Only a manual snapshot may be of a
-    period under way (counted up to today). None: a scheduled snapshot of the period
-    was taken already, so nothing is done (the nightly run may be repeated)."""
+    """Freeze the caller's figures of `period`. Only a manual snapshot or a report's
+    (a week's report is due inside the week) may be of a period under way, counted up
+    to today. None: a scheduled snapshot of the period was taken already, so nothing is
+    done (the nightly run may be repeated)."""
     if not access.can_write(DataKind.SNAPSHOT, access.tenant_id):
         raise Forbidden(Permission.WRITE)
-    if period.start > today or (reason is not SnapshotReason.MANUAL and period.end >= today):
+    if period.start > today or (reason is SnapshotReason.SCHEDULED and period.end >= today):
         raise ValidationFailed(
             errors=[
                 FieldError(
@@ -140,6 +141,41 @@ def frozen(snapshot: StatSnapshot) -> list[tuple[Indicator, Figure]]:
     ]
 
 
+def live(
+    session: Session, access: AccessContext, period: Period, today: date
+) -> list[tuple[Indicator, Figure]]:
+    """The figures of `period` as the records show them now (up to today for a period
+    under way), in the built-in order: what a snapshot taken now would freeze."""
+    as_of = min(period.end, today)
+    out = []
+    for found in BUILT_IN:
+        v = statistics_repository.value(
+            session, access, found.code, period.start, as_of, today=today
+        )
+        out.append((found, _figure(found, v.numerator, v.denominator)))
+    return out
+
+
+def compare(earlier: StatSnapshot, later: StatSnapshot) -> list[Revision]:
+    """The indicators whose value differs between two snapshots of the same period (a
+    supervisor, who reads no records, sees revisions this way: against the bureau's
+    later snapshot)."""
+    then = {i.code: f for i, f in frozen(later)}
+    out = []
+    for found, was in frozen(earlier):
+        now = then.get(found.code)
+        if now is None or (now.numerator, now.denominator) == (was.numerator, was.denominator):
+            continue
+        out.append(Revision(found, was, now, _difference(found, was, now)))
+    return out
+
+
+def _difference(found: Indicator, was: Figure, now: Figure) -> float | int | None:
+    if now.value is None or was.value is None:
+        return None
+    return round(now.value - was.value, 1) if found.is_rate else now.value - was.value
+
+
 def revisions(
     session: Session, access: AccessContext, snapshot: StatSnapshot, today: date
 ) -> list[Revision]:
@@ -153,12 +189,5 @@ def revisions(
         if (v.numerator, v.denominator) == (was.numerator, was.denominator):
             continue
         now = _figure(found, v.numerator, v.denominator)
-        difference = (
-            None
-            if now.value is None or was.value is None
-            else round(now.value - was.value, 1)
-            if found.is_rate
-            else now.value - was.value
-        )
-        out.append(Revision(found, was, now, difference))
+        out.append(Revision(found, was, now, _difference(found, was, now)))
     return out

@@ -186,9 +186,19 @@ def _wushan_warning(world: World, owner: ApiUser) -> str:
     return flags["items"][0]["id"]
 
 
+def _wushan_report(world: World, owner: ApiUser) -> str:
+    # The county's report of the 旬 under way (a period that has begun).
+    from api import clock
+    from api.oversight.periods import PeriodKind, period_of
+
+    body = {"period": period_of(PeriodKind.XUN, clock.today()).code, "comment": "隔离测试"}
+    return _created(owner.post("/api/v1/reports", json=body))["id"]
+
+
 OWNED_OBJECTS: dict[str, Factory] = {
     "organization_id": lambda world, _owner: str(world.orgs["wushan"]),
     "pairing_id": lambda world, _owner: str(world.pairings["wushan"]),
+    "report_id": _wushan_report,
     "membership_id": _wushan_membership,
     "token_id": _wushan_token,
     "laborer_id": _wushan_laborer,
@@ -234,6 +244,7 @@ BODIES = {
 }
 # Where one parameter has routes with different bodies, the route's own body.
 PATH_BODIES = {
+    ("POST", "/api/v1/reports/{report_id}/return"): {"reason": "隔离测试"},
     ("POST", "/api/v1/fairs/{fair_id}/status"): {"status": "ongoing", "version": 2},
     ("POST", "/api/v1/fairs/{fair_id}/employers"): {
         "employer_id": str(uuid.uuid4()),

@@ -23,8 +23,10 @@ from tests.web.helpers import csrf_from, sign_in
 PARAM = re.compile(r"\{([a-z_]+)\}")
 # Path parameters that are not ids: the value a real link carries.
 NOT_IDS = {"step": "verify"}
-# Routes whose parameter names no object (a language, a picker's kind).
-NO_OBJECT = {"code", "kind"}
+# Routes whose parameter names no object (a language, a picker's kind, a report's
+# period: each caller's own report of it; another bureau's is asked for with ?bureau=,
+# tested in tests/web/test_oversight_report_pages.py).
+NO_OBJECT = {"code", "kind", "period_code"}
 
 
 def _wushan_job(world: World, owner: ApiUser) -> str:
