@@ -79,7 +79,7 @@ def test_submit_freezes_and_a_later_correction_shows_as_a_revision(world, login)
     # Submitting again while it waits for the supervisor is refused.
     twice = _submit(login, "wushan.staff", XUN, when=_local("2025-03-12"))
     assert twice.status_code == 409, twice.text
-    assert "already submitted" in twice.json()["detail"]
+    assert "已报送" in twice.json()["detail"]  # in the bureau's language, Chinese by default
 
 
 def test_returned_with_a_reason_resubmitted_and_accepted(world, login):

@@ -78,8 +78,15 @@ OTHER = {
     # The period reports (another branch brings their routes): figures, no person.
     "report_id": None,
     "snapshot_id": None,
+    "period_code": None,  # 2026-W49: a period, not a record
 }
-FIXED = {"code": "en", "kind": "laborer", "slug": "not-found", "step": "approve"}
+FIXED = {
+    "code": "en",
+    "kind": "laborer",
+    "slug": "not-found",
+    "step": "approve",
+    "period_code": "2026-W01",
+}
 # Routes no tenant dependency guards, each with its reason: they are not records.
 UNGUARDED = {
     "/lang/{code}",  # the language cookie
