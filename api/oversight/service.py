@@ -99,6 +99,24 @@ def statistic(
     return Statistic(found, start, end, v.numerator, v.denominator, _shown(found, v), townships)
 
 
+def statistics(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    bounds: list[tuple[date, date]],
+    *,
+    today: date | None = None,
+) -> list[Statistic]:
+    """statistic() over each [start, end] of `bounds` (which may overlap: a month, the
+    month before, the year to date), in one grouped statement per figure."""
+    found = indicator(code)
+    figures = statistics_repository.values_by_period(session, access, code, bounds, today=today)
+    return [
+        Statistic(found, start, end, v.numerator, v.denominator, _shown(found, v))
+        for (start, end), (v, _townships) in zip(bounds, figures, strict=True)
+    ]
+
+
 def _counted_by_township(found: Indicator) -> None:
     if not found.by_township:
         raise ValidationFailed(

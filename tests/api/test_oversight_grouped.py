@@ -184,9 +184,10 @@ def test_the_grouped_builders_are_sql_builders():
     assert len(statistics_repository.GROUPED) >= 50
 
 
-def test_the_retention_curve_counted_in_sql_is_the_one_counted_in_python(world, login):
+def test_the_retention_curve_and_overlapping_periods_are_counted_as_before(world, login):
     """The curve's marks are counted in one statement; before, every placement's span
-    was read and its marks worked out with add_months: both give the same points."""
+    was read and its marks worked out with add_months: both give the same points. And
+    periods that do not tile (the pack's) are grouped as each counted alone."""
     today = clock.today()
     _generate(login, today)
     database = world.app_database()
@@ -215,4 +216,20 @@ def test_the_retention_curve_counted_in_sql_is_the_one_counted_in_python(world, 
                 expected.append((n, len(reached), stayed))
             assert [(p.months, p.reached, p.stayed) for p in curve] == expected
             assert any(p.reached for p in curve)
+        # Periods that overlap or run backwards, as the 月调度 pack asks (the month, the
+        # month before, the year to date): each as counted alone.
+        month = date(today.year, today.month, 1) - timedelta(days=1)
+        bounds = [
+            (month.replace(day=1), month),
+            ((month.replace(day=1) - timedelta(days=1)).replace(day=1), month.replace(day=1)),
+            (date(month.year, 1, 1), month),
+            (today - timedelta(days=400), today),
+        ]
+        for found in BUILT_IN:
+            grouped = service.statistics(session, access, found.code, bounds, today=today)
+            alone = [
+                service.statistic(session, access, found.code, start, end, today=today)
+                for start, end in bounds
+            ]
+            assert grouped == alone, found.code
     database.dispose()
