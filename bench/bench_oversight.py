@@ -5,7 +5,8 @@ the same figures.
 
     .venv/bin/python -m bench.bench_oversight [--size N | --laborers N --placements N]
                                               [--runs 10] [--trend-runs N] [--pack-runs 3]
-                                              [--skip-dashboard] [--skip-pack]
+                                              [--skip-dashboard] [--skip-trend]
+                                              [--skip-pack]
 
 Loads LABORERS laborers into 巫山县人社局 across 20 townships, registered over the last
 two years, and PLACEMENTS placements (at most one per laborer; starts spread over the
@@ -178,6 +179,7 @@ def main() -> None:
     parser.add_argument("--pack-runs", type=int, default=3)
     parser.add_argument("--skip-dashboard", action="store_true")
     parser.add_argument("--skip-pack", action="store_true")
+    parser.add_argument("--skip-trend", action="store_true")
     args = parser.parse_args()
     if args.size:
         args.laborers = args.placements = args.size
@@ -273,59 +275,60 @@ def main() -> None:
             }.items():
                 report(label, measure(lambda w=work: in_session(w)), [], "")
 
-        trend_runs = args.trend_runs or args.runs
-        raw_trend = measure(
-            lambda: in_session(
-                lambda s, _a: s.execute(
-                    text(WEEKLY_SQL),
-                    {
-                        "tenant": tenant_id,
-                        "first": weeks[0].start,
-                        "until": clock.start_of_day(today + timedelta(days=1)),
-                    },
-                ).all()
-            ),
-            trend_runs,
-        )
-        with TestClient(create_app(db.settings)) as client:
-            api = ApiUser(client, "wushan.staff")
-            weekly = {
-                "indicator": "registered",
-                "period": "week",
-                "from": weeks_from.isoformat(),
-                "to": today.isoformat(),
-                "by": "township",
-            }
-
-            def statistics_api() -> float:
-                started = time.perf_counter()
-                response = api.get("/api/v1/statistics", params=weekly)
-                assert response.status_code == 200, response.text
-                assert len(response.json()["values"]) == len(weeks)
-                return time.perf_counter() - started
-
-            report(
-                f"GET /api/v1/statistics registered, {len(weeks)} weeks by township",
-                measure(statistics_api, trend_runs),
-                raw_trend,
-                "300",
+        if not args.skip_trend:
+            trend_runs = args.trend_runs or args.runs
+            raw_trend = measure(
+                lambda: in_session(
+                    lambda s, _a: s.execute(
+                        text(WEEKLY_SQL),
+                        {
+                            "tenant": tenant_id,
+                            "first": weeks[0].start,
+                            "until": clock.start_of_day(today + timedelta(days=1)),
+                        },
+                    ).all()
+                ),
+                trend_runs,
             )
-        trend = measure(
-            lambda: in_session(
-                lambda s, a: service.trend(
-                    s,
-                    a,
-                    "registered",
-                    PeriodKind.WEEK,
-                    weeks_from,
-                    today,
-                    today=today,
-                    by_township=True,
+            with TestClient(create_app(db.settings)) as client:
+                api = ApiUser(client, "wushan.staff")
+                weekly = {
+                    "indicator": "registered",
+                    "period": "week",
+                    "from": weeks_from.isoformat(),
+                    "to": today.isoformat(),
+                    "by": "township",
+                }
+
+                def statistics_api() -> float:
+                    started = time.perf_counter()
+                    response = api.get("/api/v1/statistics", params=weekly)
+                    assert response.status_code == 200, response.text
+                    assert len(response.json()["values"]) == len(weeks)
+                    return time.perf_counter() - started
+
+                report(
+                    f"GET /api/v1/statistics registered, {len(weeks)} weeks by township",
+                    measure(statistics_api, trend_runs),
+                    raw_trend,
+                    "300",
                 )
-            ),
-            trend_runs,
-        )
-        report(f"  of which: service.trend, {len(weeks)} weeks by township", trend, [], "")
+            trend = measure(
+                lambda: in_session(
+                    lambda s, a: service.trend(
+                        s,
+                        a,
+                        "registered",
+                        PeriodKind.WEEK,
+                        weeks_from,
+                        today,
+                        today=today,
+                        by_township=True,
+                    )
+                ),
+                trend_runs,
+            )
+            report(f"  of which: service.trend, {len(weeks)} weeks by township", trend, [], "")
 
         if not args.skip_pack:
             month = packs.last_complete_month(today)
