@@ -1,19 +1,24 @@
 """The oversight figures on a county of a million laborers and a million placements
 (issue 13's targets: the dashboard page 1 s at p95 warm, one indicator across 52 weeks by
-township 300 ms), each beside the hand-written SQL aggregate for the same figures.
+township 300 ms, the 月调度 pack 10 s), each beside the hand-written SQL aggregate for
+the same figures.
 
-    .venv/bin/python -m bench.bench_oversight [--laborers 1000000] [--placements 1000000]
-                                              [--runs 10] [--trend-runs N]
-                                              [--skip-dashboard]
+    .venv/bin/python -m bench.bench_oversight [--size N | --laborers N --placements N]
+                                              [--runs 10] [--trend-runs N] [--pack-runs 3]
+                                              [--skip-dashboard] [--skip-trend]
+                                              [--skip-pack]
 
 Loads LABORERS laborers into 巫山县人社局 across 20 townships, registered over the last
 two years, and PLACEMENTS placements (at most one per laborer; starts spread over the
 last two years, a tenth ended) with COPY, then VACUUM ANALYZE. Times, as wushan.staff
 with RLS in force: GET /oversight for the year under way (the month trend of
-`transfers`) in-process over HTTP; service.trend("registered", week, 52 weeks,
-by_township=True); and for each one GROUP BY statement computing the same figures,
-run in the same kind of session. Nothing is precomputed: every figure is a query at
-request time, one (or two, by township) per period.
+`transfers`) in-process over HTTP; GET /api/v1/statistics for `registered` by week
+across 52 weeks by township (and service.trend alone, its main part); the 月调度 pack
+(GET /api/v1/reports/monthly-dispatch for the last complete month); and for each one
+GROUP BY statement computing the same (for the pack: its main) figures, run in the same
+kind of session. Nothing is precomputed: every figure is a query at request time, a
+trend one grouped statement per figure over all its periods
+(statistics_repository.values_by_period).
 """
 
 import argparse
@@ -34,10 +39,11 @@ from api.access import build_access_context
 from api.app import create_app
 from api.db import Database, apply_access
 from api.demo.laborers import GIVEN, PLACES, SURNAMES
-from api.oversight import service
+from api.oversight import packs, service
 from api.oversight.periods import PeriodKind, periods_between
 from bench.common import bench_database
 from shared_models import Organization, User
+from tests.fixtures.world import ApiUser
 from tests.web.helpers import sign_in
 
 # The demo's eight townships of 巫山 and twelve more of the county's.
@@ -139,6 +145,23 @@ FROM (
 """
 
 
+# The pack's main figures in one pass: by township and in all, the register at the
+# month end, transfers in the month, the month before and the year to date, and those
+# in work at the month end.
+PACK_SQL = """
+SELECT l.township,
+       count(DISTINCT l.id) FILTER (WHERE l.created_at < :until),
+       count(p.id) FILTER (WHERE p.started_on BETWEEN :month_first AND :month_last),
+       count(p.id) FILTER (WHERE p.started_on BETWEEN :before_first AND :before_last),
+       count(p.id) FILTER (WHERE p.started_on BETWEEN :year_first AND :month_last),
+       count(p.id) FILTER (WHERE p.started_on <= :month_last
+                           AND (p.ended_on IS NULL OR p.ended_on >= :month_last))
+FROM laborers l LEFT JOIN placements p ON p.laborer_id = l.id
+WHERE l.tenant_id = :tenant
+GROUP BY GROUPING SETS ((l.township), ())
+"""
+
+
 def _summary(samples: list[float]) -> tuple[float, float]:
     ordered = sorted(samples)
     p95 = ordered[max(0, round(len(ordered) * 0.95) - 1)]
@@ -149,11 +172,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--laborers", type=int, default=1_000_000)
     parser.add_argument("--placements", type=int, default=1_000_000)
+    parser.add_argument("--size", type=int, help="as many laborers and placements")
     parser.add_argument("--runs", type=int, default=10)
     # The 52-week trend is one query per week: at scale a run takes many seconds.
     parser.add_argument("--trend-runs", type=int, default=None)
+    parser.add_argument("--pack-runs", type=int, default=3)
     parser.add_argument("--skip-dashboard", action="store_true")
+    parser.add_argument("--skip-pack", action="store_true")
+    parser.add_argument("--skip-trend", action="store_true")
     args = parser.parse_args()
+    if args.size:
+        args.laborers = args.placements = args.size
     placements = min(args.placements, args.laborers)  # one spell per laborer
     today = clock.today()
     with bench_database() as db:
@@ -240,39 +269,104 @@ def main() -> None:
                 "  of which: the funnel (5 indicators)": lambda s, a: [
                     service.statistic(s, a, code, first, last) for code in FUNNEL
                 ],
+                "  of which: the retention curve (12 months)": lambda s, a: service.retention_curve(
+                    s, a, first, date(today.year, 12, 31), today
+                ),
             }.items():
                 report(label, measure(lambda w=work: in_session(w)), [], "")
 
-        trend_runs = args.trend_runs or args.runs
-        trend = measure(
-            lambda: in_session(
-                lambda s, a: service.trend(
-                    s,
-                    a,
-                    "registered",
-                    PeriodKind.WEEK,
-                    weeks_from,
-                    today,
-                    today=today,
-                    by_township=True,
+        if not args.skip_trend:
+            trend_runs = args.trend_runs or args.runs
+            raw_trend = measure(
+                lambda: in_session(
+                    lambda s, _a: s.execute(
+                        text(WEEKLY_SQL),
+                        {
+                            "tenant": tenant_id,
+                            "first": weeks[0].start,
+                            "until": clock.start_of_day(today + timedelta(days=1)),
+                        },
+                    ).all()
+                ),
+                trend_runs,
+            )
+            with TestClient(create_app(db.settings)) as client:
+                api = ApiUser(client, "wushan.staff")
+                weekly = {
+                    "indicator": "registered",
+                    "period": "week",
+                    "from": weeks_from.isoformat(),
+                    "to": today.isoformat(),
+                    "by": "township",
+                }
+
+                def statistics_api() -> float:
+                    started = time.perf_counter()
+                    response = api.get("/api/v1/statistics", params=weekly)
+                    assert response.status_code == 200, response.text
+                    assert len(response.json()["values"]) == len(weeks)
+                    return time.perf_counter() - started
+
+                report(
+                    f"GET /api/v1/statistics registered, {len(weeks)} weeks by township",
+                    measure(statistics_api, trend_runs),
+                    raw_trend,
+                    "300",
                 )
-            ),
-            trend_runs,
-        )
-        raw_trend = measure(
-            lambda: in_session(
-                lambda s, _a: s.execute(
-                    text(WEEKLY_SQL),
-                    {
-                        "tenant": tenant_id,
-                        "first": weeks[0].start,
-                        "until": clock.start_of_day(today + timedelta(days=1)),
-                    },
-                ).all()
-            ),
-            trend_runs,
-        )
-        report(f"trend registered, {len(weeks)} weeks by township", trend, raw_trend, "300")
+            trend = measure(
+                lambda: in_session(
+                    lambda s, a: service.trend(
+                        s,
+                        a,
+                        "registered",
+                        PeriodKind.WEEK,
+                        weeks_from,
+                        today,
+                        today=today,
+                        by_township=True,
+                    )
+                ),
+                trend_runs,
+            )
+            report(f"  of which: service.trend, {len(weeks)} weeks by township", trend, [], "")
+
+        if not args.skip_pack:
+            month = packs.last_complete_month(today)
+            before = month.previous()
+            raw_pack = measure(
+                lambda: in_session(
+                    lambda s, _a: s.execute(
+                        text(PACK_SQL),
+                        {
+                            "tenant": tenant_id,
+                            "until": clock.start_of_day(month.end + timedelta(days=1)),
+                            "month_first": month.start,
+                            "month_last": month.end,
+                            "before_first": before.start,
+                            "before_last": before.end,
+                            "year_first": date(month.start.year, 1, 1),
+                        },
+                    ).all()
+                ),
+                args.pack_runs,
+            )
+            with TestClient(create_app(db.settings)) as client:
+                api = ApiUser(client, "wushan.staff")
+
+                def pack() -> float:
+                    started = time.perf_counter()
+                    response = api.get(
+                        "/api/v1/reports/monthly-dispatch", params={"period": month.code}
+                    )
+                    assert response.status_code == 200, response.text
+                    return time.perf_counter() - started
+
+                report(
+                    f"GET /api/v1/reports/monthly-dispatch {month.code} (月调度)",
+                    measure(pack, args.pack_runs),
+                    raw_pack,
+                    "10000",
+                )
         database.dispose()
 
 

@@ -89,17 +89,8 @@ def statistic(
                 )
             ]
         )
-    if by_township and not found.by_township:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "by",
-                    _("{code} is not counted by township."),
-                    "not_by_township",
-                    {"code": code},
-                )
-            ]
-        )
+    if by_township:
+        _counted_by_township(found)
     v = statistics_repository.value(session, access, code, start, end, today=today)
     townships = (
         statistics_repository.by_township(session, access, code, start, end, today=today)
@@ -107,6 +98,38 @@ def statistic(
         else None
     )
     return Statistic(found, start, end, v.numerator, v.denominator, _shown(found, v), townships)
+
+
+def statistics(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    bounds: list[tuple[date, date]],
+    *,
+    today: date | None = None,
+) -> list[Statistic]:
+    """statistic() over each [start, end] of `bounds` (which may overlap: a month, the
+    month before, the year to date), in one grouped statement per figure."""
+    found = indicator(code)
+    figures = statistics_repository.values_by_period(session, access, code, bounds, today=today)
+    return [
+        Statistic(found, start, end, v.numerator, v.denominator, _shown(found, v))
+        for (start, end), (v, _townships) in zip(bounds, figures, strict=True)
+    ]
+
+
+def _counted_by_township(found: Indicator) -> None:
+    if not found.by_township:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "by",
+                    _("{code} is not counted by township."),
+                    "not_by_township",
+                    {"code": found.code},
+                )
+            ]
+        )
 
 
 def _shown(found: Indicator, v: statistics_repository.Value) -> float | int | None:
@@ -205,15 +228,23 @@ def trend(
                 )
             ]
         )
+    found = indicator(code)
+    if by_township:
+        _counted_by_township(found)
+    ends = [min(period.end, today) for period in periods]
+    # One grouped statement per figure for all the periods (not one per period); the
+    # milestones' `today` is the bureau's, as statistic() reads it.
+    figures = statistics_repository.values_by_period(
+        session,
+        access,
+        code,
+        [(period.start, last) for period, last in zip(periods, ends, strict=True)],
+        by_township=by_township,
+    )
     points: list[Point] = []
-    for period in periods:
-        stat = statistic(
-            session,
-            access,
-            code,
-            period.start,
-            min(period.end, today),
-            by_township=by_township,
+    for period, last, (v, townships) in zip(periods, ends, figures, strict=True):
+        stat = Statistic(
+            found, period.start, last, v.numerator, v.denominator, _shown(found, v), townships
         )
         before = points[-1].statistic.value if points else None
         change = (
@@ -307,14 +338,7 @@ def retention_curve(
     """Of the placements started in [start, end], the share still in post 1, 2, ...
     `months` months after their start (calendar months, as the subsidy milestones count),
     among those whose mark has come by today."""
-    spans = statistics_repository.placement_spans(session, access, start, min(end, today))
-    curve = []
-    for n in range(1, months + 1):
-        reached = stayed = 0
-        for started, ended in spans:
-            mark = add_months(started, n)
-            if mark <= today:
-                reached += 1
-                stayed += ended is None or ended >= mark
-        curve.append(RetentionPoint(n, reached, stayed))
-    return curve
+    counts = statistics_repository.retention(session, access, start, min(end, today), today, months)
+    return [
+        RetentionPoint(n, reached, stayed) for n, (reached, stayed) in enumerate(counts, start=1)
+    ]

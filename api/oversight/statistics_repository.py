@@ -11,9 +11,26 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate, pairwise
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from api import clock
 from api.access import AccessContext, DataKind
@@ -71,6 +88,179 @@ class Period:
     end: date  # inclusive
     today: date  # what is known: a milestone after today is not reached yet
 
+    @property
+    def last(self) -> date:
+        """The last day known: a milestone is reached by then or not yet."""
+        return min(self.end, self.today)
+
+    def since(self):  # type: ignore[no-untyped-def]
+        """The instant the period's first bureau day begins."""
+        return clock.start_of_day(self.start)
+
+    def until(self):  # type: ignore[no-untyped-def]
+        """The instant after the period's last bureau day."""
+        return _until(self.end)
+
+    def years_before_end(self, years: int) -> date:
+        return add_months(self.end, -12 * years)
+
+    def on_register(self, column) -> tuple[list[ColumnElement[bool]], bool]:  # type: ignore[no-untyped-def]
+        """The conditions of a stock that only grows (on the register by `column` <
+        until()), and whether the counts are to be summed along the periods (for one
+        period: no)."""
+        return [column < self.until()], False
+
+    def started_between(self, months: int) -> tuple[date, date]:
+        """Starts whose `months`-th month may complete in the period: a few days either
+        side, as month ends clamp (31 Jan + 1 month is 28 Feb); the exact mark is
+        checked by the query."""
+        return (
+            add_months(self.start, -months) - _SLACK,
+            add_months(self.last, -months) + _SLACK,
+        )
+
+
+_SLACK = timedelta(days=4)
+# The ages whose birthdays bound the age bands (_registered_aged): a period list carries
+# the birth date of each for its periods' ends.
+_AGE_YEARS = (16, 31, 46, 61)
+
+
+class Periods:
+    """Many periods in one grouped statement (a trend): the period list as a FROM of
+    one row per period, whose columns stand where a builder uses a Period's dates.
+    Every derived bound is worked out here in Python, exactly as Period works it out,
+    so a grouped figure is the per-period one (tests/api/test_oversight_grouped.py)."""
+
+    def __init__(self, bounds: list[tuple[date, date]], today: date) -> None:
+        self.periods = [Period(start, end, today) for start, end in bounds]
+        self.tiled = all(
+            b.start == a.end + timedelta(days=1)
+            for a, b in zip(self.periods, self.periods[1:], strict=False)
+        )
+        instant = Laborer.created_at.type
+        rows = [
+            select(
+                literal(i, Integer).label("i"),
+                literal(p.start, Date).label("start"),
+                literal(p.end, Date).label("end"),
+                literal(p.last, Date).label("last"),
+                literal(p.since(), instant).label("since"),
+                literal(p.until(), instant).label("until"),
+                *(literal(p.years_before_end(n), Date).label(f"born_{n}") for n in _AGE_YEARS),
+            )
+            for i, p in enumerate(self.periods)
+        ]
+        self.table = union_all(*rows).subquery("periods")
+        self.index = self.table.c.i
+        self.start = self.table.c.start
+        self.end = self.table.c.end
+        self.last = self.table.c.last
+        self.today = today
+        self.entry: ColumnElement | None = None  # type: ignore[type-arg]
+
+    def joined(self, query: Select) -> Select:  # type: ignore[type-arg]
+        """The query over every period: its rows crossed with the period list (the
+        builder's conditions on the period's columns pick each row's periods; the list
+        is named as a join so that a builder using it only in a subquery, correlated,
+        still has it in its FROM)."""
+        left = next(f for f in query.get_final_froms() if f is not self.table)
+        return query.join_from(left, self.table, true())
+
+    def since(self):  # type: ignore[no-untyped-def]
+        return self.table.c.since
+
+    def until(self):  # type: ignore[no-untyped-def]
+        return self.table.c.until
+
+    def years_before_end(self, years: int):  # type: ignore[no-untyped-def]
+        return self.table.c[f"born_{years}"]
+
+    def on_register(self, column) -> tuple[list[ColumnElement[bool]], bool]:  # type: ignore[no-untyped-def]
+        """For a stock that only grows (registered by `column` < until()) over periods
+        that tile the calendar: each row counted once, in the one period it came in (its
+        bucket, found by a binary search on PostgreSQL), and summed along the periods,
+        rather than in every period after it (a week trend would count each laborer 52
+        times)."""
+        if not self.tiled:
+            return [column < self.until()], False
+        self.entry = column
+        # Not past the last period's end (the running sum does the rest).
+        return [column < self.periods[-1].until()], True
+
+    def bucket(self) -> ColumnElement[int]:
+        """The index of the period `entry` (on_register) came in: 0 for any before the
+        first period's end."""
+        return _Bucket(
+            self.entry, *(literal(p.until(), self.entry.type) for p in self.periods[:-1])
+        )
+
+    def started_between(self, months: int) -> tuple[date, date]:
+        """The widest window of all the periods (it only narrows the rows read)."""
+        windows = [p.started_between(months) for p in self.periods]
+        return min(w[0] for w in windows), max(w[1] for w in windows)
+
+
+class _Bucket(FunctionElement):  # type: ignore[type-arg]
+    """The index of the first bound the value is before (the number of bounds at or
+    before it): the period a row came in, without joining it to every period."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_Bucket)  # PostgreSQL, and str() of a statement
+def _bucket_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    value, *bounds = list(element.clauses)
+    if not bounds:
+        return "0"
+    # width_bucket: a binary search of the sorted bounds.
+    array = ", ".join(
+        f"CAST({compiler.process(b, **kw)} AS TIMESTAMP WITH TIME ZONE)" for b in bounds
+    )
+    return f"width_bucket({compiler.process(value, **kw)}, ARRAY[{array}])"
+
+
+@compiles(_Bucket, "sqlite")
+def _bucket_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    value, *bounds = list(element.clauses)
+    if not bounds:
+        return "0"
+    column = compiler.process(value, **kw)
+    cases = " ".join(
+        f"WHEN {column} < {compiler.process(b, **kw)} THEN {i}" for i, b in enumerate(bounds)
+    )
+    return f"(CASE {cases} ELSE {len(bounds)} END)"
+
+
+class _MonthsAfter(FunctionElement):  # type: ignore[type-arg]
+    """`day` plus whole calendar months, clamped to the month end (31 Jan + 1 month is
+    28 Feb), as add_months (relativedelta) counts them."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(_MonthsAfter)  # PostgreSQL, and str() of a statement
+def _months_after_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    day, months = list(element.clauses)
+    # date + interval clamps to the month end, as relativedelta does.
+    return (
+        f"CAST({compiler.process(day, **kw)} + make_interval(months => "
+        f"{compiler.process(months, **kw)}) AS DATE)"
+    )
+
+
+@compiles(_MonthsAfter, "sqlite")
+def _months_after_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    day, months = (compiler.process(c, **kw) for c in element.clauses)
+    # SQLite's '+N months' overflows into the next month (31 Jan + 1 month is 3 Mar):
+    # the same day of the target month, or that month's last day if shorter.
+    first = f"date({day}, 'start of month', '+' || ({months}) || ' months')"
+    month_end = f"date({day}, 'start of month', '+' || ({months} + 1) || ' months', '-1 day')"
+    same_day = f"date({first}, '+' || (CAST(strftime('%d', {day}) AS INTEGER) - 1) || ' days')"
+    return f"min({same_day}, {month_end})"
+
 
 # A counted query: its FROM, joins and conditions, and what to count or add up. With
 # `Laborer` among its FROMs it can be grouped by the laborer's township.
@@ -78,6 +268,9 @@ class Period:
 class Counted:
     query: Select  # type: ignore[type-arg]
     measure: ColumnElement[int]
+    # Over a tiling period list: each row counted once, in the period it came in; the
+    # stock at a period's end is the running sum (Periods.on_register).
+    cumulative: bool = False
 
 
 Builder = Callable[[AccessContext, Period], Counted]
@@ -98,7 +291,7 @@ def _until(end: date):  # type: ignore[no-untyped-def]
 
 def _during(column, period: Period) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
     """An instant column within the period's bureau days."""
-    return and_(column >= clock.start_of_day(period.start), column < _until(period.end))
+    return and_(column >= period.since(), column < period.until())
 
 
 def _between(column, period: Period) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
@@ -113,14 +306,22 @@ _ROWS = func.count()
 # --- the register -----------------------------------------------------------------------
 
 
-def _registered(*extra: ColumnElement[bool]) -> Builder:
+def _registered(*extra: ColumnElement[bool], fixed: bool = True) -> Builder:
+    """On the register at the period's end; `fixed`: the extra conditions do not
+    depend on the period, so once on it a laborer stays counted."""
+
     def build(access: AccessContext, period: Period) -> Counted:
-        query = select(Laborer.id).where(
-            Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER)),
-            Laborer.created_at < _until(period.end),
-            *extra,
+        registered, cumulative = (
+            period.on_register(Laborer.created_at)
+            if fixed
+            else ([Laborer.created_at < period.until()], False)
         )
-        return Counted(query, _PEOPLE)
+        query = select(Laborer.id).where(
+            Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER)), *registered, *extra
+        )
+        # One row per laborer: counting rows counts people, without the sort that
+        # count(DISTINCT) needs (a period list multiplies the rows).
+        return Counted(query, _ROWS, cumulative)
 
     return build
 
@@ -130,10 +331,10 @@ def _registered_aged(youngest: int, oldest: int | None) -> Builder:
 
     def build(access: AccessContext, period: Period) -> Counted:
         # Aged n or more on day d: born on or before d less n years.
-        conditions = [Laborer.birth_date <= add_months(period.end, -12 * youngest)]
+        conditions = [Laborer.birth_date <= period.years_before_end(youngest)]
         if oldest is not None:
-            conditions.append(Laborer.birth_date > add_months(period.end, -12 * (oldest + 1)))
-        return _registered(*conditions)(access, period)
+            conditions.append(Laborer.birth_date > period.years_before_end(oldest + 1))
+        return _registered(*conditions, fixed=False)(access, period)
 
     return build
 
@@ -411,34 +612,24 @@ def _hires(access: AccessContext, period: Period) -> Counted:
 # --- staying in post ----------------------------------------------------------------------------
 
 
-def _milestone(months: int, stayed_only: bool) -> RowBuilder:
+def _milestone(months: int, stayed_only: bool) -> Builder:
     """Placements whose `months`-th month completed in the period (by today), and
-    whether the laborer was still in post that day (as api/fairs/funnel.stayed)."""
+    whether the laborer was still in post that day (as api/fairs/funnel.stayed): one
+    row per placement, counted in SQL."""
 
-    def rows(session: Session, access: AccessContext, period: Period) -> list[tuple[str, bool]]:
-        last = min(period.end, period.today)
-        if last < period.start:
-            return []
-        # A start a few days either side of the window: month ends clamp (31 Jan + 1
-        # month is 28 Feb); the exact mark is checked below.
-        slack = timedelta(days=4)
-        found = session.execute(
-            _placements(
-                access,
-                Placement.started_on.between(
-                    add_months(period.start, -months) - slack, add_months(last, -months) + slack
-                ),
-            ).with_only_columns(Placement.started_on, Placement.ended_on, Laborer.township)
-        ).all()
-        out = []
-        for started, ended, township in found:
-            mark = add_months(started, months)
-            if period.start <= mark <= last:
-                stayed = ended is None or ended >= mark
-                out.append((township, stayed if stayed_only else True))
-        return out
+    def build(access: AccessContext, period: Period) -> Counted:
+        mark = _MonthsAfter(Placement.started_on, months)
+        first, last = period.started_between(months)
+        conditions = [
+            # Narrows to a range of starts (an index range); the mark decides.
+            Placement.started_on.between(first, last),
+            mark.between(period.start, period.last),
+        ]
+        if stayed_only:
+            conditions.append(or_(Placement.ended_on.is_(None), Placement.ended_on >= mark))
+        return Counted(_placements(access, *conditions), _ROWS)
 
-    return rows
+    return build
 
 
 # --- subsidies, casework, warnings ------------------------------------------------------------
@@ -610,16 +801,71 @@ BUILDERS: dict[str, Builder] = {
     "warnings_closed": _warnings(closed=True),
     **{f"warnings_raised_{rule.value}": _warnings(closed=False, rule=rule) for rule in RULE_NAMES},
     **{f"warnings_closed_{rule.value}": _warnings(closed=True, rule=rule) for rule in RULE_NAMES},
-}
-
-ROW_BUILDERS: dict[str, RowBuilder] = {
-    "trained_employed_90_days": _employed_after_training,
     "reached_3_months": _milestone(3, stayed_only=False),
     "in_post_3_months": _milestone(3, stayed_only=True),
     "reached_6_months": _milestone(6, stayed_only=False),
     "in_post_6_months": _milestone(6, stayed_only=True),
+}
+
+ROW_BUILDERS: dict[str, RowBuilder] = {
+    "trained_employed_90_days": _employed_after_training,
     "subsidies_due": _due,
 }
+
+# The builders known to work on a period list (Periods) as well as on one Period: they
+# use only the period's start, end and last day and its since(), until(),
+# years_before_end() and started_between(), never Python arithmetic on its dates. A
+# builder not listed here is counted period by period in a trend (correct, slower).
+GROUPED: frozenset[str] = frozenset(
+    {
+        "registered",
+        "registered_poverty",
+        "registered_female",
+        "registered_two_after",
+        "registered_age_16_30",
+        "registered_age_31_45",
+        "registered_age_46_60",
+        "registered_age_over_60",
+        "employed",
+        "employed_in_district",
+        "employed_in_city",
+        "employed_out_of_city",
+        "public_posts",
+        "workshop_jobs",
+        "transfers",
+        "transfers_organized",
+        "transfers_poverty",
+        "transfers_to_pairing_cities",
+        "transfers_in_county",
+        "transfers_in_city",
+        "transfers_in_province",
+        "transfers_out_of_province",
+        "trained",
+        "training_completed",
+        "vacancies",
+        "positions",
+        "fairs_held",
+        "fair_attendees",
+        "fair_intentions",
+        "referrals",
+        "hires",
+        "subsidies_claimed",
+        "subsidies_paid",
+        "cases_visit",
+        "cases_hardship_aid",
+        "cases_onboarding",
+        "cases_dispute",
+        "dispute_money_recovered",
+        "warnings_raised",
+        "warnings_closed",
+        "reached_3_months",
+        "in_post_3_months",
+        "reached_6_months",
+        "in_post_6_months",
+        *(f"warnings_raised_{rule.value}" for rule in RULE_NAMES),
+        *(f"warnings_closed_{rule.value}" for rule in RULE_NAMES),
+    }
+)
 
 
 def value(
@@ -677,6 +923,78 @@ def by_township(
     return {township: int(n) for township, n in rows if n}
 
 
+_spread = by_township  # values_by_period's flag shadows the name
+
+
+def values_by_period(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    bounds: list[tuple[date, date]],
+    *,
+    by_township: bool = False,
+    today: date | None = None,
+) -> list[tuple[Value, dict[str, int] | None]]:
+    """value() (and by_township() if asked) for each [start, end] of `bounds`, in one
+    grouped statement per figure (numerator, denominator, township spread) instead of
+    one per period: the period list joined to the rows, grouped by period."""
+    if not bounds:
+        return []
+    indicator = BY_CODE[code]
+    codes = [c for c in (indicator.numerator, indicator.denominator) if c] or [code]
+    if not all(c in GROUPED for c in codes):
+        return [
+            (
+                value(session, access, code, start, end, today=today),
+                _spread(session, access, code, start, end, today=today) if by_township else None,
+            )
+            for start, end in bounds
+        ]
+    periods = Periods(bounds, today or clock.today())
+    counts = [_counts(session, access, c, periods) for c in codes]
+    townships: list[dict[str, int]] | None = None
+    if by_township:
+        if not indicator.by_township:
+            raise ValueError(f"{code} is not counted by township")
+        counted = BUILDERS[codes[0]](access, periods)  # type: ignore[arg-type]
+        rows = session.execute(_grouped(counted, periods, Laborer.township, counted.measure)).all()
+        townships = [{} for _ in bounds]
+        for i, township, n in rows:
+            if n:
+                townships[i][township] = int(n)
+        if counted.cumulative:
+            for before, now in pairwise(townships):
+                for township, n in before.items():
+                    now[township] = now.get(township, 0) + n
+    out = []
+    for i in range(len(bounds)):
+        v = Value(counts[0][i], counts[1][i]) if len(counts) == 2 else Value(counts[0][i])
+        out.append((v, townships[i] if townships is not None else None))
+    return out
+
+
+def _grouped(counted: Counted, periods: Periods, *columns: ColumnElement) -> Select:  # type: ignore[type-arg]
+    """The counted query by period: the period list joined, or for a stock that only
+    grows, each row in the period it came in."""
+    # The last column is the measure; the ones before it (the period's index, then any
+    # of `columns`) the groups.
+    if counted.cumulative:
+        # Grouped by its name: the bucket's bounds are parameters, which PostgreSQL
+        # would not match between the select list and a repeated GROUP BY expression.
+        bucket = periods.bucket().label("period_index")
+        query = counted.query.with_only_columns(bucket, *columns)
+        return query.group_by(literal_column("period_index"), *columns[:-1])
+    query = periods.joined(counted.query.with_only_columns(periods.index, *columns))
+    return query.group_by(periods.index, *columns[:-1])
+
+
+def _counts(session: Session, access: AccessContext, code: str, periods: Periods) -> list[int]:
+    counted = BUILDERS[code](access, periods)  # type: ignore[arg-type]
+    found = dict(session.execute(_grouped(counted, periods, counted.measure)).all())
+    counts = [int(found.get(i) or 0) for i in range(len(periods.periods))]
+    return list(accumulate(counts)) if counted.cumulative else counts
+
+
 def warnings_by_rule(
     session: Session, access: AccessContext, start: date, end: date
 ) -> list[tuple[str, date, int]]:
@@ -719,3 +1037,24 @@ def placement_spans(
             )
         ).all()
     ]
+
+
+def retention(
+    session: Session, access: AccessContext, start: date, end: date, today: date, months: int
+) -> list[tuple[int, int]]:
+    """For n = 1 .. `months`: of the county's placements started in [start, end], how
+    many have reached their n-th month mark by today, and how many of those were still
+    in post that day; one statement (the rows stay in the database)."""
+    columns = []
+    for n in range(1, months + 1):
+        mark = _MonthsAfter(Placement.started_on, n)
+        reached = mark <= today
+        stayed = and_(reached, or_(Placement.ended_on.is_(None), Placement.ended_on >= mark))
+        columns += [
+            func.coalesce(func.sum(case((reached, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((stayed, 1), else_=0)), 0),
+        ]
+    row = session.execute(
+        _placements(access, Placement.started_on.between(start, end)).with_only_columns(*columns)
+    ).one()
+    return [(int(row[2 * i]), int(row[2 * i + 1])) for i in range(months)]
