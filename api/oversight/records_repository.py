@@ -200,7 +200,10 @@ def records(
     village and name; otherwise the records counted, newest first."""
     counted = _counted(access, code, start, end, today, within)
     query = counted.query
-    if counted.measure is stats.PEOPLE:  # distinct laborers: list the people
+    entity = query.selected_columns[0]
+    table = entity.table  # type: ignore[attr-defined]
+    # People: distinct laborers counted, or rows of the register itself.
+    if counted.measure is stats.PEOPLE or table is Laborer.__table__:
         ids = query.with_only_columns(Laborer.id).distinct().subquery()
         total = int(session.scalar(select(func.count()).select_from(ids)) or 0)
         people = session.scalars(
@@ -214,8 +217,6 @@ def records(
             Row("laborers", p.id, p, p.name, None, None, p.tenant_id, laborer_id=p.id)
             for p in people
         ]
-    entity = query.selected_columns[0]
-    table = entity.table  # type: ignore[attr-defined]
     if table not in _ROWS_OF:
         raise NotListable(code)
     ids = query.with_only_columns(entity.label("id")).distinct().subquery()
