@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
 from api import clock
@@ -36,8 +36,25 @@ class RecordOut(Schema):
     tenant_id: uuid.UUID
 
 
-def _within(**limits: str | None) -> dict[str, str]:
-    return {k: v for k, v in limits.items() if v}
+def within(
+    township: Limit = None,
+    village: Limit = None,
+    district: Limit = None,
+    organization: Limit = None,
+    pairing: Limit = None,
+) -> dict[str, str]:
+    """The dependency: the places or organizations a drill-down is limited to."""
+    given = {
+        "township": township,
+        "village": village,
+        "district": district,
+        "organization": organization,
+        "pairing": pairing,
+    }
+    return {k: v for k, v in given.items() if v}
+
+
+Within = Annotated[dict[str, str], Depends(within)]
 
 
 @router.get("/breakdown", response_model=list[PartOut])
@@ -48,11 +65,7 @@ def breakdown(
     by: Dimension,
     start: Annotated[date, Query(alias="from")],
     end: Annotated[date, Query(alias="to")],
-    township: Limit = None,
-    village: Limit = None,
-    district: Limit = None,
-    organization: Limit = None,
-    pairing: Limit = None,
+    limits: Within,
 ) -> list[PartOut]:
     """The indicator over [from, to] split by township, village (within a township),
     district of work, organization or pairing, largest first."""
@@ -64,13 +77,7 @@ def breakdown(
         end,
         by,
         today=clock.today(),
-        within=_within(
-            township=township,
-            village=village,
-            district=district,
-            organization=organization,
-            pairing=pairing,
-        ),
+        within=limits,
     )
     return [PartOut(key=p.key, label=p.label, count=p.count) for p in parts]
 
@@ -83,11 +90,7 @@ def records(
     indicator: str,
     start: Annotated[date, Query(alias="from")],
     end: Annotated[date, Query(alias="to")],
-    township: Limit = None,
-    village: Limit = None,
-    district: Limit = None,
-    organization: Limit = None,
-    pairing: Limit = None,
+    limits: Within,
 ) -> Page[RecordOut]:
     """The people or records the indicator counted over [from, to]: their total is the
     figure (for a sum, their amounts add up to it)."""
@@ -99,13 +102,7 @@ def records(
         end,
         today=clock.today(),
         paging=pager,
-        within=_within(
-            township=township,
-            village=village,
-            district=district,
-            organization=organization,
-            pairing=pairing,
-        ),
+        within=limits,
     )
     return Page[RecordOut](
         items=[

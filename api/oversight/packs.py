@@ -128,14 +128,14 @@ def file_name(access: AccessContext, period: Period) -> str:
     return f"{access.tenant_name}{period.label_zh}{TITLE}.xlsx"
 
 
-def _zh_date(day: date) -> str:
+def zh_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
 # --- the workbook -----------------------------------------------------------------------
 
 
-class _Styles:
+class Styles:
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         border = {"border": 1, "valign": "vcenter"}
         self.title = book.add_format(
@@ -156,14 +156,14 @@ class _Styles:
         self.footer = book.add_format({"font_size": 10})
 
 
-class _Table:
+class Table:
     """One sheet: title, unit and header rows, then rows written in order, then the
     footer row; frozen below the headers and set up for printing."""
 
     def __init__(
         self,
         book: xlsxwriter.Workbook,
-        styles: _Styles,
+        styles: Styles,
         name: str,
         title: str,
         unit: str,
@@ -217,7 +217,7 @@ class _Table:
     def footer(self, bureau: str, drawn_up: date) -> None:
         row = self.row + 1
         half = max(self.columns // 2, 1)
-        left, right = f"填报单位：{bureau}", f"编制日期：{_zh_date(drawn_up)}"
+        left, right = f"填报单位：{bureau}", f"编制日期：{zh_date(drawn_up)}"
         if half > 1:
             self.sheet.merge_range(row, 0, row, half - 1, left, self.styles.footer)
         else:
@@ -237,7 +237,7 @@ def monthly_dispatch(session: Session, access: AccessContext, period: Period, to
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
     )
-    styles = _Styles(book)
+    styles = Styles(book)
     heading = f"{period.label_zh}{TITLE}"
     for sheet in (_targets, _indicators, _townships):
         table = sheet(book, styles, session, access, period, today, heading)
@@ -248,13 +248,13 @@ def monthly_dispatch(session: Session, access: AccessContext, period: Period, to
 
 def _targets(
     book: xlsxwriter.Workbook,
-    styles: _Styles,
+    styles: Styles,
     session: Session,
     access: AccessContext,
     period: Period,
     today: date,
     heading: str,
-) -> _Table:
+) -> Table:
     as_of = min(today, period.end)
     year = period.start.year
     sections = []
@@ -263,12 +263,12 @@ def _targets(
         if rows:
             sections.append((view.pairing, rows))
     units = list(dict.fromkeys(unit_zh(r.indicator) for _p, rows in sections for r in rows))
-    table = _Table(
+    table = Table(
         book,
         styles,
         "目标进度",
         f"{heading}（目标进度）",
-        f"单位：{'、'.join(units) or '人'}；{year}年1月1日至{_zh_date(as_of)}",
+        f"单位：{'、'.join(units) or '人'}；{year}年1月1日至{zh_date(as_of)}",
         ["指标", "年度目标", "累计完成", "完成率(%)", "时序进度(%)", "进度"],
         [26, 12, 12, 12, 12, 10],
     )
@@ -299,21 +299,21 @@ def _change(now: float | int | None, before: float | int | None) -> float | int 
 
 def _indicators(
     book: xlsxwriter.Workbook,
-    styles: _Styles,
+    styles: Styles,
     session: Session,
     access: AccessContext,
     period: Period,
     today: date,
     heading: str,
-) -> _Table:
+) -> Table:
     last = period.previous()
     year_start = date(period.start.year, 1, 1)
-    table = _Table(
+    table = Table(
         book,
         styles,
         "本月指标",
         f"{heading}（本月指标）",
-        f"本月：{_zh_date(period.start)}至{_zh_date(period.end)}；存量指标为月末时点数，"
+        f"本月：{zh_date(period.start)}至{zh_date(period.end)}；存量指标为月末时点数，"
         "流量指标为期内发生数；环比为本月减上月；本年累计自1月1日起（存量指标为月末时点数）",
         ["指标", "单位", "本月", "上月", "环比", "本年累计"],
         [30, 8, 12, 12, 12, 12],
@@ -363,13 +363,13 @@ class _Column:
 
 def _townships(
     book: xlsxwriter.Workbook,
-    styles: _Styles,
+    styles: Styles,
     session: Session,
     access: AccessContext,
     period: Period,
     today: date,
     heading: str,
-) -> _Table:
+) -> Table:
     chosen = [i for i in BUILT_IN if i.by_township]
     columns: dict[str, _Column] = {}
 
@@ -395,12 +395,12 @@ def _townships(
         under = top.total if township is None else top.counts.get(township, 0)
         return round(100 * under / over, 1) if over else None
 
-    table = _Table(
+    table = Table(
         book,
         styles,
         "分乡镇",
         f"{heading}（分乡镇）",
-        f"{_zh_date(period.start)}至{_zh_date(period.end)}；存量指标为月末时点数，流量指标为"
+        f"{zh_date(period.start)}至{zh_date(period.end)}；存量指标为月末时点数，流量指标为"
         "期内发生数；按劳动力户籍所在乡镇统计",
         ["乡镇"] + [f"{i.name_zh}（{unit_zh(i)}）" for i in chosen],
         [14] + [11] * len(chosen),

@@ -25,11 +25,11 @@ from api.oversight.packs import (
     GROUPS,
     NUMERALS,
     OTHER_GROUP,
-    _Styles,
-    _Table,
-    _zh_date,
+    Styles,
+    Table,
     group_of,
     unit_zh,
+    zh_date,
 )
 from api.oversight.periods import PeriodKind
 from api.oversight.reports import Contents, PreviousSource, RevisionSource, Row, is_late
@@ -56,7 +56,7 @@ def _time(instant: object) -> str:
     if instant is None:
         return "—"
     local = clock.local(instant)  # type: ignore[arg-type]
-    return f"{_zh_date(local.date())} {local:%H:%M}"
+    return f"{zh_date(local.date())} {local:%H:%M}"
 
 
 def report_pack(contents: Contents, bureau: str, today: date) -> bytes:
@@ -64,7 +64,7 @@ def report_pack(contents: Contents, bureau: str, today: date) -> bytes:
     book = xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
     )
-    styles = _Styles(book)
+    styles = Styles(book)
     heading = f"{bureau}{contents.period.label_zh}{title(contents)}"
     for sheet in (_figures, _revisions, _standing):
         table = sheet(book, styles, contents, heading)
@@ -73,14 +73,14 @@ def report_pack(contents: Contents, bureau: str, today: date) -> bytes:
     return buffer.getvalue()
 
 
-def _figures(book: xlsxwriter.Workbook, styles: _Styles, c: Contents, heading: str) -> _Table:
+def _figures(book: xlsxwriter.Workbook, styles: Styles, c: Contents, heading: str) -> Table:
     p = c.period
-    table = _Table(
+    table = Table(
         book,
         styles,
         "本期指标",
         f"{heading}（本期指标）",
-        f"本期：{_zh_date(p.start)}至{_zh_date(p.end)}（统计至{_zh_date(c.snapshot.as_of)}）；"
+        f"本期：{zh_date(p.start)}至{zh_date(p.end)}（统计至{zh_date(c.snapshot.as_of)}）；"
         f"上期：{c.previous_period.code}，{PREVIOUS_ZH[c.previous_source]}；变化为本期减上期；"
         "现值仅列出报送后有修订的指标",
         ["指标", "单位", "本期（报送时）", "上期", "变化", "现值（修订后）"],
@@ -115,7 +115,7 @@ def _figures(book: xlsxwriter.Workbook, styles: _Styles, c: Contents, heading: s
     return table
 
 
-def _revisions(book: xlsxwriter.Workbook, styles: _Styles, c: Contents, heading: str) -> _Table:
+def _revisions(book: xlsxwriter.Workbook, styles: Styles, c: Contents, heading: str) -> Table:
     against = {
         RevisionSource.LIVE: "现值按当前记录计算",
         RevisionSource.SNAPSHOT: (
@@ -125,7 +125,7 @@ def _revisions(book: xlsxwriter.Workbook, styles: _Styles, c: Contents, heading:
         ),
         RevisionSource.NONE: "报送后该单位无新的冻结数据",
     }[c.revision_source]
-    table = _Table(
+    table = Table(
         book,
         styles,
         "修订",
@@ -143,9 +143,9 @@ def _revisions(book: xlsxwriter.Workbook, styles: _Styles, c: Contents, heading:
     return table
 
 
-def _standing(book: xlsxwriter.Workbook, styles: _Styles, c: Contents, heading: str) -> _Table:
+def _standing(book: xlsxwriter.Workbook, styles: Styles, c: Contents, heading: str) -> Table:
     report = c.report
-    table = _Table(
+    table = Table(
         book,
         styles,
         "报送情况",

@@ -13,6 +13,7 @@ from api.access import AccessContext
 from api.deps import DbSession
 from api.i18n import _, get_locale, gettext
 from api.oversight import drilldown, service
+from api.oversight.drilldown_router import Within
 from api.paging import Pager
 from web import charts
 from web.deps import TenantPage
@@ -44,23 +45,6 @@ def _period(start: date | None, end: date | None, today: date) -> tuple[date, da
     return start or date(end.year, 1, 1), end
 
 
-def _within(
-    township: str | None,
-    village: str | None,
-    district: str | None,
-    organization: str | None,
-    pairing: str | None,
-) -> dict[str, str]:
-    given = {
-        "township": township,
-        "village": village,
-        "district": district,
-        "organization": organization,
-        "pairing": pairing,
-    }
-    return {k: v for k, v in given.items() if v}
-
-
 def _limits(session: DbSession, access: AccessContext, within: dict[str, str]) -> list[str]:
     return [
         f"{gettext(LIMIT_NAMES[d])}: {value}"
@@ -68,29 +52,21 @@ def _limits(session: DbSession, access: AccessContext, within: dict[str, str]) -
     ]
 
 
-Text = Annotated[str | None, Query(max_length=60)]
-
-
 @router.get("/oversight/breakdown")
 def breakdown(
     request: Request,
     page: TenantPage,
     session: DbSession,
+    within: Within,
     indicator: str = "registered",
     by: str = "township",
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
-    township: Text = None,
-    village: Text = None,
-    district: Text = None,
-    organization: Text = None,
-    pairing: Text = None,
 ) -> Response:
     access = page.ctx
     today = clock.today()
     found = service.indicator(indicator)
     start, end = _period(start, end, today)
-    within = _within(township, village, district, organization, pairing)
     choices = drilldown.dimensions(access, found.code, today)
     if by not in choices and choices:
         by = choices[0]
@@ -147,20 +123,15 @@ def records(
     page: TenantPage,
     session: DbSession,
     pager: Pager,
+    within: Within,
     indicator: str = "registered",
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
-    township: Text = None,
-    village: Text = None,
-    district: Text = None,
-    organization: Text = None,
-    pairing: Text = None,
 ) -> Response:
     access = page.ctx
     today = clock.today()
     found = service.indicator(indicator)
     start, end = _period(start, end, today)
-    within = _within(township, village, district, organization, pairing)
     result = drilldown.records(
         session, access, found.code, start, end, today=today, paging=pager, within=within
     )
