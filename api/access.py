@@ -230,7 +230,9 @@ def bureau_system_access(session: Session, bureau_id: uuid.UUID) -> AccessContex
 
 
 def _system_access(session: Session, tenant_id: uuid.UUID, writes: DataKind) -> AccessContext:
-    rows = load_scope_rows(session, tenant_id)
+    # A system view reads no report, so it needs no supervision rows; and the data
+    # migrations use it (0010's backfill) before the supervisions table exists (0016).
+    rows = load_scope_rows(session, tenant_id, supervision=False)
     readable, _writable = _sharing_table(rows)
     return AccessContext(
         tenant_id=tenant_id,

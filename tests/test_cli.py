@@ -292,4 +292,5 @@ def test_demo_is_loaded_once(cli):
 def test_audit_verify_passes_on_a_clean_log(cli):
     result = cli("audit", "verify")
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("OK") == 7  # four bureaus, two liaison offices, one supervisor
+    # Four bureaus, two liaison offices, one supervisor: every tenant's chain.
+    assert result.stdout.count("OK") == 7

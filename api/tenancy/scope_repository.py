@@ -39,7 +39,11 @@ class UnknownTenant(LookupError):
 _OtherPairing = aliased(Pairing)
 
 
-def load_scope_rows(session: Session, tenant_id: uuid.UUID) -> ScopeRows:
+def load_scope_rows(
+    session: Session, tenant_id: uuid.UUID, *, supervision: bool = True
+) -> ScopeRows:
+    """The tenant and its pairings, offices and partners; with `supervision`, who
+    supervises it (or whom it supervises)."""
     tenant = session.get(Organization, tenant_id)
     if tenant is None:
         raise UnknownTenant(tenant_id)
@@ -51,9 +55,12 @@ def load_scope_rows(session: Session, tenant_id: uuid.UUID) -> ScopeRows:
             )
         )
         return rows
-    rows.supervisor_ids = set(
-        session.scalars(select(Supervision.supervisor_id).where(Supervision.bureau_id == tenant.id))
-    )
+    if supervision:
+        rows.supervisor_ids = set(
+            session.scalars(
+                select(Supervision.supervisor_id).where(Supervision.bureau_id == tenant.id)
+            )
+        )
     if tenant.kind is OrgKind.SENDING:
         pairing_filter = Pairing.sending_org_id == tenant.id
         county_head = tenant.id

@@ -117,4 +117,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("period_reports")
     op.drop_table("supervisions")
-    _organization_kinds(KINDS_BEFORE)
+    supervising = op.get_bind().execute(
+        sa.text("SELECT count(*) FROM organizations WHERE kind = 'supervising'")
+    )
+    # Supervising organizations keep their accounts and audit chains, so they are not
+    # deleted: the check goes back to the three kinds only when none exists (the code
+    # before 0016 cannot sign into one; upgrade again to use them).
+    if not supervising.scalar():
+        _organization_kinds(KINDS_BEFORE)
