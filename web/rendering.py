@@ -29,30 +29,6 @@ env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=False
 env.globals["_"] = gettext
 env.globals["get_locale"] = get_locale
 env.globals["SUPPORTED_LOCALES"] = SUPPORTED_LOCALES
-
-
-def _paths(routes: Any) -> set[str]:
-    found: set[str] = set()
-    for route in routes:
-        path = getattr(route, "path", None)
-        if isinstance(path, str):
-            found.add(path)
-        included = getattr(route, "original_router", None)
-        if included is not None:
-            found |= _paths(included.routes)
-    return found
-
-
-def has_route(request: Request, path: str) -> bool:
-    """Whether the app serves this path template: the nav links a page another branch
-    brings (the period reports) only once it is there."""
-    paths = getattr(request.app.state, "route_paths", None)
-    if paths is None:
-        paths = request.app.state.route_paths = _paths(request.app.routes)
-    return path in paths
-
-
-env.globals["has_route"] = has_route
 env.trim_blocks = True
 env.lstrip_blocks = True
 
