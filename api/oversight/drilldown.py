@@ -14,7 +14,7 @@ from api.errors import FieldError, ValidationFailed
 from api.i18n import _
 from api.oversight import records_repository
 from api.oversight.records_repository import DIMENSIONS, ID_DIMENSIONS, NotListable, Row
-from api.oversight.service import indicator
+from api.oversight.service import check_dates, indicator
 from api.paging import Paging
 from shared_models.validators.region import region_name
 
@@ -43,14 +43,7 @@ def _refuse(field: str, message: str, error: str, **params: object) -> Validatio
 
 
 def _check(start: date, end: date, within: dict[str, str]) -> None:
-    if start > end:
-        raise _refuse(
-            "from",
-            _("The period starts after it ends ({start} is after {end})."),
-            "period_reversed",
-            start=start.isoformat(),
-            end=end.isoformat(),
-        )
+    check_dates(start, end)
     for key, value in within.items():
         if key not in DIMENSIONS:
             raise _refuse(key, _("No dimension {dimension}."), "unknown_dimension", dimension=key)

@@ -65,6 +65,21 @@ def indicator(code: str) -> Indicator:
     return found
 
 
+def check_dates(start: date, end: date) -> None:
+    """Refuse a period that starts after it ends."""
+    if start > end:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    "from",
+                    _("The period starts after it ends ({start} is after {end})."),
+                    "period_reversed",
+                    {"start": start.isoformat(), "end": end.isoformat()},
+                )
+            ]
+        )
+
+
 def statistic(
     session: Session,
     access: AccessContext,
@@ -78,17 +93,7 @@ def statistic(
     """The indicator over [start, end]; `today` (default: the bureau's) is what is
     known, bounding milestones."""
     found = indicator(code)
-    if start > end:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "from",
-                    _("The period starts after it ends ({start} is after {end})."),
-                    "period_reversed",
-                    {"start": start.isoformat(), "end": end.isoformat()},
-                )
-            ]
-        )
+    check_dates(start, end)
     if by_township:
         _counted_by_township(found)
     v = statistics_repository.value(session, access, code, start, end, today=today)

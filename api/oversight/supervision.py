@@ -167,17 +167,7 @@ def grid(
     """`code` for each supervised bureau over [start, end] (up to today), and with
     `kind` for each period of that kind touching it; suppressed across the whole grid."""
     found = service.indicator(code)
-    if start > end:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "from",
-                    _("The period starts after it ends ({start} is after {end})."),
-                    "period_reversed",
-                    {"start": start.isoformat(), "end": end.isoformat()},
-                )
-            ]
-        )
+    service.check_dates(start, end)
     last = min(end, today)
     periods = periods_between(kind, start, last) if kind is not None and start <= today else []
     if len(periods) > service.MAX_PERIODS:
@@ -196,15 +186,16 @@ def grid(
     num: dict[Key, int] = {}
     den: dict[Key, int] = {}
     for c, bureau in enumerate(shown):
+        if start > today:
+            num[SPAN, c] = den[SPAN, c] = 0
+            continue
+        # Every period and the whole range in one grouped statement per figure.
+        keys: list[int | str] = [*range(len(periods)), SPAN]
+        bounds = [(p.start, min(p.end, today)) for p in periods] + [(start, last)]
         with as_bureau(session, access, bureau.id) as system:
-            for r, period in enumerate(periods):
-                v = service.statistic(session, system, code, period.start, min(period.end, today))
-                num[r, c], den[r, c] = v.numerator, v.denominator or 0
-            if start <= today:
-                v = service.statistic(session, system, code, start, last)
-                num[SPAN, c], den[SPAN, c] = v.numerator, v.denominator or 0
-            else:
-                num[SPAN, c] = den[SPAN, c] = 0
+            figures = service.statistics(session, system, code, bounds, today=today)
+        for key, v in zip(keys, figures, strict=True):
+            num[key, c], den[key, c] = v.numerator, v.denominator or 0
     row_keys: list[int | str] = [*range(len(periods)), SPAN]
     columns: list[int | str] = [*range(len(shown)), TOTAL]
     for r in row_keys:
