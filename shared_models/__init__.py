@@ -9,6 +9,7 @@ from shared_models.base import Base
 from shared_models.casework import Case, CaseAttachment, CaseLaborer, CaseNote
 from shared_models.demand import Employer, EmployerDisputeCount, Vacancy, VacancySkill
 from shared_models.fairs import Fair, FairEmployer, FairIntention, FairRegistration, FairVacancy
+from shared_models.figure_cache import StatChange, StatFigure
 from shared_models.imports import ImportBatch
 from shared_models.jobs import BackgroundJob
 from shared_models.oversight import PeriodReport, StatSnapshot, StatSnapshotValue
@@ -70,6 +71,8 @@ __all__ = [
     "Referral",
     "ReferralEvent",
     "SignInAttempt",
+    "StatChange",
+    "StatFigure",
     "StatSnapshot",
     "StatSnapshotValue",
     "StayVerification",

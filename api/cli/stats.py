@@ -1,5 +1,6 @@
 """`laborbridge stats snapshot`: freeze each county's and liaison office's figures of
-the periods that have ended (nightly), or of one period named."""
+the periods that have ended (nightly), or of one period named. `laborbridge stats tidy`:
+the remembered figures' nightly tidy-up."""
 
 from datetime import date, timedelta
 from typing import Annotated
@@ -11,7 +12,7 @@ from api.access import snapshot_system_access
 from api.cli.common import err, load_settings, out, report
 from api.db import Database, apply_access
 from api.errors import AppError
-from api.oversight import snapshots
+from api.oversight import figures, snapshots
 from api.oversight.periods import Period, PeriodKind, parse, period_of
 from api.tenancy import repository as tenancy_repository
 from shared_models.enums import OrgKind, SnapshotReason
@@ -86,4 +87,22 @@ def snapshot(
         f"统计快照 / snapshots of {codes}: {len(tenants)} counties and offices, "
         f"{taken} taken, {already} already taken (as of {today})",
         soft_wrap=True,  # one line for cron mail and scripts
+    )
+
+
+@stats_app.command("tidy")
+def tidy() -> None:
+    """Compact the change log of the remembered figures and drop them all, so each is
+    computed afresh when first asked today (docs/oversight.md). Run it nightly after
+    midnight, bureau time."""
+    settings = load_settings()
+    database = Database(settings, as_owner=True)
+    try:
+        with database.transaction() as session:
+            compacted, dropped = figures.tidy(session)
+    finally:
+        database.dispose()
+    out.print(
+        f"统计缓存 / remembered figures: {dropped} dropped, {compacted} change rows compacted",
+        soft_wrap=True,
     )

@@ -55,8 +55,7 @@ def _check(start: date, end: date, within: dict[str, str]) -> None:
 
 
 def listable(code: str) -> bool:
-    """Whether the records behind the indicator can be listed (those worked out row by
-    row, the milestones, cannot yet)."""
+    """Whether the records behind the indicator can be listed (every built-in one can)."""
     return records_repository.listable(_counted_code(code))
 
 

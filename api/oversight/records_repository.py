@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext
 from api.oversight import statistics_repository as stats
+from api.oversight.indicators import BY_CODE, Unit
 from shared_models import (
     Case,
     Fair,
@@ -123,11 +124,45 @@ def _counted(
 
 
 def listable(code: str) -> bool:
-    return code in stats.BUILDERS
+    return code in stats.BUILDERS or code in stats.ROW_BUILDERS
+
+
+# A figure worked out person by person (stats.ROW_BUILDERS) goes down the register's
+# places only.
+_PERSON_DIMENSIONS = ("township", "village")
+
+
+def _people(
+    session: Session,
+    access: AccessContext,
+    code: str,
+    start: date,
+    end: date,
+    today: date,
+    within: dict[str, str],
+) -> dict[uuid.UUID, int]:
+    """What each person adds to a figure worked out person by person (1 for a count,
+    yuan for a sum), the people adding nothing left out, within the places given."""
+    adds: dict[uuid.UUID, int] = {}
+    for laborer_id, _township, counted in stats.ROW_BUILDERS[code](
+        session, access, stats.Period(start, end, today)
+    ):
+        adds[laborer_id] = adds.get(laborer_id, 0) + counted
+    adds = {i: n for i, n in adds.items() if n}
+    if not within or not adds:
+        return adds
+    query = select(Laborer.id).where(Laborer.id.in_(adds))
+    for dimension, value in within.items():
+        if dimension not in _PERSON_DIMENSIONS:
+            raise NotListable(dimension)
+        query = query.where(_DIMENSIONS[dimension][0] == value)
+    return {i: adds[i] for i in session.scalars(query)}
 
 
 def dimensions_of(access: AccessContext, code: str, today: date) -> list[str]:
     """The dimensions the indicator can be split by."""
+    if code in stats.ROW_BUILDERS:
+        return list(_PERSON_DIMENSIONS)
     if code not in stats.BUILDERS:
         return []
     query = stats.BUILDERS[code](access, stats.Period(today, today, today)).query
@@ -147,6 +182,18 @@ def spread(
     within: dict[str, str],
 ) -> list[Share]:
     """The figure's value per value of `dimension`, largest first (zeros left out)."""
+    if code in stats.ROW_BUILDERS:
+        if dimension not in _PERSON_DIMENSIONS:
+            raise NotListable(dimension)
+        adds = _people(session, access, code, start, end, today, within)
+        column = _DIMENSIONS[dimension][0]
+        totals: dict[str, int] = {}
+        for key, laborer_id in session.execute(
+            select(column, Laborer.id).where(Laborer.id.in_(adds))
+        ).all():
+            if key is not None:
+                totals[str(key)] = totals.get(str(key), 0) + adds[laborer_id]
+        return sorted((Share(k, n) for k, n in totals.items()), key=lambda s: (-s.count, s.key))
     counted = _counted(access, code, start, end, today, within)
     column = _column(counted.query, dimension)
     rows = session.execute(
@@ -197,7 +244,31 @@ def records(
     limit: int,
 ) -> tuple[int, list[Row]]:
     """(how many, one page of them): the people a person count counted, by township,
-    village and name; otherwise the records counted, newest first."""
+    village and name; otherwise the records counted, newest first. A figure worked out
+    person by person lists its people, each with what they add to a sum."""
+    if code in stats.ROW_BUILDERS:
+        adds = _people(session, access, code, start, end, today, within)
+        is_sum = BY_CODE[code].unit == Unit.YUAN
+        people = session.scalars(
+            select(Laborer)
+            .where(Laborer.id.in_(adds))
+            .order_by(Laborer.township, Laborer.village, Laborer.name, Laborer.id)
+            .offset(offset)
+            .limit(limit)
+        ).all()
+        return len(adds), [
+            Row(
+                "laborers",
+                p.id,
+                p,
+                p.name,
+                None,
+                adds[p.id] if is_sum else None,
+                p.tenant_id,
+                laborer_id=p.id,
+            )
+            for p in people
+        ]
     counted = _counted(access, code, start, end, today, within)
     query = counted.query
     entity = query.selected_columns[0]

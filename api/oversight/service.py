@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext
 from api.errors import FieldError, ValidationFailed
 from api.i18n import _
-from api.oversight import risk_repository, statistics_repository
+from api.oversight import figures, risk_repository, statistics_repository
 from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS, Indicator
 from api.oversight.periods import Period, PeriodKind, periods_between
 from api.subsidies.stay import add_months
@@ -96,11 +96,9 @@ def statistic(
     check_dates(start, end)
     if by_township:
         _counted_by_township(found)
-    v = statistics_repository.value(session, access, code, start, end, today=today)
+    v = figures.value(session, access, code, start, end, today=today)
     townships = (
-        statistics_repository.by_township(session, access, code, start, end, today=today)
-        if by_township
-        else None
+        figures.by_township(session, access, code, start, end, today=today) if by_township else None
     )
     return Statistic(found, start, end, v.numerator, v.denominator, _shown(found, v), townships)
 
@@ -116,10 +114,10 @@ def statistics(
     """statistic() over each [start, end] of `bounds` (which may overlap: a month, the
     month before, the year to date), in one grouped statement per figure."""
     found = indicator(code)
-    figures = statistics_repository.values_by_period(session, access, code, bounds, today=today)
+    found_values = figures.values_by_period(session, access, code, bounds, today=today)
     return [
         Statistic(found, start, end, v.numerator, v.denominator, _shown(found, v))
-        for (start, end), (v, _townships) in zip(bounds, figures, strict=True)
+        for (start, end), (v, _townships) in zip(bounds, found_values, strict=True)
     ]
 
 
@@ -167,7 +165,7 @@ def target_progress(
     ):
         found = BY_CODE[TARGET_INDICATORS[target.metric]]
         actual = (
-            statistics_repository.value(
+            figures.value(
                 session, within, found.code, start, min(today, year_end), today=today
             ).numerator
             if elapsed
@@ -239,7 +237,7 @@ def trend(
     ends = [min(period.end, today) for period in periods]
     # One grouped statement per figure for all the periods (not one per period); the
     # milestones' `today` is the bureau's, as statistic() reads it.
-    figures = statistics_repository.values_by_period(
+    values = figures.values_by_period(
         session,
         access,
         code,
@@ -247,7 +245,7 @@ def trend(
         by_township=by_township,
     )
     points: list[Point] = []
-    for period, last, (v, townships) in zip(periods, ends, figures, strict=True):
+    for period, last, (v, townships) in zip(periods, ends, values, strict=True):
         stat = Statistic(
             found, period.start, last, v.numerator, v.denominator, _shown(found, v), townships
         )
@@ -273,13 +271,11 @@ def warning_analysis(
     periods = periods_between(kind, start, min(end, today)) if start <= today else []
     raised = {rule: [0] * len(periods) for rule in WarningRule}
     if periods:
-        rows = statistics_repository.warnings_by_rule(
-            session, access, periods[0].start, periods[-1].end
-        )
+        rows = figures.warnings_by_rule(session, access, periods[0].start, periods[-1].end)
         for rule, day, n in rows:
             index = next(i for i, p in enumerate(periods) if p.contains(day))
             raised[WarningRule(rule)][index] += n
-    counts = statistics_repository.open_warnings_by_rule(session, access)
+    counts = figures.open_warnings_by_rule(session, access)
     return WarningAnalysis(
         periods, raised, {rule: counts.get(rule.value, 0) for rule in WarningRule}
     )
@@ -343,7 +339,7 @@ def retention_curve(
     """Of the placements started in [start, end], the share still in post 1, 2, ...
     `months` months after their start (calendar months, as the subsidy milestones count),
     among those whose mark has come by today."""
-    counts = statistics_repository.retention(session, access, start, min(end, today), today, months)
+    counts = figures.retention(session, access, start, min(end, today), today, months)
     return [
         RetentionPoint(n, reached, stayed) for n, (reached, stayed) in enumerate(counts, start=1)
     ]

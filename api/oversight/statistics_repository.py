@@ -7,6 +7,7 @@ Pool and event figures are of what the caller reads through its pairings. Days a
 bureau's (api/clock.py): an instant belongs to the day it fell on in bureau time.
 """
 
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -276,7 +277,8 @@ class Counted:
 Builder = Callable[[AccessContext, Period], Counted]
 # Figures worked out row by row (milestones, windows after an event): the rows, with
 # the laborer's township, and whether each counts (or, for a sum, what it adds: yuan).
-RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[str, int]]]
+# (laborer, township, what the person adds: 1 or 0 for a count, yuan for a sum)
+RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[uuid.UUID, str, int]]]
 
 
 def _county(access: AccessContext) -> frozenset:  # type: ignore[type-arg]
@@ -494,7 +496,7 @@ def _completed(access: AccessContext, period: Period) -> Counted:
 
 def _employed_after_training(
     session: Session, access: AccessContext, period: Period
-) -> list[tuple[str, bool]]:
+) -> list[tuple[uuid.UUID, str, int]]:
     """Per laborer completing in the period: in work on some day of the 90 after."""
     completions = session.execute(
         _enrollments(
@@ -516,7 +518,7 @@ def _employed_after_training(
         )
     ):
         spells.setdefault(laborer_id, []).append((started, ended))
-    people: dict[object, tuple[str, bool]] = {}
+    people: dict[uuid.UUID, tuple[str, bool]] = {}
     for laborer_id, completed, township in completions:
         employed = any(
             started <= completed + NINETY_DAYS and (ended is None or ended >= completed)
@@ -524,7 +526,7 @@ def _employed_after_training(
         )
         _, before = people.get(laborer_id, (township, False))
         people[laborer_id] = (township, before or employed)
-    return list(people.values())
+    return [(i, township, int(employed)) for i, (township, employed) in people.items()]
 
 
 # --- the demand pool --------------------------------------------------------------------------
@@ -653,7 +655,9 @@ def _paid(access: AccessContext, period: Period) -> Counted:
     return Counted(query, func.coalesce(func.sum(SubsidyClaim.amount), 0))
 
 
-def _due(session: Session, access: AccessContext, period: Period) -> list[tuple[str, int]]:
+def _due(
+    session: Session, access: AccessContext, period: Period
+) -> list[tuple[uuid.UUID, str, int]]:
     """Per laborer and policy the caller pays, the yuan of the units that fell due in the
     period: each policy judged again from the records as at the period's last day (or
     today), as the claims queue judges it. The stored entitlements only say who may be
@@ -689,7 +693,7 @@ def _due(session: Session, access: AccessContext, period: Period) -> list[tuple[
         )
         .order_by(Laborer.id)
     ).all()
-    out: list[tuple[str, int]] = []
+    out: list[tuple[uuid.UUID, str, int]] = []
     for first in range(0, len(laborers), entitlements.BATCH):
         batch = laborers[first : first + entitlements.BATCH]
         records = entitlements.load_records(session, [row.id for row in batch])
@@ -703,7 +707,7 @@ def _due(session: Session, access: AccessContext, period: Period) -> list[tuple[
                     due = sum(
                         u.amount for u in result.units if u.earned and period.start <= u.due_on
                     )
-                    out.append((row.township, due))
+                    out.append((row.id, row.township, due))
     return out
 
 
@@ -890,7 +894,7 @@ def value(
 def _count(session: Session, access: AccessContext, code: str, period: Period) -> int:
     if code in ROW_BUILDERS:
         rows = ROW_BUILDERS[code](session, access, period)
-        return sum(int(counted) for _township, counted in rows)
+        return sum(counted for _laborer, _township, counted in rows)
     counted = BUILDERS[code](access, period)
     return int(session.scalar(counted.query.with_only_columns(counted.measure)) or 0)
 
@@ -911,9 +915,10 @@ def by_township(
         raise ValueError(f"{code} is not counted by township")
     code = indicator.numerator or code
     if code in ROW_BUILDERS:
-        return dict(
-            Counter(t for t, counted in ROW_BUILDERS[code](session, access, period) if counted)
-        )
+        spread: Counter[str] = Counter()
+        for _laborer, township, counted in ROW_BUILDERS[code](session, access, period):
+            spread[township] += counted
+        return {township: n for township, n in spread.items() if n}
     counted = BUILDERS[code](access, period)
     rows = session.execute(
         counted.query.with_only_columns(Laborer.township, counted.measure).group_by(

@@ -197,3 +197,62 @@ def test_the_api_splits_and_lists_as_the_pages_do(login):
     )
     assert not_split.status_code == 422
     assert not_split.json()["errors"][0]["code"] == "not_split"
+
+
+def test_figures_worked_out_person_by_person_drill_down_too(login):
+    """trained_employed_90_days and subsidies_due are judged person by person in
+    Python (the 90 days after a completion; each policy's units): their spreads add up
+    to the figure, and their records are the people, with the yuan each is due."""
+    from tests.api.test_oversight_statistics import _course, _on, _place
+
+    county = login("wushan.staff")
+    # Two trained in March 2025 and hired within 90 days, in two villages.
+    trained = []
+    for name, village in (("培训甲", "上村"), ("培训乙", "下村")):
+        made = county.post(
+            "/api/v1/laborers",
+            json=laborer_payload(name=name, township="培训钻取镇", village=village),
+        )
+        assert made.status_code == 201, made.text
+        trained.append(made.json()["id"])
+    for laborer_id in trained:
+        with _on("2025-03-14"):
+            _course(county, "2025-03-03", "2025-03-14", [laborer_id], (laborer_id, "2025-03-14"))
+        with _on("2025-04-01"):
+            _place(county, laborer_id, "2025-04-01")
+    period = {"from": "2000-01-01", "to": clock.today().isoformat()}
+    for code in ("trained_employed_90_days", "subsidies_due"):
+        figure = county.get("/api/v1/statistics", params={"indicator": code, **period})
+        value = figure.json()["value"]
+        assert value > 0, f"the demo has people counted in {code}"
+        split = county.get(
+            "/api/v1/statistics/breakdown", params={"indicator": code, "by": "township", **period}
+        ).json()
+        assert sum(p["count"] for p in split) == value, code
+        township = split[0]
+        villages = county.get(
+            "/api/v1/statistics/breakdown",
+            params={"indicator": code, "by": "village", "township": township["key"], **period},
+        ).json()
+        assert sum(p["count"] for p in villages) == township["count"], code
+        listed = county.get(
+            "/api/v1/statistics/records", params={"indicator": code, "page_size": 200, **period}
+        ).json()
+        assert {r["kind"] for r in listed["items"]} == {"laborers"}
+        if code == "subsidies_due":
+            assert sum(r["amount"] for r in listed["items"]) == value
+            assert listed["total"] <= value  # people, each due some yuan
+        else:
+            assert listed["total"] == value
+        within = county.get(
+            "/api/v1/statistics/records",
+            params={"indicator": code, "township": township["key"], **period},
+        ).json()
+        if code == "subsidies_due":
+            assert sum(r["amount"] for r in within["items"]) == township["count"]
+        else:
+            assert within["total"] == township["count"]
+        refused = county.get(
+            "/api/v1/statistics/breakdown", params={"indicator": code, "by": "district", **period}
+        )
+        assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "not_split"

@@ -1,0 +1,103 @@
+"""SQL of the remembered figures (shared_models/figure_cache.py): the change counts a
+reader's view sees, and its remembered figures, read and written under row security."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from shared_models import StatChange, StatFigure
+
+
+def visible_tenants(access: AccessContext) -> frozenset[uuid.UUID]:
+    """Every tenant whose rows a figure of this view may count."""
+    ids: set[uuid.UUID] = {access.tenant_id, *access.partner_ids, *access.supervised_ids}
+    for tenant_ids in access.readable.values():
+        ids |= tenant_ids
+    return frozenset(ids)
+
+
+def changes(session: Session, access: AccessContext) -> tuple[int, int]:
+    """(how many, sum of ids) of the change rows of the view's tenants and of everyone."""
+    seen, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(StatChange.id), 0)).where(
+            or_(
+                StatChange.tenant_id.in_(sorted(visible_tenants(access))),
+                StatChange.tenant_id.is_(None),
+            )
+        )
+    ).one()
+    return int(seen), int(total)
+
+
+def find(
+    session: Session, access: AccessContext, view_key: str, figure_key: str
+) -> tuple[int, int, object] | None:
+    """(changes seen, their id sum, value) of a remembered figure. A plain row, not an
+    ORM object: keep() replaces it by statement."""
+    found = session.execute(
+        select(StatFigure.changes_seen, StatFigure.changes_sum, StatFigure.value).where(
+            StatFigure.tenant_id == access.tenant_id,
+            StatFigure.view_key == view_key,
+            StatFigure.figure_key == figure_key,
+        )
+    ).first()
+    return (int(found[0]), int(found[1]), found[2]) if found else None
+
+
+_REPLACED = ("changes_seen", "changes_sum", "value", "computed_at")
+
+
+def keep(
+    session: Session,
+    access: AccessContext,
+    view_key: str,
+    figure_key: str,
+    seen: tuple[int, int],
+    value: object,
+    now: datetime,
+) -> None:
+    """Insert or replace the figure (two requests computing it at once: the later wins)."""
+    insert = (postgresql if session.bind.dialect.name == "postgresql" else sqlite).insert  # type: ignore[union-attr]
+    row = {
+        "tenant_id": access.tenant_id,
+        "view_key": view_key,
+        "figure_key": figure_key,
+        "changes_seen": seen[0],
+        "changes_sum": seen[1],
+        "value": value,
+        "computed_at": now,
+    }
+    statement = insert(StatFigure).values(**row)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["tenant_id", "view_key", "figure_key"],
+            set_={
+                k: statement.excluded[k]
+                for k in ("changes_seen", "changes_sum", "value", "computed_at")
+            },
+        )
+    )
+
+
+def system_tidy(session: Session) -> tuple[int, int]:
+    """The nightly tidy-up, platform-wide by design (a system operation: no reader's
+    view): keep only the newest change row per (tenant, table), so the log stays
+    small, and drop every remembered figure (each is keyed to a day that has passed,
+    and the log's counts no longer match it). Returns (change rows, figures) dropped."""
+    newest = (
+        select(func.max(StatChange.id))
+        .group_by(StatChange.tenant_id, StatChange.source)
+        .scalar_subquery()
+    )
+    compacted = session.execute(delete(StatChange).where(StatChange.id.not_in(newest)))
+    figures = int(session.scalar(select(func.count()).select_from(StatFigure)) or 0)
+    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        # Row security limits a DELETE to one tenant; TRUNCATE (the owner's) takes all.
+        session.execute(text("TRUNCATE stat_figures"))
+    else:
+        session.execute(delete(StatFigure))
+    return int(compacted.rowcount or 0), figures  # type: ignore[attr-defined]
