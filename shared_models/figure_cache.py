@@ -50,7 +50,8 @@ NOT_COUNTED = frozenset(
 
 class StatChange(Base):
     __tablename__ = "stat_changes"
-    __table_args__ = (Index("ix_stat_changes_tenant_id", "tenant_id"),)
+    # (tenant_id, id): the counts a reader checks are read from the index alone.
+    __table_args__ = (Index("ix_stat_changes_tenant_id", "tenant_id", "id"),)
 
     # Integer on SQLite, where only INTEGER PRIMARY KEY counts up by itself.
     id: Mapped[int] = mapped_column(

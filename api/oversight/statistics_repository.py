@@ -275,9 +275,8 @@ class Counted:
 
 
 Builder = Callable[[AccessContext, Period], Counted]
-# Figures worked out row by row (milestones, windows after an event): the rows, with
-# the laborer's township, and whether each counts (or, for a sum, what it adds: yuan).
-# (laborer, township, what the person adds: 1 or 0 for a count, yuan for a sum)
+# Figures worked out person by person (a window after an event, each policy's units):
+# (laborer, township, what the person adds: 1 or 0 for a count, yuan for a sum).
 RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[uuid.UUID, str, int]]]
 
 

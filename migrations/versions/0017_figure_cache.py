@@ -132,7 +132,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=63), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stat_changes")),
     )
-    op.create_index("ix_stat_changes_tenant_id", "stat_changes", ["tenant_id"])
+    op.create_index("ix_stat_changes_tenant_id", "stat_changes", ["tenant_id", "id"])
     op.create_table(
         "stat_figures",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
