@@ -48,6 +48,16 @@ def find(
     return (int(found[0]), int(found[1]), found[2]) if found else None
 
 
+# Advisory locks of remembered figures: (this class, 32 bits of the figure's key).
+_LOCK_CLASS = 1713
+
+
+def _lock_key(view_key: str, figure_key: str) -> int:
+    return int.from_bytes(bytes.fromhex(figure_key[:8]), "big", signed=True) ^ int.from_bytes(
+        bytes.fromhex(view_key[:8]), "big", signed=True
+    )
+
+
 _REPLACED = ("changes_seen", "changes_sum", "value", "computed_at")
 
 
@@ -60,7 +70,13 @@ def keep(
     value: object,
     now: datetime,
 ) -> None:
-    """Insert or replace the figure (two requests computing it at once: the later wins)."""
+    """Insert or replace the figure, unless another transaction is writing it right now
+    (then that one's will do). Writers never wait on each other: two requests keeping
+    the same two figures in opposite orders would otherwise deadlock, one failing."""
+    if session.bind.dialect.name == "postgresql" and not session.scalar(  # type: ignore[union-attr]
+        select(func.pg_try_advisory_xact_lock(_LOCK_CLASS, _lock_key(view_key, figure_key)))
+    ):
+        return
     insert = (postgresql if session.bind.dialect.name == "postgresql" else sqlite).insert  # type: ignore[union-attr]
     row = {
         "tenant_id": access.tenant_id,
