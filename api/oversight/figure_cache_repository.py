@@ -91,10 +91,7 @@ def keep(
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["tenant_id", "view_key", "figure_key"],
-            set_={
-                k: statement.excluded[k]
-                for k in ("changes_seen", "changes_sum", "value", "computed_at")
-            },
+            set_={k: statement.excluded[k] for k in _REPLACED},
         )
     )
 
