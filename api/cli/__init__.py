@@ -13,6 +13,7 @@ from api.cli import (
     backup,
     laborers,
     maintenance,
+    retention,
     server,
     stats,
     subsidies,
@@ -33,6 +34,7 @@ app.registered_commands += (
     server.app.registered_commands
     + maintenance.app.registered_commands
     + worker.app.registered_commands
+    + retention.app.registered_commands
 )
 server.db_app.registered_commands += backup.app.registered_commands
 app.add_typer(server.db_app, name="db")
