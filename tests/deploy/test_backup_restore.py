@@ -90,7 +90,7 @@ class Drill:
 
 @pytest.fixture(scope="module")
 def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
-    require_tools("pg_dump", "pg_restore")
+    require_tools("pg_dump", "pg_restore", on_path=True)
     root = tmp_path_factory.mktemp("drill")
     with throwaway_cluster(root) as pg:
         pg.psql_file(ROLES_SQL)
