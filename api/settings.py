@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Migrations and platform-operator commands run as the schema owner.
     owner_database_url: str = ""
+    # `laborbridge db backup` connects as the read-only backup role (BYPASSRLS), so that
+    # pg_dump sees every tenant's rows (deploy/postgres/roles.sql).
+    backup_database_url: str = ""
     # The role the migrations grant table rights to (docs/operations.md).
     db_app_role: str = "laborbridge_app"
     db_pool_size: int = 5

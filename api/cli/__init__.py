@@ -1,5 +1,6 @@
-"""The `laborbridge` command: serve, migrate, provision tenants and users, demo, audit,
-laborer ledgers, vacancy expiry, nightly subsidies, warnings and statistics snapshots.
+"""The `laborbridge` command: serve, migrate, back up and restore, provision tenants and
+users, demo, audit, laborer ledgers, vacancy expiry, nightly subsidies, warnings,
+statistics snapshots and retention.
 
 Operator commands connect as the schema owner (LB_OWNER_DATABASE_URL, else
 LB_DATABASE_URL) and act on exactly the tenant they name. Errors are printed in
@@ -9,8 +10,10 @@ Chinese and English and exit with status 1.
 import typer
 
 from api.cli import (
+    backup,
     laborers,
     maintenance,
+    retention,
     server,
     stats,
     subsidies,
@@ -31,7 +34,9 @@ app.registered_commands += (
     server.app.registered_commands
     + maintenance.app.registered_commands
     + worker.app.registered_commands
+    + retention.app.registered_commands
 )
+server.db_app.registered_commands += backup.app.registered_commands
 app.add_typer(server.db_app, name="db")
 app.add_typer(tenancy.org_app, name="org")
 app.add_typer(tenancy.pairing_app, name="pairing")

@@ -1,0 +1,1 @@
+"""Retention: the nightly purge of what has served its purpose (`laborbridge purge`)."""
