@@ -9,6 +9,7 @@ from api import clock
 from api.access import county_system_access
 from api.cli.common import load_settings, out
 from api.db import Database, apply_access
+from api.single_run import single_run
 from api.tenancy import repository as tenancy_repository
 from api.warnings import rules
 from shared_models.enums import OrgKind
@@ -24,28 +25,37 @@ def evaluate(
 ) -> None:
     """Judge every county's laborers by its thresholds: raise new flags, close those
     whose cause went away. Idempotent (a second run changes nothing); run it nightly,
-    after `subsidies evaluate`."""
+    after `subsidies evaluate`. A second run started while one is under way (another
+    pod, a manual run) says so and exits with status 0, changing nothing."""
     day = date.fromisoformat(as_of) if as_of else clock.today()
     database = Database(load_settings(), as_owner=True)
     raised = closed = kept = counties = 0
     try:
-        with database.transaction() as session:
-            ids = [
-                o.id
-                for o in tenancy_repository.all_organizations(session)
-                if o.kind is OrgKind.SENDING
-            ]
-        for county_id in ids:
+        with single_run(database.engine, "warnings evaluate") as ours:
+            if not ours:
+                out.print(
+                    "预警测算已在另一处运行，本次不做任何更改 / warnings evaluate is already "
+                    "running elsewhere; this run changes nothing",
+                    soft_wrap=True,
+                )
+                return
             with database.transaction() as session:
-                access = county_system_access(session, county_id)
-                apply_access(session, access)
-                outcome = rules.evaluate(session, access, county_id, day)
-            counties += 1
-            raised, closed, kept = (
-                raised + outcome.raised,
-                closed + outcome.closed,
-                kept + outcome.kept,
-            )
+                ids = [
+                    o.id
+                    for o in tenancy_repository.all_organizations(session)
+                    if o.kind is OrgKind.SENDING
+                ]
+            for county_id in ids:
+                with database.transaction() as session:
+                    access = county_system_access(session, county_id)
+                    apply_access(session, access)
+                    outcome = rules.evaluate(session, access, county_id, day)
+                counties += 1
+                raised, closed, kept = (
+                    raised + outcome.raised,
+                    closed + outcome.closed,
+                    kept + outcome.kept,
+                )
     finally:
         database.dispose()
     out.print(
