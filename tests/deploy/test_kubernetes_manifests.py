@@ -23,6 +23,7 @@ OVERLAYS = ("dev", "prod")
 BUREAU_ZONE = "Asia/Shanghai"
 SCHEDULED = {  # every nightly command and the CronJob that runs it
     ("stats", "tidy"),
+    ("purge",),
     ("vacancies", "expire"),
     ("subsidies", "evaluate"),
     ("warnings", "evaluate"),
