@@ -104,7 +104,7 @@ def test_strict_validation_refuses_an_unknown_field(overlay):
 def test_every_pod_meets_the_restricted_profile_in_bureau_time(overlay):
     _name, docs = overlay
     config = {c["metadata"]["name"] for c in of_kind(docs, "ConfigMap")}
-    assert len(pod_specs(docs)) == 9  # web, worker, migration and six CronJobs
+    assert len(pod_specs(docs)) == 10  # web, worker, migration and seven CronJobs
     for where, spec in pod_specs(docs):
         pod = spec["securityContext"]
         assert pod["runAsNonRoot"] is True, where
