@@ -36,7 +36,7 @@ from api.problems_router import router as problems_router
 from api.referrals.router import router as referrals_router
 from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
-from api.settings import Settings
+from api.settings import Settings, read_settings
 from api.subsidies.router import router as subsidies_router
 from api.supply.router import router as supply_router
 from api.tenancy.router import router as tenancy_router
@@ -142,7 +142,7 @@ def create_app(
     database: Database | None = None,
     oidc_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
-    settings = settings or Settings()
+    settings = settings or read_settings()
     configure_logging(settings.log_level, settings.log_json)
     clock.configure(settings.time_zone)
     db = database or Database(settings)

@@ -11,7 +11,7 @@ from api.security.masking import mask_text
 request_id_var: ContextVar[str | None] = ContextVar("lb_request_id", default=None)
 
 
-class _ContextFilter(logging.Filter):
+class ContextFilter(logging.Filter):
     """Adds the request id and masks ID and phone numbers in the message and args."""
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -27,20 +27,52 @@ class _ContextFilter(logging.Filter):
         return True
 
 
+def json_formatter() -> JsonFormatter:
+    """One JSON object per line: time, level, logger, message, request_id."""
+    return JsonFormatter(
+        "{asctime}{levelname}{name}{message}{request_id}",
+        style="{",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        json_ensure_ascii=False,
+    )
+
+
+def gunicorn_log_config(level: str = "INFO") -> dict:
+    """gunicorn's `logconfig_dict`: its master and worker lines in the app's JSON form.
+
+    The root logger gets no handler here: each worker's app adds its own (above), and a
+    second one would print every line twice. gunicorn's access log stays off in
+    deploy/gunicorn.conf.py; the app's access log (laborbridge.access) is the JSON one.
+    Python warnings (py.warnings, with logging.captureWarnings) are JSON lines too, also
+    those raised while a worker imports the app, before the app's handler exists.
+    """
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "filters": ["context"],
+        "stream": "ext://sys.stderr",
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "api.logging_setup.json_formatter"}},
+        "filters": {"context": {"()": "api.logging_setup.ContextFilter"}},
+        "handlers": {"json_stderr": handler},
+        "root": {"level": level.upper(), "handlers": []},
+        "loggers": {
+            name: {"level": level.upper(), "handlers": ["json_stderr"], "propagate": False}
+            for name in ("gunicorn.error", "gunicorn.access", "py.warnings")
+        },
+    }
+
+
 def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
     handler = logging.StreamHandler(sys.stderr)
     if json_lines:
-        handler.setFormatter(
-            JsonFormatter(
-                "{asctime}{levelname}{name}{message}{request_id}",
-                style="{",
-                rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-                json_ensure_ascii=False,
-            )
-        )
+        handler.setFormatter(json_formatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-    handler.addFilter(_ContextFilter())
+    handler.addFilter(ContextFilter())
     root = logging.getLogger()
     for existing in list(root.handlers):
         if getattr(existing, "_laborbridge", False):

@@ -1,14 +1,53 @@
-"""Settings from `LB_*` environment variables (pydantic-settings)."""
+"""Settings from `LB_*` environment variables (pydantic-settings).
 
+`read_settings()` is the way in for the service and the command: what it refuses comes
+out as `SettingsError`, one bilingual line per problem and never a value (they are secrets).
+"""
+
+import base64
+import binascii
 from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_SECRET_KEY = "demo-secret-key-change-me"  # noqa: S105 - the known default we refuse
+DATA_KEY_BYTES = 32  # LB_DATA_KEY (AES-256-GCM) and LB_LOOKUP_KEY (HMAC-SHA256)
+
+
+class SettingsError(Exception):
+    """The settings are refused; str() is one bilingual line per problem."""
+
+
+def is_data_key(value: str) -> bool:
+    try:
+        return len(base64.b64decode(value, validate=True)) == DATA_KEY_BYTES
+    except (binascii.Error, ValueError):
+        return False
+
+
+def read_settings() -> "Settings":
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("\n".join(_problem_lines(exc))) from None
+
+
+def _problem_lines(exc: ValidationError) -> list[str]:
+    lines = []
+    for error in exc.errors(include_input=False, include_url=False):
+        if error["type"] == "value_error" and not error["loc"]:
+            # Our own refusals (the model validator): already bilingual, one per line.
+            lines += str(error["ctx"]["error"]).splitlines()
+        elif error["type"] == "value_error":
+            lines.append(str(error["ctx"]["error"]))
+        else:
+            name = "LB_" + "_".join(str(part) for part in error["loc"]).upper()
+            lines.append(f"{name} 的值无效 / invalid {name}: {error['msg']}")
+    return lines
 
 
 class Settings(BaseSettings):
@@ -93,24 +132,70 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"LB_TIME_ZONE {value!r} is not an IANA time zone name") from None
+            raise ValueError(
+                f"LB_TIME_ZONE {value!r} 不是 IANA 时区名 / is not an IANA time zone name"
+            ) from None
         return value
 
     @model_validator(mode="after")
-    def _refuse_default_secrets(self) -> "Settings":
-        if self.env != "demo" and self.secret_key.get_secret_value() == DEMO_SECRET_KEY:
-            raise ValueError(
-                "LB_SECRET_KEY is the demo default; set a random secret outside demo mode"
-            )
-        if self.env != "demo" and len(self.secret_key.get_secret_value()) < 32:
-            raise ValueError("LB_SECRET_KEY must be at least 32 characters outside demo mode")
-        if self.is_production and not (
-            self.data_key.get_secret_value() and self.lookup_key.get_secret_value()
-        ):
-            raise ValueError("LB_DATA_KEY and LB_LOOKUP_KEY are required in production")
+    def _refuse_unsafe_settings(self) -> "Settings":
+        # Every problem at once, one bilingual line each: the operator fixes them in one go.
+        problems = [*self._secret_problems(), *self._production_problems()]
         if self.oidc_issuer and not self.oidc_client_id:
-            raise ValueError("LB_OIDC_CLIENT_ID is required when LB_OIDC_ISSUER is set")
+            problems.append(
+                "设置了 LB_OIDC_ISSUER 就必须设置 LB_OIDC_CLIENT_ID"
+                " / LB_OIDC_CLIENT_ID is required when LB_OIDC_ISSUER is set"
+            )
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
+
+    def _secret_problems(self) -> list[str]:
+        problems = []
+        secret = self.secret_key.get_secret_value()
+        if self.env != "demo" and secret == DEMO_SECRET_KEY:
+            problems.append(
+                "LB_SECRET_KEY 未设置或仍是演示默认值，请用 `laborbridge keys generate` 生成"
+                " / LB_SECRET_KEY is unset or the demo default;"
+                " generate one with `laborbridge keys generate`"
+            )
+        elif self.env != "demo" and len(secret) < 32:
+            problems.append(
+                "LB_SECRET_KEY 在非演示模式下至少 32 个字符"
+                " / LB_SECRET_KEY must be at least 32 characters outside demo mode"
+            )
+        for name, value in (("LB_DATA_KEY", self.data_key), ("LB_LOOKUP_KEY", self.lookup_key)):
+            if value.get_secret_value() and not is_data_key(value.get_secret_value()):
+                problems.append(
+                    f"{name} 必须是 base64 编码的 32 字节密钥"
+                    f" / {name} must be 32 bytes, base64-encoded (`laborbridge keys generate`)"
+                )
+        return problems
+
+    def _production_problems(self) -> list[str]:
+        if not self.is_production:
+            return []
+        problems = []
+        if not (self.data_key.get_secret_value() and self.lookup_key.get_secret_value()):
+            problems.append(
+                "生产环境必须设置 LB_DATA_KEY 和 LB_LOOKUP_KEY（`laborbridge keys generate`）"
+                " / LB_DATA_KEY and LB_LOOKUP_KEY are required in production"
+                " (`laborbridge keys generate`)"
+            )
+        if any(
+            url.split(":", 1)[0].split("+", 1)[0] == "sqlite"
+            for url in (self.app_database_url, self.migration_database_url)
+        ):
+            problems.append(
+                "生产环境不使用 SQLite：请把 LB_DATABASE_URL 设为 PostgreSQL 地址"
+                " / production refuses SQLite: set LB_DATABASE_URL to a PostgreSQL URL"
+            )
+        if self.cookie_secure is False:
+            problems.append(
+                "生产环境不允许不安全的 Cookie：请删除 LB_COOKIE_SECURE=false"
+                " / production refuses insecure cookies: remove LB_COOKIE_SECURE=false"
+            )
+        return problems
 
     @property
     def app_database_url(self) -> str:

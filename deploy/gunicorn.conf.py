@@ -1,13 +1,32 @@
-"""Gunicorn with uvicorn workers. Tune with LB_WORKERS; each worker holds its own pool."""
+"""Gunicorn with uvicorn workers, logging JSON like the app.
 
-import multiprocessing
+LB_WORKERS sets the worker count; by default it is 2 × the container's CPU quota + 1
+(api/cpu_quota.py), not the host's cores. Each worker holds its own connection pool.
+The settings are checked here, before any worker starts: a refused setting is one JSON
+log line and exit status 1, not a worker crashing in a loop.
+"""
+
+import logging
 import os
 
+from api.cpu_quota import default_workers
+from api.logging_setup import gunicorn_log_config
+from api.startup import settings_or_exit
+
+_settings = settings_or_exit()
+
 bind = os.environ.get("LB_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("LB_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "uvicorn.workers.UvicornWorker"
+workers = int(os.environ.get("LB_WORKERS") or default_workers())
+worker_class = "uvicorn_worker.UvicornWorker"
 timeout = 120  # imports of 100,000-row ledgers take tens of seconds
 graceful_timeout = 30
 keepalive = 5
-accesslog = None  # the app writes its own access log, without query strings
+# The app writes its own JSON access log (laborbridge.access: method, path, status, time,
+# request id) and leaves query strings out, as they may hold names; gunicorn's would not.
+accesslog = None
+if _settings.log_json:
+    logconfig_dict = gunicorn_log_config(_settings.log_level)
+    logging.captureWarnings(True)  # inherited by the workers
+# No gunicornc control socket: nothing uses it, and $HOME is read-only in the pod.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("LB_FORWARDED_ALLOW_IPS", "127.0.0.1")

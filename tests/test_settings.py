@@ -7,7 +7,16 @@ from pydantic import ValidationError
 
 from api.app import create_app
 from api.db import UnsafeDatabaseRole
-from api.settings import DEMO_SECRET_KEY, Settings
+from api.settings import DEMO_SECRET_KEY, Settings, SettingsError, read_settings
+
+KEY = base64.b64encode(b"k" * 32).decode()
+PRODUCTION = {
+    "LB_ENV": "production",
+    "LB_SECRET_KEY": "p" * 40,
+    "LB_DATA_KEY": KEY,
+    "LB_LOOKUP_KEY": KEY,
+    "LB_DATABASE_URL": "postgresql+psycopg://laborbridge_web:pw@db/laborbridge",
+}
 
 
 def test_defaults_are_the_demo(monkeypatch, tmp_path):
@@ -39,6 +48,7 @@ def test_default_secret_refused_outside_demo(monkeypatch, env):
         Settings()
     monkeypatch.setenv("LB_SECRET_KEY", "x" * 40)
     if env == "production":
+        monkeypatch.setenv("LB_DATABASE_URL", "postgresql+psycopg://app@db/lb")
         with pytest.raises(ValidationError, match="LB_DATA_KEY and LB_LOOKUP_KEY"):
             Settings()
         key = base64.b64encode(b"k" * 32).decode()
@@ -65,3 +75,104 @@ def test_production_refuses_a_privileged_database_role(world):
     )
     with pytest.raises(UnsafeDatabaseRole, match="owns"):
         create_app(settings)
+
+
+def _production(monkeypatch, **changes: str | None) -> None:
+    for name, value in (PRODUCTION | changes).items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
+def _refusal(monkeypatch, **changes: str | None) -> str:
+    """The one line read_settings() refuses with, for a production set-up with changes."""
+    _production(monkeypatch, **changes)
+    with pytest.raises(SettingsError) as refused:
+        read_settings()
+    lines = str(refused.value).splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_a_complete_production_set_up_is_accepted(monkeypatch):
+    _production(monkeypatch)
+    settings = read_settings()
+    assert settings.is_production and settings.secure_cookies
+
+
+def test_production_refuses_sqlite(monkeypatch):
+    line = _refusal(monkeypatch, LB_DATABASE_URL=None)  # unset: the embedded SQLite file
+    assert line.startswith("生产环境不使用 SQLite")
+    assert "production refuses SQLite: set LB_DATABASE_URL" in line
+    explicit = _refusal(monkeypatch, LB_DATABASE_URL="sqlite:////srv/lb.sqlite3")
+    assert explicit == line
+    owner = _refusal(monkeypatch, LB_OWNER_DATABASE_URL="sqlite:////srv/lb.sqlite3")
+    assert owner == line
+
+
+def test_production_refuses_an_insecure_cookie(monkeypatch):
+    line = _refusal(monkeypatch, LB_COOKIE_SECURE="false")
+    assert line.startswith("生产环境不允许不安全的 Cookie")
+    assert "production refuses insecure cookies: remove LB_COOKIE_SECURE=false" in line
+    monkeypatch.setenv("LB_COOKIE_SECURE", "true")
+    assert read_settings().secure_cookies
+
+
+@pytest.mark.parametrize("secret", [None, DEMO_SECRET_KEY])
+def test_production_refuses_an_unset_or_default_secret(monkeypatch, secret):
+    line = _refusal(monkeypatch, LB_SECRET_KEY=secret)
+    assert line.startswith("LB_SECRET_KEY 未设置或仍是演示默认值")
+    assert "LB_SECRET_KEY is unset or the demo default" in line
+    assert "laborbridge keys generate" in line
+
+
+def test_production_refuses_missing_data_keys(monkeypatch):
+    line = _refusal(monkeypatch, LB_LOOKUP_KEY=None)
+    assert line.startswith("生产环境必须设置 LB_DATA_KEY 和 LB_LOOKUP_KEY")
+    assert "LB_DATA_KEY and LB_LOOKUP_KEY are required in production" in line
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        base64.b64encode(b"k" * 16).decode(),  # 16 bytes: AES-128, not what pii.py takes
+        base64.urlsafe_b64encode(b"\xfb" * 32).decode(),  # URL-safe alphabet: "-" and "_"
+        "not base64 at all!",
+    ],
+)
+def test_a_data_key_must_be_32_bytes_of_standard_base64(monkeypatch, bad):
+    line = _refusal(monkeypatch, LB_DATA_KEY=bad)
+    assert line.startswith("LB_DATA_KEY 必须是 base64 编码的 32 字节密钥")
+    assert "LB_DATA_KEY must be 32 bytes, base64-encoded" in line
+    assert bad not in line  # a secret is never echoed
+
+
+def test_every_problem_at_once_one_line_each_without_values(monkeypatch):
+    _production(
+        monkeypatch,
+        LB_SECRET_KEY="short-but-secret",
+        LB_DATA_KEY=None,
+        LB_DATABASE_URL=None,
+        LB_COOKIE_SECURE="false",
+        LB_DB_POOL_SIZE="many",
+    )
+    with pytest.raises(SettingsError) as refused:
+        read_settings()
+    lines = str(refused.value).splitlines()
+    # pydantic checks fields before the model, so the bad pool size comes alone first.
+    assert lines == [
+        "LB_DB_POOL_SIZE 的值无效 / invalid LB_DB_POOL_SIZE: Input should be a valid integer,"
+        " unable to parse string as an integer"
+    ]
+    monkeypatch.delenv("LB_DB_POOL_SIZE")
+    with pytest.raises(SettingsError) as refused:
+        read_settings()
+    lines = str(refused.value).splitlines()
+    assert [line.split(" / ")[1].split(" ")[0] for line in lines] == [
+        "LB_SECRET_KEY",
+        "LB_DATA_KEY",
+        "production",
+        "production",
+    ]
+    assert "short-but-secret" not in str(refused.value)

@@ -1,6 +1,6 @@
-"""The `laborbridge` command: serve, migrate, back up and restore, provision tenants and
-users, demo, audit, laborer ledgers, vacancy expiry, nightly subsidies, warnings,
-statistics snapshots and retention.
+"""The `laborbridge` command: serve, migrate, back up and restore, generate keys, provision
+tenants and users, demo, audit, laborer ledgers, vacancy expiry, nightly subsidies,
+warnings, statistics snapshots and retention.
 
 Operator commands connect as the schema owner (LB_OWNER_DATABASE_URL, else
 LB_DATABASE_URL) and act on exactly the tenant they name. Errors are printed in
@@ -11,6 +11,7 @@ import typer
 
 from api.cli import (
     backup,
+    keys,
     laborers,
     maintenance,
     retention,
@@ -47,6 +48,7 @@ app.add_typer(vacancies.vacancies_app, name="vacancies")
 app.add_typer(subsidies.subsidies_app, name="subsidies")
 app.add_typer(warnings.warnings_app, name="warnings")
 app.add_typer(stats.stats_app, name="stats")
+app.add_typer(keys.keys_app, name="keys")
 
 
 def main() -> None:

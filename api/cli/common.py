@@ -7,13 +7,14 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from api import clock
 from api.db import Database
 from api.errors import AppError
 from api.i18n import translate_in
-from api.settings import Settings
+from api.settings import Settings, SettingsError, read_settings
 
 out = Console()
 err = Console(stderr=True)
@@ -21,9 +22,14 @@ err = Console(stderr=True)
 
 def load_settings() -> Settings:
     try:
-        settings = Settings()
-    except ValueError as exc:
-        err.print(f"[red]配置错误 / Settings error:[/red] {exc}")
+        settings = read_settings()
+    except SettingsError as exc:
+        for line in str(exc).splitlines():
+            err.print(
+                f"[red]配置错误 / Settings error:[/red] {escape(line)}",
+                highlight=False,
+                soft_wrap=True,  # one line per problem, whatever the terminal's width
+            )
         raise typer.Exit(1) from None
     clock.configure(settings.time_zone)
     return settings

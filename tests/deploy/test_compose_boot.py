@@ -1,0 +1,121 @@
+"""The first deploy, as deploy/compose.yaml runs it, boots: a fresh PostgreSQL cluster
+with deploy/postgres/roles.sql applied, exactly the compose file's environment plus the
+keys `laborbridge keys generate` prints, `laborbridge db upgrade` as the migrate service
+runs it, then the image's own command (gunicorn) as a real process, and /readyz is 200.
+
+Only where things are changes: the database host (the compose service `db` is our
+cluster's port), the data directory and the listening address."""
+
+import json
+import os
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.deploy import compose_env
+from tests.deploy.processes import ROOT, argv, free_port, process_env
+from tests.deploy.throwaway_cluster import ClusterUnavailable, throwaway_cluster
+
+
+@pytest.fixture
+def cluster():  # type: ignore[no-untyped-def]
+    try:
+        with throwaway_cluster() as started:
+            yield started
+    except ClusterUnavailable as exc:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"a throwaway PostgreSQL cluster is needed: {exc}")
+        pytest.skip(f"a throwaway PostgreSQL cluster is needed: {exc}")
+
+
+def _generated_keys(tmp_path: Path) -> Path:
+    result = subprocess.run(
+        argv(["laborbridge", "keys", "generate"]),
+        env=process_env({}),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    path = tmp_path / "laborbridge.env"
+    path.write_text(result.stdout)
+    return path
+
+
+def _at(url: str, port: int) -> str:
+    return make_url(url).set(host="127.0.0.1", port=port).render_as_string(hide_password=False)
+
+
+@pytest.mark.postgres_only
+def test_compose_environment_migrates_and_serves_ready(cluster, tmp_path):
+    cluster.run_sql_file(compose_env.DEPLOY / "postgres" / "roles.sql")
+    env_files = {"laborbridge.env": _generated_keys(tmp_path)}
+    migrate_env = compose_env.service_environment("migrate", env_files)
+    app_env = compose_env.service_environment("app", env_files)
+    assert migrate_env == app_env, "the migration and the service must see the same settings"
+    for name in ("LB_DATABASE_URL", "LB_OWNER_DATABASE_URL"):
+        assert make_url(app_env[name]).host == "db"
+        app_env[name] = _at(app_env[name], cluster.port)
+    port = free_port()
+    app_env |= {"LB_DATA_DIR": str(tmp_path / "files"), "LB_BIND": f"127.0.0.1:{port}"}
+    env = process_env(app_env)
+
+    upgrade = subprocess.run(
+        argv(compose_env.services()["migrate"]["command"]),
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert upgrade.returncode == 0, upgrade.stderr
+
+    log = tmp_path / "server.log"
+    with log.open("w") as stderr:
+        server = subprocess.Popen(
+            argv(compose_env.image_command()), env=env, cwd=ROOT, stderr=stderr
+        )
+        try:
+            status = _wait_for_ready(f"http://127.0.0.1:{port}/readyz", server)
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+    lines = log.read_text().splitlines()
+    assert status == 200, "\n".join(lines[-30:])
+    _assert_json_logs_in_bureau_time(lines)
+
+
+def _wait_for_ready(url: str, server: subprocess.Popen) -> int:
+    deadline = time.monotonic() + 120
+    status = 0
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            status = httpx.get(url, timeout=5).status_code
+        except httpx.TransportError:
+            status = 0
+        if status == 200:
+            return status
+        time.sleep(0.5)
+    return status
+
+
+def _assert_json_logs_in_bureau_time(lines: list[str]) -> None:
+    records = [json.loads(line) for line in lines]  # every line of gunicorn and the app
+    loggers = {record["logger"] for record in records}
+    assert "gunicorn.error" in loggers  # the master: "Starting gunicorn", "Booting worker"
+    assert any(r["logger"] == "laborbridge.access" and "/readyz" in r["message"] for r in records)
+    # TZ from the compose file: log times are Beijing time, not UTC.
+    logged = datetime.strptime(records[0]["time"], "%Y-%m-%d %H:%M:%S,%f").replace(
+        tzinfo=ZoneInfo("Asia/Shanghai")
+    )  # read as Beijing time; were it UTC, it would be 8 hours in the past
+    assert timedelta(0) <= datetime.now(UTC) - logged < timedelta(minutes=10)
