@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=1, ge=0, le=8)
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
 
+    # gunicorn's worker processes (deploy/gunicorn.conf.py); unset: from the CPU quota.
+    workers: int | None = Field(default=None, ge=1, le=64)
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -16,7 +16,7 @@ from api.startup import settings_or_exit
 _settings = settings_or_exit()
 
 bind = os.environ.get("LB_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("LB_WORKERS") or default_workers())
+workers = _settings.workers or default_workers()
 worker_class = "uvicorn_worker.UvicornWorker"
 timeout = 120  # imports of 100,000-row ledgers take tens of seconds
 graceful_timeout = 30

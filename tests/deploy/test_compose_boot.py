@@ -58,6 +58,7 @@ def test_compose_environment_migrates_and_serves_ready(cluster, tmp_path):
     migrate_env = compose_env.service_environment("migrate", env_files)
     app_env = compose_env.service_environment("app", env_files)
     assert migrate_env == app_env, "the migration and the service must see the same settings"
+    assert compose_env.image_environment()["TZ"] == app_env["TZ"] == "Asia/Shanghai"
     for name in ("LB_DATABASE_URL", "LB_OWNER_DATABASE_URL"):
         assert make_url(app_env[name]).host == "db"
         app_env[name] = _at(app_env[name], cluster.port)

@@ -81,3 +81,8 @@ def test_gunicorn_workers_default_to_the_cpu_quota_and_lb_workers_overrides(tmp_
     assert config["worker_class"] == "uvicorn_worker.UvicornWorker"
     assert config["accesslog"] == "None"  # the app's JSON access log instead
     assert _gunicorn_config(env | {"LB_WORKERS": "7"})["workers"] == "7"
+    refused = _run(compose_env.image_command(), env | {"LB_WORKERS": "lots"})
+    assert refused.returncode == 1
+    assert json.loads(refused.stderr)["message"].startswith(
+        "LB_WORKERS 的值无效 / invalid LB_WORKERS"
+    )

@@ -22,8 +22,9 @@ def test_cgroup_v2_cpu_max(tmp_path, cpu_max, expected):
     ("quota", "period", "expected"),
     [("100000", "100000", 1.0), ("250000", "100000", 2.5), ("-1", "100000", None)],
 )
-def test_cgroup_v1_cfs_quota(tmp_path, quota, period, expected):
-    controller = tmp_path / "cpu,cpuacct"
+@pytest.mark.parametrize("controller", ["cpu", "cpu,cpuacct"])
+def test_cgroup_v1_cfs_quota(tmp_path, quota, period, expected, controller):
+    controller = tmp_path / controller
     controller.mkdir()
     (controller / "cpu.cfs_quota_us").write_text(quota + "\n")
     (controller / "cpu.cfs_period_us").write_text(period + "\n")
