@@ -13,6 +13,7 @@ from api import clock, problem_handlers, routing, text
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
+from api.blobs import IMPORTS, JOBS, blobs
 from api.calendar.router import router as calendar_router
 from api.casework.router import router as casework_router
 from api.casework.storage import attachment_store
@@ -186,8 +187,9 @@ def create_app(
     app.state.passwords = passwords
     app.state.auth = AuthService(settings, passwords)
     app.state.cipher = PiiCipher(settings)
-    app.state.uploads = UploadStore(settings.data_dir, app.state.cipher)
-    app.state.job_files = JobFiles(settings.data_dir, app.state.cipher)
+    # On disk, or in the bucket when one is configured: any replica reads what another wrote.
+    app.state.uploads = UploadStore(blobs(settings, IMPORTS), app.state.cipher)
+    app.state.job_files = JobFiles(blobs(settings, JOBS), app.state.cipher)
     # Built once: an S3 client is costly to make and safe to share between threads.
     app.state.attachments = attachment_store(settings, app.state.cipher)
     app.state.web_error_renderer = render_error

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
+from api.blobs import s3_client
 from api.errors import FieldError, PayloadTooLarge, ValidationFailed
 from api.i18n import _
 from api.security.pii import PiiCipher, PiiError
@@ -215,13 +214,5 @@ def attachment_store(settings: Settings, cipher: PiiCipher) -> AttachmentStore:
     """The bucket when LB_S3_BUCKET is set, otherwise the attachments directory."""
     if not settings.s3_bucket:
         return DiskAttachmentStore(settings.attachment_root, cipher)
-    client = boto3.session.Session().client(
-        "s3",
-        endpoint_url=settings.s3_endpoint_url or None,
-        region_name=settings.s3_region or None,
-        aws_access_key_id=settings.s3_access_key_id or None,
-        aws_secret_access_key=settings.s3_secret_access_key.get_secret_value() or None,
-        # MinIO and most other S3-compatible servers expect path-style URLs.
-        config=BotoConfig(s3={"addressing_style": "path"}) if settings.s3_endpoint_url else None,
-    )
+    client = s3_client(settings)
     return S3AttachmentStore(client, settings.s3_bucket, settings.s3_key_prefix, cipher)

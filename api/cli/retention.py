@@ -43,7 +43,7 @@ def purge(
         staged_days=staged_days,
     )
     with operator_session() as (session, settings):
-        purged = retention.purge(session, settings.data_dir, ages)
+        purged = retention.purge(session, settings, ages)
     out.print("已清理 / purged:")
     for label, count in (
         ("网页会话 / web sessions", purged.web_sessions),

@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from api.blobs import IMPORTS, JOBS, blobs
 from api.cli.common import load_settings, out
 from api.db import Database
 from api.imports.storage import UploadStore
@@ -28,7 +29,9 @@ def worker(
     database = Database(settings)
     cipher = PiiCipher(settings)
     tools = Tools(
-        JobFiles(settings.data_dir, cipher), cipher, UploadStore(settings.data_dir, cipher)
+        JobFiles(blobs(settings, JOBS), cipher),
+        cipher,
+        UploadStore(blobs(settings, IMPORTS), cipher),
     )
     workers = Workers(database, tools, threads=threads, poll_seconds=settings.worker_poll_seconds)
     try:

@@ -4,17 +4,17 @@ Ages are in days from the moment a record stopped serving (a session's end or ex
 a token's expiry or revocation) or was made (attempts, keys, staged imports).
 """
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from api import clock
 from api.access import DataKind, operator_access
+from api.blobs import IMPORTS, JOBS, blobs
 from api.db import apply_access
 from api.retention import repository
+from api.settings import Settings
 from api.tenancy import repository as tenancy_repository
 
 
@@ -38,10 +38,10 @@ class Purged:
 
 
 # Where uploads wait between preview and commit (api/imports/storage.py, api/jobs/files.py).
-STAGING_DIRS = (Path("uploads") / "imports", Path("uploads") / "jobs")
+STAGING = (IMPORTS, JOBS)
 
 
-def purge(session: Session, data_dir: Path, ages: Ages) -> Purged:
+def purge(session: Session, settings: Settings, ages: Ages) -> Purged:
     now = clock.now()
 
     def cutoff(days: int):  # type: ignore[no-untyped-def]
@@ -62,18 +62,11 @@ def purge(session: Session, data_dir: Path, ages: Ages) -> Purged:
             session, cutoff(ages.idempotency_days)
         ),
         uncommitted_imports=imports,
-        staged_files=purge_staged_files(data_dir, ages.staged_days),
+        staged_files=purge_staged_files(settings, ages.staged_days),
     )
 
 
-def purge_staged_files(data_dir: Path, days: int) -> int:
-    """Sealed uploads and job results older than the age (the stores remove them only
-    when another upload comes, so a quiet week would keep them)."""
-    oldest = time.time() - days * 86400
-    count = 0
-    for sub in STAGING_DIRS:
-        for path in (data_dir / sub).glob("*.bin"):
-            if path.stat().st_mtime < oldest:
-                path.unlink(missing_ok=True)
-                count += 1
-    return count
+def purge_staged_files(settings: Settings, days: int) -> int:
+    """Sealed uploads and job results older than the age, on disk or in the bucket (the
+    stores remove them only when another upload comes, so a quiet week would keep them)."""
+    return sum(blobs(settings, folder).purge_older_than(days * 86400) for folder in STAGING)

@@ -8,6 +8,7 @@ import uuid
 import pytest
 import python_calamine
 
+from api.blobs import IMPORTS, JOBS, DiskBlobs
 from api.db import apply_access, is_postgres
 from api.errors import BadRequest, NotFound
 from api.imports.storage import UploadStore
@@ -43,7 +44,11 @@ def setup(world, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(runner, "REPORT_EVERY_SECONDS", 0)  # every chunk reports
     db = world.app_database()
     cipher = PiiCipher(world.settings)
-    tools = Tools(JobFiles(tmp_path, cipher), cipher, UploadStore(tmp_path, cipher))
+    tools = Tools(
+        JobFiles(DiskBlobs(tmp_path / JOBS), cipher),
+        cipher,
+        UploadStore(DiskBlobs(tmp_path / IMPORTS), cipher),
+    )
     return world, db, tools
 
 

@@ -1,0 +1,137 @@
+"""Where files wait between requests: a directory under LB_DATA_DIR, or the S3 bucket
+when one is configured (LB_S3_BUCKET), so that replicas share nothing but PostgreSQL
+and the object store. A file previewed on one pod is committed on another; a job's
+result written by the worker is downloaded from any web pod.
+
+Callers seal what they store (api/imports/storage.py, api/jobs/files.py): a backend only
+ever holds ciphertext, under names the code makes (ids), never a client's.
+"""
+
+import time
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.config import Config as BotoConfig
+from botocore.exceptions import ClientError
+
+from api.settings import Settings
+
+
+class BlobMissing(LookupError):
+    pass
+
+
+class Blobs(ABC):
+    @abstractmethod
+    def write(self, name: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def read(self, name: str) -> bytes:
+        """The bytes; BlobMissing when there are none."""
+
+    @abstractmethod
+    def delete(self, name: str) -> None:
+        """Idempotent: deleting what is not there is no error."""
+
+    @abstractmethod
+    def purge_older_than(self, seconds: float) -> int:
+        """Remove what was written more than `seconds` ago; how many went."""
+
+
+class DiskBlobs(Blobs):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, name: str, data: bytes) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / name
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)  # readers never see half a file
+
+    def read(self, name: str) -> bytes:
+        try:
+            return (self.root / name).read_bytes()
+        except FileNotFoundError as exc:
+            raise BlobMissing(name) from exc
+
+    def delete(self, name: str) -> None:
+        (self.root / name).unlink(missing_ok=True)
+
+    def purge_older_than(self, seconds: float) -> int:
+        cutoff = time.time() - seconds
+        count = 0
+        for path in self.root.glob("*.bin"):
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                count += 1
+        return count
+
+
+class S3Blobs(Blobs):
+    def __init__(self, client: Any, bucket: str, prefix: str) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.prefix = prefix
+
+    def write(self, name: str, data: bytes) -> None:
+        self.client.put_object(
+            Bucket=self.bucket,
+            Key=self.prefix + name,
+            Body=data,
+            ContentType="application/octet-stream",
+        )
+
+    def read(self, name: str) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)
+        except ClientError as exc:
+            # Only a missing object is "missing"; denied access or an outage stays an error.
+            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+                raise BlobMissing(name) from exc
+            raise
+        return response["Body"].read()
+
+    def delete(self, name: str) -> None:
+        # S3 answers a delete of a missing key with success, so this is idempotent as is.
+        self.client.delete_object(Bucket=self.bucket, Key=self.prefix + name)
+
+    def purge_older_than(self, seconds: float) -> int:
+        cutoff = time.time() - seconds
+        count = 0
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                if item["LastModified"].timestamp() < cutoff:
+                    self.client.delete_object(Bucket=self.bucket, Key=item["Key"])
+                    count += 1
+        return count
+
+
+def s3_client(settings: Settings) -> Any:
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=settings.s3_endpoint_url or None,
+        region_name=settings.s3_region or None,
+        aws_access_key_id=settings.s3_access_key_id or None,
+        aws_secret_access_key=settings.s3_secret_access_key.get_secret_value() or None,
+        # MinIO and most other S3-compatible servers expect path-style URLs.
+        config=BotoConfig(s3={"addressing_style": "path"}) if settings.s3_endpoint_url else None,
+    )
+
+
+# Staging folders: under LB_DATA_DIR on disk, or key prefixes in the bucket.
+IMPORTS = "uploads/imports"
+JOBS = "uploads/jobs"
+
+
+def blobs(settings: Settings, folder: str) -> Blobs:
+    """The bucket when LB_S3_BUCKET is set (keys `<folder>/<name>`), otherwise the
+    folder under LB_DATA_DIR."""
+    if settings.s3_bucket:
+        return S3Blobs(s3_client(settings), settings.s3_bucket, f"{folder}/")
+    return DiskBlobs(Path(settings.data_dir) / folder)
