@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     audit_anchor_public_key: str = ""
     audit_anchor_dir: Path | None = None
 
+    # OpenTelemetry tracing (docs/operations.md, "Tracing"): off unless set.
+    otel_enabled: bool = False
+
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: SecretStr = SecretStr("")
