@@ -2,6 +2,9 @@
 a server span named by its route template with the database statements as child spans,
 exported over OTLP/HTTP to a collector's port."""
 
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -88,3 +91,23 @@ def test_spans_are_exported_over_otlp_http(world, collector, monkeypatch):
     assert paths == {"/v1/traces"}
     body = b"".join(data for _, data in _Collector.received)
     assert ROUTE.encode() in body
+
+
+def test_off_the_sdk_is_not_even_imported(tmp_path):
+    """Zero cost when off: a fresh process builds the app without loading the SDK or any
+    instrumentation."""
+    program = (
+        "import sys\n"
+        "from api.app import create_app\n"
+        "from api.settings import Settings\n"
+        f"create_app(Settings(data_dir={str(tmp_path)!r}))\n"
+        "loaded = [m for m in sys.modules if m.startswith(('opentelemetry.sdk',"
+        " 'opentelemetry.instrumentation'))]\n"
+        "print(loaded)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LB_", "OTEL_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
