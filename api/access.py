@@ -110,12 +110,23 @@ class AccessContext:
             ids |= tenant_ids
         return frozenset(ids)
 
+    @property
+    def figure_tenants(self) -> TenantSet:
+        """Every tenant whose rows a figure of this view may count: its own, every tenant
+        it reads any kind of, its partners and supervised bureaus (the change log of the
+        remembered figures, api/oversight/figures.py, is read by it)."""
+        ids: set[uuid.UUID] = {self.tenant_id, *self.partner_ids, *self.supervised_ids}
+        for tenant_ids in self.readable.values():
+            ids |= tenant_ids
+        return frozenset(ids)
+
     def rls_settings(self) -> dict[str, str]:
         """Transaction-local PostgreSQL settings read by the row-level security policies."""
         settings = {
             "app.tenant_id": str(self.tenant_id),
             "app.user_id": str(self.user_id) if self.user_id else "",
             "app.audit_write": _join(self.audit_tenant_ids),
+            "app.figure_tenants": _join(self.figure_tenants),
         }
         for kind in DataKind:
             settings[f"app.read_{kind.value}"] = _join(self.read_ids(kind))

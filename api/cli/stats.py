@@ -92,17 +92,17 @@ def snapshot(
 
 @stats_app.command("tidy")
 def tidy() -> None:
-    """Compact the change log of the remembered figures and drop them all, so each is
+    """Empty the change log of the remembered figures and drop them all, so each is
     computed afresh when first asked today (docs/oversight.md). Run it nightly after
     midnight, bureau time."""
     settings = load_settings()
     database = Database(settings, as_owner=True)
     try:
         with database.transaction() as session:
-            compacted, dropped = figures.tidy(session)
+            figures.tidy(session)
     finally:
         database.dispose()
     out.print(
-        f"统计缓存 / remembered figures: {dropped} dropped, {compacted} change rows compacted",
+        "统计缓存已清空 / remembered figures and their change log emptied",
         soft_wrap=True,
     )

@@ -1,7 +1,6 @@
 """SQL of the remembered figures (shared_models/figure_cache.py): the change counts a
 reader's view sees, and its remembered figures, read and written under row security."""
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, text
@@ -12,20 +11,12 @@ from api.access import AccessContext
 from shared_models import StatChange, StatFigure
 
 
-def visible_tenants(access: AccessContext) -> frozenset[uuid.UUID]:
-    """Every tenant whose rows a figure of this view may count."""
-    ids: set[uuid.UUID] = {access.tenant_id, *access.partner_ids, *access.supervised_ids}
-    for tenant_ids in access.readable.values():
-        ids |= tenant_ids
-    return frozenset(ids)
-
-
 def changes(session: Session, access: AccessContext) -> tuple[int, int]:
     """(how many, sum of ids) of the change rows of the view's tenants and of everyone."""
     seen, total = session.execute(
         select(func.count(), func.coalesce(func.sum(StatChange.id), 0)).where(
             or_(
-                StatChange.tenant_id.in_(sorted(visible_tenants(access))),
+                StatChange.tenant_id.in_(sorted(access.figure_tenants)),
                 StatChange.tenant_id.is_(None),
             )
         )
@@ -96,21 +87,14 @@ def keep(
     )
 
 
-def system_tidy(session: Session) -> tuple[int, int]:
+def system_tidy(session: Session) -> None:
     """The nightly tidy-up, platform-wide by design (a system operation: no reader's
-    view): keep only the newest change row per (tenant, table), so the log stays
-    small, and drop every remembered figure (each is keyed to a day that has passed,
-    and the log's counts no longer match it). Returns (change rows, figures) dropped."""
-    newest = (
-        select(func.max(StatChange.id))
-        .group_by(StatChange.tenant_id, StatChange.source)
-        .scalar_subquery()
-    )
-    compacted = session.execute(delete(StatChange).where(StatChange.id.not_in(newest)))
-    figures = int(session.scalar(select(func.count()).select_from(StatFigure)) or 0)
+    view): empty the change log and drop every remembered figure (each was keyed to a
+    day that has passed). Emptied together, no figure can match counts it was not
+    computed at. TRUNCATE (the owner's) takes every tenant's rows, which row security
+    would hide from a DELETE, and waits for requests reading them to finish."""
     if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
-        # Row security limits a DELETE to one tenant; TRUNCATE (the owner's) takes all.
-        session.execute(text("TRUNCATE stat_figures"))
+        session.execute(text("TRUNCATE stat_changes, stat_figures"))
     else:
+        session.execute(delete(StatChange))
         session.execute(delete(StatFigure))
-    return int(compacted.rowcount or 0), figures  # type: ignore[attr-defined]

@@ -192,6 +192,6 @@ def open_warnings_by_rule(session: Session, access: AccessContext) -> dict[str, 
     )
 
 
-def tidy(session: Session) -> tuple[int, int]:
-    """Nightly (`laborbridge stats tidy`): compact the change log, drop the figures."""
-    return figure_cache_repository.system_tidy(session)
+def tidy(session: Session) -> None:
+    """Nightly (`laborbridge stats tidy`): empty the change log, drop the figures."""
+    figure_cache_repository.system_tidy(session)

@@ -157,8 +157,14 @@ def upgrade() -> None:
     )
     if rls.is_postgres():
         op.execute(PG_FUNCTION)
-        # Only ids and table names: every writer logs its changes, every reader counts them.
-        rls.grant("stat_changes", "SELECT, INSERT, DELETE")
+        # Every writer logs its changes, whoever owns the rows it changed (the row holds
+        # ids and a table name only); a reader sees the changes of the tenants its
+        # figures may count, and of everyone. The owner empties it nightly (TRUNCATE).
+        rls.enable("stat_changes")
+        seen = f"tenant_id IS NULL OR tenant_id = ANY ({rls.ids('app.figure_tenants')})"
+        rls.policy("stat_changes", "read", "SELECT", using=seen)
+        rls.policy("stat_changes", "insert", "INSERT", check="true")
+        rls.grant("stat_changes", "SELECT, INSERT")
         rls.grant_sequence("stat_changes_id_seq")
         own = f"tenant_id = ANY ({rls.ids('app.tenant_id')})"
         rls.enable("stat_figures")

@@ -119,28 +119,30 @@ def test_every_table_is_a_source_of_figures_or_named_as_not_one(world) -> None:
     assert triggered == (tables - NOT_COUNTED) & present
 
 
-def test_the_nightly_tidy_compacts_the_log_and_drops_every_figure(login, cli, world, computed):  # type: ignore[no-untyped-def]
+def _stored(world, table: str) -> int:  # type: ignore[no-untyped-def]
+    """Rows as stored, whoever they belong to (row security hides them from the owner)."""
+    if world.urls.admin.startswith("postgresql"):
+        with world.superuser_session() as session:
+            return session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    with world.owner_database().engine.connect() as connection:
+        return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def test_the_nightly_tidy_empties_the_log_and_drops_every_figure(login, cli, world, computed):  # type: ignore[no-untyped-def]
     wushan, kaizhou = login("wushan.staff"), login("kaizhou.staff")
     _register(wushan, "500237", "巫峡镇")
-    _register(wushan, "500237", "巫峡镇")
     county, other = _registered(wushan), _registered(kaizhou)
-    engine = world.owner_database().engine
-    with engine.connect() as connection:
-        log = connection.execute(text("SELECT count(*) FROM stat_changes")).scalar_one()
-        kept = connection.execute(
-            text("SELECT count(*) FROM (SELECT DISTINCT tenant_id, source FROM stat_changes) s")
-        ).scalar_one()
-    assert log > kept, "two registrations: more rows than (tenant, table) pairs"
+    assert _stored(world, "stat_changes") > 0 and _stored(world, "stat_figures") >= 2
 
     result = cli("stats", "tidy")
     assert result.exit_code == 0, result.output
-    assert f"{log - kept} change rows compacted" in result.output
-    with engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM stat_changes")).scalar_one() == kept
-        assert connection.execute(text("SELECT count(*) FROM stat_figures")).scalar_one() == 0
+    assert "emptied" in result.output
+    assert (_stored(world, "stat_changes"), _stored(world, "stat_figures")) == (0, 0)
 
     calls = computed["value"]
     assert (_registered(wushan), _registered(kaizhou)) == (county, other)
     assert computed["value"] == calls + 2, "both computed afresh after the tidy-up"
-    _register(wushan, "500237", "巫峡镇")  # the compacted log still counts a change
+    assert _registered(wushan) == county
+    assert computed["value"] == calls + 2, "and remembered again"
+    _register(wushan, "500237", "巫峡镇")  # the emptied log counts a change again
     assert _registered(wushan) == county + 1
