@@ -28,6 +28,11 @@ ACCESS_KEY = "lb_access"
 # writer's lock, and it refreshes no session's last-seen time (a poll is not activity).
 READS_ONLY: ContextVar[bool] = ContextVar("lb_reads_only", default=False)
 _BEGUN_KEY = "lb_begun_transaction"
+# Set on a read-only session (the replica's, or the primary's in its stead): what would
+# write skips the write (api/oversight/figures.py computes without remembering), and on
+# PostgreSQL the transaction is READ ONLY, so a write that slips through fails loudly
+# on the primary as it would on a hot standby.
+READ_ONLY_KEY = "lb_read_only"
 
 
 class UnsafeDatabaseRole(RuntimeError):
@@ -158,15 +163,36 @@ class Database:
             app_role=settings.db_app_role if assume_role else "",
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        # The read replica (LB_DATABASE_REPLICA_URL), same role and pool size: the app's
+        # own connections only, never an operator command's.
+        self.replica_engine: Engine | None = None
+        if settings.database_replica_url and not (as_owner or url):
+            self.replica_engine = make_engine(
+                settings.database_replica_url,
+                pool_size=settings.db_pool_size,
+                echo=settings.db_echo,
+                app_role=settings.db_app_role if assume_role else "",
+            )
+        self.read_sessions = sessionmaker(
+            self.replica_engine or self.engine,
+            expire_on_commit=False,
+            autoflush=False,
+            info={READ_ONLY_KEY: True},
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica_engine is not None:
+            self.replica_engine.dispose()
 
     @contextmanager
-    def transaction(self, access: AccessContext | None = None) -> Iterator[Session]:
+    def transaction(
+        self, access: AccessContext | None = None, *, read_only: bool = False
+    ) -> Iterator[Session]:
         """One unit of work: commit on success, roll back on any exception (except
-        errors marked keep_changes, whose record must stay: sign-in attempts)."""
-        session = self.sessions()
+        errors marked keep_changes, whose record must stay: sign-in attempts).
+        `read_only`: on the replica when there is one (else the primary), writing nothing."""
+        session = (self.read_sessions if read_only else self.sessions)()
         try:
             session.begin()
             if access is not None:
@@ -185,6 +211,11 @@ class Database:
     def ping(self) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(select(1)).scalar_one() == 1
+
+
+def is_read_only(session: Session) -> bool:
+    """Whether the session reads only (a replica's): figures are not remembered on it."""
+    return bool(session.info.get(READ_ONLY_KEY))
 
 
 def apply_access(session: Session, access: AccessContext) -> None:
@@ -234,6 +265,8 @@ def _reapply_rls(session: Session, _transaction: object, connection: Connection)
     # A session that already has a context and starts another transaction (a service
     # that needs two) gets the same settings again: set_config(..., true) ends with each.
     session.info[_BEGUN_KEY] = session.get_transaction()
+    if session.info.get(READ_ONLY_KEY) and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
     access = session.info.get(ACCESS_KEY)
     if access is not None and connection.dialect.name == "postgresql":
         connection.execute(*_rls_statement(access))

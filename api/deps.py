@@ -104,3 +104,24 @@ def get_api_access(
 
 
 Access = Annotated[AccessContext, Depends(get_api_access)]
+
+
+def read_session(request: Request, primary: Session, access: AccessContext) -> Iterator[Session]:
+    """The session of a heavy read (statistics, report packs, exports): with
+    LB_DATABASE_REPLICA_URL, a read-only transaction of its own on the replica, under
+    the same access (row security applies there as on the primary); without, the
+    request's own transaction on the primary. Who is calling is always settled on the
+    primary, which also takes any write the request makes (an export's audit entry)."""
+    database: Database = request.app.state.db
+    if database.replica_engine is None:
+        yield primary
+        return
+    with database.transaction(access, read_only=True) as session:
+        yield session
+
+
+def get_api_read_session(request: Request, session: DbSession, access: Access) -> Iterator[Session]:
+    yield from read_session(request, session, access)
+
+
+ReadSession = Annotated[Session, Depends(get_api_read_session, scope="function")]

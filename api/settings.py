@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     # `laborbridge db backup` connects as the read-only backup role (BYPASSRLS), so that
     # pg_dump sees every tenant's rows (deploy/postgres/roles.sql).
     backup_database_url: str = ""
+    # A read replica (a PostgreSQL hot standby) for the heavy reads: statistics, the
+    # oversight pages, report packs and laborer exports (docs/scaling.md). Empty: the
+    # primary serves them, as every other request.
+    database_replica_url: str = ""
     # The role the migrations grant table rights to (docs/operations.md).
     db_app_role: str = "laborbridge_app"
     db_pool_size: int = 5
@@ -155,6 +159,11 @@ class Settings(BaseSettings):
     def _refuse_unsafe_settings(self) -> "Settings":
         # Every problem at once, one bilingual line each: the operator fixes them in one go.
         problems = [*self._secret_problems(), *self._production_problems()]
+        if self.database_replica_url and not self.database_replica_url.startswith("postgres"):
+            problems.append(
+                "LB_DATABASE_REPLICA_URL 必须是 PostgreSQL 只读副本的地址"
+                " / LB_DATABASE_REPLICA_URL must be the URL of a PostgreSQL read replica"
+            )
         if self.oidc_issuer and not self.oidc_client_id:
             problems.append(
                 "设置了 LB_OIDC_ISSUER 就必须设置 LB_OIDC_CLIENT_ID"

@@ -185,3 +185,15 @@ def test_every_problem_at_once_one_line_each_without_values(monkeypatch):
         "production",
     ]
     assert "short-but-secret" not in str(refused.value)
+
+
+def test_a_read_replica_must_be_postgresql(monkeypatch):
+    monkeypatch.setenv("LB_DATABASE_REPLICA_URL", "sqlite:///replica.sqlite3")
+    with pytest.raises(SettingsError) as refused:
+        read_settings()
+    assert str(refused.value).splitlines() == [
+        "LB_DATABASE_REPLICA_URL 必须是 PostgreSQL 只读副本的地址"
+        " / LB_DATABASE_REPLICA_URL must be the URL of a PostgreSQL read replica"
+    ]
+    monkeypatch.setenv("LB_DATABASE_REPLICA_URL", "postgresql+psycopg://app@replica/laborbridge")
+    assert read_settings().database_replica_url.endswith("@replica/laborbridge")

@@ -1,18 +1,20 @@
 """Who is looking at a page: the session cookie, the chosen tenant, the CSRF token."""
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from api import supervisor_house
 from api.access import AccessContext
 from api.auth.service import Principal
 from api.db import apply_access, apply_user_scope
-from api.deps import Auth, DbSession, request_id
+from api.deps import Auth, DbSession, read_session, request_id
 from api.errors import AppError, NoTenant, Unauthenticated
 from api.i18n import _
 from shared_models import Membership, User, WebSession
@@ -181,3 +183,15 @@ async def read_form(request: Request) -> FormData:
 
 
 PostedForm = Annotated[FormData, Depends(read_form)]
+
+
+def get_page_read_session(
+    request: Request, session: DbSession, page: Annotated[WebPage, Depends(require_access)]
+) -> Iterator[Session]:
+    """A page's heavy reads (the oversight pages, exports): on the read replica when
+    LB_DATABASE_REPLICA_URL is set (api.deps.read_session)."""
+    yield from read_session(request, session, page.ctx)
+
+
+# The page's reads on the replica; the page header and any write stay on DbSession.
+PageReadSession = Annotated[Session, Depends(get_page_read_session, scope="function")]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
 from api import clock
-from api.deps import Access, DbSession
+from api.deps import Access, ReadSession
 from api.oversight import drilldown
 from api.paging import Page, Pager
 from api.routing import JsonRoute
@@ -60,7 +60,7 @@ Within = Annotated[dict[str, str], Depends(within)]
 @router.get("/breakdown", response_model=list[PartOut])
 def breakdown(
     access: Access,
-    session: DbSession,
+    session: ReadSession,
     indicator: str,
     by: Dimension,
     start: Annotated[date, Query(alias="from")],
@@ -85,7 +85,7 @@ def breakdown(
 @router.get("/records", response_model=Page[RecordOut])
 def records(
     access: Access,
-    session: DbSession,
+    session: ReadSession,
     pager: Pager,
     indicator: str,
     start: Annotated[date, Query(alias="from")],

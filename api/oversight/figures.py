@@ -7,6 +7,9 @@ readers share a figure only if they see the same rows), the query and its argume
 and the bureau's day (milestones and "up to today" move with it). The change counts are
 read before the figure is computed: a change committed while it is computed makes it
 stale at once rather than hiding in it.
+
+On a read-only session (the read replica's, LB_DATABASE_REPLICA_URL) a figure is found
+as anywhere else but, when computed, not remembered: the replica cannot write.
 """
 
 import hashlib
@@ -20,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from api import clock
 from api.access import AccessContext
+from api.db import is_read_only
 from api.oversight import figure_cache_repository, statistics_repository
 from api.oversight.statistics_repository import Value
 
@@ -73,7 +77,12 @@ def remembered(
     if found is not None and found[:2] == seen:
         return decode(found[2])
     result = compute()
-    figure_cache_repository.keep(session, access, view, figure, seen, encode(result), clock.now())
+    if not is_read_only(session):
+        # A replica's session reads the primary's remembered figures (and the change
+        # counts they were computed at) but cannot write one: a hot standby refuses.
+        figure_cache_repository.keep(
+            session, access, view, figure, seen, encode(result), clock.now()
+        )
     return result
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 
 from api import clock
-from api.deps import Access, DbSession
+from api.deps import Access, ReadSession
 from api.errors import FieldError, ValidationFailed
 from api.i18n import _, gettext
 from api.oversight import packs, service, snapshots, supervision
@@ -58,7 +58,7 @@ def list_indicators(access: Access) -> list[IndicatorOut]:
 )
 def statistics(
     access: Access,
-    session: DbSession,
+    session: ReadSession,
     indicator: str,
     start: Annotated[date, Query(alias="from", description="The first day (inclusive)")],
     end: Annotated[date, Query(alias="to", description="The last day (inclusive)")],
@@ -129,7 +129,7 @@ def statistics(
 
 
 def _supervised(
-    session: DbSession,
+    session: ReadSession,
     access: Access,
     indicator: str,
     start: date,
@@ -206,7 +206,7 @@ def _supervised(
 @router.get("/reports/monthly-dispatch", **file_download(XLSX))
 def monthly_dispatch(
     access: Access,
-    session: DbSession,
+    session: ReadSession,
     period: Annotated[
         str | None,
         Query(description="The month, such as 2026-11; by default the last complete one"),
@@ -223,7 +223,7 @@ def monthly_dispatch(
 @router.get("/statistics/snapshots", response_model=list[SnapshotOut], response_model_by_alias=True)
 def statistics_snapshots(
     access: Access,
-    session: DbSession,
+    session: ReadSession,
     period: Annotated[
         str, Query(description="A period code: 2026-W49, 2026-12-2 (旬), 2026-12, 2026-Q4, 2026")
     ],

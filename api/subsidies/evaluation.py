@@ -68,7 +68,9 @@ def evaluate_slice(
         database.dispose()
 
 
-def _bureaus(database: Database) -> list[tuple[uuid.UUID, str, int]]:
+def _bureaus(
+    database: Database, only: frozenset[uuid.UUID] | None = None
+) -> list[tuple[uuid.UUID, str, int]]:
     """Bureaus with policies, and how many laborers each has placed."""
     out = []
     with database.transaction() as session:
@@ -77,7 +79,7 @@ def _bureaus(database: Database) -> list[tuple[uuid.UUID, str, int]]:
         candidates = [
             o.id
             for o in tenancy_repository.all_organizations(session)
-            if o.kind is not OrgKind.LIAISON
+            if o.kind is not OrgKind.LIAISON and (only is None or o.id in only)
         ]
     for tenant_id in candidates:
         with database.transaction() as session:
@@ -96,10 +98,13 @@ def evaluate_all(
     workers: int | None = None,
     page_size: int = entitlements.BATCH,
     progress: Progress = lambda _name, _done, _total: None,
+    only: frozenset[uuid.UUID] | None = None,
 ) -> Evaluated:
+    """`only`: these organizations alone (one shard of a Kubernetes Indexed Job,
+    docs/scaling.md); by default every bureau with policies."""
     database = Database(settings, as_owner=True)
     try:
-        bureaus = _bureaus(database)
+        bureaus = _bureaus(database, only)
         parallel = database.engine.dialect.name == "postgresql"  # SQLite: one writer
     finally:
         database.dispose()

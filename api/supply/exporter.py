@@ -36,7 +36,10 @@ def export_roster(
     *,
     reveal: bool = False,
     progress: Progress = quiet,
+    audit_session: Session | None = None,
 ) -> int:
+    """Write the roster read through `session`; the audit entry of a revealing export
+    goes to `audit_session` (the primary's, when `session` is a read replica's)."""
     if reveal:
         access.require(Permission.REVEAL_PII)
     total = repository.count(session, access, f, cap=10_000_000)
@@ -60,7 +63,7 @@ def export_roster(
     if reveal:
         owners = access.read_ids(DataKind.LABORER)
         audit.record(
-            session,
+            audit_session or session,
             access,
             # In the register owner's log (a liaison office exports its county's register).
             tenant_id=next(iter(owners)) if len(owners) == 1 else access.tenant_id,

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
 
 from api import clock
-from api.deps import Access, Cipher, DbSession, Uploads
+from api.deps import Access, Cipher, DbSession, ReadSession, Uploads
 from api.errors import PayloadTooLarge
 from api.imports.schemas import ImportResult, rejected
 from api.paging import Pager
@@ -161,6 +161,7 @@ def commit_import(
 def export_roster(
     access: Access,
     session: DbSession,
+    reads: ReadSession,
     cipher: Cipher,
     f: Filter,
     reveal: bool = False,
@@ -168,7 +169,7 @@ def export_roster(
     """A roster as an .xlsx ledger that re-imports unchanged. ID and phone numbers are
     masked unless `reveal=true` (needs pii.reveal; audited)."""
     buffer = io.BytesIO()
-    exporter.export_roster(session, access, cipher, f, buffer, reveal=reveal)
+    exporter.export_roster(reads, access, cipher, f, buffer, reveal=reveal, audit_session=session)
     name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{clock.today():%Y%m%d}.xlsx"
     return _xlsx(buffer.getvalue(), name)
 

@@ -16,7 +16,7 @@ from api.supply import exporter as supply_exporter
 from api.supply.filters import Filter
 from api.supply.rosters import ROSTER_FILE_NAMES
 from api.trainings import outcomes as course_outcomes
-from web.deps import TenantPage
+from web.deps import PageReadSession, TenantPage
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,11 +30,18 @@ def _xlsx(content: bytes, ascii_name: str, filename: str) -> Response:
 
 @router.get("/laborers/export")
 def export_roster(
-    page: TenantPage, session: DbSession, cipher: Cipher, f: Filter, reveal: bool = False
+    page: TenantPage,
+    session: DbSession,
+    reads: PageReadSession,
+    cipher: Cipher,
+    f: Filter,
+    reveal: bool = False,
 ) -> Response:
     access = page.ctx
     buffer = io.BytesIO()
-    supply_exporter.export_roster(session, access, cipher, f, buffer, reveal=reveal)
+    supply_exporter.export_roster(
+        reads, access, cipher, f, buffer, reveal=reveal, audit_session=session
+    )
     name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{clock.today():%Y%m%d}.xlsx"
     return _xlsx(buffer.getvalue(), "laborers.xlsx", name)
 

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import clock
-from api.deps import DbSession
 from api.errors import NotFound
 from api.i18n import get_locale, gettext
 from api.labels import label, options
@@ -19,7 +18,7 @@ from api.routing import xlsx_attachment
 from api.tenancy import service as tenancy
 from shared_models.enums import OrgKind
 from web import charts
-from web.deps import TenantPage
+from web.deps import PageReadSession, TenantPage
 from web.rendering import render
 from web.routes import oversight_supervisor
 
@@ -35,7 +34,7 @@ FUNNEL = ("registered", "referrals", "hires", "in_post_3_months", "in_post_6_mon
 def dashboard(
     request: Request,
     page: TenantPage,
-    session: DbSession,
+    session: PageReadSession,
     year: int | None = None,
     indicator: str = DEFAULT_INDICATOR,
     period: PeriodKind = PeriodKind.MONTH,
@@ -180,7 +179,9 @@ def dashboard(
 
 
 @router.get("/oversight/pack")
-def dispatch_pack(page: TenantPage, session: DbSession, period: str | None = None) -> Response:
+def dispatch_pack(
+    page: TenantPage, session: PageReadSession, period: str | None = None
+) -> Response:
     """The 月调度 pack of a month (by default the last complete one) as xlsx."""
     access = page.ctx
     today = clock.today()
@@ -192,7 +193,7 @@ def dispatch_pack(page: TenantPage, session: DbSession, period: str | None = Non
 @router.get("/oversight/figures")
 def supervised_figures(
     page: TenantPage,
-    session: DbSession,
+    session: PageReadSession,
     year: int | None = None,
     indicator: str = DEFAULT_INDICATOR,
     period: PeriodKind = PeriodKind.MONTH,

@@ -7,16 +7,16 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from api import clock
 from api.access import AccessContext
-from api.deps import DbSession
 from api.i18n import _, get_locale, gettext
 from api.oversight import drilldown, service
 from api.oversight.drilldown_router import Within
 from api.paging import Pager
 from web import charts
-from web.deps import TenantPage
+from web.deps import PageReadSession, TenantPage
 from web.paging import list_view
 from web.rendering import render
 
@@ -45,7 +45,7 @@ def _period(start: date | None, end: date | None, today: date) -> tuple[date, da
     return start or date(end.year, 1, 1), end
 
 
-def _limits(session: DbSession, access: AccessContext, within: dict[str, str]) -> list[str]:
+def _limits(session: Session, access: AccessContext, within: dict[str, str]) -> list[str]:
     return [
         f"{gettext(LIMIT_NAMES[d])}: {value}"
         for d, value in drilldown.described(session, access, within)
@@ -56,7 +56,7 @@ def _limits(session: DbSession, access: AccessContext, within: dict[str, str]) -
 def breakdown(
     request: Request,
     page: TenantPage,
-    session: DbSession,
+    session: PageReadSession,
     within: Within,
     indicator: str = "registered",
     by: str = "township",
@@ -121,7 +121,7 @@ def breakdown(
 def records(
     request: Request,
     page: TenantPage,
-    session: DbSession,
+    session: PageReadSession,
     pager: Pager,
     within: Within,
     indicator: str = "registered",
