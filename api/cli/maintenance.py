@@ -8,6 +8,7 @@ from rich.progress import Progress
 from api.access import DataKind
 from api.audit import service as audit
 from api.cli.common import err, operator_session, out
+from api.cli.scheduled import scheduled
 from api.db import use_operator_access
 from api.demo import loader as demo_loader
 from api.security.passwords import Passwords
@@ -58,6 +59,7 @@ def demo_sign_ins() -> None:
 
 
 @audit_app.command("verify")
+@scheduled("audit verify")
 def audit_verify(
     org: Annotated[str | None, typer.Option(help="Only this organization")] = None,
 ) -> None:

@@ -8,12 +8,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api import clock
 from api.cli.common import load_settings, out
+from api.cli.scheduled import scheduled
 from api.subsidies.evaluation import evaluate_all
 
 subsidies_app = typer.Typer(help="Subsidy entitlements.", no_args_is_help=True)
 
 
 @subsidies_app.command("evaluate")
+@scheduled("subsidies evaluate")
 def evaluate(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="As of this date (YYYY-MM-DD); default today")

@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 
+from api import db_limits
 from api.db import Database
 from api.jobs import handlers  # noqa: F401  (registers the kinds of work)
 from api.jobs.runner import Tools, run_next
@@ -35,6 +36,8 @@ class Workers:
             return False
 
     def loop(self, index: int) -> None:
+        # Jobs are batch work: a long import statement may take the batch limits.
+        db_limits.BATCH.set(True)
         while not self.stopping.is_set():
             if not self.step(index):
                 self.stopping.wait(self.poll)
