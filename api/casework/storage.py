@@ -256,7 +256,7 @@ def attachment_store(settings: Settings, cipher: PiiCipher) -> AttachmentStore:
         return DiskAttachmentStore(settings.attachment_root, cipher)
     probe = settings.probe_timeout_seconds
     return S3AttachmentStore(
-        _client(settings, connect=5, read=30, attempts=2),
+        _client(settings, connect=3, read=10, attempts=2),
         settings.s3_bucket,
         settings.s3_key_prefix,
         cipher,
