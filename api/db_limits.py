@@ -23,6 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, event
+from sqlalchemy.exc import DisconnectionError
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +127,11 @@ def _socket_of(dbapi_connection: object) -> int | None:
 
 
 @contextmanager
-def deadline(dbapi_connection: object, seconds: float | None) -> Iterator[None]:
-    """Raise DatabaseTimeout (after the driver's own error) when the call is too slow."""
+def deadline(
+    dbapi_connection: object, seconds: float | None, *, convert: bool = True
+) -> Iterator[None]:
+    """Shut the connection when the call is too slow; the driver then fails with a
+    disconnect, raised as DatabaseTimeout when `convert` (else as the driver's error)."""
     fd = _socket_of(dbapi_connection)
     if not seconds or fd is None:
         yield
@@ -138,7 +142,7 @@ def deadline(dbapi_connection: object, seconds: float | None) -> Iterator[None]:
         yield
     except Exception as exc:
         tripped = WATCHDOG.disarm(token)
-        if tripped:
+        if tripped and convert:
             raise DatabaseTimeout(f"no answer within {seconds:g} s") from exc
         raise
     finally:
@@ -170,8 +174,6 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
             # pool discards this one as the error passes through it.
             raise operational(f"the database did not answer within {probe_seconds:g} s") from exc
         except dbapi_error as exc:
-            from sqlalchemy.exc import DisconnectionError
-
             raise DisconnectionError() from exc  # closed: the pool connects anew
 
     @event.listens_for(engine, "checkin")
@@ -199,14 +201,17 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
         if context.connection is not None:
             _disarm(context.connection.info)
 
-    # COMMIT and ROLLBACK wait on the server too: armed here, disarmed by the next
-    # statement or when the connection goes back to the pool.
-    for name in ("commit", "rollback"):
+    # COMMIT and ROLLBACK (also the pool's reset on return) wait on the server too. The
+    # dialect is this engine's own instance, so its two calls are wrapped here alone.
+    dialect = engine.dialect
+    for name in ("do_commit", "do_rollback"):
+        plain = getattr(dialect, name)
 
-        @event.listens_for(engine, name)
-        def _ending(conn) -> None:  # type: ignore[no-untyped-def]
-            raw = conn.connection.dbapi_connection
-            _arm(conn.info, raw, current().client_deadline())
+        def bounded(dbapi_connection, _plain=plain) -> None:  # type: ignore[no-untyped-def]
+            with deadline(dbapi_connection, current().client_deadline(), convert=False):
+                _plain(dbapi_connection)
+
+        setattr(dialect, name, bounded)
 
 
 def _arm(info: dict, dbapi_connection: object, seconds: float | None) -> None:

@@ -11,6 +11,8 @@ from api.imports.storage import UploadStore
 from api.jobs.files import JobFiles
 from api.jobs.runner import Tools
 from api.jobs.worker import Workers
+from api.metrics import exporter
+from api.metrics import pool as pool_metrics
 from api.security.pii import PiiCipher
 from web import handbook_job  # noqa: F401  (registers the handbook, a page template)
 
@@ -31,6 +33,7 @@ def worker(
         JobFiles(settings.data_dir, cipher), cipher, UploadStore(settings.data_dir, cipher)
     )
     workers = Workers(database, tools, threads=threads, poll_seconds=settings.worker_poll_seconds)
+    listener: exporter.Listener | None = None
     try:
         if once:
             ran = 0
@@ -39,6 +42,9 @@ def worker(
             out.print(f"已完成任务 / jobs run: {ran}")
             return
         out.print(f"后台任务进程 / worker: {threads} thread(s)", highlight=False)
+        if settings.metrics_port:  # job durations and pool use (docs/operations.md)
+            pool_metrics.watch(database.engine)
+            listener = exporter.serve(settings)
         signal.signal(signal.SIGTERM, lambda *_: workers.stopping.set())
         workers.start()
         try:
@@ -48,4 +54,6 @@ def worker(
             pass
         workers.stop()
     finally:
+        if listener is not None:
+            listener.stop()
         database.dispose()

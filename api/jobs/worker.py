@@ -29,6 +29,8 @@ class Workers:
     def step(self, index: int) -> bool:
         """Run one queued job; False when none waits (or the database failed)."""
         worker = self.name(index)
+        # Jobs are batch work: a long import statement may take the batch limits.
+        db_limits.BATCH.set(True)
         try:
             return run_next(self.db, self.tools, worker)
         except Exception:  # a broken database must not end the thread for good
@@ -36,8 +38,6 @@ class Workers:
             return False
 
     def loop(self, index: int) -> None:
-        # Jobs are batch work: a long import statement may take the batch limits.
-        db_limits.BATCH.set(True)
         while not self.stopping.is_set():
             if not self.step(index):
                 self.stopping.wait(self.poll)

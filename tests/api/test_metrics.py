@@ -84,3 +84,10 @@ def test_a_failed_scheduled_run_is_recorded_and_leaves_the_last_success(world, c
     assert _sample(text, name, command="stats snapshot") is None
     failed = "laborbridge_scheduled_job_last_failure_timestamp_seconds"
     assert _sample(text, failed, command="stats snapshot") is not None
+
+
+def test_serve_leaves_metrics_of_several_processes_to_gunicorn(cli, monkeypatch):
+    monkeypatch.setenv("LB_METRICS_PORT", "0")  # restored afterwards: serve sets it
+    result = cli("serve", "--workers", "2", "--metrics-port", str(_free_port()))
+    assert result.exit_code == 1
+    assert "gunicorn" in result.output

@@ -1,6 +1,7 @@
 """A frozen database (SIGSTOP on the postmaster and every backend of a throwaway cluster)
 answers 503 within seconds, never a hang, and the app recovers after SIGCONT."""
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -9,9 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from api import migrate
 from api.app import create_app
+from api.db import make_engine
+from api.settings import Settings
 from tests.fixtures.databases import PostgresCluster
 from tests.fixtures.throwaway_postgres import Cluster, throwaway_cluster
 from tests.fixtures.world import ApiUser, seed
@@ -94,3 +98,29 @@ def test_a_frozen_database_answers_503_quickly_and_recovers(cluster, client):
     assert ready.json() == {"status": "ready", "database": "ok", "object_store": "not configured"}
     assert read.status_code == 200, read.text
     assert browser.get("/laborers").status_code == 200
+
+
+def test_a_statement_under_way_when_the_database_freezes_ends_after_its_limit(cluster):
+    """The server cannot cancel anything while stopped: the client's watchdog closes
+    the connection at the statement timeout plus 5 s, and the pool drops it."""
+    settings = Settings(db_statement_timeout_seconds=1)
+    engine = make_engine(cluster.admin_url, settings=settings)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+            conn.rollback()
+            threading.Timer(0.5, cluster.freeze).start()
+            started = time.monotonic()
+            try:
+                with pytest.raises(OperationalError):
+                    conn.exec_driver_sql("SELECT pg_sleep(0.8)")
+                seconds = time.monotonic() - started
+            finally:
+                time.sleep(0.6)  # the timer has fired
+                cluster.thaw()
+        print(f"frozen under way: the statement failed after {seconds:.2f} s")
+        assert 5.5 < seconds < 7.5, seconds  # 1 s limit + 5 s grace, not forever
+        with engine.connect() as conn:  # the pool connects anew once the server is back
+            assert conn.exec_driver_sql("SELECT 1").scalar_one() == 1
+    finally:
+        engine.dispose()
