@@ -11,7 +11,7 @@ def watch(engine: Engine) -> None:
     pool = engine.pool
     if not isinstance(pool, QueuePool):
         return  # SQLite: no pool worth watching
-    POOL_SIZE.inc(pool.size())
+    POOL_SIZE.set(pool.size())  # one app engine per process; livesum adds the processes
 
     def update(*_args: object) -> None:
         POOL_CHECKED_OUT.set(pool.checkedout())
