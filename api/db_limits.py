@@ -35,6 +35,16 @@ _DEADLINE_KEY = "lb_deadline"
 _UNPINGED_KEY = "lb_unpinged"
 
 
+@contextmanager
+def batch_limits() -> Iterator[None]:
+    """The batch limits for the transactions begun inside (a background job)."""
+    token = BATCH.set(True)
+    try:
+        yield
+    finally:
+        BATCH.reset(token)
+
+
 class DatabaseTimeout(Exception):
     """The database did not answer within the deadline (wrapped as a driver error)."""
 

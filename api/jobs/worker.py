@@ -29,10 +29,10 @@ class Workers:
     def step(self, index: int) -> bool:
         """Run one queued job; False when none waits (or the database failed)."""
         worker = self.name(index)
-        # Jobs are batch work: a long import statement may take the batch limits.
-        db_limits.BATCH.set(True)
         try:
-            return run_next(self.db, self.tools, worker)
+            # Jobs are batch work: a long import statement may take the batch limits.
+            with db_limits.batch_limits():
+                return run_next(self.db, self.tools, worker)
         except Exception:  # a broken database must not end the thread for good
             log.exception("worker %s could not take work", worker)
             return False

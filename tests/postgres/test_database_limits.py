@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 
 from api import db_limits
 from api.db import Database
+from api.jobs.worker import Workers
 from tests.fixtures.world import ApiUser
 
 pytestmark = pytest.mark.postgres_only
@@ -43,6 +44,10 @@ def test_each_transaction_runs_under_the_limits_and_they_end_with_it(world):
         assert _limits(app_db)[0] == "15min"
     finally:
         db_limits.BATCH.reset(token)
+    # A worker's step (as `laborbridge worker --once` runs it, in the caller's thread)
+    # takes the batch limits for its job only.
+    assert Workers(app_db, None, threads=0, poll_seconds=1).step(0) is False  # type: ignore[arg-type]
+    assert _limits(app_db) == ("30s", "5s", "1min")
     tuned = Database(world.settings.model_copy(update={"db_statement_timeout_seconds": 2.5}))
     try:
         assert _limits(tuned)[0] == "2500ms"
