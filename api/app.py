@@ -29,6 +29,9 @@ from api.jobs.runner import Tools
 from api.jobs.worker import Workers
 from api.logging_setup import configure_logging
 from api.matching.router import router as matching_router
+from api.metrics import exporter
+from api.metrics import pool as pool_metrics
+from api.metrics.middleware import RequestMetrics
 from api.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from api.oversight.drilldown_router import router as drilldown_router
 from api.oversight.reports_router import router as reports_router
@@ -154,6 +157,7 @@ def create_app(
     configure_logging(settings.log_level, settings.log_json)
     clock.configure(settings.time_zone)
     db = database or Database(settings)
+    pool_metrics.watch(db.engine)
     if settings.is_production:
         problems = check_app_role(db.engine)
         if problems:
@@ -173,7 +177,16 @@ def create_app(
             poll_seconds=settings.worker_poll_seconds,
         )
         workers.start()
+        # One process (`laborbridge serve`): metrics on their own port. Under gunicorn
+        # the master serves them for every worker (api/metrics/gunicorn_hooks.py).
+        metrics = (
+            exporter.serve(settings)
+            if settings.metrics_port and not exporter.multiprocess()
+            else None
+        )
         yield
+        if metrics is not None:
+            metrics.stop()
         workers.stop()
         tracing.shutdown(app)
         db.dispose()
@@ -219,12 +232,16 @@ def create_app(
             same_site="lax",
             https_only=settings.secure_cookies,
         )
+    # Innermost, where the router has left the matched route in the request's scope.
+    app.add_middleware(RequestMetrics)
     app.add_middleware(EmptyQueryMiddleware)  # a page's filter left at "—" means any
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_json_bytes,
         upload_limit=settings.max_upload_bytes,
     )
+    # Inside the access log and the request id: a 500 is logged once, with its request id.
+    app.add_middleware(problem_handlers.UnexpectedErrors)
     app.add_middleware(RequestContextMiddleware)
     # Outermost, so the server span covers every middleware; no-op unless switched on.
     tracing.install(app, [db.engine], settings, span_exporter)

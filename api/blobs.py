@@ -7,16 +7,23 @@ Callers seal what they store (api/imports/storage.py, api/jobs/files.py): a back
 ever holds ciphertext, under names the code makes (ids), never a client's.
 """
 
+import logging
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import boto3
 from botocore.config import Config as BotoConfig
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
+from api.errors import StorageUnavailable
+from api.i18n import _
 from api.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 class BlobMissing(LookupError):
@@ -93,26 +100,30 @@ class S3Blobs(Blobs):
         self.prefix = prefix
 
     def write(self, name: str, data: bytes) -> None:
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=self.prefix + name,
-            Body=data,
-            ContentType="application/octet-stream",
-        )
+        with outage():
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self.prefix + name,
+                Body=data,
+                ContentType="application/octet-stream",
+            )
 
     def read(self, name: str) -> bytes:
-        try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)
-        except ClientError as exc:
-            # Only a missing object is "missing"; denied access or an outage stays an error.
-            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
-                raise BlobMissing(name) from exc
-            raise
-        return response["Body"].read()
+        with outage():
+            try:
+                response = self.client.get_object(Bucket=self.bucket, Key=self.prefix + name)
+            except ClientError as exc:
+                # Only a missing object is "missing"; denied access or an outage stays
+                # an error.
+                if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+                    raise BlobMissing(name) from exc
+                raise
+            return response["Body"].read()
 
     def delete(self, name: str) -> None:
         # S3 answers a delete of a missing key with success, so this is idempotent as is.
-        self.client.delete_object(Bucket=self.bucket, Key=self.prefix + name)
+        with outage():
+            self.client.delete_object(Bucket=self.bucket, Key=self.prefix + name)
 
     def purge_older_than(self, seconds: float) -> int:
         cutoff = time.time() - seconds
@@ -135,15 +146,40 @@ class S3Blobs(Blobs):
         return sorted(item["Key"][start:] for page in pages for item in page.get("Contents", []))
 
 
-def s3_client(settings: Settings) -> Any:
+@contextmanager
+def outage() -> Iterator[None]:
+    """An object store that fails or does not answer is a 503 (StorageUnavailable),
+    never a 500 or a hang; a refusal (4xx) stays an error of ours, as it is."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as exc:
+        status = getattr(exc, "response", {}).get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if isinstance(exc, ClientError) and status is not None and status < 500:
+            raise
+        log.error("object store unavailable: %s", exc.__class__.__name__)
+        raise StorageUnavailable(
+            _("Please try again in a few seconds; a change you sent was not saved."),
+            headers={"Retry-After": "5"},
+        ) from exc
+
+
+def s3_client(
+    settings: Settings, *, connect: float = 3, read: float = 10, attempts: int = 2
+) -> Any:
+    # Bounded waits: botocore's defaults (60 s each, retried) would hold a request for
+    # minutes while the object store is down.
+    config = BotoConfig(
+        connect_timeout=connect, read_timeout=read, retries={"max_attempts": attempts}
+    )
+    if settings.s3_endpoint_url:  # MinIO and most S3-compatible servers: path-style URLs
+        config = config.merge(BotoConfig(s3={"addressing_style": "path"}))
     return boto3.session.Session().client(
         "s3",
         endpoint_url=settings.s3_endpoint_url or None,
         region_name=settings.s3_region or None,
         aws_access_key_id=settings.s3_access_key_id or None,
         aws_secret_access_key=settings.s3_secret_access_key.get_secret_value() or None,
-        # MinIO and most other S3-compatible servers expect path-style URLs.
-        config=BotoConfig(s3={"addressing_style": "path"}) if settings.s3_endpoint_url else None,
+        config=config,
     )
 
 

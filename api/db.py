@@ -15,7 +15,9 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, TextClause, create_engine, event, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
+from api import db_limits
 from api.access import AccessContext, DataKind, operator_access
 from api.errors import AppError
 from api.settings import Settings
@@ -46,7 +48,17 @@ def ensure_sqlite_directory(url: str) -> None:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_engine(url: str, *, pool_size: int = 5, echo: bool = False, app_role: str = "") -> Engine:
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    echo: bool = False,
+    app_role: str = "",
+    settings: Settings | None = None,
+    batch: bool = False,
+) -> Engine:
+    """An engine; on PostgreSQL with the time limits of `settings` (api/db_limits.py):
+    `batch` for operator commands, whose every transaction takes the longer limits."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         ensure_sqlite_directory(url)
@@ -55,20 +67,44 @@ def make_engine(url: str, *, pool_size: int = 5, echo: bool = False, app_role: s
         )
         _configure_sqlite(engine)
         return engine
+    settings = settings or Settings()
     engine = create_engine(
         url,
         echo=echo,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
+        pool_timeout=settings.db_pool_timeout_seconds,
         # No server-side prepared statements: a generic plan cannot use the index range
         # of a name prefix or the selectivity of a filter value; planning each query
         # with its values costs about a millisecond and keeps every roster page fast.
-        connect_args={"prepare_threshold": None},
+        connect_args={
+            "prepare_threshold": None,
+            "connect_timeout": settings.db_connect_timeout_seconds,
+        },
+    )
+    request_limits, batch_limits = limits_of(settings)
+    db_limits.install(
+        engine,
+        batch_limits if batch else request_limits,
+        batch_limits,
+        settings.probe_timeout_seconds,
     )
     if app_role:
         _assume_app_role(engine, app_role)
     return engine
+
+
+def limits_of(settings: Settings) -> tuple[db_limits.Limits, db_limits.Limits]:
+    """(a request's limits, batch work's limits)."""
+    batch = settings.db_batch_timeout_seconds
+    return (
+        db_limits.Limits(
+            statement=settings.db_statement_timeout_seconds,
+            lock=settings.db_lock_timeout_seconds,
+            idle_in_transaction=settings.db_idle_in_transaction_timeout_seconds,
+        ),
+        db_limits.Limits(statement=batch, lock=batch, idle_in_transaction=batch),
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -156,15 +192,20 @@ class Database:
         connect with LB_OWNER_DATABASE_URL and never drop to the app role."""
         self.settings = settings
         assume_role = not (as_owner or settings.is_production)
+        self.url = url or (
+            settings.migration_database_url if as_owner else settings.app_database_url
+        )
         self.engine = make_engine(
-            url or (settings.migration_database_url if as_owner else settings.app_database_url),
+            self.url,
             pool_size=settings.db_pool_size,
             echo=settings.db_echo,
             app_role=settings.db_app_role if assume_role else "",
+            settings=settings,
+            batch=as_owner,
         )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
-        # The read replica (LB_DATABASE_REPLICA_URL), same role and pool size: the app's
-        # own connections only, never an operator command's.
+        # The read replica (LB_DATABASE_REPLICA_URL), same role, pool size and limits: the
+        # app's own connections only, never an operator command's.
         self.replica_engine: Engine | None = None
         if settings.database_replica_url and not (as_owner or url):
             self.replica_engine = make_engine(
@@ -172,6 +213,7 @@ class Database:
                 pool_size=settings.db_pool_size,
                 echo=settings.db_echo,
                 app_role=settings.db_app_role if assume_role else "",
+                settings=settings,
             )
         self.read_sessions = sessionmaker(
             self.replica_engine or self.engine,
@@ -179,11 +221,14 @@ class Database:
             autoflush=False,
             info={READ_ONLY_KEY: True},
         )
+        self._probe_engine: Engine | None = None
 
     def dispose(self) -> None:
         self.engine.dispose()
         if self.replica_engine is not None:
             self.replica_engine.dispose()
+        if self._probe_engine is not None:
+            self._probe_engine.dispose()
 
     @contextmanager
     def transaction(
@@ -209,8 +254,22 @@ class Database:
             session.close()
 
     def ping(self) -> bool:
-        with self.engine.connect() as conn:
-            return conn.execute(select(1)).scalar_one() == 1
+        """The database answers `SELECT 1` within the probe timeout (/readyz): on a
+        connection of its own, so a full or stuck pool does not hide the answer."""
+        if not is_postgres(self.engine):
+            with self.engine.connect() as conn:
+                return conn.execute(select(1)).scalar_one() == 1
+        if self._probe_engine is None:
+            seconds = self.settings.probe_timeout_seconds
+            self._probe_engine = create_engine(
+                self.url,
+                poolclass=NullPool,
+                connect_args={"connect_timeout": max(2, round(seconds))},
+            )
+        with self._probe_engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            with db_limits.deadline(raw, self.settings.probe_timeout_seconds):
+                return conn.exec_driver_sql("SELECT 1").scalar_one() == 1
 
 
 def is_read_only(session: Session) -> bool:

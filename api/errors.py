@@ -203,6 +203,18 @@ class ServiceUnavailable(AppError):
     status, slug, title = 503, "unavailable", _("The service is not ready")
 
 
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database did not answer in time (frozen, overloaded, or every connection busy)."""
+
+    slug, title = "database-unavailable", _("The database is not answering; try again shortly")
+
+
+class StorageUnavailable(ServiceUnavailable):
+    """The object store (attachments) failed or did not answer in time."""
+
+    slug, title = "storage-unavailable", _("The file store is not answering; try again shortly")
+
+
 def all_problem_types() -> list[type[AppError]]:
     """Every problem class, for the /problems pages and the docs."""
     found: list[type[AppError]] = [AppError]

@@ -10,8 +10,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import validation_messages
 from api.errors import (
@@ -19,12 +21,12 @@ from api.errors import (
     AppError,
     BadRequest,
     Conflict,
+    DatabaseUnavailable,
     FieldError,
     MalformedJson,
     MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
-    ServiceUnavailable,
     StaleVersion,
     ValidationFailed,
 )
@@ -114,10 +116,55 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> Response:
-        log.error("database unavailable: %s", exc.orig.__class__.__name__)
-        return problem_response(request, ServiceUnavailable(headers={"Retry-After": "5"}))
+        # Unreachable, frozen (api/db_limits.py), a statement or lock timeout: retryable.
+        log.error("database unavailable: %s: %s", exc.orig.__class__.__name__, exc.orig)
+        return problem_response(request, database_unavailable())
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(request, InternalError())
+    @app.exception_handler(PoolTimeout)
+    async def _pool_timeout(request: Request, exc: PoolTimeout) -> Response:
+        # Every connection of the pool stayed busy for LB_DB_POOL_TIMEOUT_SECONDS.
+        log.error("database pool exhausted: %s", exc)
+        return problem_response(request, database_unavailable())
+
+
+def database_unavailable() -> DatabaseUnavailable:
+    return DatabaseUnavailable(
+        _("Please try again in a few seconds; a change you sent was not saved."),
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
+RETRY_AFTER_SECONDS = "5"
+
+
+class UnexpectedErrors:
+    """The last resort inside the access log: an exception no handler took is logged
+    once, with its traceback, and answered with a problem that names the request id.
+
+    Starlette's own last resort (an `Exception` handler) answers and then raises the
+    exception again for the server to log: every 500 would be logged twice."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            request = Request(scope)
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            if started:
+                return  # too late for a problem; the server closes the connection
+            response = problem_response(request, InternalError())
+            await response(scope, receive, send)

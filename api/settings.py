@@ -71,6 +71,23 @@ class Settings(BaseSettings):
     db_app_role: str = "laborbridge_app"
     db_pool_size: int = 5
     db_echo: bool = False
+    # Limits on every PostgreSQL connection (docs/operations.md, "Database limits"): a
+    # frozen or overloaded database answers 503 within seconds instead of hanging.
+    # The last three are set per transaction (SET LOCAL), so they hold through PgBouncer
+    # in transaction mode; 0 turns one off.
+    db_connect_timeout_seconds: int = Field(default=3, ge=2, le=120)
+    db_pool_timeout_seconds: float = Field(default=5, gt=0, le=300)
+    db_statement_timeout_seconds: float = Field(default=30, ge=0)
+    db_lock_timeout_seconds: float = Field(default=5, ge=0)
+    db_idle_in_transaction_timeout_seconds: float = Field(default=60, ge=0)
+    # Operator commands (imports, nightly jobs) and background jobs: statement, lock and
+    # idle-in-transaction limits all take this instead (0: none).
+    db_batch_timeout_seconds: float = Field(default=900, ge=0)
+    # /readyz, and the check of a pooled connection before each use: a database or object
+    # store that does not answer within this is taken for unavailable.
+    probe_timeout_seconds: float = Field(default=2, gt=0, le=30)
+    # Prometheus metrics on their own port (0: none); see docs/operations.md, "Metrics".
+    metrics_port: int = Field(default=0, ge=0, le=65535)
 
     secret_key: SecretStr = SecretStr(DEMO_SECRET_KEY)
     # Personal data: AES-256-GCM key and HMAC key (32 bytes each, base64). Outside

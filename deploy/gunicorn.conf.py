@@ -8,6 +8,7 @@ log line and exit status 1, not a worker crashing in a loop.
 
 import logging
 import os
+import shutil
 
 from api.cpu_quota import default_workers
 from api.logging_setup import gunicorn_log_config
@@ -30,3 +31,12 @@ if _settings.log_json:
 # No gunicornc control socket: nothing uses it, and $HOME is read-only in the pod.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("LB_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Prometheus metrics on LB_METRICS_PORT, served by this master (docs/operations.md,
+# "Metrics"). The workers write their values under PROMETHEUS_MULTIPROC_DIR, which must be
+# set, and emptied, before anything imports prometheus_client.
+metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", "/tmp/laborbridge-metrics")  # noqa: S108
+shutil.rmtree(metrics_dir, ignore_errors=True)
+os.makedirs(metrics_dir, exist_ok=True)
+
+from api.metrics.gunicorn_hooks import child_exit, when_ready  # noqa: E402, F401

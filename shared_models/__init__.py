@@ -15,6 +15,7 @@ from shared_models.jobs import BackgroundJob
 from shared_models.oversight import PeriodReport, StatSnapshot, StatSnapshotValue
 from shared_models.placements import HolidayLeave, Placement, StayVerification
 from shared_models.referrals import Referral, ReferralEvent
+from shared_models.scheduled import ScheduledRun
 from shared_models.subsidies import (
     ClaimUnit,
     Entitlement,
@@ -70,6 +71,7 @@ __all__ = [
     "Placement",
     "Referral",
     "ReferralEvent",
+    "ScheduledRun",
     "SignInAttempt",
     "StatChange",
     "StatFigure",

@@ -37,6 +37,7 @@ NOT_COUNTED = frozenset(
         "memberships",
         "payee_accounts",
         "period_reports",
+        "scheduled_runs",
         "sign_in_attempts",
         "stat_changes",
         "stat_figures",

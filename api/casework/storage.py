@@ -9,6 +9,7 @@ configured, so nothing the client chose reaches a path or key and no plaintext l
 """
 
 import hashlib
+import logging
 import unicodedata
 import uuid
 from abc import ABC, abstractmethod
@@ -18,11 +19,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from api.blobs import outage as _outage
 from api.blobs import s3_client
 from api.errors import FieldError, PayloadTooLarge, ValidationFailed
 from api.i18n import _
 from api.security.pii import PiiCipher, PiiError
 from api.settings import Settings
+
+log = logging.getLogger(__name__)
 
 MAX_NAME = 120
 ALLOWED = {
@@ -176,43 +180,68 @@ class DiskAttachmentStore(AttachmentStore):
 
 
 class S3AttachmentStore(AttachmentStore):
-    """`<prefix><id>.bin` in an S3-compatible bucket (S3, MinIO, ...)."""
+    """`<prefix><id>.bin` in an S3-compatible bucket (S3, MinIO, ...). A bucket that
+    fails or does not answer is a 503 (StorageUnavailable), never a 500 or a hang."""
 
-    def __init__(self, client: Any, bucket: str, prefix: str, cipher: PiiCipher) -> None:
+    def __init__(
+        self, client: Any, bucket: str, prefix: str, cipher: PiiCipher, probe_client: Any = None
+    ) -> None:
         super().__init__(cipher)
         self.client = client
         self.bucket = bucket
         self.prefix = prefix
+        self.probe_client = probe_client or client
 
     def _key(self, attachment_id: uuid.UUID) -> str:
         return self.prefix + _file_name(attachment_id)
 
     def _write(self, attachment_id: uuid.UUID, sealed: bytes) -> None:
-        self.client.put_object(
-            Bucket=self.bucket,
-            Key=self._key(attachment_id),
-            Body=sealed,
-            ContentType="application/octet-stream",
-        )
+        with _outage():
+            self.client.put_object(
+                Bucket=self.bucket,
+                Key=self._key(attachment_id),
+                Body=sealed,
+                ContentType="application/octet-stream",
+            )
 
     def _read(self, attachment_id: uuid.UUID) -> bytes:
-        try:
-            response = self.client.get_object(Bucket=self.bucket, Key=self._key(attachment_id))
-        except ClientError as exc:
-            # Only a missing object is "missing"; denied access or an outage stays an error.
-            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
-                raise StoredAttachmentMissing(str(attachment_id)) from exc
-            raise
-        return response["Body"].read()
+        with _outage():
+            try:
+                response = self.client.get_object(Bucket=self.bucket, Key=self._key(attachment_id))
+            except ClientError as exc:
+                # Only a missing object is "missing"; denied access or an outage stays
+                # an error.
+                if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
+                    raise StoredAttachmentMissing(str(attachment_id)) from exc
+                raise
+            return response["Body"].read()
 
     def delete(self, attachment_id: uuid.UUID) -> None:
         # S3 answers a delete of a missing key with success, so this is idempotent as is.
-        self.client.delete_object(Bucket=self.bucket, Key=self._key(attachment_id))
+        with _outage():
+            self.client.delete_object(Bucket=self.bucket, Key=self._key(attachment_id))
+
+    def probe(self) -> None:
+        """/readyz: the store answers within the probe timeout; raises if not. It asks
+        for an object that is never there: "no such key" (or "denied", without
+        s3:ListBucket) is an answer, and needs no more rights than the app has."""
+        try:
+            self.probe_client.get_object(Bucket=self.bucket, Key=self.prefix + "readyz-probe")
+        except ClientError as exc:
+            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 500
+            if status >= 500:
+                raise
 
 
 def attachment_store(settings: Settings, cipher: PiiCipher) -> AttachmentStore:
     """The bucket when LB_S3_BUCKET is set, otherwise the attachments directory."""
     if not settings.s3_bucket:
         return DiskAttachmentStore(settings.attachment_root, cipher)
-    client = s3_client(settings)
-    return S3AttachmentStore(client, settings.s3_bucket, settings.s3_key_prefix, cipher)
+    probe = settings.probe_timeout_seconds
+    return S3AttachmentStore(
+        s3_client(settings),
+        settings.s3_bucket,
+        settings.s3_key_prefix,
+        cipher,
+        probe_client=s3_client(settings, connect=probe, read=probe, attempts=1),
+    )

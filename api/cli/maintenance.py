@@ -12,6 +12,7 @@ from api.audit import anchors
 from api.audit import service as audit
 from api.blobs import Blobs
 from api.cli.common import err, operator_session, out
+from api.cli.scheduled import scheduled
 from api.db import use_operator_access
 from api.demo import loader as demo_loader
 from api.security.passwords import Passwords
@@ -63,6 +64,7 @@ def demo_sign_ins() -> None:
 
 
 @audit_app.command("verify")
+@scheduled("audit verify")
 def audit_verify(
     org: Annotated[str | None, typer.Option(help="Only this organization")] = None,
 ) -> None:

@@ -10,6 +10,7 @@ import typer
 from api import clock
 from api.access import snapshot_system_access
 from api.cli.common import err, load_settings, out, report
+from api.cli.scheduled import scheduled
 from api.db import Database, apply_access
 from api.errors import AppError
 from api.oversight import figures, snapshots
@@ -33,6 +34,7 @@ def ended_yesterday(today: date) -> list[Period]:
 
 
 @stats_app.command("snapshot")
+@scheduled("stats snapshot")
 def snapshot(
     period: Annotated[
         str | None,
@@ -91,6 +93,7 @@ def snapshot(
 
 
 @stats_app.command("tidy")
+@scheduled("stats tidy")
 def tidy() -> None:
     """Empty the change log of the remembered figures and drop them all, so each is
     computed afresh when first asked today (docs/oversight.md). Run it nightly after

@@ -8,6 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api import clock
 from api.cli.common import load_settings, operator_session, out
+from api.cli.scheduled import scheduled
 from api.subsidies.evaluation import evaluate_all
 from api.tenancy import service as tenancy
 
@@ -15,6 +16,7 @@ subsidies_app = typer.Typer(help="Subsidy entitlements.", no_args_is_help=True)
 
 
 @subsidies_app.command("evaluate")
+@scheduled("subsidies evaluate")
 def evaluate(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="As of this date (YYYY-MM-DD); default today")

@@ -8,6 +8,7 @@ import typer
 from api import clock
 from api.access import DataKind
 from api.cli.common import operator_session, out
+from api.cli.scheduled import scheduled
 from api.db import use_operator_access
 from api.demand import service as demand
 from api.tenancy import repository as tenancy_repository
@@ -16,6 +17,7 @@ vacancies_app = typer.Typer(help="The shared demand pool.", no_args_is_help=True
 
 
 @vacancies_app.command("expire")
+@scheduled("vacancies expire")
 def expire(
     on: Annotated[
         str | None, typer.Option(help="As of this date (YYYY-MM-DD); default today")

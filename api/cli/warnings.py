@@ -8,6 +8,7 @@ import typer
 from api import clock
 from api.access import county_system_access
 from api.cli.common import load_settings, out
+from api.cli.scheduled import scheduled
 from api.db import Database, apply_access
 from api.single_run import single_run
 from api.tenancy import repository as tenancy_repository
@@ -18,6 +19,7 @@ warnings_app = typer.Typer(help="Early warning (预警).", no_args_is_help=True)
 
 
 @warnings_app.command("evaluate")
+@scheduled("warnings evaluate")
 def evaluate(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="As of this date (YYYY-MM-DD); default today")

@@ -12,6 +12,8 @@ from api.imports.storage import UploadStore
 from api.jobs.files import JobFiles
 from api.jobs.runner import Tools
 from api.jobs.worker import Workers
+from api.metrics import exporter
+from api.metrics import pool as pool_metrics
 from api.security.pii import PiiCipher
 from web import handbook_job  # noqa: F401  (registers the handbook, a page template)
 
@@ -34,6 +36,7 @@ def worker(
         UploadStore(blobs(settings, IMPORTS), cipher),
     )
     workers = Workers(database, tools, threads=threads, poll_seconds=settings.worker_poll_seconds)
+    listener: exporter.Listener | None = None
     try:
         if once:
             ran = 0
@@ -42,6 +45,9 @@ def worker(
             out.print(f"已完成任务 / jobs run: {ran}")
             return
         out.print(f"后台任务进程 / worker: {threads} thread(s)", highlight=False)
+        if settings.metrics_port:  # job durations and pool use (docs/operations.md)
+            pool_metrics.watch(database.engine)
+            listener = exporter.serve(settings)
         signal.signal(signal.SIGTERM, lambda *_: workers.stopping.set())
         workers.start()
         try:
@@ -51,4 +57,6 @@ def worker(
             pass
         workers.stop()
     finally:
+        if listener is not None:
+            listener.stop()
         database.dispose()

@@ -24,6 +24,7 @@ from api.i18n import _
 from api.imports.storage import UploadStore
 from api.jobs import repository
 from api.jobs.files import JobFiles
+from api.metrics.instruments import JOB_SECONDS
 from api.security.pii import PiiCipher
 from api.tenancy import repository as tenancy_repository
 from shared_models.base import utcnow
@@ -194,6 +195,7 @@ def run_next(db: Database, tools: Tools, worker: str) -> bool:
 def execute(db: Database, tools: Tools, job: dict[str, Any]) -> None:
     job_id, tenant_id = job["id"], job["tenant_id"]
     monitor = Monitor(db, tenant_id, job_id)
+    started = time.monotonic()
     ending: dict[str, Any]
     try:
         work_handler = HANDLERS[job["kind"]]
@@ -248,6 +250,8 @@ def execute(db: Database, tools: Tools, job: dict[str, Any]) -> None:
             LIVE.pop(job_id, None)
             CANCELS.discard(job_id)
         tools.files.delete(job_id, "input")
+    outcome_name = str(ending.get("status", JobStatus.SUCCEEDED))
+    JOB_SECONDS.labels(job["kind"], outcome_name).observe(time.monotonic() - started)
     if ending:
         with db.transaction(monitor.access) as session:
             repository.set_fields(session, monitor.access, job_id, finished_at=utcnow(), **ending)

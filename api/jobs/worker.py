@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 
+from api import db_limits
 from api.db import Database
 from api.jobs import handlers  # noqa: F401  (registers the kinds of work)
 from api.jobs.runner import Tools, run_next
@@ -29,7 +30,9 @@ class Workers:
         """Run one queued job; False when none waits (or the database failed)."""
         worker = self.name(index)
         try:
-            return run_next(self.db, self.tools, worker)
+            # Jobs are batch work: a long import statement may take the batch limits.
+            with db_limits.batch_limits():
+                return run_next(self.db, self.tools, worker)
         except Exception:  # a broken database must not end the thread for good
             log.exception("worker %s could not take work", worker)
             return False

@@ -27,6 +27,7 @@ PLATFORM_TABLES = {
     "web_sessions",
     "api_tokens",
     "sign_in_attempts",
+    "scheduled_runs",
 }
 
 
