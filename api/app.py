@@ -8,6 +8,7 @@ import httpx
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import clock, problem_handlers, routing, text
 from api.audit.router import router as audit_router
@@ -218,4 +219,9 @@ def create_app(
         upload_limit=settings.max_upload_bytes,
     )
     app.add_middleware(RequestContextMiddleware)
+    # Outermost: the client address (what sign-in throttling counts, what the log shows) is
+    # taken from X-Forwarded-For only when the connection comes from LB_TRUSTED_PROXIES,
+    # walking the header right to left over trusted hops. gunicorn's uvicorn workers apply
+    # the same list (deploy/gunicorn.conf.py); applying it twice gives the same address.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
