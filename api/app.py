@@ -3,6 +3,7 @@
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 import httpx
 from fastapi import Depends, FastAPI
@@ -10,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import clock, problem_handlers, routing, text
+from api import clock, problem_handlers, routing, text, tracing
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
@@ -79,6 +80,9 @@ from web.routes import vacancy_import as vacancy_import_pages
 from web.routes import warning_assign as warning_assign_pages
 from web.routes import warnings as warning_pages
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace.export import SpanExporter
+
 log = logging.getLogger(__name__)
 
 API_ROUTERS = (
@@ -143,7 +147,10 @@ def create_app(
     *,
     database: Database | None = None,
     oidc_transport: httpx.AsyncBaseTransport | None = None,
+    span_exporter: "SpanExporter | None" = None,
 ) -> FastAPI:
+    """The app. `span_exporter` turns tracing on with that exporter instead of OTLP (a
+    test hook: the SDK's InMemorySpanExporter)."""
     settings = settings or read_settings()
     configure_logging(settings.log_level, settings.log_json)
     clock.configure(settings.time_zone)
@@ -169,6 +176,7 @@ def create_app(
         workers.start()
         yield
         workers.stop()
+        tracing.shutdown(app)
         db.dispose()
 
     app = FastAPI(
@@ -219,9 +227,12 @@ def create_app(
         upload_limit=settings.max_upload_bytes,
     )
     app.add_middleware(RequestContextMiddleware)
-    # Outermost: the client address (what sign-in throttling counts, what the log shows) is
-    # taken from X-Forwarded-For only when the connection comes from LB_TRUSTED_PROXIES,
-    # walking the header right to left over trusted hops. gunicorn's uvicorn workers apply
-    # the same list (deploy/gunicorn.conf.py); applying it twice gives the same address.
+    # Outside the app's other middleware: the client address (what sign-in throttling
+    # counts, what the log shows) is taken from X-Forwarded-For only when the connection
+    # comes from LB_TRUSTED_PROXIES, walking the header right to left over trusted hops.
+    # gunicorn's uvicorn workers apply the same list (deploy/gunicorn.conf.py); applying
+    # it twice gives the same address.
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    # Outermost, so the server span covers every middleware; no-op unless switched on.
+    tracing.install(app, [db.engine], settings, span_exporter)
     return app

@@ -39,14 +39,18 @@ class Blobs(ABC):
     def purge_older_than(self, seconds: float) -> int:
         """Remove what was written more than `seconds` ago; how many went."""
 
+    @abstractmethod
+    def names(self, prefix: str) -> list[str]:
+        """The names that start with `prefix` (a folder such as `abc/`), sorted."""
+
 
 class DiskBlobs(Blobs):
     def __init__(self, root: Path) -> None:
         self.root = root
 
     def write(self, name: str, data: bytes) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
         path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_bytes(data)
         tmp.replace(path)  # readers never see half a file
@@ -68,6 +72,18 @@ class DiskBlobs(Blobs):
                 path.unlink(missing_ok=True)
                 count += 1
         return count
+
+    def names(self, prefix: str) -> list[str]:
+        folder, _, start = prefix.rpartition("/")
+        directory = self.root / folder
+        if not directory.is_dir():
+            return []
+        found = (
+            f"{folder}/{path.name}" if folder else path.name
+            for path in directory.iterdir()
+            if path.is_file() and path.name.startswith(start) and path.suffix != ".tmp"
+        )
+        return sorted(found)
 
 
 class S3Blobs(Blobs):
@@ -111,6 +127,13 @@ class S3Blobs(Blobs):
                     count += 1
         return count
 
+    def names(self, prefix: str) -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=self.prefix + prefix
+        )
+        start = len(self.prefix)
+        return sorted(item["Key"][start:] for page in pages for item in page.get("Contents", []))
+
 
 def s3_client(settings: Settings) -> Any:
     return boto3.session.Session().client(
@@ -127,6 +150,7 @@ def s3_client(settings: Settings) -> Any:
 # Staging folders: under LB_DATA_DIR on disk, or key prefixes in the bucket.
 IMPORTS = "uploads/imports"
 JOBS = "uploads/jobs"
+AUDIT_ANCHORS = "audit-anchors"  # never purged: signed chain heads (api/audit/anchors.py)
 
 
 def blobs(settings: Settings, folder: str) -> Blobs:

@@ -114,6 +114,17 @@ class Settings(BaseSettings):
     s3_secret_access_key: SecretStr = SecretStr("")
     s3_key_prefix: str = "attachments/"
 
+    # Audit anchors (docs/security.md): each tenant's chain head, signed with this
+    # Ed25519 private key (32 bytes, base64) by `laborbridge audit anchor` and written to
+    # the S3 bucket when one is set, else to this directory (default data_dir/audit-anchors).
+    # A verifier may hold only the public key. Neither belongs with the database.
+    audit_anchor_key: SecretStr = SecretStr("")
+    audit_anchor_public_key: str = ""
+    audit_anchor_dir: Path | None = None
+
+    # OpenTelemetry tracing (docs/operations.md, "Tracing"): off unless set.
+    otel_enabled: bool = False
+
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: SecretStr = SecretStr("")
@@ -216,6 +227,15 @@ class Settings(BaseSettings):
                     f"{name} 必须是 base64 编码的 32 字节密钥"
                     f" / {name} must be 32 bytes, base64-encoded (`laborbridge keys generate`)"
                 )
+        for name, text in (
+            ("LB_AUDIT_ANCHOR_KEY", self.audit_anchor_key.get_secret_value()),
+            ("LB_AUDIT_ANCHOR_PUBLIC_KEY", self.audit_anchor_public_key),
+        ):
+            if text and not is_data_key(text):
+                problems.append(
+                    f"{name} 必须是 base64 编码的 32 字节密钥"
+                    f" / {name} must be 32 bytes, base64-encoded (docs/security.md)"
+                )
         return problems
 
     def _production_problems(self) -> list[str]:
@@ -252,6 +272,10 @@ class Settings(BaseSettings):
     @property
     def attachment_root(self) -> Path:
         return self.attachments_dir or self.data_dir / "attachments"
+
+    @property
+    def audit_anchor_root(self) -> Path:
+        return self.audit_anchor_dir or self.data_dir / "audit-anchors"
 
     @property
     def migration_database_url(self) -> str:

@@ -148,6 +148,15 @@ def test_a_data_key_must_be_32_bytes_of_standard_base64(monkeypatch, bad):
     assert bad not in line  # a secret is never echoed
 
 
+@pytest.mark.parametrize("name", ["LB_AUDIT_ANCHOR_KEY", "LB_AUDIT_ANCHOR_PUBLIC_KEY"])
+def test_an_audit_anchor_key_must_be_32_bytes_of_standard_base64(monkeypatch, name):
+    bad = base64.b64encode(b"k" * 16).decode()
+    line = _refusal(monkeypatch, **{name: bad})
+    assert line.startswith(f"{name} 必须是 base64 编码的 32 字节密钥")
+    assert f"{name} must be 32 bytes, base64-encoded" in line
+    assert bad not in line
+
+
 def test_every_problem_at_once_one_line_each_without_values(monkeypatch):
     _production(
         monkeypatch,

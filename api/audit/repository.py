@@ -103,3 +103,21 @@ def head(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> Audit
     if not access.can_read(DataKind.AUDIT, tenant_id):
         return None
     return session.get(AuditHead, tenant_id)
+
+
+def hash_at(session: Session, access: AccessContext, tenant_id: uuid.UUID, seq: int) -> str | None:
+    """The stored hash of entry `seq` of one tenant's chain; None when there is none."""
+    if not access.can_read(DataKind.AUDIT, tenant_id):
+        return None
+    return session.scalar(
+        select(AuditEntry.hash).where(AuditEntry.tenant_id == tenant_id, AuditEntry.seq == seq)
+    )
+
+
+def last_seq(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> int:
+    if not access.can_read(DataKind.AUDIT, tenant_id):
+        return 0
+    return (
+        session.scalar(select(func.max(AuditEntry.seq)).where(AuditEntry.tenant_id == tenant_id))
+        or 0
+    )

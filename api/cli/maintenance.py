@@ -1,12 +1,16 @@
-"""`laborbridge demo` and `laborbridge audit verify`."""
+"""`laborbridge demo`, `laborbridge audit verify` and `laborbridge audit anchor`."""
 
 from typing import Annotated
 
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.progress import Progress
+from sqlalchemy.orm import Session
 
-from api.access import DataKind
+from api.access import AccessContext, DataKind
+from api.audit import anchors
 from api.audit import service as audit
+from api.blobs import Blobs
 from api.cli.common import err, operator_session, out
 from api.db import use_operator_access
 from api.demo import loader as demo_loader
@@ -14,6 +18,7 @@ from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
 from api.tenancy import repository as tenancy_repository
 from api.tenancy import service as tenancy
+from shared_models import Organization
 
 app = typer.Typer()
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
@@ -61,14 +66,23 @@ def demo_sign_ins() -> None:
 def audit_verify(
     org: Annotated[str | None, typer.Option(help="Only this organization")] = None,
 ) -> None:
-    """Recompute every tenant's hash chain; report the first tampered entry. Exit 1 if any."""
+    """Recompute every tenant's hash chain; report the first tampered entry, and check the
+    chain against the tenant's latest signed anchor. Exit 1 if any problem."""
     failed = False
-    with operator_session() as (session, _):
+    with operator_session() as (session, settings):
         orgs = (
             [tenancy.resolve_organization(session, org)]
             if org
             else tenancy_repository.all_organizations(session)
         )
+        key = anchors.verifying_key(settings)
+        if key is None:
+            out.print(
+                "未设置 LB_AUDIT_ANCHOR_KEY，未核对锚点"
+                " / LB_AUDIT_ANCHOR_KEY is not set: anchors not checked",
+                soft_wrap=True,
+            )
+        store = anchors.store(settings)
         for organization in orgs:
             access = use_operator_access(session, organization.id, read=[DataKind.AUDIT])
             report = audit.verify_chain(session, access, organization.id)
@@ -81,5 +95,99 @@ def audit_verify(
                     f" seq {report.bad_seq}"
                     f" (id {report.bad_entry_id or '-'}): {report.reason}"
                 )
+            if key is not None and not _anchor_holds(session, access, store, key, organization):
+                failed = True
+    if failed:
+        raise typer.Exit(1)
+
+
+def _anchor_holds(
+    session: Session,
+    access: AccessContext,
+    store: Blobs,
+    key: Ed25519PublicKey,
+    organization: Organization,
+) -> bool:
+    """One line on the tenant's latest anchor; False when the chain or anchor fails it."""
+    name = organization.name
+    latest = anchors.latest(store, key, organization.id)
+    if latest.name is None:
+        out.print(f"  {name}: 尚无锚点 / no anchor yet", soft_wrap=True)
+        return True
+    if latest.anchor is None:
+        out.print(
+            f"[red]ANCHOR FORGED[/red]  {name}: 锚点签名无效 {latest.name}"
+            f" / anchor signature does not verify: {latest.name}",
+            soft_wrap=True,
+        )
+        return False
+    anchor = latest.anchor
+    mismatch = anchors.compare(session, access, anchor)
+    if mismatch is None:
+        out.print(
+            f"  {name}: 与锚点相符 (seq {anchor.seq}, {anchor.at})"
+            f" / matches its anchor (seq {anchor.seq}, {anchor.at})",
+            soft_wrap=True,
+        )
+        return True
+    if mismatch.shorter:
+        out.print(
+            f"[red]TRUNCATED[/red]  {name}: 日志比锚点短，锚定 seq {anchor.seq}（{anchor.at}），"
+            f"日志只到 seq {mismatch.chain_end}"
+            f" / chain is shorter than its anchor: anchored seq {anchor.seq} ({anchor.at}),"
+            f" chain ends at seq {mismatch.chain_end}",
+            soft_wrap=True,
+        )
+    else:
+        out.print(
+            f"[red]TAMPERED[/red]  {name}: seq {anchor.seq} 的条目与锚点（{anchor.at}）不符"
+            f" / entry seq {anchor.seq} differs from its anchor ({anchor.at})",
+            soft_wrap=True,
+        )
+    return False
+
+
+@audit_app.command("anchor")
+def audit_anchor(
+    org: Annotated[str | None, typer.Option(help="Only this organization")] = None,
+) -> None:
+    """Sign each tenant's verified chain head and write it outside the database (nightly).
+    A chain that does not verify is not anchored; exit 1 if any."""
+    failed = False
+    with operator_session() as (session, settings):
+        key = anchors.signing_key(settings)
+        if key is None:
+            err.print(
+                "[red]错误 / Error:[/red] 未设置 LB_AUDIT_ANCHOR_KEY（见 docs/security.md）"
+                " / LB_AUDIT_ANCHOR_KEY is not set (see docs/security.md)",
+                soft_wrap=True,
+            )
+            raise typer.Exit(1)
+        store = anchors.store(settings)
+        orgs = (
+            [tenancy.resolve_organization(session, org)]
+            if org
+            else tenancy_repository.all_organizations(session)
+        )
+        out.print(f"公钥 / public key: {anchors.public_key_text(key)}", soft_wrap=True)
+        for organization in orgs:
+            access = use_operator_access(session, organization.id, read=[DataKind.AUDIT])
+            report = audit.verify_chain(session, access, organization.id)
+            if not report.ok:
+                failed = True
+                out.print(
+                    f"[red]TAMPERED[/red]  {organization.name}: 日志校验失败，未锚定"
+                    f" / chain does not verify, not anchored (seq {report.bad_seq})",
+                    soft_wrap=True,
+                )
+                continue
+            head = anchors.chain_head(session, access, organization.id)
+            written = anchors.write(store, key, head)
+            out.print(
+                f"  {organization.name}: 已锚定 seq {head.seq} / anchored seq {head.seq}"
+                f" ({written})",
+                soft_wrap=True,
+                highlight=False,
+            )
     if failed:
         raise typer.Exit(1)

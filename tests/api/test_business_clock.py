@@ -56,7 +56,9 @@ def test_the_time_zone_is_a_setting():
 def test_an_unknown_time_zone_is_refused_in_one_line(monkeypatch):
     from api.settings import Settings
 
-    with pytest.raises(ValueError, match="LB_TIME_ZONE 'Mars/Olympus' is not an IANA"):
+    with pytest.raises(
+        ValueError, match="LB_TIME_ZONE 'Mars/Olympus' 不是 IANA 时区名 / is not an IANA time zone"
+    ):
         Settings(time_zone="Mars/Olympus")
 
 

@@ -31,6 +31,7 @@ SCHEDULED = {  # every nightly command and the CronJob that runs it
     ("warnings", "evaluate"),
     ("stats", "snapshot"),
     ("audit", "verify"),
+    ("audit", "anchor"),
 }
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -106,7 +107,7 @@ def test_strict_validation_refuses_an_unknown_field(overlay):
 def test_every_pod_meets_the_restricted_profile_in_bureau_time(overlay):
     _name, docs = overlay
     config = {c["metadata"]["name"] for c in of_kind(docs, "ConfigMap")}
-    assert len(pod_specs(docs)) == 10  # web, worker, migration and seven CronJobs
+    assert len(pod_specs(docs)) == 11  # web, worker, migration and eight CronJobs
     for where, spec in pod_specs(docs):
         pod = spec["securityContext"]
         assert pod["runAsNonRoot"] is True, where
@@ -169,6 +170,12 @@ def test_cronjobs_run_every_nightly_command_once_in_bureau_time_and_in_order(ove
     assert at[("stats", "tidy")] < 60  # shortly after midnight
     assert at[("subsidies", "evaluate")] < at[("warnings", "evaluate")]
     assert at[("warnings", "evaluate")] < at[("stats", "snapshot")]
+    assert at[("audit", "verify")] < at[("audit", "anchor")]
+    # The anchor's private key comes from its own Secret, not the one with the database URLs.
+    anchor_cron, _command = by_command[("audit", "anchor")]
+    [container] = anchor_cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    [key] = [e for e in container["env"] if e["name"] == "LB_AUDIT_ANCHOR_KEY"]
+    assert key["valueFrom"]["secretKeyRef"]["name"] == "laborbridge-audit-anchor"
     _cron, subsidies = by_command[("subsidies", "evaluate")]
     assert subsidies[subsidies.index("--workers") + 1] == "2"
 

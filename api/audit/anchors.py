@@ -1,0 +1,133 @@
+"""Audit anchors: each tenant's chain head, signed with a key the database does not hold
+and written where a rewound database cannot reach (the S3 bucket, else a directory).
+
+Someone who can write to the database can cut the tail of `audit_log` and move
+`audit_heads` back to match; the chain then verifies. An anchor remembers how far the
+chain reached and the hash there, so `audit verify` sees the cut. Anchors are appended,
+one object per run per tenant (`<tenant>/<time>.json`), never overwritten.
+
+Ed25519, so that a verifier can be given only the public key.
+"""
+
+import base64
+import binascii
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import orjson
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.audit import repository
+from api.audit.chain import GENESIS_HASH
+from api.blobs import AUDIT_ANCHORS, Blobs, DiskBlobs, blobs
+from api.settings import Settings
+
+
+@dataclass(frozen=True)
+class Anchor:
+    tenant_id: uuid.UUID
+    seq: int
+    hash: str
+    at: str  # UTC, ISO 8601
+
+    def payload(self) -> bytes:
+        """The signed bytes: canonical JSON of the record without its signature."""
+        document = {"tenant": str(self.tenant_id), "seq": self.seq, "hash": self.hash}
+        return orjson.dumps({**document, "at": self.at}, option=orjson.OPT_SORT_KEYS)
+
+
+@dataclass(frozen=True)
+class Latest:
+    """The newest anchor of a tenant: `anchor` when its signature holds, else `problem`."""
+
+    name: str | None = None
+    anchor: Anchor | None = None
+    problem: str | None = None
+
+
+def store(settings: Settings) -> Blobs:
+    if settings.s3_bucket:
+        return blobs(settings, AUDIT_ANCHORS)
+    return DiskBlobs(settings.audit_anchor_root)
+
+
+def signing_key(settings: Settings) -> Ed25519PrivateKey | None:
+    seed = settings.audit_anchor_key.get_secret_value()
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed)) if seed else None
+
+
+def verifying_key(settings: Settings) -> Ed25519PublicKey | None:
+    """The public key when one is set (a verifier without the private key), else the
+    private key's own."""
+    if settings.audit_anchor_public_key:
+        raw = base64.b64decode(settings.audit_anchor_public_key)
+        return Ed25519PublicKey.from_public_bytes(raw)
+    key = signing_key(settings)
+    return key.public_key() if key else None
+
+
+def public_key_text(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def chain_head(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> Anchor:
+    """The head as `audit_heads` records it (call after the chain verified)."""
+    head = repository.head(session, access, tenant_id)
+    seq, digest = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    return Anchor(tenant_id, seq, digest, datetime.now(UTC).isoformat(timespec="microseconds"))
+
+
+def write(target: Blobs, key: Ed25519PrivateKey, anchor: Anchor) -> str:
+    record = {
+        **orjson.loads(anchor.payload()),
+        "signature": base64.b64encode(key.sign(anchor.payload())).decode(),
+    }
+    moment = datetime.fromisoformat(anchor.at)
+    name = f"{anchor.tenant_id}/{moment:%Y%m%dT%H%M%S.%fZ}.json"  # sorts by time
+    target.write(name, orjson.dumps(record, option=orjson.OPT_SORT_KEYS))
+    return name
+
+
+def latest(source: Blobs, key: Ed25519PublicKey, tenant_id: uuid.UUID) -> Latest:
+    names = [n for n in source.names(f"{tenant_id}/") if n.endswith(".json")]
+    if not names:
+        return Latest()
+    name = names[-1]
+    try:
+        record = orjson.loads(source.read(name))
+        anchor = Anchor(
+            uuid.UUID(record["tenant"]), int(record["seq"]), str(record["hash"]), record["at"]
+        )
+        key.verify(base64.b64decode(record["signature"], validate=True), anchor.payload())
+    except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, binascii.Error):
+        return Latest(name, problem="unreadable")
+    except InvalidSignature:
+        return Latest(name, problem="signature")
+    if anchor.tenant_id != tenant_id:
+        return Latest(name, problem="signature")  # a valid anchor of another tenant, moved
+    return Latest(name, anchor)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """The chain does not contain the anchored entry: it ends at `chain_end` (shorter),
+    or its entry at the anchored position has another hash."""
+
+    shorter: bool
+    chain_end: int
+
+
+def compare(session: Session, access: AccessContext, anchor: Anchor) -> Mismatch | None:
+    if anchor.seq == 0:
+        return None
+    stored = repository.hash_at(session, access, anchor.tenant_id, anchor.seq)
+    if stored == anchor.hash:
+        return None
+    end = repository.last_seq(session, access, anchor.tenant_id)
+    return Mismatch(shorter=stored is None and end < anchor.seq, chain_end=end)
