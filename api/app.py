@@ -9,6 +9,7 @@ import httpx
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import clock, problem_handlers, routing, text, tracing
 from api.audit.router import router as audit_router
@@ -243,6 +244,12 @@ def create_app(
     # Inside the access log and the request id: a 500 is logged once, with its request id.
     app.add_middleware(problem_handlers.UnexpectedErrors)
     app.add_middleware(RequestContextMiddleware)
+    # Outside the app's other middleware: the client address (what sign-in throttling
+    # counts, what the log shows) is taken from X-Forwarded-For only when the connection
+    # comes from LB_TRUSTED_PROXIES, walking the header right to left over trusted hops.
+    # gunicorn's uvicorn workers apply the same list (deploy/gunicorn.conf.py); applying
+    # it twice gives the same address.
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     # Outermost, so the server span covers every middleware; no-op unless switched on.
     tracing.install(app, [db.engine], settings, span_exporter)
     return app

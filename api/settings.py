@@ -6,13 +6,14 @@ out as `SettingsError`, one bilingual line per problem and never a value (they a
 
 import base64
 import binascii
+import ipaddress
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEMO_SECRET_KEY = "demo-secret-key-change-me"  # noqa: S105 - the known default we refuse
 DATA_KEY_BYTES = 32  # LB_DATA_KEY (AES-256-GCM) and LB_LOOKUP_KEY (HMAC-SHA256)
@@ -103,6 +104,15 @@ class Settings(BaseSettings):
     signin_max_failures: int = Field(default=5, ge=1)
     signin_window_minutes: int = Field(default=15, ge=1)
     signin_max_failures_per_ip: int = Field(default=50, ge=1)
+    # A remembered device (docs/security.md): a successful sign-in leaves a signed cookie
+    # for that account, kept this long; with it the account's owner still gets in while
+    # strangers' failures have the account locked for everyone else.
+    signin_device_days: int = Field(default=180, ge=1, le=400)
+    # The proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or
+    # CIDR ranges, comma-separated. Empty: the connecting address is the client's.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
+    # The earlier name of trusted_proxies; refused, so that it is never silently ignored.
+    forwarded_allow_ips: str = ""
     cookie_secure: bool | None = None  # default: on in production
 
     argon2_time_cost: int = Field(default=3, ge=1)
@@ -172,6 +182,34 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_ranges(cls, value: object) -> list[str]:
+        items = value.split(",") if isinstance(value, str) else value
+        if not isinstance(items, list):
+            raise ValueError(
+                "LB_TRUSTED_PROXIES 应为逗号分隔的地址 / expects comma-separated addresses"
+            )
+        ranges = []
+        for item in (str(i).strip() for i in items):
+            if not item:
+                continue
+            try:
+                network = ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"LB_TRUSTED_PROXIES 中的 {item!r} 不是 IP 地址或 CIDR 网段"
+                    f" / {item!r} in LB_TRUSTED_PROXIES is not an IP address or CIDR range"
+                ) from None
+            if network.prefixlen == 0:
+                # Everyone could then write the client address that throttling counts.
+                raise ValueError(
+                    f"LB_TRUSTED_PROXIES 不能信任所有地址（{item}）"
+                    f" / LB_TRUSTED_PROXIES must not trust every address ({item})"
+                )
+            ranges.append(str(network))
+        return ranges
+
     @model_validator(mode="after")
     def _refuse_unsafe_settings(self) -> "Settings":
         # Every problem at once, one bilingual line each: the operator fixes them in one go.
@@ -180,6 +218,11 @@ class Settings(BaseSettings):
             problems.append(
                 "LB_DATABASE_REPLICA_URL 必须是 PostgreSQL 只读副本的地址"
                 " / LB_DATABASE_REPLICA_URL must be the URL of a PostgreSQL read replica"
+            )
+        if self.forwarded_allow_ips:
+            problems.append(
+                "LB_FORWARDED_ALLOW_IPS 已改名为 LB_TRUSTED_PROXIES，请改用新名称"
+                " / LB_FORWARDED_ALLOW_IPS is now LB_TRUSTED_PROXIES; rename it"
             )
         if self.oidc_issuer and not self.oidc_client_id:
             problems.append(

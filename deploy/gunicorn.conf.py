@@ -30,7 +30,9 @@ if _settings.log_json:
     logging.captureWarnings(True)  # inherited by the workers
 # No gunicornc control socket: nothing uses it, and $HOME is read-only in the pod.
 control_socket_disable = True
-forwarded_allow_ips = os.environ.get("LB_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The same trusted proxies as the app's own middleware (LB_TRUSTED_PROXIES; none: the
+# connecting address is the client's), so both resolve X-Forwarded-For alike.
+forwarded_allow_ips = ",".join(_settings.trusted_proxies)
 
 # Prometheus metrics on LB_METRICS_PORT, served by this master (docs/operations.md,
 # "Metrics"). The workers write their values under PROMETHEUS_MULTIPROC_DIR, which must be

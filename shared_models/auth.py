@@ -108,5 +108,8 @@ class SignInAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(64))
     ip_address: Mapped[str | None] = mapped_column(String(45))
+    # The remembered device (api/auth/devices.py) the attempt came with; None: an
+    # untrusted client. Throttling counts each device apart from untrusted clients.
+    device_id: Mapped[str | None] = mapped_column(String(32))
     succeeded: Mapped[bool]
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -197,3 +197,24 @@ def test_a_read_replica_must_be_postgresql(monkeypatch):
     ]
     monkeypatch.setenv("LB_DATABASE_REPLICA_URL", "postgresql+psycopg://app@replica/laborbridge")
     assert read_settings().database_replica_url.endswith("@replica/laborbridge")
+
+
+def test_trusted_proxies_are_addresses_or_ranges(monkeypatch):
+    _production(monkeypatch, LB_TRUSTED_PROXIES=" 10.244.0.0/16, 192.168.1.7 ,fd00::/8")
+    assert read_settings().trusted_proxies == ["10.244.0.0/16", "192.168.1.7/32", "fd00::/8"]
+    _production(monkeypatch, LB_TRUSTED_PROXIES=None)
+    assert read_settings().trusted_proxies == []  # none: the connecting address counts
+
+
+@pytest.mark.parametrize("everyone", ["*", "0.0.0.0/0", "::/0"])
+def test_trusting_every_address_is_refused(monkeypatch, everyone):
+    line = _refusal(monkeypatch, LB_TRUSTED_PROXIES=f"10.0.0.0/8,{everyone}")
+    assert "LB_TRUSTED_PROXIES" in line and " / " in line
+
+
+def test_the_old_name_of_the_trusted_proxies_is_refused_not_ignored(monkeypatch):
+    line = _refusal(monkeypatch, LB_FORWARDED_ALLOW_IPS="10.244.0.0/16")
+    assert line == (
+        "LB_FORWARDED_ALLOW_IPS 已改名为 LB_TRUSTED_PROXIES，请改用新名称"
+        " / LB_FORWARDED_ALLOW_IPS is now LB_TRUSTED_PROXIES; rename it"
+    )

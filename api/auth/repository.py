@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from api.access import AccessContext, DataKind
@@ -61,18 +61,58 @@ def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash)).first()
 
 
-def failed_attempts_since(
-    session: Session, *, username: str | None = None, ip: str | None = None, since: datetime
+def failed_attempts_on_device(
+    session: Session, username: str, device: str, since: datetime
 ) -> tuple[int, datetime | None]:
-    """Failures after `since` and after the last success; and the oldest such failure."""
-    key = SignInAttempt.username == username if username else SignInAttempt.ip_address == ip
-    last_success = session.scalar(
-        select(func.max(SignInAttempt.attempted_at)).where(key, SignInAttempt.succeeded.is_(True))
+    """The account's failures from one remembered device, since its last success there."""
+    return _failures(
+        session,
+        (SignInAttempt.username == username, SignInAttempt.device_id == device),
+        since,
+        reset_by_success=True,
     )
-    floor = max(since, last_success) if last_success else since
+
+
+def failed_untrusted_attempts(
+    session: Session, username: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """The account's failures from clients without a remembered device, since such a
+    client last got in (a success on a remembered device resets nothing here)."""
+    return _failures(
+        session,
+        (SignInAttempt.username == username, SignInAttempt.device_id.is_(None)),
+        since,
+        reset_by_success=True,
+    )
+
+
+def failed_attempts_from_address(
+    session: Session, ip: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """Every failure from one address: a success there (perhaps the guesser's own
+    account) resets nothing."""
+    return _failures(session, (SignInAttempt.ip_address == ip,), since, reset_by_success=False)
+
+
+def _failures(
+    session: Session,
+    key: tuple[ColumnElement[bool], ...],
+    since: datetime,
+    *,
+    reset_by_success: bool,
+) -> tuple[int, datetime | None]:
+    """Failures after `since` (and after the last success, if it resets); the oldest one."""
+    floor = since
+    if reset_by_success:
+        last_success = session.scalar(
+            select(func.max(SignInAttempt.attempted_at)).where(
+                *key, SignInAttempt.succeeded.is_(True)
+            )
+        )
+        floor = max(since, last_success) if last_success else since
     row = session.execute(
         select(func.count(), func.min(SignInAttempt.attempted_at)).where(
-            key, SignInAttempt.succeeded.is_(False), SignInAttempt.attempted_at > floor
+            *key, SignInAttempt.succeeded.is_(False), SignInAttempt.attempted_at > floor
         )
     ).one()
     return int(row[0]), row[1]

@@ -31,14 +31,19 @@ PasswordForm = Annotated[OAuth2PasswordRequestFormStrict, Depends()]
 
 @router.post("/auth/token", response_model=TokenResponse, responses=problems(401, 403, 429))
 def issue_token(
-    form: PasswordForm, request: Request, session: DbSession, auth: Auth
+    form: PasswordForm, request: Request, response: Response, session: DbSession, auth: Auth
 ) -> TokenResponse:
-    """OAuth2 password grant: a short-lived bearer token for the API."""
+    """OAuth2 password grant: a short-lived bearer token for the API.
+
+    A client that keeps cookies gets the remembered-device cookie too; one that does not
+    is an untrusted client for sign-in throttling (docs/security.md)."""
+    device = auth.devices.presented(request, form.username)
     try:
-        user = auth.sign_in(session, form.username, form.password, client_ip(request))
+        user = auth.sign_in(session, form.username, form.password, client_ip(request), device)
     except InvalidCredentials as exc:
         exc.extra["error"] = "invalid_grant"  # what OAuth2 clients look for
         raise
+    auth.devices.remember(response, user.username)
     secret, token = auth.issue_access_token(session, user)
     expires_in = (
         int((token.expires_at - token.created_at).total_seconds()) if token.expires_at else 0

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, build_access_context
 from api.auth import repository
+from api.auth.devices import Devices
 from api.db import READS_ONLY
 from api.errors import (
     AccountDisabled,
@@ -60,18 +61,33 @@ class AuthService:
     def __init__(self, settings: Settings, passwords: Passwords) -> None:
         self.settings = settings
         self.passwords = passwords
+        self.devices = Devices(settings)
 
     # --- password sign-in ----------------------------------------------------------
 
-    def sign_in(self, session: Session, username: str, password: str, ip: str | None) -> User:
-        """Check a password, with throttling; every attempt is recorded."""
+    def sign_in(
+        self,
+        session: Session,
+        username: str,
+        password: str,
+        ip: str | None,
+        device: str | None = None,
+    ) -> User:
+        """Check a password, with throttling; every attempt is recorded.
+
+        `device` is the id of a valid remembered-device cookie for this account
+        (devices.py), or None for an untrusted client: an API client, a new browser.
+        """
         name = username.strip().lower()[:64]
         now = utcnow()
-        self._check_throttle(session, name, ip, now)
+        self._check_throttle(session, name, ip, device, now)
         user = repository.user_by_username(session, name) if name else None
         ok = self.passwords.verify(user.password_hash if user else None, password)
         repository.add_attempt(
-            session, SignInAttempt(username=name, ip_address=ip, succeeded=ok, attempted_at=now)
+            session,
+            SignInAttempt(
+                username=name, ip_address=ip, device_id=device, succeeded=ok, attempted_at=now
+            ),
         )
         if not ok or user is None:
             raise InvalidCredentials()
@@ -83,18 +99,52 @@ class AuthService:
         return user
 
     def _check_throttle(
-        self, session: Session, username: str, ip: str | None, now: datetime
+        self, session: Session, username: str, ip: str | None, device: str | None, now: datetime
     ) -> None:
+        """OWASP's device-cookie throttling (docs/security.md, "Sign-in throttling").
+
+        A remembered device is limited by its own failures only, so nobody else's guessing
+        shuts the account's owner out. Untrusted clients share the account's count and the
+        address's count: a stranger locks the account, or his own address, for strangers.
+        """
         window = timedelta(minutes=self.settings.signin_window_minutes)
-        checks = [(self.settings.signin_max_failures, {"username": username})]
-        if ip:
-            checks.append((self.settings.signin_max_failures_per_ip, {"ip": ip}))
-        for limit, key in checks:
-            failures, oldest = repository.failed_attempts_since(session, since=now - window, **key)
+        since = now - window
+        if device is not None:
+            checks = [
+                (
+                    self.settings.signin_max_failures,
+                    repository.failed_attempts_on_device(session, username, device, since),
+                    _("Sign-in is locked for {minutes} more minutes after repeated failures."),
+                )
+            ]
+        else:
+            checks = [
+                (
+                    self.settings.signin_max_failures,
+                    repository.failed_untrusted_attempts(session, username, since),
+                    _(
+                        "After repeated failed sign-ins, this account accepts no sign-in from"
+                        " a new device for {minutes} more minutes. On a device where you have"
+                        " signed in before, you can still sign in."
+                    ),
+                )
+            ]
+            if ip:
+                checks.append(
+                    (
+                        self.settings.signin_max_failures_per_ip,
+                        repository.failed_attempts_from_address(session, ip, since),
+                        _(
+                            "Too many failed sign-ins from your network address; sign-in from"
+                            " a new device is paused for {minutes} more minutes."
+                        ),
+                    )
+                )
+        for limit, (failures, oldest), message in checks:
             if failures >= limit and oldest is not None:
                 retry_after = max(1, int((oldest + window - now).total_seconds()) + 1)
                 raise TooManyAttempts(
-                    _("Sign-in is locked for {minutes} more minutes after repeated failures."),
+                    message,
                     params={"minutes": (retry_after + 59) // 60},
                     headers={"Retry-After": str(retry_after)},
                 )

@@ -3,9 +3,11 @@ object validated against the pinned Kubernetes version's schemas in strict mode 
 fields refused), and the promises of docs/operations.md checked on what is rendered."""
 
 import copy
+import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import kubernetes_validate
@@ -251,14 +253,34 @@ def test_network_policy_admits_only_the_ingress_controller_to_the_app_port(overl
 def test_forwarded_addresses_are_trusted_from_the_configured_range_only(overlay):
     _name, docs = overlay
     [config] = of_kind(docs, "ConfigMap")
-    trusted = config["data"]["LB_FORWARDED_ALLOW_IPS"]
+    trusted = config["data"]["LB_TRUSTED_PROXIES"]
+    assert "LB_FORWARDED_ALLOW_IPS" not in config["data"]  # the old name is refused
     assert trusted not in ("*", "0.0.0.0/0")
-    # The setting is the one gunicorn's configuration actually reads.
-    assert (
-        'os.environ.get("LB_FORWARDED_ALLOW_IPS"'
-        in (ROOT / "deploy" / "gunicorn.conf.py").read_text()
-    )
+    # gunicorn's uvicorn workers get exactly the ranges the app's own middleware trusts.
+    assert _gunicorn_forwarded_allow_ips(LB_TRUSTED_PROXIES=trusted) == trusted.split(",")
+    # Unset, gunicorn trusts no one either (its own default would be 127.0.0.1 and ::1).
+    assert _gunicorn_forwarded_allow_ips() == []
     assert config["data"]["LB_WORKER_THREADS"] == "0"  # the worker Deployment runs the jobs
+
+
+def _gunicorn_forwarded_allow_ips(**env: str) -> list[str]:
+    """forwarded_allow_ips as gunicorn reads deploy/gunicorn.conf.py with this setting."""
+    script = (
+        "import runpy, json; from gunicorn.config import Config;"
+        " conf = runpy.run_path('deploy/gunicorn.conf.py'); c = Config();"
+        " c.set('forwarded_allow_ips', conf['forwarded_allow_ips']);"
+        " print(json.dumps(c.forwarded_allow_ips))"
+    )
+    settings = {"LB_ENV": "development", "LB_SECRET_KEY": "k" * 40, "LB_LOG_JSON": "false"}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", "")} | settings | env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_overlays_differ_in_size_as_documented():

@@ -60,8 +60,9 @@ def login(
     password: Annotated[str, Form(max_length=256)] = "",
     next: Annotated[str, Form(max_length=512)] = "/",
 ) -> Response:
+    device = auth.devices.presented(request, username)
     try:
-        user = auth.sign_in(session, username, password, client_ip(request))
+        user = auth.sign_in(session, username, password, client_ip(request), device)
     except (InvalidCredentials, TooManyAttempts, AccountDisabled) as exc:
         # Rendered, not raised: the attempt is recorded when the transaction commits.
         response = login_page(
@@ -81,6 +82,7 @@ def login(
     )
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(response, secret, settings.secure_cookies, settings.session_absolute_hours)
+    auth.devices.remember(response, user.username)
     return response
 
 
