@@ -208,6 +208,9 @@ def test_web_probes_use_the_apps_health_routes_and_stop_gracefully(overlay):
     assert 0 < pause < spec["terminationGracePeriodSeconds"]
     ports = {p["name"]: p["containerPort"] for p in web["ports"]}
     assert ports == {"http": 8000, "metrics": 9100}
+    # The app serves its metrics on the port the pod names `metrics` (off unless set).
+    [config] = of_kind(docs, "ConfigMap")
+    assert int(config["data"]["LB_METRICS_PORT"]) == ports["metrics"]
 
 
 def test_the_ingress_routes_only_the_http_port(overlay):
