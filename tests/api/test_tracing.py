@@ -45,12 +45,19 @@ def test_a_request_gives_a_server_span_with_database_children(world):
         exporter.clear()
         assert user.get(f"/api/v1/laborers/{uuid.uuid4()}").status_code == 404
     spans = exporter.get_finished_spans()
-    [server] = [s for s in spans if s.kind == SpanKind.SERVER]
-    assert server.name == ROUTE
+    # The sign-in's own server span may end after the clear (the middleware ends it once
+    # the response has gone, which the client can see first): the read's is the one named
+    # by its route, and its statements are those of its trace.
+    [server] = [s for s in spans if s.kind == SpanKind.SERVER and s.name == ROUTE]
     assert server.attributes["http.route"] == "/api/v1/laborers/{laborer_id}"
-    queries = [s for s in spans if s.kind == SpanKind.CLIENT and "db.system" in s.attributes]
+    queries = [
+        s
+        for s in spans
+        if s.kind == SpanKind.CLIENT
+        and "db.system" in s.attributes
+        and s.context.trace_id == server.context.trace_id
+    ]
     assert queries, [s.name for s in spans]
-    assert all(q.context.trace_id == server.context.trace_id for q in queries)
     assert any(q.parent.span_id == server.context.span_id for q in queries)
 
 
