@@ -180,6 +180,21 @@ def test_cronjobs_run_every_nightly_command_once_in_bureau_time_and_in_order(ove
     assert subsidies[subsidies.index("--workers") + 1] == "2"
 
 
+def test_the_web_pods_check_anchors_with_the_public_key_only(overlay):
+    """GET /api/v1/audit/verify checks the anchors; the web pods must not be able to sign one."""
+    _name, docs = overlay
+    [container] = named(docs, "Deployment", "laborbridge-web")["spec"]["template"]["spec"][
+        "containers"
+    ]
+    env = {e["name"]: e for e in container["env"]}
+    assert "LB_AUDIT_ANCHOR_KEY" not in env
+    public = env["LB_AUDIT_ANCHOR_PUBLIC_KEY"]["valueFrom"]["secretKeyRef"]
+    assert (public["name"], public["key"]) == (
+        "laborbridge-audit-anchor",
+        "LB_AUDIT_ANCHOR_PUBLIC_KEY",
+    )
+
+
 def test_every_command_the_manifests_run_exists_with_its_options(overlay):
     _name, docs = overlay
     root = typer.main.get_command(cli_app)
