@@ -177,6 +177,7 @@ def create_app(
             Tools(app.state.job_files, app.state.cipher, app.state.uploads),
             threads=settings.worker_threads,
             poll_seconds=settings.worker_poll_seconds,
+            tracer_provider=getattr(app.state, "tracer_provider", None),
         )
         workers.start()
         # One process (`laborbridge serve`): metrics on their own port. Under gunicorn
