@@ -2,11 +2,15 @@
 named after it, with its statements as children; each background job a span named by its
 kind. Spans are picked by name and trace, never by position."""
 
+import time
+
 import pytest
+from fastapi.testclient import TestClient
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
 
 from api import tracing
+from api.app import create_app
 from tests.api.test_jobs import _queue, setup  # noqa: F401  (the fixture)
 from tests.fixtures.world import ORG_KEYS
 
@@ -73,3 +77,26 @@ def test_the_worker_traces_each_job_by_its_kind(setup, cli, spans):  # noqa: F81
     # Polling for work is not traced: every statement belongs to a job.
     traces = {r.context.trace_id for r in roots}
     assert all(s.context.trace_id in traces for s in finished if "db.system" in s.attributes)
+
+
+def test_the_apps_worker_threads_trace_each_job(setup, world):  # noqa: F811
+    """The web app's own worker threads: a job is a span named by its kind."""
+    exporter = InMemorySpanExporter()
+    app = create_app(
+        world.settings.model_copy(update={"worker_poll_seconds": 0.1}), span_exporter=exporter
+    )
+    with TestClient(app, base_url="http://testserver"):
+        job = _queue(setup, params={"steps": 1})
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            finished = exporter.get_finished_spans()
+            roots = [
+                s
+                for s in finished
+                if s.name == "job test.steps" and s.attributes["laborbridge.job.id"] == str(job)
+            ]
+            if roots:
+                break
+            time.sleep(0.1)
+    [root] = roots
+    assert _statements(exporter.get_finished_spans(), root)
