@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import clock, problem_handlers, routing, text, tracing
+from api.audit import anchors
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.auth.service import AuthService
@@ -176,6 +177,7 @@ def create_app(
             Tools(app.state.job_files, app.state.cipher, app.state.uploads),
             threads=settings.worker_threads,
             poll_seconds=settings.worker_poll_seconds,
+            tracer_provider=getattr(app.state, "tracer_provider", None),
         )
         workers.start()
         # One process (`laborbridge serve`): metrics on their own port. Under gunicorn
@@ -214,6 +216,9 @@ def create_app(
     app.state.job_files = JobFiles(blobs(settings, JOBS), app.state.cipher)
     # Built once: an S3 client is costly to make and safe to share between threads.
     app.state.attachments = attachment_store(settings, app.state.cipher)
+    # Where `audit anchor` writes and what verifies its signatures (GET /api/v1/audit/verify).
+    app.state.audit_anchors = anchors.store(settings)
+    app.state.audit_anchor_key = anchors.verifying_key(settings)
     app.state.web_error_renderer = render_error
     problem_handlers.install(app)
 

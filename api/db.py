@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from api import db_limits
+from api import db_limits, tracing
 from api.access import AccessContext, DataKind, operator_access
 from api.errors import AppError
 from api.settings import Settings
@@ -222,6 +222,10 @@ class Database:
             info={READ_ONLY_KEY: True},
         )
         self._probe_engine: Engine | None = None
+        # A `laborbridge` command's statements join its span (api/tracing.py).
+        tracing.engine_made(self.engine)
+        if self.replica_engine is not None:
+            tracing.engine_made(self.replica_engine)
 
     def dispose(self) -> None:
         self.engine.dispose()

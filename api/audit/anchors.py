@@ -131,3 +131,60 @@ def compare(session: Session, access: AccessContext, anchor: Anchor) -> Mismatch
         return None
     end = repository.last_seq(session, access, anchor.tenant_id)
     return Mismatch(shorter=stored is None and end < anchor.seq, chain_end=end)
+
+
+@dataclass(frozen=True)
+class AnchorCheck:
+    """The chain against its tenant's newest anchor. `status`: unchecked (no key set),
+    none (no anchor yet), matches, forged (the signature fails), truncated (the chain
+    ends before the anchored entry), tampered (the anchored entry has another hash)."""
+
+    status: str
+    name: str | None = None
+    anchored_seq: int | None = None
+    anchored_at: str | None = None
+    chain_end: int | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("forged", "truncated", "tampered")
+
+    @property
+    def reason(self) -> str | None:
+        if self.status == "forged":
+            return f"anchor signature does not verify: {self.name}"
+        if self.status == "truncated":
+            return (
+                f"chain is shorter than its anchor: anchored seq {self.anchored_seq}"
+                f" ({self.anchored_at}), chain ends at seq {self.chain_end}"
+            )
+        if self.status == "tampered":
+            return f"entry seq {self.anchored_seq} differs from its anchor ({self.anchored_at})"
+        return None
+
+
+def check(
+    session: Session,
+    access: AccessContext,
+    source: Blobs,
+    key: Ed25519PublicKey | None,
+    tenant_id: uuid.UUID,
+) -> AnchorCheck:
+    """What `audit verify` reports on the anchor, for the CLI and the API alike."""
+    if key is None:
+        return AnchorCheck("unchecked")
+    newest = latest(source, key, tenant_id)
+    if newest.name is None:
+        return AnchorCheck("none")
+    if newest.anchor is None:
+        return AnchorCheck("forged", newest.name)
+    anchor = newest.anchor
+    mismatch = compare(session, access, anchor)
+    status = "matches" if mismatch is None else "truncated" if mismatch.shorter else "tampered"
+    return AnchorCheck(
+        status,
+        newest.name,
+        anchor.seq,
+        anchor.at,
+        mismatch.chain_end if mismatch is not None else None,
+    )

@@ -2,10 +2,10 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
-from api.audit import service
-from api.audit.schemas import AuditEntryOut, AuditPage, ChainReportOut
+from api.audit import anchors, service
+from api.audit.schemas import AnchorCheckOut, AuditEntryOut, AuditPage, ChainReportOut
 from api.deps import Access, DbSession
 from api.routing import JsonRoute
 from shared_models.enums import Permission
@@ -39,7 +39,29 @@ def list_audit(
 
 
 @router.get("/audit/verify", response_model=ChainReportOut)
-def verify_audit(access: Access, session: DbSession) -> ChainReportOut:
-    """Recompute the caller's hash chain and report the first entry that does not hold."""
+def verify_audit(access: Access, session: DbSession, request: Request) -> ChainReportOut:
+    """Recompute the caller's hash chain, report the first entry that does not hold, and
+    check the chain against the tenant's newest signed anchor, as `laborbridge audit
+    verify` does. The caller's own tenant only: audit logs are not shared."""
     access.require(Permission.READ_AUDIT)
-    return ChainReportOut.model_validate(service.verify_chain(session, access, access.tenant_id))
+    report = service.verify_chain(session, access, access.tenant_id)
+    state = request.app.state
+    anchor = anchors.check(
+        session, access, state.audit_anchors, state.audit_anchor_key, access.tenant_id
+    )
+    return ChainReportOut(
+        tenant_id=report.tenant_id,
+        entries=report.entries,
+        ok=report.ok and not anchor.failed,
+        chain_ok=report.ok,
+        bad_seq=report.bad_seq,
+        bad_entry_id=report.bad_entry_id,
+        reason=report.reason,
+        anchor=AnchorCheckOut(
+            status=anchor.status,  # type: ignore[arg-type]
+            reason=anchor.reason,
+            anchored_seq=anchor.anchored_seq,
+            anchored_at=anchor.anchored_at,
+            chain_end=anchor.chain_end,
+        ),
+    )

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from api.schemas import Schema
 
@@ -28,10 +28,26 @@ class AuditPage(Schema):
     next_before_seq: int | None
 
 
+class AnchorCheckOut(Schema):
+    """The chain against the tenant's newest signed anchor (api/audit/anchors.py).
+    `status`: unchecked (no anchor key configured), none (no anchor yet), matches, forged,
+    truncated or tampered; the last three fail the report."""
+
+    status: Literal["unchecked", "none", "matches", "forged", "truncated", "tampered"]
+    reason: str | None
+    anchored_seq: int | None
+    anchored_at: str | None
+    chain_end: int | None
+
+
 class ChainReportOut(Schema):
     tenant_id: uuid.UUID
     entries: int
+    # False when the chain breaks or does not reach its anchor (a tail cut off with
+    # `audit_heads` rewound verifies on its own: only the anchor shows it).
     ok: bool
+    chain_ok: bool
     bad_seq: int | None
     bad_entry_id: uuid.UUID | None
     reason: str | None
+    anchor: AnchorCheckOut

@@ -2,6 +2,7 @@
 
 import hmac
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from hashlib import sha256
@@ -152,9 +153,16 @@ class AuthService:
     # --- OpenID Connect ----------------------------------------------------------------
 
     def sign_in_oidc(
-        self, session: Session, issuer: str, claims: dict[str, object], ip: str | None
+        self,
+        session: Session,
+        issuer: str,
+        claims: dict[str, object],
+        ip: str | None,
+        device_of: Callable[[str], str | None] = lambda _username: None,
     ) -> User:
-        """Match an identity to an existing account; never creates one."""
+        """Match an identity to an existing account; never creates one. `device_of` gives
+        the remembered device the client shows for the matched account, so that the
+        success is recorded on that device as a password sign-in's would be."""
         subject = str(claims.get("sub") or "")
         email = claims.get("email")
         user = repository.user_by_oidc(session, issuer, subject) if subject else None
@@ -167,7 +175,11 @@ class AuthService:
         repository.add_attempt(
             session,
             SignInAttempt(
-                username=label, ip_address=ip, succeeded=user is not None, attempted_at=utcnow()
+                username=label,
+                ip_address=ip,
+                device_id=device_of(user.username) if user else None,
+                succeeded=user is not None,
+                attempted_at=utcnow(),
             ),
         )
         if user is None:

@@ -24,6 +24,7 @@ from api.cli import (
     warnings,
     worker,
 )
+from api.cli.common import trace_commands
 
 app = typer.Typer(
     help="LaborBridge 劳务协作平台",
@@ -49,6 +50,7 @@ app.add_typer(subsidies.subsidies_app, name="subsidies")
 app.add_typer(warnings.warnings_app, name="warnings")
 app.add_typer(stats.stats_app, name="stats")
 app.add_typer(keys.keys_app, name="keys")
+trace_commands(app)
 
 
 def main() -> None:

@@ -2,15 +2,17 @@
 the operator's database session."""
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.orm import Session
 
-from api import clock
+from api import clock, tracing
 from api.db import Database
 from api.errors import AppError
 from api.i18n import translate_in
@@ -67,3 +69,36 @@ def read_password(confirm: bool = True) -> str:
             raise typer.Exit(1)
         return line
     return typer.prompt("密码 / Password", hide_input=True, confirmation_prompt=confirm)
+
+
+# Long-running commands traced otherwise: `serve` by the app's own tracing (a request a
+# span), `worker` a job a span. A root span open for days would end only at shutdown.
+UNTRACED = frozenset({"laborbridge serve", "laborbridge worker"})
+
+
+def trace_commands(app: typer.Typer, prefix: str = "laborbridge") -> None:
+    """Each command a root span named after it (api/tracing.py), when tracing is on."""
+    for info in app.registered_commands:
+        fn = info.callback
+        if fn is None or getattr(fn, "_lb_traced", False):
+            continue
+        name = f"{prefix} {info.name or fn.__name__.replace('_', '-')}"
+        if name not in UNTRACED:
+            info.callback = _traced(name, fn)
+    for group in app.registered_groups:
+        if group.typer_instance is not None:
+            trace_commands(group.typer_instance, f"{prefix} {group.name}")
+
+
+def _traced(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(fn)  # typer reads the options from the wrapped signature
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            settings = read_settings()
+        except SettingsError:
+            settings = None  # the command itself reports them
+        with tracing.command_span(name, settings):
+            return fn(*args, **kwargs)
+
+    run._lb_traced = True  # type: ignore[attr-defined]
+    return run

@@ -112,41 +112,38 @@ def _anchor_holds(
 ) -> bool:
     """One line on the tenant's latest anchor; False when the chain or anchor fails it."""
     name = organization.name
-    latest = anchors.latest(store, key, organization.id)
-    if latest.name is None:
+    result = anchors.check(session, access, store, key, organization.id)
+    if result.status == "none":
         out.print(f"  {name}: 尚无锚点 / no anchor yet", soft_wrap=True)
-        return True
-    if latest.anchor is None:
+    elif result.status == "forged":
         out.print(
-            f"[red]ANCHOR FORGED[/red]  {name}: 锚点签名无效 {latest.name}"
-            f" / anchor signature does not verify: {latest.name}",
+            f"[red]ANCHOR FORGED[/red]  {name}: 锚点签名无效 {result.name}"
+            f" / anchor signature does not verify: {result.name}",
             soft_wrap=True,
         )
-        return False
-    anchor = latest.anchor
-    mismatch = anchors.compare(session, access, anchor)
-    if mismatch is None:
+    elif result.status == "matches":
+        seq, at = result.anchored_seq, result.anchored_at
         out.print(
-            f"  {name}: 与锚点相符 (seq {anchor.seq}, {anchor.at})"
-            f" / matches its anchor (seq {anchor.seq}, {anchor.at})",
+            f"  {name}: 与锚点相符 (seq {seq}, {at}) / matches its anchor (seq {seq}, {at})",
             soft_wrap=True,
         )
-        return True
-    if mismatch.shorter:
+    elif result.status == "truncated":
+        seq, at = result.anchored_seq, result.anchored_at
         out.print(
-            f"[red]TRUNCATED[/red]  {name}: 日志比锚点短，锚定 seq {anchor.seq}（{anchor.at}），"
-            f"日志只到 seq {mismatch.chain_end}"
-            f" / chain is shorter than its anchor: anchored seq {anchor.seq} ({anchor.at}),"
-            f" chain ends at seq {mismatch.chain_end}",
+            f"[red]TRUNCATED[/red]  {name}: 日志比锚点短，锚定 seq {seq}（{at}），"
+            f"日志只到 seq {result.chain_end}"
+            f" / chain is shorter than its anchor: anchored seq {seq} ({at}),"
+            f" chain ends at seq {result.chain_end}",
             soft_wrap=True,
         )
     else:
+        seq, at = result.anchored_seq, result.anchored_at
         out.print(
-            f"[red]TAMPERED[/red]  {name}: seq {anchor.seq} 的条目与锚点（{anchor.at}）不符"
-            f" / entry seq {anchor.seq} differs from its anchor ({anchor.at})",
+            f"[red]TAMPERED[/red]  {name}: seq {seq} 的条目与锚点（{at}）不符"
+            f" / entry seq {seq} differs from its anchor ({at})",
             soft_wrap=True,
         )
-    return False
+    return not result.failed
 
 
 @audit_app.command("anchor")

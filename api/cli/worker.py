@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from api import tracing
 from api.blobs import IMPORTS, JOBS, blobs
 from api.cli.common import load_settings, out
 from api.db import Database
@@ -35,7 +36,17 @@ def worker(
         cipher,
         UploadStore(blobs(settings, IMPORTS), cipher),
     )
-    workers = Workers(database, tools, threads=threads, poll_seconds=settings.worker_poll_seconds)
+    # A span per job, named by its kind, when tracing is on (api/tracing.py).
+    provider = tracing.process_provider(settings)
+    if provider is not None:
+        tracing.trace_engine(database.engine, provider)
+    workers = Workers(
+        database,
+        tools,
+        threads=threads,
+        poll_seconds=settings.worker_poll_seconds,
+        tracer_provider=provider,
+    )
     listener: exporter.Listener | None = None
     try:
         if once:
@@ -59,4 +70,6 @@ def worker(
     finally:
         if listener is not None:
             listener.stop()
+        if provider is not None:
+            provider.shutdown()  # exports what the batch still holds
         database.dispose()

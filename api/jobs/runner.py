@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from api import tracing
 from api.access import AccessContext, DataKind, build_access_context
 from api.auth import repository as auth_repository
 from api.db import Database, apply_access, apply_user_scope, is_postgres
@@ -183,12 +184,15 @@ def claim(db: Database, worker: str) -> dict[str, Any] | None:
         }
 
 
-def run_next(db: Database, tools: Tools, worker: str) -> bool:
-    """Claim and run one job; False when none was waiting."""
-    job = claim(db, worker)
+def run_next(db: Database, tools: Tools, worker: str, tracer_provider: Any = None) -> bool:
+    """Claim and run one job; False when none was waiting. With a tracer provider the job
+    is a span named by its kind (api/tracing.py)."""
+    with tracing.untraced(tracer_provider):
+        job = claim(db, worker)
     if job is None:
         return False
-    execute(db, tools, job)
+    with tracing.job_span(tracer_provider, job["kind"], job["id"]):
+        execute(db, tools, job)
     return True
 
 

@@ -7,6 +7,7 @@ import logging
 import os
 import socket
 import threading
+from typing import Any
 
 from api import db_limits
 from api.db import Database
@@ -17,8 +18,17 @@ log = logging.getLogger(__name__)
 
 
 class Workers:
-    def __init__(self, db: Database, tools: Tools, *, threads: int, poll_seconds: float) -> None:
+    def __init__(
+        self,
+        db: Database,
+        tools: Tools,
+        *,
+        threads: int,
+        poll_seconds: float,
+        tracer_provider: Any = None,
+    ) -> None:
         self.db, self.tools = db, tools
+        self.tracer_provider = tracer_provider  # a span per job when tracing is on
         self.count, self.poll = threads, poll_seconds
         self.stopping = threading.Event()
         self.threads: list[threading.Thread] = []
@@ -32,7 +42,7 @@ class Workers:
         try:
             # Jobs are batch work: a long import statement may take the batch limits.
             with db_limits.batch_limits():
-                return run_next(self.db, self.tools, worker)
+                return run_next(self.db, self.tools, worker, self.tracer_provider)
         except Exception:  # a broken database must not end the thread for good
             log.exception("worker %s could not take work", worker)
             return False

@@ -91,6 +91,18 @@ def _bureaus(
     return out
 
 
+def in_shard(tenant_id: uuid.UUID, shard: tuple[int, int] | None) -> bool:
+    """Whether the bureau is shard `index` of `count`'s. Decided by the bureau's id alone,
+    so pods that start apart, or see a bureau gain its first policy in between, still
+    share out every bureau exactly once (a split balanced by laborer counts would not:
+    the counts could differ between pods). The ids are random, so each shard gets its
+    share of the bureaus; `--org` lists are the way to balance by hand."""
+    if shard is None:
+        return True
+    index, count = shard
+    return tenant_id.int % count == index
+
+
 def evaluate_all(
     settings: Settings,
     *,
@@ -99,12 +111,14 @@ def evaluate_all(
     page_size: int = entitlements.BATCH,
     progress: Progress = lambda _name, _done, _total: None,
     only: frozenset[uuid.UUID] | None = None,
+    shard: tuple[int, int] | None = None,
 ) -> Evaluated:
-    """`only`: these organizations alone (one shard of a Kubernetes Indexed Job,
-    docs/scaling.md); by default every bureau with policies."""
+    """`only`: these organizations alone; `shard` (index, count): the bureaus of that
+    shard alone (a pod of a Kubernetes Indexed Job, docs/scaling.md); by default every
+    bureau with policies."""
     database = Database(settings, as_owner=True)
     try:
-        bureaus = _bureaus(database, only)
+        bureaus = [b for b in _bureaus(database, only) if in_shard(b[0], shard)]
         parallel = database.engine.dialect.name == "postgresql"  # SQLite: one writer
     finally:
         database.dispose()

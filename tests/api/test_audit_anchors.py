@@ -11,12 +11,14 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from moto import mock_aws
+from pydantic import SecretStr
 
+from api.audit import anchors
 from api.audit import service as audit
 from api.db import use_operator_access
 from tests.api.test_audit import _entries
 from tests.fixtures.tamper import db_uuid, execute_as_superuser
-from tests.fixtures.world import ORG_KEYS
+from tests.fixtures.world import ORG_KEYS, ApiUser
 
 WUSHAN = ORG_KEYS["wushan"]
 BUCKET = "lb-test-anchors"
@@ -107,6 +109,47 @@ def test_a_truncated_and_rewound_chain_is_detected(world, cli, keyed_cli):
     ), result.stdout
     # Only the tenant that was cut fails; the others still match.
     assert result.stdout.count("matches its anchor") == len(world.orgs) - 1
+
+
+def test_the_api_checks_the_anchor_too(world, keyed_cli, anchor_dir):
+    """GET /api/v1/audit/verify reads the same anchors as the CLI: a tail cut with the head
+    rewound verifies as a chain, and the report fails on the anchor, saying why."""
+    assert keyed_cli("audit", "anchor").exit_code == 0
+    key = os.environ["LB_AUDIT_ANCHOR_KEY"]
+    public = anchors.public_key_text(anchors.signing_key(_settings_with(world, key)))
+    # The web service holds the public key only (as in deploy/kubernetes).
+    client = world.client(
+        audit_anchor_public_key=public, audit_anchor_dir=anchor_dir, audit_anchor_key=SecretStr("")
+    )
+    before = ApiUser(client, "wushan.admin").get("/api/v1/audit/verify").json()
+    assert before["ok"] is True and before["anchor"]["status"] == "matches", before
+    anchored_seq = before["anchor"]["anchored_seq"]
+
+    chain_end = _cut_tail_and_rewind_head(world, "wushan", drop=2)
+    report = ApiUser(client, "wushan.admin").get("/api/v1/audit/verify").json()
+    assert report["chain_ok"] is True  # the cut is invisible to the chain alone
+    assert report["ok"] is False
+    assert report["anchor"] == {
+        "status": "truncated",
+        "reason": f"chain is shorter than its anchor: anchored seq {anchored_seq}"
+        f" ({before['anchor']['anchored_at']}), chain ends at seq {chain_end}",
+        "anchored_seq": anchored_seq,
+        "anchored_at": before["anchor"]["anchored_at"],
+        "chain_end": chain_end,
+    }
+    # Another tenant's admin sees only their own chain, which still matches.
+    other = ApiUser(client, "yantai.admin").get("/api/v1/audit/verify").json()
+    assert other["ok"] is True and other["anchor"]["status"] == "matches"
+    assert other["tenant_id"] == str(world.orgs["yantai"])
+
+
+def test_the_api_says_when_no_key_is_set(world, login):
+    report = login("wushan.admin").get("/api/v1/audit/verify").json()
+    assert report["ok"] is True and report["anchor"]["status"] == "unchecked"
+
+
+def _settings_with(world, key: str):  # type: ignore[no-untyped-def]
+    return world.settings.model_copy(update={"audit_anchor_key": SecretStr(key)})
 
 
 def test_a_rewritten_tail_differs_from_its_anchor(world, keyed_cli):

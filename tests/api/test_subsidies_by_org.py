@@ -5,10 +5,14 @@ Both demo counties (巫山 and 开州) have policies and placed laborers. Their 
 rows are removed, as if never evaluated; evaluating 巫山 alone brings back 巫山's and
 leaves 开州's missing until 开州's own shard runs."""
 
+import re
+
+import pytest
 from sqlalchemy import delete, func, select
 
 from api.access import DataKind
 from api.db import use_operator_access
+from api.subsidies.evaluation import in_shard
 from shared_models import Entitlement
 from tests.fixtures.world import ORG_KEYS
 
@@ -59,3 +63,38 @@ def test_several_orgs_and_an_unknown_one(cli, world):
     unknown = cli("subsidies", "evaluate", "--org", "不存在的局", "--workers", "1")
     assert unknown.exit_code == 1
     assert "不存在的局" in unknown.output
+
+
+def _bureaus_evaluated(output: str) -> int:
+    match = re.search(r"entitlements evaluated: (\d+) bureaus", output)
+    assert match, output
+    return int(match.group(1))
+
+
+@pytest.mark.parametrize("count", [2, 3])
+def test_shards_share_out_every_bureau_once(cli, world, count):
+    """`--shard INDEX/COUNT` (an Indexed Job's pods): the shards together evaluate every
+    bureau with policies exactly once, each by its id."""
+    _forget(world, "wushan")
+    _forget(world, "kaizhou")
+    paying = {"wushan", "kaizhou"}  # the demo's bureaus with policies
+    evaluated = 0
+    for index in range(count):
+        before = {key: _count(world, key) for key in paying}
+        result = cli("subsidies", "evaluate", "--shard", f"{index}/{count}", "--workers", "1")
+        assert result.exit_code == 0, result.output
+        assert f"shard {index}/{count}" in result.output
+        mine = {key for key in paying if in_shard(world.orgs[key], (index, count))}
+        assert _bureaus_evaluated(result.output) == len(mine)
+        evaluated += len(mine)
+        for key in paying:  # this shard's bureaus now have entitlements, no other did
+            assert (_count(world, key) > before[key]) == (key in mine), (key, index)
+    assert evaluated == len(paying)
+    assert all(_count(world, key) > 0 for key in paying)
+
+
+@pytest.mark.parametrize("bad", ["2/2", "1", "-1/2", "a/b", "0/0"])
+def test_a_malformed_shard_is_refused(cli, bad):
+    result = cli("subsidies", "evaluate", "--shard", bad, "--workers", "1")
+    assert result.exit_code == 1
+    assert "INDEX/COUNT" in result.output

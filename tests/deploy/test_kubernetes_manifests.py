@@ -21,7 +21,9 @@ from api.health.router import router as health_router
 ROOT = Path(__file__).resolve().parents[2]
 KUBERNETES = ROOT / "deploy" / "kubernetes"
 KUBERNETES_VERSION = "1.30.0"  # the oldest release the manifests support
-OVERLAYS = ("dev", "prod")
+# An overlay, or an overlay with components (deploy/kubernetes/components) added: every
+# check below runs on each.
+OVERLAYS = ("dev", "prod", "prod+sharded-evaluate")
 BUREAU_ZONE = "Asia/Shanghai"
 SCHEDULED = {  # every nightly command and the CronJob that runs it
     ("stats", "tidy"),
@@ -55,9 +57,32 @@ def render(folder: Path) -> list[dict]:
     return [doc for doc in yaml.safe_load_all(done.stdout) if doc]
 
 
+def render_with_components(overlay_name: str, components: list[str], where: Path) -> list[dict]:
+    """The overlay with the components added, as an operator's kustomization would."""
+    where.mkdir(parents=True, exist_ok=True)
+    up = lambda target: os.path.relpath(target, where)  # noqa: E731 - kustomize wants relative paths
+    (where / "kustomization.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "apiVersion": "kustomize.config.k8s.io/v1beta1",
+                "kind": "Kustomization",
+                "resources": [up(KUBERNETES / "overlays" / overlay_name)],
+                "components": [up(KUBERNETES / "components" / c) for c in components],
+            }
+        )
+    )
+    return render(where)
+
+
 @pytest.fixture(scope="module", params=OVERLAYS)
-def overlay(request: pytest.FixtureRequest) -> tuple[str, list[dict]]:
-    return request.param, render(KUBERNETES / "overlays" / request.param)
+def overlay(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, list[dict]]:
+    name, *components = request.param.split("+")
+    if not components:
+        return request.param, render(KUBERNETES / "overlays" / name)
+    where = tmp_path_factory.mktemp("kustomize")
+    return request.param, render_with_components(name, components, where)
 
 
 def of_kind(docs: list[dict], kind: str) -> list[dict]:
@@ -180,6 +205,21 @@ def test_cronjobs_run_every_nightly_command_once_in_bureau_time_and_in_order(ove
     assert subsidies[subsidies.index("--workers") + 1] == "2"
 
 
+def test_the_web_pods_check_anchors_with_the_public_key_only(overlay):
+    """GET /api/v1/audit/verify checks the anchors; the web pods must not be able to sign one."""
+    _name, docs = overlay
+    [container] = named(docs, "Deployment", "laborbridge-web")["spec"]["template"]["spec"][
+        "containers"
+    ]
+    env = {e["name"]: e for e in container["env"]}
+    assert "LB_AUDIT_ANCHOR_KEY" not in env
+    public = env["LB_AUDIT_ANCHOR_PUBLIC_KEY"]["valueFrom"]["secretKeyRef"]
+    assert (public["name"], public["key"]) == (
+        "laborbridge-audit-anchor",
+        "LB_AUDIT_ANCHOR_PUBLIC_KEY",
+    )
+
+
 def test_every_command_the_manifests_run_exists_with_its_options(overlay):
     _name, docs = overlay
     root = typer.main.get_command(cli_app)
@@ -284,6 +324,39 @@ def _gunicorn_forwarded_allow_ips(**env: str) -> list[str]:
         check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_sharded_evaluation_is_an_indexed_job_of_matching_shards(tmp_path):
+    """components/sharded-evaluate: pod INDEX of COUNT runs `--shard INDEX/COUNT`, and
+    COUNT is the Job's completions and parallelism (docs/scaling.md)."""
+    component = yaml.safe_load(
+        (KUBERNETES / "components" / "sharded-evaluate" / "kustomization.yaml").read_text()
+    )
+    assert component["kind"] == "Component"
+    for overlay_name in ("dev", "prod"):
+        docs = render_with_components(overlay_name, ["sharded-evaluate"], tmp_path / overlay_name)
+        job = named(docs, "CronJob", "laborbridge-subsidies-evaluate")["spec"]["jobTemplate"]
+        spec = job["spec"]
+        assert spec["completionMode"] == "Indexed"
+        [container] = spec["template"]["spec"]["containers"]
+        command = container["command"]
+        assert command[:3] == ["laborbridge", "subsidies", "evaluate"]
+        index, count = command[command.index("--shard") + 1].split("/")
+        assert index == "$(JOB_COMPLETION_INDEX)"
+        assert spec["completions"] == spec["parallelism"] == int(count)
+        assert spec["backoffLimitPerIndex"] >= 1
+        assert spec["backoffLimit"] >= spec["completions"] * spec["backoffLimitPerIndex"]
+        # Only that CronJob changed: the overlay without the component has the same others.
+        plain = render(KUBERNETES / "overlays" / overlay_name)
+        assert len(plain) == len(docs)
+        assert (
+            "completionMode"
+            not in named(plain, "CronJob", "laborbridge-subsidies-evaluate")["spec"]["jobTemplate"][
+                "spec"
+            ]
+        )
+    scaling = (ROOT / "docs" / "scaling.md").read_text()
+    assert "deploy/kubernetes/components/sharded-evaluate" in scaling
 
 
 def test_overlays_differ_in_size_as_documented():

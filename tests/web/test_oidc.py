@@ -12,8 +12,12 @@ from pydantic import SecretStr
 from sqlalchemy import select, update
 
 from api.app import create_app
+from api.auth.devices import Devices
 from api.demo.loader import sign_ins
 from shared_models import SignInAttempt, User
+from shared_models.base import utcnow
+from tests.web.helpers import csrf_from
+from tests.web.test_no_blocking_handlers import no_statements_on_the_loop
 
 ISSUER = "https://id.example.gov.cn"
 CLIENT_ID = "laborbridge"
@@ -179,3 +183,47 @@ def test_provider_errors_are_shown(oidc_client):
 def test_oidc_routes_are_absent_without_an_issuer(client):
     assert client.get("/auth/oidc/login").status_code == 404
     assert "统一身份认证" not in client.get("/login").text
+
+
+def test_oidc_sign_in_remembers_the_device(oidc_client, provider, world):
+    """As after a password sign-in: the browser gets the account's device cookie, and what
+    it does next for the account is counted on that device (sign-in throttling)."""
+    _set_email(world, "wushan.admin", "admin@wushan.gov.cn")
+    claims = {"sub": "citizen-002", "email": "admin@wushan.gov.cn", "email_verified": True}
+    # Authlib's client makes both OIDC handlers coroutines: their database work must
+    # still run off the event loop (tests/web/test_no_blocking_handlers.py).
+    with no_statements_on_the_loop(oidc_client.app.state.db.engine):
+        first = _sign_in(oidc_client, provider, claims)
+    assert first.status_code == 303
+    devices = Devices(world.settings)
+    name = devices.cookie_name("wushan.admin")
+    [set_cookie] = [c for c in first.headers.get_list("set-cookie") if c.startswith(name + "=")]
+    assert "HttpOnly" in set_cookie and "samesite=lax" in set_cookie.lower()
+    device = devices.verify("wushan.admin", first.cookies[name], utcnow())
+    assert device is not None
+
+    # The next sign-in from this browser, by the provider or by password, is on the device.
+    oidc_client.cookies.delete("lb_session")
+    second = _sign_in(oidc_client, provider, {"sub": "citizen-002"})
+    assert second.status_code == 303
+    # Each success issues a fresh device id (as a password sign-in does).
+    renewed = devices.verify("wushan.admin", second.cookies[name], utcnow())
+    oidc_client.cookies.delete("lb_session")
+    form = {
+        "username": "wushan.admin",
+        "password": "wrong",
+        "next": "/",
+        "csrf_token": csrf_from(oidc_client.get("/login").text),
+    }
+    assert oidc_client.post("/login", data=form, follow_redirects=False).status_code == 401
+    with world.owner_database().sessions() as session:
+        attempts = session.scalars(
+            select(SignInAttempt)
+            .where(SignInAttempt.username == "wushan.admin")
+            .order_by(SignInAttempt.attempted_at)
+        ).all()
+    assert [(a.succeeded, a.device_id) for a in attempts] == [
+        (True, None),  # the first: no device yet
+        (True, device),
+        (False, renewed),
+    ]

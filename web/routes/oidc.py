@@ -72,21 +72,32 @@ async def oidc_callback(request: Request, page: Page) -> Response:
     database = request.app.state.db
     auth = request.app.state.auth
 
-    def finish() -> str:
-        # A transaction of its own: the sign-in attempt is kept even when refused.
+    def finish() -> tuple[str, str]:
+        # A transaction of its own: the sign-in attempt is kept even when refused. Run in
+        # the thread pool (below): the ORM's calls block, and this handler is a coroutine
+        # only because Authlib's Starlette client awaits the provider.
         with database.transaction() as session:
-            user = auth.sign_in_oidc(session, settings.oidc_issuer, claims, client_ip(request))
+            user = auth.sign_in_oidc(
+                session,
+                settings.oidc_issuer,
+                claims,
+                client_ip(request),
+                lambda username: auth.devices.presented(request, username),
+            )
             secret, _session = auth.start_web_session(
                 session, user, ip=client_ip(request), user_agent=request.headers.get("user-agent")
             )
-            return secret
+            return secret, user.username
 
     try:
-        secret = await run_in_threadpool(finish)
+        secret, username = await run_in_threadpool(finish)
     except (InvalidCredentials, AccountDisabled) as exc:
         return login_page(
             request, page, next_path=next_path, error=exc.message(), status_code=exc.status
         )
     response = RedirectResponse(next_path, status_code=303)
     set_session_cookie(response, secret, settings.secure_cookies, settings.session_absolute_hours)
+    # The remembered device, as after a password sign-in: this browser's later password
+    # attempts for the account are throttled by its own failures only (api/auth/devices.py).
+    auth.devices.remember(response, username)
     return response
