@@ -38,7 +38,15 @@ def pod_environment(manifest: str, secret: dict[str, str]) -> dict[str, str]:
     """What the container sees: envFrom (the ConfigMap, then the Secret), then `env`."""
     environment = read_env_file(BASE / "config.env") | secret
     for item in _container(manifest).get("env") or []:
-        environment[item["name"]] = str(item["value"])
+        if "value" in item:
+            environment[item["name"]] = str(item["value"])
+            continue
+        # valueFrom: a key of a Secret; here every Secret's keys are in `secret`.
+        ref = item["valueFrom"]["secretKeyRef"]
+        if ref["key"] in secret:
+            environment[item["name"]] = secret[ref["key"]]
+        elif not ref.get("optional"):
+            raise KeyError(f"{manifest}: {item['name']} needs {ref['name']}/{ref['key']}")
     return environment
 
 
