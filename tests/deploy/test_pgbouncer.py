@@ -101,6 +101,10 @@ def test_two_tenants_through_transaction_pooling_see_only_their_own_rows(tmp_pat
                 servers = [s for s in bouncer.show("SERVERS") if s["user"] == APP_ROLE]
                 # Really pooled: more app connections than PostgreSQL ever had.
                 assert len(servers) <= bouncer.pool_size < len(clients), (clients, servers)
+                metrics = f"http://127.0.0.1:{env['LB_METRICS_PORT']}/metrics"
+                for _ in range(6):  # past psycopg's prepare threshold, were it not off
+                    scraped = httpx.get(metrics, timeout=10).text
+                    assert "laborbridge_scheduled_jobs_readable 1.0" in scraped
                 _assert_nothing_left_for_the_next_client(bouncer)
                 _assert_no_advisory_lock_outlives_its_request(cluster)
             assert "prepared statement" not in log.read_text()
@@ -127,10 +131,15 @@ def _environment(cluster: ThrowawayCluster, bouncer_port: int, tmp_path: Path): 
         hide_password=False
     )
     port = free_port()
+    (tmp_path / "metrics").mkdir()
     env |= {
         "LB_DATA_DIR": str(tmp_path / "files"),
         "LB_BIND": f"127.0.0.1:{port}",
         "LB_WORKERS": "2",
+        # As the Kubernetes ConfigMap: the master's exporter reads the scheduled runs on
+        # a connection of its own, through the pooler too.
+        "LB_METRICS_PORT": str(free_port()),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
     }
     return process_env(env), port
 
