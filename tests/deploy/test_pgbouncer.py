@@ -1,5 +1,5 @@
 """The service behind PgBouncer in transaction mode, the supported pooler
-(docs/operations.md, "Connection budget"): a fresh cluster with deploy/postgres/roles.sql,
+(docs/operations.md, "PgBouncer"): a fresh cluster with deploy/postgres/roles.sql,
 the migration straight to PostgreSQL as the owner, then the image's command (gunicorn)
 with LB_DATABASE_URL at PgBouncer as the app role, driven over HTTP by two tenants.
 
@@ -22,8 +22,11 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from api.db import make_engine
+from api.settings import Settings
 from tests.deploy import compose_env
 from tests.deploy.processes import ROOT, argv, free_port, process_env
 from tests.fixtures.factories import id_number, laborer_payload
@@ -300,3 +303,38 @@ def _assert_no_advisory_lock_outlives_its_request(cluster: ThrowawayCluster) -> 
     with psycopg.connect(cluster.libpq()) as conn:
         held = conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'").fetchone()
     assert held == (0,)
+
+
+@pytest.mark.postgres_only
+def test_a_privileged_development_login_takes_the_app_role_in_every_transaction(tmp_path):
+    """Development (api/db.py): a privileged login drops to the app role. Behind the
+    pooler that must hold for each transaction, whichever server connection it lands
+    on, and the next client of a server connection must not inherit the role."""
+    with throwaway_cluster(tmp_path) as cluster:
+        cluster.execute("CREATE ROLE laborbridge_app NOLOGIN")
+        with pgbouncer(
+            tmp_path,
+            server_port=cluster.port,
+            databases=["postgres"],
+            users={"postgres": "pooled"},
+            pool_size=2,
+        ) as bouncer:
+            engine = make_engine(
+                bouncer.url("postgres", "pooled", "postgres"),
+                pool_size=1,
+                app_role="laborbridge_app",
+                settings=Settings(),
+            )
+            try:
+                with engine.connect() as conn:  # connects on the first server connection
+                    assert conn.scalar(text("SELECT current_user")) == "laborbridge_app"
+                raw = bouncer.libpq("postgres", "pooled", "postgres")
+                with psycopg.connect(raw) as first:  # its next client, held in a transaction
+                    assert first.execute("SELECT current_user").fetchone() == ("postgres",)
+                    # Meanwhile the engine's next transaction runs on the other one.
+                    with engine.connect() as conn:
+                        pid = conn.scalar(text("SELECT pg_backend_pid()"))
+                        assert conn.scalar(text("SELECT current_user")) == "laborbridge_app"
+                    assert first.execute("SELECT pg_backend_pid()").fetchone() != (pid,)
+            finally:
+                engine.dispose()
