@@ -127,11 +127,16 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def _assume_app_role(engine: Engine, app_role: str) -> None:
-    """Development convenience: a privileged login drops to the app role at connect,
-    so row-level security is in force. Production connects as the app role itself."""
+    """Development convenience: a privileged login drops to the app role, so row-level
+    security is in force. Production connects as the app role itself.
+
+    The role is taken per transaction (db_limits' `set_config('role', ..., true)`), not
+    with a session-level SET ROLE: behind PgBouncer in transaction mode a session's
+    role would stay on the server connection for its next client, and a transaction of
+    ours on another server connection would run as the privileged login, past RLS."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
         cursor.execute(
             "SELECT r.rolsuper OR r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user"
@@ -144,7 +149,7 @@ def _assume_app_role(engine: Engine, app_role: str) -> None:
                 raise UnsafeDatabaseRole(
                     f"database role {app_role!r} does not exist; run `laborbridge db upgrade`"
                 )
-            cursor.execute(f'SET ROLE "{app_role}"')
+            record.info[db_limits.ROLE_KEY] = app_role
         cursor.close()
         dbapi_connection.commit()
 

@@ -33,6 +33,8 @@ BATCH: ContextVar[bool] = ContextVar("lb_batch_limits", default=False)
 GRACE_SECONDS = 5.0
 _DEADLINE_KEY = "lb_deadline"
 _UNPINGED_KEY = "lb_unpinged"
+# A connection's role for each of its transactions (api/db.py, _assume_app_role).
+ROLE_KEY = "lb_transaction_role"
 
 
 @contextmanager
@@ -196,7 +198,13 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
         calls = ", ".join(
             f"set_config('{name}', '{value}', true)" for name, value in values.items()
         )
-        conn.exec_driver_sql("SELECT " + calls)
+        role = conn.info.get(ROLE_KEY)
+        if role is None:
+            conn.exec_driver_sql("SELECT " + calls)
+        else:  # in the same statement: no extra round trip per transaction
+            conn.exec_driver_sql(
+                f"SELECT set_config('role', %(role)s, true), {calls}", {"role": role}
+            )
 
     @event.listens_for(engine, "before_cursor_execute")
     def _before(conn, cursor, *_args) -> None:  # type: ignore[no-untyped-def]
