@@ -37,8 +37,9 @@ def _code_version() -> str:
     digest = hashlib.sha256()
     api = Path(__file__).resolve().parent.parent
     for folder in ("oversight", "subsidies", "supply"):
-        for path in sorted((api / folder).glob("*.py")):
-            digest.update(path.name.encode())
+        # Packages too: the statistics repository is one.
+        for path in sorted((api / folder).rglob("*.py")):
+            digest.update(path.relative_to(api).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
