@@ -195,19 +195,22 @@ def due(
     return out
 
 
+def _county_cases(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+    """The county's casework (its offices'), not disputes merely read by an employer's
+    bureau."""
+    return select(Case.id).where(
+        Case.tenant_id.in_(access.read_ids(DataKind.CASE)),
+        or_(
+            Case.tenant_id == access.tenant_id,
+            Case.county_id.in_(access.read_ids(DataKind.LABORER)),
+        ),
+        *conditions,
+    )
+
+
 def cases(kind: CaseKind) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
-        # The county's casework (its offices'), not disputes merely read by an
-        # employer's bureau.
-        query = select(Case.id).where(
-            Case.tenant_id.in_(access.read_ids(DataKind.CASE)),
-            or_(
-                Case.tenant_id == access.tenant_id,
-                Case.county_id.in_(access.read_ids(DataKind.LABORER)),
-            ),
-            Case.kind == kind,
-            between(Case.occurred_on, period),
-        )
+        query = _county_cases(access, Case.kind == kind, between(Case.occurred_on, period))
         return Counted(query, ROWS)
 
     return build
@@ -215,15 +218,7 @@ def cases(kind: CaseKind) -> Builder:
 
 def recovered(access: AccessContext, period: Period) -> Counted:
     # closed_on is set when a case is finished (resolved, handed over or closed).
-    query = select(Case.id).where(
-        Case.tenant_id.in_(access.read_ids(DataKind.CASE)),
-        or_(
-            Case.tenant_id == access.tenant_id,
-            Case.county_id.in_(access.read_ids(DataKind.LABORER)),
-        ),
-        Case.kind == CaseKind.DISPUTE,
-        between(Case.closed_on, period),
-    )
+    query = _county_cases(access, Case.kind == CaseKind.DISPUTE, between(Case.closed_on, period))
     return Counted(query, func.coalesce(func.sum(Case.amount_recovered), 0))
 
 
