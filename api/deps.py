@@ -19,6 +19,7 @@ from api.db import Database, apply_access, apply_user_scope
 from api.errors import BadRequest, Unauthenticated
 from api.i18n import _
 from api.imports.storage import UploadStore
+from api.middleware import route_template
 from api.security.pii import PiiCipher
 from api.settings import Settings
 
@@ -95,10 +96,10 @@ def get_api_access(
 ) -> AccessContext:
     membership = principal.membership_for(requested_tenant(request))
     access = auth.access_for(session, principal, membership, request_id(request))
-    route = request.scope.get("route")
+    route = route_template(request.scope)
     if route is not None:
         # A supervising organization opens figures and reports only: 404 elsewhere.
-        supervisor_house.check(access, route.path)
+        supervisor_house.check(access, route)
     apply_access(session, access)
     return access
 

@@ -29,6 +29,13 @@ SECURITY_HEADERS = {
 }
 
 
+def route_template(scope: Scope) -> str | None:
+    """The matched route's template (`/api/v1/laborers/{laborer_id}`, never the raw path),
+    which the router leaves in the scope; None before routing or when nothing matched."""
+    path = getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) and path else None
+
+
 class RequestContextMiddleware:
     """Request id (kept from X-Request-ID when well-formed), language, headers, access log."""
 

@@ -17,6 +17,7 @@ from api.db import apply_access, apply_user_scope
 from api.deps import Auth, DbSession, read_session, request_id
 from api.errors import AppError, NoTenant, Unauthenticated
 from api.i18n import _
+from api.middleware import route_template
 from shared_models import Membership, User, WebSession
 from web import csrf, houses
 
@@ -139,12 +140,12 @@ def require_access(
 ) -> WebPage:
     if page.access is None:
         raise NoTenant(_("Your account has no organization yet; ask an administrator."))
-    route = request.scope.get("route")
+    route = route_template(request.scope)
     if route is not None:
         # A supervising organization: 404 on every route but its own few, forms too.
-        supervisor_house.check(page.access, route.path)
+        supervisor_house.check(page.access, route)
     if request.method in ("GET", "HEAD") and route is not None:
-        houses.check(page.access, route.path)  # a page outside the role's house: 404
+        houses.check(page.access, route)  # a page outside the role's house: 404
     return page
 
 

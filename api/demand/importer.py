@@ -22,7 +22,7 @@ from api.errors import FieldError
 from api.i18n import _
 from api.spreadsheets.cells import file_error, map_headers, read_cells, with_column
 from api.spreadsheets.reader import UnreadableFile, read_table
-from api.supply.importer import FILE_MESSAGES, MAX_REPORTED_ERRORS
+from api.supply.importer import FILE_MESSAGES, reported_errors
 from shared_models import Employer, Vacancy
 from shared_models.enums import EntryThreshold, VacancyStatus
 
@@ -59,17 +59,7 @@ class Plan:
             "new_employers": len(self.new_employers),
             "error_count": len(self.errors),
             "ignored_columns": self.ignored_columns,
-            "errors": [
-                {
-                    "row": e.row,
-                    "column": e.column,
-                    "field": e.field,
-                    "code": e.code,
-                    "message": e.message,
-                    "params": e.params,
-                }
-                for e in self.errors[:MAX_REPORTED_ERRORS]
-            ],
+            "errors": reported_errors(self.errors),
         }
 
 

@@ -5,6 +5,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.metrics.instruments import REQUEST_SECONDS
+from api.middleware import route_template
 
 UNMATCHED = "<unmatched>"
 
@@ -35,7 +36,4 @@ class RequestMetrics:
 
 
 def route_of(scope: Scope) -> str:
-    """The matched route's template; the router leaves the route in the scope."""
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return path if isinstance(path, str) and path else UNMATCHED
+    return route_template(scope) or UNMATCHED

@@ -12,12 +12,14 @@ On a read-only session (the read replica's, LB_DATABASE_REPLICA_URL) a figure is
 as anywhere else but, when computed, not remembered: the replica cannot write.
 """
 
+import functools
 import hashlib
+import inspect
 import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,7 @@ from api.oversight import figure_cache_repository, statistics_repository
 from api.oversight.statistics_repository import Value
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def _code_version() -> str:
@@ -37,8 +40,9 @@ def _code_version() -> str:
     digest = hashlib.sha256()
     api = Path(__file__).resolve().parent.parent
     for folder in ("oversight", "subsidies", "supply"):
-        for path in sorted((api / folder).glob("*.py")):
-            digest.update(path.name.encode())
+        # Packages too: the statistics repository is one.
+        for path in sorted((api / folder).rglob("*.py")):
+            digest.update(path.relative_to(api).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -86,6 +90,41 @@ def remembered(
     return result
 
 
+def _remembering(
+    query: Callable[P, T], encode: Callable[[T], object], decode: Callable[[object], T]
+) -> Callable[P, T]:
+    """`query` (a statistics_repository function of session, access, then its arguments),
+    remembered: keyed by its name and its arguments, `today` (where it takes one) settled
+    to the bureau's day first, so that the key and the computation agree on it."""
+    name = query.__name__
+    signature = inspect.signature(query)
+
+    @functools.wraps(query)
+    def remembered_query(*args: P.args, **kwargs: P.kwargs) -> T:
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        if "today" in bound.arguments and bound.arguments["today"] is None:
+            bound.arguments["today"] = clock.today()
+        session, access, *arguments = bound.arguments.values()
+        # Looked up when called, not when wrapped: a test's stand-in for the query (to
+        # count what is really computed) is the one that runs.
+        compute = getattr(statistics_repository, name)
+        return remembered(
+            session,
+            access,
+            [name, *arguments],
+            lambda: compute(*bound.args, **bound.kwargs),
+            encode,
+            decode,
+        )
+
+    return remembered_query
+
+
+def _same(found: T) -> T:
+    return found
+
+
 def _value(v: Value) -> list[int | None]:
     return [v.numerator, v.denominator]
 
@@ -95,110 +134,37 @@ def _from_value(raw: object) -> Value:
     return Value(numerator, denominator)
 
 
-def value(
-    session: Session,
-    access: AccessContext,
-    code: str,
-    start: date,
-    end: date,
-    *,
-    today: date | None = None,
-) -> Value:
-    today = today or clock.today()
-    return remembered(
-        session,
-        access,
-        ["value", code, start, end, today],
-        lambda: statistics_repository.value(session, access, code, start, end, today=today),
-        _value,
-        _from_value,
-    )
+Trend = list[tuple[Value, dict[str, int] | None]]
 
 
-def by_township(
-    session: Session,
-    access: AccessContext,
-    code: str,
-    start: date,
-    end: date,
-    *,
-    today: date | None = None,
-) -> dict[str, int]:
-    today = today or clock.today()
-    return remembered(
-        session,
-        access,
-        ["by_township", code, start, end, today],
-        lambda: statistics_repository.by_township(session, access, code, start, end, today=today),
-        lambda found: found,
-        lambda raw: dict(raw),  # type: ignore[call-overload]
-    )
+def _trend(found: Trend) -> object:
+    return [[*_value(v), townships] for v, townships in found]
 
 
-def values_by_period(
-    session: Session,
-    access: AccessContext,
-    code: str,
-    bounds: list[tuple[date, date]],
-    *,
-    by_township: bool = False,
-    today: date | None = None,
-) -> list[tuple[Value, dict[str, int] | None]]:
-    today = today or clock.today()
-
-    def encode(found: list[tuple[Value, dict[str, int] | None]]) -> object:
-        return [[*_value(v), townships] for v, townships in found]
-
-    def decode(raw: object) -> list[tuple[Value, dict[str, int] | None]]:
-        return [(Value(n, d), townships) for n, d, townships in raw]  # type: ignore[attr-defined]
-
-    return remembered(
-        session,
-        access,
-        ["values_by_period", code, bounds, by_township, today],
-        lambda: statistics_repository.values_by_period(
-            session, access, code, bounds, by_township=by_township, today=today
-        ),
-        encode,
-        decode,
-    )
+def _from_trend(raw: object) -> Trend:
+    return [(Value(n, d), townships) for n, d, townships in raw]  # type: ignore[attr-defined]
 
 
-def retention(
-    session: Session, access: AccessContext, start: date, end: date, today: date, months: int
-) -> list[tuple[int, int]]:
-    return remembered(
-        session,
-        access,
-        ["retention", start, end, today, months],
-        lambda: statistics_repository.retention(session, access, start, end, today, months),
-        lambda found: [list(pair) for pair in found],
-        lambda raw: [(int(a), int(b)) for a, b in raw],  # type: ignore[attr-defined]
-    )
-
-
-def warnings_by_rule(
-    session: Session, access: AccessContext, start: date, end: date
-) -> list[tuple[str, date, int]]:
-    return remembered(
-        session,
-        access,
-        ["warnings_by_rule", start, end],
-        lambda: statistics_repository.warnings_by_rule(session, access, start, end),
-        lambda found: [[rule, day.isoformat(), n] for rule, day, n in found],
-        lambda raw: [(r, date.fromisoformat(d), int(n)) for r, d, n in raw],  # type: ignore[attr-defined]
-    )
-
-
-def open_warnings_by_rule(session: Session, access: AccessContext) -> dict[str, int]:
-    return remembered(
-        session,
-        access,
-        ["open_warnings_by_rule"],
-        lambda: statistics_repository.open_warnings_by_rule(session, access),
-        lambda found: found,
-        lambda raw: dict(raw),  # type: ignore[call-overload]
-    )
+# The same functions as statistics_repository's, each with how its answer is kept as JSON
+# in stat_figures and read back.
+value = _remembering(statistics_repository.value, _value, _from_value)
+by_township = _remembering(statistics_repository.by_township, _same, dict)  # type: ignore[arg-type]
+values_by_period = _remembering(statistics_repository.values_by_period, _trend, _from_trend)
+retention = _remembering(
+    statistics_repository.retention,
+    lambda found: [list(pair) for pair in found],
+    lambda raw: [(int(a), int(b)) for a, b in raw],  # type: ignore[attr-defined]
+)
+warnings_by_rule = _remembering(
+    statistics_repository.warnings_by_rule,
+    lambda found: [[rule, day.isoformat(), n] for rule, day, n in found],
+    lambda raw: [(r, date.fromisoformat(d), int(n)) for r, d, n in raw],  # type: ignore[attr-defined]
+)
+open_warnings_by_rule = _remembering(
+    statistics_repository.open_warnings_by_rule,
+    _same,
+    dict,  # type: ignore[arg-type]
+)
 
 
 def tidy(session: Session) -> None:

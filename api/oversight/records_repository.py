@@ -249,25 +249,9 @@ def records(
     if code in stats.ROW_BUILDERS:
         adds = _people(session, access, code, start, end, today, within)
         is_sum = BY_CODE[code].unit == Unit.YUAN
-        people = session.scalars(
-            select(Laborer)
-            .where(Laborer.id.in_(adds))
-            .order_by(Laborer.township, Laborer.village, Laborer.name, Laborer.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
         return len(adds), [
-            Row(
-                "laborers",
-                p.id,
-                p,
-                p.name,
-                None,
-                adds[p.id] if is_sum else None,
-                p.tenant_id,
-                laborer_id=p.id,
-            )
-            for p in people
+            _person_row(p, adds[p.id] if is_sum else None)
+            for p in _people_page(session, adds, offset, limit)
         ]
     counted = _counted(access, code, start, end, today, within)
     query = counted.query
@@ -277,22 +261,29 @@ def records(
     if counted.measure is stats.PEOPLE or table is Laborer.__table__:
         ids = query.with_only_columns(Laborer.id).distinct().subquery()
         total = int(session.scalar(select(func.count()).select_from(ids)) or 0)
-        people = session.scalars(
-            select(Laborer)
-            .where(Laborer.id.in_(select(ids.c.id)))
-            .order_by(Laborer.township, Laborer.village, Laborer.name, Laborer.id)
-            .offset(offset)
-            .limit(limit)
-        ).all()
         return total, [
-            Row("laborers", p.id, p, p.name, None, None, p.tenant_id, laborer_id=p.id)
-            for p in people
+            _person_row(p, None) for p in _people_page(session, select(ids.c.id), offset, limit)
         ]
     if table not in _ROWS_OF:
         raise NotListable(code)
     ids = query.with_only_columns(entity.label("id")).distinct().subquery()
     total = int(session.scalar(select(func.count()).select_from(ids)) or 0)
     return total, _ROWS_OF[table](session, select(ids.c.id), offset, limit)
+
+
+def _people_page(session: Session, ids, offset: int, limit: int) -> Sequence[Laborer]:  # type: ignore[no-untyped-def]
+    """One page of the people among `ids`, by township, village and name."""
+    return session.scalars(
+        select(Laborer)
+        .where(Laborer.id.in_(ids))
+        .order_by(Laborer.township, Laborer.village, Laborer.name, Laborer.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+
+
+def _person_row(p: Laborer, adds: int | None) -> Row:
+    return Row("laborers", p.id, p, p.name, None, adds, p.tenant_id, laborer_id=p.id)
 
 
 def _page(session: Session, model, ids, day, offset: int, limit: int):  # type: ignore[no-untyped-def]
@@ -367,15 +358,21 @@ def _fairs(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type
     return [Row("fairs", f.id, None, f.title, f.held_on, None, f.tenant_id) for f in found]
 
 
-def _registrations(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = session.execute(
-        select(FairRegistration, Fair.title, Fair.held_on)
-        .join(Fair, Fair.id == FairRegistration.fair_id)
-        .where(FairRegistration.id.in_(ids))
-        .order_by(Fair.held_on.desc(), FairRegistration.id)
+def _at_fairs(session: Session, model, ids, offset: int, limit: int):  # type: ignore[no-untyped-def]
+    """One page of `model` rows of fairs (registrations, intentions), with the fair's
+    title and day, the latest fairs first."""
+    return session.execute(
+        select(model, Fair.title, Fair.held_on)
+        .join(Fair, Fair.id == model.fair_id)
+        .where(model.id.in_(ids))
+        .order_by(Fair.held_on.desc(), model.id)
         .offset(offset)
         .limit(limit)
     ).all()
+
+
+def _registrations(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
+    found = _at_fairs(session, FairRegistration, ids, offset, limit)
     return [
         Row(
             "registrations",
@@ -393,14 +390,7 @@ def _registrations(session: Session, ids, offset: int, limit: int) -> list[Row]:
 
 
 def _intentions(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = session.execute(
-        select(FairIntention, Fair.title, Fair.held_on)
-        .join(Fair, Fair.id == FairIntention.fair_id)
-        .where(FairIntention.id.in_(ids))
-        .order_by(Fair.held_on.desc(), FairIntention.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    found = _at_fairs(session, FairIntention, ids, offset, limit)
     return [
         Row("intentions", i.id, None, title, held, None, i.tenant_id, parent_id=i.fair_id)
         for i, title, held in found

@@ -30,6 +30,22 @@ from shared_models.enums import StateSource
 
 MAX_REPORTED_ERRORS = 5000
 
+
+def reported_errors(errors: list[FieldError]) -> list[dict[str, Any]]:
+    """A plan's row errors as its summary keeps them, the first MAX_REPORTED_ERRORS."""
+    return [
+        {
+            "row": e.row,
+            "column": e.column,
+            "field": e.field,
+            "code": e.code,
+            "message": e.message,
+            "params": e.params,
+        }
+        for e in errors[:MAX_REPORTED_ERRORS]
+    ]
+
+
 FILE_MESSAGES = {
     "type": _("Upload an .xlsx or .csv file (save older .xls files as .xlsx first)."),
     "corrupt": _("The file cannot be read; save it again as .xlsx or UTF-8 .csv."),
@@ -62,17 +78,7 @@ class Plan:
             "unchanged": self.unchanged,
             "error_count": len(self.errors),
             "ignored_columns": self.ignored_columns,
-            "errors": [
-                {
-                    "row": e.row,
-                    "column": e.column,
-                    "field": e.field,
-                    "code": e.code,
-                    "message": e.message,
-                    "params": e.params,
-                }
-                for e in self.errors[:MAX_REPORTED_ERRORS]
-            ],
+            "errors": reported_errors(self.errors),
         }
 
 

@@ -60,7 +60,7 @@ def _milestone_in_python(session, access, code: str, start: date, last: date):  
     read, its mark worked out with add_months (relativedelta)."""
     months, stayed_only = MILESTONES[code]
     rows = session.execute(
-        statistics_repository._placements(access).with_only_columns(
+        statistics_repository.placements(access).with_only_columns(
             Placement.started_on, Placement.ended_on, Laborer.township
         )
     ).all()

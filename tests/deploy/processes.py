@@ -3,6 +3,7 @@ test runner's environment but PATH (and PYTHONPATH, so that this checkout is imp
 
 import os
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,6 +18,24 @@ def argv(command: list[str]) -> list[str]:
 
 def process_env(container: dict[str, str]) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **container}
+
+
+def run_to_end(command: list[str], env: dict[str, str]) -> None:
+    """One of the image's commands run to its end (a migration), which must succeed."""
+    done = subprocess.run(
+        argv(command), env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def stop(server: subprocess.Popen) -> None:  # type: ignore[type-arg]
+    """A server the test started, asked to stop, and killed if it does not."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def free_port() -> int:

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.deploy import compose_env
-from tests.deploy.processes import ROOT, argv, free_port, process_env
+from tests.deploy.processes import ROOT, argv, free_port, process_env, run_to_end, stop
 from tests.fixtures.throwaway_cluster import throwaway_cluster
 
 
@@ -60,16 +60,7 @@ def _boot(db_port: int, tmp_path: Path) -> None:
     app_env |= {"LB_DATA_DIR": str(tmp_path / "files"), "LB_BIND": f"127.0.0.1:{port}"}
     env = process_env(app_env)
 
-    upgrade = subprocess.run(
-        argv(compose_env.services()["migrate"]["command"]),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert upgrade.returncode == 0, upgrade.stderr
+    run_to_end(compose_env.services()["migrate"]["command"], env)
 
     log = tmp_path / "server.log"
     with log.open("w") as stderr:
@@ -79,12 +70,7 @@ def _boot(db_port: int, tmp_path: Path) -> None:
         try:
             status = _wait_for_ready(f"http://127.0.0.1:{port}/readyz", server)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
     lines = log.read_text().splitlines()
     assert status == 200, "\n".join(lines[-30:])
     _assert_json_logs_in_bureau_time(lines)

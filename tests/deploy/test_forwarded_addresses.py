@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.deploy import compose_env
-from tests.deploy.processes import ROOT, argv, free_port, process_env
+from tests.deploy.processes import ROOT, argv, free_port, process_env, run_to_end, stop
 
 ENV = {"LB_ENV": "development", "LB_SECRET_KEY": "s" * 40, "LB_WORKERS": "1"}
 
@@ -22,16 +22,7 @@ def _recorded_address(tmp_path: Path, **settings: str) -> str:
     env = process_env(
         ENV | {"LB_DATA_DIR": str(tmp_path), "LB_BIND": f"127.0.0.1:{port}"} | settings
     )
-    upgrade = subprocess.run(
-        argv(["laborbridge", "db", "upgrade"]),
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert upgrade.returncode == 0, upgrade.stderr
+    run_to_end(["laborbridge", "db", "upgrade"], env)
     server = subprocess.Popen(
         argv(compose_env.image_command()),
         env=env,
@@ -42,8 +33,7 @@ def _recorded_address(tmp_path: Path, **settings: str) -> str:
     try:
         status = _token(port, server)
     finally:
-        server.terminate()
-        server.wait(timeout=60)
+        stop(server)
     assert status == 401
     with sqlite3.connect(tmp_path / "laborbridge.sqlite3") as db:
         [(address,)] = db.execute("SELECT ip_address FROM sign_in_attempts").fetchall()
@@ -58,9 +48,11 @@ def _token(port: int, server: subprocess.Popen) -> int:
                 f"http://127.0.0.1:{port}/api/v1/auth/token",
                 data={"grant_type": "password", "username": "nobody.here", "password": "x"},
                 headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9"},
-                timeout=10,
+                timeout=60,
             ).status_code
-        except httpx.TransportError:
+        except httpx.ConnectError:
+            # Not listening yet. Not on a read timeout: the server has the attempt, and
+            # a second one would record a second row.
             time.sleep(0.5)
     raise AssertionError("the server did not answer")
 

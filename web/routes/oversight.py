@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api import clock
 from api.errors import NotFound
 from api.i18n import get_locale, gettext
-from api.labels import label, options
+from api.labels import label
 from api.oversight import drilldown, packs, service, supervision
 from api.oversight.periods import PeriodKind
 from api.routing import xlsx_attachment
@@ -20,11 +20,10 @@ from shared_models.enums import OrgKind
 from web import charts
 from web.deps import PageReadSession, TenantPage
 from web.rendering import render
+from web.routes import oversight_filters as filters
 from web.routes import oversight_supervisor
 
 router = APIRouter(include_in_schema=False)
-TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
-DEFAULT_INDICATOR = "transfers"
 # From the register to staying in post, over the year (each step its own indicator).
 AT_RISK_SHOWN = 50  # the soonest; the visit queue has them all
 FUNNEL = ("registered", "referrals", "hires", "in_post_3_months", "in_post_6_months")
@@ -36,7 +35,7 @@ def dashboard(
     page: TenantPage,
     session: PageReadSession,
     year: int | None = None,
-    indicator: str = DEFAULT_INDICATOR,
+    indicator: str = filters.DEFAULT_INDICATOR,
     period: PeriodKind = PeriodKind.MONTH,
 ) -> Response:
     access = page.ctx
@@ -51,13 +50,9 @@ def dashboard(
     if not (year and 2000 <= year <= today.year):
         year = today.year if today.year in target_years or not target_years else max(target_years)
     years = sorted(target_years | {today.year - i for i in range(3)} | {year}, reverse=True)
-    if period not in TREND_KINDS:
-        period = PeriodKind.MONTH
-    chosen = service.indicator(indicator if service.known(indicator) else DEFAULT_INDICATOR)
-    english = get_locale() == "en"
-
-    def name(found: service.Indicator) -> str:
-        return gettext(found.name_en) if english else found.name_zh
+    period = filters.trend_kind(period)
+    chosen = service.indicator(filters.indicator_code(indicator))
+    name = filters.indicator_name()
 
     progress = []
     for view in pairings:
@@ -141,12 +136,7 @@ def dashboard(
         request,
         "oversight/dashboard.html",
         {
-            "year": year,
-            "years": [(str(y), str(y)) for y in years],
-            "chosen": chosen,
-            "indicators": [(i.code, name(i)) for i in service.indicators()],
-            "period": period,
-            "periods": [(v, text) for v, text in options(PeriodKind) if v in TREND_KINDS],
+            **filters.form(year, years, chosen, period, name),
             "progress": progress,
             "points": points,
             "trend_chart": trend_chart,
@@ -171,7 +161,7 @@ def dashboard(
             "at_risk": at_risk[:AT_RISK_SHOWN],
             "at_risk_total": len(at_risk),
             "name": name,
-            "english": english,
+            "english": get_locale() == "en",
             "today": today,
             "pack_month": packs.last_complete_month(today).code,
         },
@@ -195,7 +185,7 @@ def supervised_figures(
     page: TenantPage,
     session: PageReadSession,
     year: int | None = None,
-    indicator: str = DEFAULT_INDICATOR,
+    indicator: str = filters.DEFAULT_INDICATOR,
     period: PeriodKind = PeriodKind.MONTH,
 ) -> Response:
     """A supervising organization's dashboard figures as xlsx, suppressed as shown."""
@@ -205,9 +195,8 @@ def supervised_figures(
     today = clock.today()
     if not (year and 2000 <= year <= today.year):
         year = today.year
-    if period not in TREND_KINDS:
-        period = PeriodKind.MONTH
-    code = indicator if service.known(indicator) else DEFAULT_INDICATOR
+    period = filters.trend_kind(period)
+    code = filters.indicator_code(indicator)
     content = supervision.workbook(session, access, code, year, period, today)
     name = f"{access.tenant_name}{year}年{service.indicator(code).name_zh}.xlsx"
     return xlsx_attachment(content, "supervised-figures.xlsx", name)

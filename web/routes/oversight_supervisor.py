@@ -12,15 +12,12 @@ from sqlalchemy.orm import Session
 
 from api import clock
 from api.i18n import get_locale, gettext
-from api.labels import options
 from api.oversight import service, supervision
 from api.oversight.periods import PeriodKind
 from web import charts
 from web.deps import WebPage
 from web.rendering import render
-
-TREND_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
-DEFAULT_INDICATOR = "transfers"
+from web.routes import oversight_filters as filters
 
 
 def _data(cells: list[supervision.Cell]) -> list:
@@ -40,13 +37,9 @@ def dashboard(
     if not (year and 2000 <= year <= today.year):
         year = today.year
     years = sorted({today.year - i for i in range(3)} | {year}, reverse=True)
-    if period not in TREND_KINDS:
-        period = PeriodKind.MONTH
-    chosen = service.indicator(indicator if service.known(indicator) else DEFAULT_INDICATOR)
-    english = get_locale() == "en"
-
-    def name(found: service.Indicator) -> str:
-        return gettext(found.name_en) if english else found.name_zh
+    period = filters.trend_kind(period)
+    chosen = service.indicator(filters.indicator_code(indicator))
+    name = filters.indicator_name()
 
     progress = supervision.target_progress(session, access, year, today)
     progress_chart = (
@@ -88,12 +81,7 @@ def dashboard(
         request,
         "oversight/supervisor.html",
         {
-            "year": year,
-            "years": [(str(y), str(y)) for y in years],
-            "chosen": chosen,
-            "indicators": [(i.code, name(i)) for i in service.indicators()],
-            "period": period,
-            "periods": [(v, text) for v, text in options(PeriodKind) if v in TREND_KINDS],
+            **filters.form(year, years, chosen, period, name),
             "bureaus": bureaus,
             "progress": progress,
             "progress_chart": progress_chart,
@@ -101,7 +89,7 @@ def dashboard(
             "trend_chart": trend_chart,
             "bureau_chart": bureau_chart,
             "name": name,
-            "english": english,
+            "english": get_locale() == "en",
             "today": today,
         },
     )
