@@ -14,6 +14,7 @@ import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 import orjson
 from cryptography.exceptions import InvalidSignature
@@ -133,13 +134,16 @@ def compare(session: Session, access: AccessContext, anchor: Anchor) -> Mismatch
     return Mismatch(shorter=stored is None and end < anchor.seq, chain_end=end)
 
 
+AnchorStatus = Literal["unchecked", "none", "matches", "forged", "truncated", "tampered"]
+
+
 @dataclass(frozen=True)
 class AnchorCheck:
     """The chain against its tenant's newest anchor. `status`: unchecked (no key set),
     none (no anchor yet), matches, forged (the signature fails), truncated (the chain
     ends before the anchored entry), tampered (the anchored entry has another hash)."""
 
-    status: str
+    status: AnchorStatus
     name: str | None = None
     anchored_seq: int | None = None
     anchored_at: str | None = None
@@ -180,7 +184,9 @@ def check(
         return AnchorCheck("forged", newest.name)
     anchor = newest.anchor
     mismatch = compare(session, access, anchor)
-    status = "matches" if mismatch is None else "truncated" if mismatch.shorter else "tampered"
+    status: AnchorStatus = (
+        "matches" if mismatch is None else "truncated" if mismatch.shorter else "tampered"
+    )
     return AnchorCheck(
         status,
         newest.name,

@@ -58,7 +58,7 @@ def verify_audit(access: Access, session: DbSession, request: Request) -> ChainR
         bad_entry_id=report.bad_entry_id,
         reason=report.reason,
         anchor=AnchorCheckOut(
-            status=anchor.status,  # type: ignore[arg-type]
+            status=anchor.status,
             reason=anchor.reason,
             anchored_seq=anchor.anchored_seq,
             anchored_at=anchor.anchored_at,

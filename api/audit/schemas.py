@@ -2,8 +2,9 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
+from api.audit.anchors import AnchorStatus
 from api.schemas import Schema
 
 
@@ -33,7 +34,7 @@ class AnchorCheckOut(Schema):
     `status`: unchecked (no anchor key configured), none (no anchor yet), matches, forged,
     truncated or tampered; the last three fail the report."""
 
-    status: Literal["unchecked", "none", "matches", "forged", "truncated", "tampered"]
+    status: AnchorStatus
     reason: str | None
     anchored_seq: int | None
     anchored_at: str | None
