@@ -1,7 +1,9 @@
 """Random UUIDs (version 4) in bulk: one system call for many ids.
 
 `uuid.uuid4()` reads the OS random source once per id; an import of 100,000 laborers
-needs half a million ids, and that alone took seconds.
+needs half a million ids. Each thread keeps a list of ready ids made from one read, and
+pops them: slicing a shrinking byte buffer instead copied the rest of it on every call,
+which made this slower than `uuid4()` (bench/bench_ids.py).
 """
 
 import os
@@ -13,8 +15,9 @@ _local = threading.local()
 
 
 def new_id() -> uuid.UUID:
-    pool = getattr(_local, "pool", b"")
-    if not pool:
-        pool = os.urandom(16 * _BATCH)
-    raw, _local.pool = pool[:16], pool[16:]
-    return uuid.UUID(bytes=raw, version=4)
+    ready: list[uuid.UUID] | None = getattr(_local, "ready", None)
+    if not ready:
+        raw = os.urandom(16 * _BATCH)
+        ready = [uuid.UUID(bytes=raw[i : i + 16], version=4) for i in range(0, len(raw), 16)]
+        _local.ready = ready
+    return ready.pop()
