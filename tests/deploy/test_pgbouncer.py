@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 import httpx
@@ -26,13 +27,18 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from api.db import make_engine
+from api.jobs.workbook import REASON_HEADER
 from api.settings import Settings
+from api.spreadsheets.reader import read_table
 from tests.deploy import compose_env
+from tests.deploy.pods import browser
 from tests.deploy.processes import ROOT, argv, free_port, process_env
 from tests.fixtures.factories import id_number, laborer_payload
+from tests.fixtures.jobs import STATUS, job_path, wait_for_job
 from tests.fixtures.ledgers import ledger_row, xlsx
 from tests.fixtures.pgbouncer import pgbouncer
 from tests.fixtures.throwaway_cluster import ThrowawayCluster, throwaway_cluster
+from tests.web.helpers import csrf_from, sign_in
 
 APP_ROLE, APP_PASSWORD = "laborbridge_web", "change-me-too"  # deploy/postgres/roles.sql
 PASSWORD = "Pgbouncer-Transaction-Pool-2026"  # a throwaway account
@@ -100,6 +106,7 @@ def test_two_tenants_through_transaction_pooling_see_only_their_own_rows(tmp_pat
             with _serving(env, port, log):
                 base = f"http://127.0.0.1:{port}"
                 _exercise(base, cluster)
+                _a_background_job(base)
                 clients = [c for c in bouncer.show("CLIENTS") if c["user"] == APP_ROLE]
                 servers = [s for s in bouncer.show("SERVERS") if s["user"] == APP_ROLE]
                 # Really pooled: more app connections than PostgreSQL ever had.
@@ -271,6 +278,30 @@ def _exercise(base: str, cluster: ThrowawayCluster) -> None:
     with psycopg.connect(cluster.libpq(database="laborbridge")) as conn:
         kept = conn.execute("SELECT count(DISTINCT tenant_id) FROM stat_figures").fetchone()
     assert kept == (2,), "each tenant's figure was remembered"
+
+
+def _a_background_job(base: str) -> None:
+    """A ledger checked in the background: the pods' own worker threads (the compose
+    file's default) claim it with FOR UPDATE SKIP LOCKED and write its result, all
+    through the pooler."""
+    with browser(base, CookieJar()) as clerk:
+        assert sign_in(clerk, "wushan.admin", PASSWORD).status_code == 303
+        form = clerk.get("/laborers/import")
+        assert form.status_code == 200, form.text[:500]
+        ledger = xlsx([ledger_row(姓名="池中好行"), ledger_row(姓名="池中坏行", 身份证号码="1")])
+        queued = clerk.post(
+            "/laborers/import",
+            data={"csrf_token": csrf_from(form.text)},
+            files={"file": ("台账.xlsx", ledger)},
+        )
+        path = job_path(queued)
+        done = wait_for_job(clerk, path)
+        assert STATUS.search(done.text).group(1) == "succeeded", done.text[:2000]  # type: ignore[union-attr]
+        result = clerk.get(f"{path}/result")
+    assert result.status_code == 200, result.text[:500]
+    table = read_table(result.content, "result.xlsx")
+    reasons = {row[table.headers.index("姓名")]: row[-1] for _n, row in table.rows}
+    assert REASON_HEADER in table.headers and reasons["池中坏行"] and not reasons["池中好行"]
 
 
 def _assert_nothing_left_for_the_next_client(bouncer) -> None:  # type: ignore[no-untyped-def]
