@@ -102,6 +102,7 @@ def limits_of(settings: Settings) -> tuple[db_limits.Limits, db_limits.Limits]:
             statement=settings.db_statement_timeout_seconds,
             lock=settings.db_lock_timeout_seconds,
             idle_in_transaction=settings.db_idle_in_transaction_timeout_seconds,
+            jit=False,
         ),
         db_limits.Limits(statement=batch, lock=batch, idle_in_transaction=batch),
     )

@@ -26,6 +26,11 @@ def _limits(database: Database) -> tuple[str, str, str]:
     return tuple(row)  # type: ignore[return-value]
 
 
+def _jit(database: Database) -> str:
+    with database.transaction() as session:
+        return str(session.execute(text("SHOW jit")).scalar_one())
+
+
 def test_each_transaction_runs_under_the_limits_and_they_end_with_it(world):
     app_db = world.app_database()
     assert _limits(app_db) == ("30s", "5s", "1min")
@@ -36,9 +41,13 @@ def test_each_transaction_runs_under_the_limits_and_they_end_with_it(world):
         # past SQLAlchemy, which would set the limits for a new transaction).
         raw = conn.connection.dbapi_connection
         assert raw.execute("SHOW statement_timeout").fetchone()[0] == "0"
+        assert raw.execute("SHOW jit").fetchone()[0] == "on"
         raw.rollback()
     # Operator commands (the owner's connection) and background jobs: batch limits.
     assert _limits(world.owner_database()) == ("15min", "15min", "15min")
+    # JIT off for a request's transaction only; batch work keeps the server's setting.
+    assert _jit(app_db) == "off"
+    assert _jit(world.owner_database()) == "on"
     token = db_limits.BATCH.set(True)
     try:
         assert _limits(app_db)[0] == "15min"
