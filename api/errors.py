@@ -9,7 +9,7 @@ show the same messages in their forms.
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from api.i18n import _, gettext
 
@@ -85,7 +85,7 @@ class AppError(Exception):
     def type_uri(cls) -> str:
         return f"/problems/{cls.slug}"
 
-    def render(self, instance: str | None = None, request_id: str | None = None) -> dict:
+    def render(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
         body: dict[str, object] = {
             "type": self.type_uri(),
             "title": gettext(self.title),

@@ -5,6 +5,7 @@ request id and answered with a problem that names that id and nothing else.
 """
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,7 +40,7 @@ class InternalError(AppError):
     status, slug, title = 500, "internal-error", _("Something went wrong on our side")
 
 
-def field_errors_from_pydantic(errors: list[dict]) -> list[FieldError]:
+def field_errors_from_pydantic(errors: list[dict[str, Any]]) -> list[FieldError]:
     """pydantic's errors as field errors in the reader's language (pages use this too)."""
     return validation_messages.field_errors(errors)
 

@@ -19,7 +19,9 @@ def _base(title: str) -> dict[str, Any]:
     }
 
 
-def line(title: str, labels: list[str], series: dict[str, list[float | int | None]]) -> dict:
+def line(
+    title: str, labels: list[str], series: dict[str, list[float | int | None]]
+) -> dict[str, Any]:
     """One line per series over the labels (periods)."""
     return {
         **_base(title),
@@ -41,7 +43,7 @@ def bars(
     horizontal: bool = False,
     percent: bool = False,
     stacked: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Grouped bars (one group per label); horizontal for long labels (townships)."""
     category = {"type": "category", "data": labels}
     value: dict[str, Any] = {"type": "value", "minInterval": 1}
@@ -59,7 +61,7 @@ def bars(
     }
 
 
-def funnel(title: str, steps: list[tuple[str, int]]) -> dict:
+def funnel(title: str, steps: list[tuple[str, int]]) -> dict[str, Any]:
     """Steps from the widest to the narrowest, each with its count."""
     return {
         **_base(title),

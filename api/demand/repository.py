@@ -1,7 +1,7 @@
 """All SQL of employers and vacancies (the demand pool)."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 from sqlalchemy import ColumnElement, case, func, or_, select, update
@@ -157,7 +157,7 @@ def count_vacancies(session: Session, access: AccessContext, f: PoolFilter, toda
 
 def stream_vacancies(
     session: Session, access: AccessContext, f: PoolFilter, today: date, batch: int = 2000
-):  # type: ignore[no-untyped-def]
+) -> Iterator[Sequence[Vacancy]]:
     """The whole filtered pool, in pool order, a batch at a time (exports)."""
     offset = 0
     while True:

@@ -4,6 +4,7 @@ demand pool's employers over the last ten months, monthly verifications by the l
 office, Spring Festival leave, and a few claims waiting to be verified."""
 
 import random
+import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -170,8 +171,8 @@ def _as_user(session: Session, tenant_id, username: str, role: Role) -> AccessCo
 
 
 def _raise_some(
-    session: Session, tenant_id, key: str, laborers: list[Laborer], today: date
-) -> None:  # type: ignore[no-untyped-def]
+    session: Session, tenant_id: uuid.UUID, key: str, laborers: list[Laborer], today: date
+) -> None:
     """A few claims raised by the county's staff, waiting for the liaison office."""
     staff = session.scalars(select(User).where(User.username == f"{key}.staff")).one()
     access = build_access_context(

@@ -207,7 +207,7 @@ def open_intentions_of(
             FairIntention.referral_id.is_(None),
             FairRegistration.laborer_tenant_id.in_(county_ids),
         )
-    ).all()  # type: ignore[return-value]
+    ).all()
 
 
 # --- results -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -78,7 +79,7 @@ CEILINGS = (100, 25 + OTHER, 15 + OTHER, OTHER, OTHER - PLACE + 10, OTHER - PLAC
 class Ranked:
     id: uuid.UUID
     score: int
-    order: tuple
+    order: tuple[Any, ...]
 
 
 def _top(rows: dict[uuid.UUID, Ranked], k: int) -> list[Ranked]:

@@ -104,7 +104,7 @@ ID_DIMENSIONS = ("organization", "pairing")  # keyed by a row id
 def _column(query: Select, dimension: str) -> ColumnElement:  # type: ignore[type-arg]
     tables = _tables(query)
     for column in _DIMENSIONS[dimension]:
-        if column.table in tables:  # type: ignore[attr-defined]
+        if column.table in tables:
             return column
     raise NotListable(dimension)
 
@@ -167,7 +167,7 @@ def dimensions_of(access: AccessContext, code: str, today: date) -> list[str]:
         return []
     query = stats.BUILDERS[code](access, stats.Period(today, today, today)).query
     tables = _tables(query)
-    return [d for d, columns in _DIMENSIONS.items() if any(c.table in tables for c in columns)]  # type: ignore[attr-defined]
+    return [d for d, columns in _DIMENSIONS.items() if any(c.table in tables for c in columns)]
 
 
 def spread(
@@ -256,7 +256,7 @@ def records(
     counted = _counted(access, code, start, end, today, within)
     query = counted.query
     entity = query.selected_columns[0]
-    table = entity.table  # type: ignore[attr-defined]
+    table = entity.table
     # People: distinct laborers counted, or rows of the register itself.
     if counted.measure is stats.PEOPLE or table is Laborer.__table__:
         ids = query.with_only_columns(Laborer.id).distinct().subquery()

@@ -98,13 +98,13 @@ def refresh_statistics(session: Session) -> None:
     )
 
 
-def insert_laborers(session: Session, rows: list[dict]) -> None:
+def insert_laborers(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, Laborer.__table__, rows)
 
 
-def update_laborers(session: Session, rows: list[dict]) -> None:
+def update_laborers(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows grouped by the columns they change, one statement per group."""
-    groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[tuple(sorted(row))].append(row)
     for group in groups.values():
@@ -124,15 +124,15 @@ def delete_tags(
         )
 
 
-def insert_tags(session: Session, rows: list[dict]) -> None:
+def insert_tags(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, LaborerTag.__table__, rows)
 
 
-def insert_identities(session: Session, rows: list[dict]) -> None:
+def insert_identities(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, LaborerIdentity.__table__, rows)
 
 
-def insert_surveys(session: Session, rows: list[dict]) -> None:
+def insert_surveys(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, LaborerSurvey.__table__, rows)
 
 

@@ -120,7 +120,9 @@ def training_enrollments(
     ).all()
 
 
-def _placements(access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None) -> list:
+def _placements(
+    access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None
+) -> list[Any]:
     conditions = [Placement.laborer_id == laborer_id, placements.visible(access)]
     if bureau is not None:
         conditions.append(Placement.employer_tenant_id == bureau)

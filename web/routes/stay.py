@@ -119,7 +119,7 @@ def _act(request, page, session, laborer_id, form_name, action, form):  # type: 
 def add_placement(
     laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(
             PlacementCreate,
             {
@@ -142,7 +142,7 @@ def end_placement(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         values = clean(data, ["ended_on", "separation_reason", "version"])
         if "ended_on" not in values:
             raise ValidationFailed(
@@ -165,7 +165,7 @@ def verify_month(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         values = clean(data, ["month", "source", "note"])
         values["in_post"] = data.get("in_post") != "no"
         body = validate(VerificationIn, values)
@@ -195,7 +195,7 @@ def start_leave(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(LeaveIn, clean(data, ["left_on", "expected_return_on", "trip", "note"]))
         holiday_leave.start_leave(session, page.ctx, placement_id, **body.model_dump())
         return gettext("Holiday leave from {day} recorded.", day=body.left_on.isoformat())
@@ -212,7 +212,7 @@ def record_return(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(ReturnIn, clean(data, ["returned_on", "version", "trip"]))
         holiday_leave.record_return(
             session,
@@ -231,7 +231,7 @@ def record_return(
 def raise_claim(
     laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         try:
             family = uuid.UUID(str(data.get("family_id")))
         except ValueError:
@@ -251,7 +251,7 @@ def set_account(
     cipher: Cipher,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(PayeeAccountIn, clean(data, ["bank_name", "account_number"]))
         service.set_payee_account(
             session,

@@ -80,7 +80,7 @@ def _form(
     request: Request,
     page: WebPage,
     policy: SubsidyPolicy | None,
-    data: dict | None,
+    data: dict[str, Any] | None,
     error: AppError | None = None,
 ) -> Response:
     return render(
