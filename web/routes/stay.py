@@ -2,10 +2,12 @@
 months and holiday leave, each policy's milestones, and the forms that change them."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api import clock
 from api.access import DataKind
@@ -104,7 +106,15 @@ def stay_page(
     return _page(request, page, session, laborer_id)
 
 
-def _act(request, page, session, laborer_id, form_name, action, form):  # type: ignore[no-untyped-def]
+def _act(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    laborer_id: uuid.UUID,
+    form_name: str,
+    action: Callable[[dict[str, Any]], str],
+    form: FormData,
+) -> Response:
     """Run a form's action; on a 4xx show the page again with the errors by the form.
     The action returns its message, shown on the page it leads back to."""
     data = {k: v for k, v in form.items() if k != "csrf_token"}
