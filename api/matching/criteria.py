@@ -25,6 +25,7 @@ Score, 0–100:
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -96,7 +97,7 @@ class Check:
     points: int
     most: int
     reason: str
-    values: dict[str, object] = field(default_factory=dict)
+    values: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def met(self) -> bool:
