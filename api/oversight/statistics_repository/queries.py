@@ -5,8 +5,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate, pairwise
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
+from sqlalchemy import (
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from api import clock
@@ -133,7 +143,7 @@ def values_by_period(
     return out
 
 
-def _grouped(counted: Counted, periods: Periods, *columns: ColumnElement) -> Select:  # type: ignore[type-arg]
+def _grouped(counted: Counted, periods: Periods, *columns: SQLColumnExpression[Any]) -> Select:  # type: ignore[type-arg]
     """The counted query by period: the period list joined, or for a stock that only
     grows, each row in the period it came in."""
     # The last column is the measure; the ones before it (the period's index, then any
