@@ -6,8 +6,9 @@ in api/problem_handlers.py turn them into `application/problem+json`, and web pa
 show the same messages in their forms.
 """
 
+import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -38,7 +39,7 @@ class FieldError:
     field: str
     message: str  # English msgid; translated when rendered
     code: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
     row: int | None = None
     column: str | None = None
 

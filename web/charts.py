@@ -4,6 +4,7 @@ script). Every chart's numbers are also a table on the page, for screen readers 
 printing. Tooltips render on the canvas (richText): HTML tooltips would carry inline
 styles the CSP refuses."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 PALETTE = ["#1e6fd9", "#d9822b", "#2a9d8f", "#c0392b", "#7f8c8d"]
@@ -38,7 +39,7 @@ def line(
 def bars(
     title: str,
     labels: list[str],
-    series: dict[str, list[float | int | None]],
+    series: Mapping[str, Sequence[float | int | None]],
     *,
     horizontal: bool = False,
     percent: bool = False,

@@ -60,7 +60,7 @@ def _roster(
         session, access, get_cipher(request), Kind.LABORER, "laborer_id", form or {}, multi=True
     )
     path = f"/trainings/{training.id}/roster"
-    kept = None if request.method == "GET" else {}
+    kept: dict[str, str] | None = None if request.method == "GET" else {}
     return render(
         request,
         "trainings/roster.html",
