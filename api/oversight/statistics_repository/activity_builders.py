@@ -224,7 +224,9 @@ def recovered(access: AccessContext, period: Period) -> Counted:
 
 def warnings(closed: bool, rule: WarningRule | None = None) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
-        conditions = [WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING))]
+        conditions: list[ColumnElement[bool]] = [
+            WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING))
+        ]
         if rule is not None:
             conditions.append(WarningFlag.rule == rule)
         if closed:

@@ -268,7 +268,7 @@ def milestone(months: int, stayed_only: bool) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
         mark = MonthsAfter(Placement.started_on, months)
         first, last = period.started_between(months)
-        conditions = [
+        conditions: list[ColumnElement[bool]] = [
             # Narrows to a range of starts (an index range); the mark decides.
             Placement.started_on.between(first, last),
             mark.between(period.start, period.last),
