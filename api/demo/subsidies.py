@@ -3,6 +3,7 @@
 demand pool's employers over the last ten months, monthly verifications by the liaison
 office, Spring Festival leave, and a few claims waiting to be verified."""
 
+import functools
 import random
 import uuid
 from collections.abc import Callable
@@ -14,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, build_access_context
 from api.db import apply_access
+from api.demo import seeded
 from api.placements import holiday_leave, verification
 from api.placements import service as placements
 from api.subsidies import claims, policies
 from api.subsidies.entitlements import families
 from api.subsidies.repository import policies_of
-from api.tenancy import repository as tenancy_repository
 from shared_models import Employer, Laborer, User
 from shared_models.enums import (
     EvidenceSource,
@@ -34,9 +35,11 @@ PLACED_PER_COUNTY = 60
 
 
 def _policies(region: str, threshold: int) -> list[policies.PolicyRecord]:
-    common = {"household_region": region, "destination_regions": ["37"]}
+    common = functools.partial(
+        policies.PolicyRecord, household_region=region, destination_regions=["37"]
+    )
     return [
-        policies.PolicyRecord(
+        common(
             year=2026,
             name="稳岗补贴",
             kind=PolicyKind.MONTHLY,
@@ -44,9 +47,8 @@ def _policies(region: str, threshold: int) -> list[policies.PolicyRecord]:
             months=threshold,
             cap=6000,
             poverty_statuses=["registered_poor", "lifted"],
-            **common,
         ),
-        policies.PolicyRecord(
+        common(
             year=2026,
             name="生活适应期补贴",
             kind=PolicyKind.MILESTONE,
@@ -54,14 +56,12 @@ def _policies(region: str, threshold: int) -> list[policies.PolicyRecord]:
             months=6,
             poverty_statuses=["lifted"],
             channels=["organized"],
-            **common,
         ),
-        policies.PolicyRecord(
+        common(
             year=2026,
             name="交通生活补贴",
             kind=PolicyKind.ON_TRANSFER,
             amount=1500,
-            **common,
         ),
     ]
 
@@ -74,8 +74,8 @@ def load(
 ) -> None:
     rng = random.Random(SEED)
     for key, (region, threshold, receiving) in COUNTIES.items():
-        tenant = tenancy_repository.organization_by_name(session, names[key])
-        partner = tenancy_repository.organization_by_name(session, receiving)
+        tenant = seeded.bureau(session, names[key])
+        partner = seeded.bureau(session, receiving)
         access = _as_user(session, tenant.id, f"{key}.admin", Role.ADMIN)
         progress(f"{names[key]}: 补贴政策与在岗记录 / subsidy policies and placements")
         for record in _policies(region, threshold):

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from api import clock
 from api.access import AccessContext
+from api.demo import seeded
 from api.demo.subsidies import _as_user
-from api.tenancy import repository as tenancy_repository
 from api.trainings import enrollment, repository, service
 from shared_models import Training
 from shared_models.enums import Role, TrainingType
@@ -55,10 +55,10 @@ def load(
     session: Session, names: dict[str, str], progress: Callable[[str], None], today: date
 ) -> None:
     progress("技能培训 / trainings")
-    wushan = tenancy_repository.organization_by_name(session, names["wushan"])
-    yantai = tenancy_repository.organization_by_name(session, names["yantai"])
-    kaizhou = tenancy_repository.organization_by_name(session, names["kaizhou"])
-    weifang = tenancy_repository.organization_by_name(session, names["weifang"])
+    wushan = seeded.bureau(session, names["wushan"])
+    yantai = seeded.bureau(session, names["yantai"])
+    kaizhou = seeded.bureau(session, names["kaizhou"])
+    weifang = seeded.bureau(session, names["weifang"])
 
     access = _as_user(session, wushan.id, "wushan.admin", Role.ADMIN)
     start = today - timedelta(days=75)
