@@ -11,13 +11,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Join, Select, Table, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Join, Table, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.access import AccessContext
 from api.oversight import statistics_repository as stats
 from api.oversight.indicators import BY_CODE, Unit
+from api.sql_types import AnySelect
 from shared_models import (
     Case,
     Fair,
@@ -63,7 +65,7 @@ class Row:
     parent_id: uuid.UUID | None = None
 
 
-def _tables(query: Select) -> set[Table]:  # type: ignore[type-arg]
+def _tables(query: AnySelect) -> set[Table]:
     found: set[Table] = set()
 
     def walk(item: object) -> None:
@@ -80,7 +82,7 @@ def _tables(query: Select) -> set[Table]:  # type: ignore[type-arg]
 
 # A dimension is a column of one of the query's tables; the first whose table the
 # figure's query has is used (a placement's work place before a vacancy's).
-_DIMENSIONS: dict[str, tuple[ColumnElement, ...]] = {  # type: ignore[type-arg]
+_DIMENSIONS: dict[str, tuple[InstrumentedAttribute[Any], ...]] = {
     "township": (Laborer.township,),
     "village": (Laborer.village,),
     # Where the work is: the receiving city's districts.
@@ -101,7 +103,7 @@ DIMENSIONS = tuple(_DIMENSIONS)
 ID_DIMENSIONS = ("organization", "pairing")  # keyed by a row id
 
 
-def _column(query: Select, dimension: str) -> ColumnElement:  # type: ignore[type-arg]
+def _column(query: AnySelect, dimension: str) -> InstrumentedAttribute[Any]:
     tables = _tables(query)
     for column in _DIMENSIONS[dimension]:
         if column.table in tables:

@@ -8,12 +8,22 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from psycopg.rows import namedtuple_row
-from sqlalchemy import ColumnElement, Enum, Row, String, delete, func, literal, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Enum,
+    String,
+    delete,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from api import bulk
 from api.access import AccessContext, DataKind
+from api.sql_types import AnyRow
 from api.supply.repository import visible
 from api.supply.rosters import RosterFilter, filter_conditions, order_by
 from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
@@ -23,8 +33,8 @@ from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 class StoredLaborer:
     """What an import compares a ledger row with: plain row values, not ORM objects."""
 
-    row: Row
-    tags: list[Row]
+    row: AnyRow
+    tags: list[AnyRow]
 
 
 _COMPARED = [
@@ -75,7 +85,7 @@ def existing_by_hash(
                 Laborer.id_number_hash.in_(chunk),
             )
         ).all()
-        tags: dict[uuid.UUID, list[Row]] = defaultdict(list)
+        tags: dict[uuid.UUID, list[AnyRow]] = defaultdict(list)
         ids = [row.id for row in rows]
         for id_chunk in bulk.chunks(ids, 5000):
             for tag in session.execute(
@@ -230,7 +240,7 @@ def stream(
     result = session.execute(statement.execution_options(yield_per=batch))
     for laborers in result.partitions(batch):
         tag_table = LaborerTag.__table__
-        tags: dict[uuid.UUID, list[Row]] = defaultdict(list)
+        tags: dict[uuid.UUID, list[AnyRow]] = defaultdict(list)
         for tag in session.execute(
             select(
                 tag_table.c.laborer_id,

@@ -9,7 +9,6 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Integer,
-    Select,
     literal,
     select,
     true,
@@ -18,6 +17,7 @@ from sqlalchemy import (
 
 from api import clock
 from api.oversight.statistics_repository.sql_functions import Bucket
+from api.sql_types import AnySelect
 from api.subsidies.stay import add_months
 from shared_models import Laborer
 
@@ -99,7 +99,7 @@ class Periods:
         self.today = today
         self.entry: ColumnElement[Any] | None = None
 
-    def joined(self, query: Select) -> Select:  # type: ignore[type-arg]
+    def joined(self, query: AnySelect) -> AnySelect:
         """The query over every period: its rows crossed with the period list (the
         builder's conditions on the period's columns pick each row's periods; the list
         is named as a join so that a builder using it only in a subquery, correlated,

@@ -8,7 +8,6 @@ from itertools import accumulate, pairwise
 from typing import Any
 
 from sqlalchemy import (
-    Select,
     SQLColumnExpression,
     and_,
     case,
@@ -27,6 +26,7 @@ from api.oversight.statistics_repository.counted import Counted
 from api.oversight.statistics_repository.counting_periods import Period, Periods
 from api.oversight.statistics_repository.people_builders import placements
 from api.oversight.statistics_repository.sql_functions import MonthsAfter
+from api.sql_types import AnySelect
 from shared_models import Laborer, Placement, WarningFlag
 from shared_models.enums import WarningStatus
 
@@ -143,7 +143,7 @@ def values_by_period(
     return out
 
 
-def _grouped(counted: Counted, periods: Periods, *columns: SQLColumnExpression[Any]) -> Select:  # type: ignore[type-arg]
+def _grouped(counted: Counted, periods: Periods, *columns: SQLColumnExpression[Any]) -> AnySelect:
     """The counted query by period: the period list joined, or for a stock that only
     grows, each row in the period it came in."""
     # The last column is the measure; the ones before it (the period's index, then any
@@ -160,7 +160,9 @@ def _grouped(counted: Counted, periods: Periods, *columns: SQLColumnExpression[A
 
 def _counts(session: Session, access: AccessContext, code: str, periods: Periods) -> list[int]:
     counted = BUILDERS[code](access, periods)  # type: ignore[arg-type]
-    found = dict(session.execute(_grouped(counted, periods, counted.measure)).all())
+    found: dict[int, int | None] = dict(
+        session.execute(_grouped(counted, periods, counted.measure)).tuples().all()
+    )
     counts = [int(found.get(i) or 0) for i in range(len(periods.periods))]
     return list(accumulate(counts)) if counted.cumulative else counts
 
