@@ -161,7 +161,7 @@ def _grouped(counted: Counted, periods: Periods, *columns: SQLColumnExpression[A
 def _counts(session: Session, access: AccessContext, code: str, periods: Periods) -> list[int]:
     counted = BUILDERS[code](access, periods)  # type: ignore[arg-type]
     found: dict[int, int | None] = dict(
-        session.execute(_grouped(counted, periods, counted.measure)).tuples().all()
+        session.execute(_grouped(counted, periods, counted.measure)).all()
     )
     counts = [int(found.get(i) or 0) for i in range(len(periods.periods))]
     return list(accumulate(counts)) if counted.cumulative else counts
