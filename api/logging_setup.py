@@ -78,7 +78,7 @@ def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
     for existing in list(root.handlers):
         if getattr(existing, "_laborbridge", False):
             root.removeHandler(existing)
-    handler._laborbridge = True  # type: ignore[attr-defined]
+    handler._laborbridge = True  # type: ignore[attr-defined]  # marks ours, removed on a rerun
     root.addHandler(handler)
     root.setLevel(level.upper())
     # uvicorn's own access log would print query strings (which may hold names); ours

@@ -94,6 +94,7 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 413:
             return problem_response(request, PayloadTooLarge())
         error = BadRequest(str(exc.detail) if exc.detail else None)
+        # status is a class's constant; this one instance carries Starlette's code.
         error.status = exc.status_code  # type: ignore[misc]
         return problem_response(request, error)
 
