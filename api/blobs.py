@@ -118,7 +118,8 @@ class S3Blobs(Blobs):
                 if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
                     raise BlobMissing(name) from exc
                 raise
-            return response["Body"].read()
+            body: bytes = response["Body"].read()  # boto3 is untyped
+            return body
 
     def delete(self, name: str) -> None:
         # S3 answers a delete of a missing key with success, so this is idempotent as is.

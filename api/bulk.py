@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 _counter = itertools.count()
 
 
-def chunks(items: list, size: int) -> Iterator[list]:
+def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -34,7 +34,9 @@ def upsert_insert(session: Session, table: Any) -> Any:
     return (pg_insert if _is_postgres(session) else sqlite_insert)(table)
 
 
-def _copy_to_temp(session: Session, table: Table, columns: Sequence[str], rows: list[dict]) -> str:
+def _copy_to_temp(
+    session: Session, table: Table, columns: Sequence[str], rows: list[dict[str, Any]]
+) -> str:
     temp = f"_bulk_{table.name}_{next(_counter)}"
     column_list = ", ".join(f'"{c}"' for c in columns)
     # Only the columns being written, with their types and no constraints: the target

@@ -268,7 +268,8 @@ class Database:
         connection of its own, so a full or stuck pool does not hide the answer."""
         if not is_postgres(self.engine):
             with self.engine.connect() as conn:
-                return conn.execute(select(1)).scalar_one() == 1
+                one: int = conn.execute(select(1)).scalar_one()
+                return one == 1
         if self._probe_engine is None:
             seconds = self.settings.probe_timeout_seconds
             self._probe_engine = create_engine(
@@ -279,7 +280,8 @@ class Database:
         with self._probe_engine.connect() as conn:
             raw = conn.connection.dbapi_connection
             with db_limits.deadline(raw, self.settings.probe_timeout_seconds):
-                return conn.exec_driver_sql("SELECT 1").scalar_one() == 1
+                one = conn.exec_driver_sql("SELECT 1").scalar_one()
+                return one == 1
 
 
 def is_read_only(session: Session) -> bool:

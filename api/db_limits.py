@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.exc import DisconnectionError
@@ -239,14 +240,14 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
         setattr(dialect, name, bounded)
 
 
-def _arm(info: dict, dbapi_connection: object, seconds: float | None) -> None:
+def _arm(info: dict[str, Any], dbapi_connection: object, seconds: float | None) -> None:
     _disarm(info)
     fd = _socket_of(dbapi_connection)
     if seconds and fd is not None:
         info[_DEADLINE_KEY] = WATCHDOG.arm(fd, seconds)
 
 
-def _disarm(info: dict) -> None:
+def _disarm(info: dict[str, Any]) -> None:
     token = info.pop(_DEADLINE_KEY, None)
     if token is not None:
         WATCHDOG.disarm(token)

@@ -27,23 +27,28 @@ TENANT_HEADER = "X-Tenant-ID"
 
 
 def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def get_database(request: Request) -> Database:
-    return request.app.state.db
+    db: Database = request.app.state.db
+    return db
 
 
 def get_auth(request: Request) -> AuthService:
-    return request.app.state.auth
+    auth: AuthService = request.app.state.auth
+    return auth
 
 
 def get_cipher(request: Request) -> PiiCipher:
-    return request.app.state.cipher
+    cipher: PiiCipher = request.app.state.cipher
+    return cipher
 
 
 def get_uploads(request: Request) -> UploadStore:
-    return request.app.state.uploads
+    uploads: UploadStore = request.app.state.uploads
+    return uploads
 
 
 def get_db_session(request: Request) -> Iterator[Session]:

@@ -6,10 +6,11 @@ in api/problem_handlers.py turn them into `application/problem+json`, and web pa
 show the same messages in their forms.
 """
 
+import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from api.i18n import _, gettext
 
@@ -38,7 +39,7 @@ class FieldError:
     field: str
     message: str  # English msgid; translated when rendered
     code: str
-    params: dict[str, object] = field(default_factory=dict)
+    params: dict[str, object] = dataclasses.field(default_factory=dict)
     row: int | None = None
     column: str | None = None
 
@@ -85,7 +86,7 @@ class AppError(Exception):
     def type_uri(cls) -> str:
         return f"/problems/{cls.slug}"
 
-    def render(self, instance: str | None = None, request_id: str | None = None) -> dict:
+    def render(self, instance: str | None = None, request_id: str | None = None) -> dict[str, Any]:
         body: dict[str, object] = {
             "type": self.type_uri(),
             "title": gettext(self.title),

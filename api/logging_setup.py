@@ -3,6 +3,7 @@
 import logging
 import sys
 from contextvars import ContextVar
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -37,7 +38,7 @@ def json_formatter() -> JsonFormatter:
     )
 
 
-def gunicorn_log_config(level: str = "INFO") -> dict:
+def gunicorn_log_config(level: str = "INFO") -> dict[str, Any]:
     """gunicorn's `logconfig_dict`: its master and worker lines in the app's JSON form.
 
     The root logger gets no handler here: each worker's app adds its own (above), and a
@@ -77,7 +78,7 @@ def configure_logging(level: str = "INFO", json_lines: bool = True) -> None:
     for existing in list(root.handlers):
         if getattr(existing, "_laborbridge", False):
             root.removeHandler(existing)
-    handler._laborbridge = True  # type: ignore[attr-defined]
+    handler._laborbridge = True  # type: ignore[attr-defined]  # marks ours, removed on a rerun
     root.addHandler(handler)
     root.setLevel(level.upper())
     # uvicorn's own access log would print query strings (which may hold names); ours

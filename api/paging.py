@@ -71,6 +71,7 @@ def sorting(keys: type[S]) -> Callable[..., Sorting[S]]:
     (an unknown key is a 422 naming the choices), and the repository maps each key to
     its column, so no SQL ever comes from the client."""
 
+    # `keys` is the list's enum, a variable here: FastAPI reads the annotation at run time.
     def dependency(sort: keys | None = None, descending: bool = False) -> Sorting[S]:  # type: ignore[valid-type]
         return Sorting(sort, descending)
 

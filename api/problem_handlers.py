@@ -5,6 +5,8 @@ request id and answered with a problem that names that id and nothing else.
 """
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,7 +41,7 @@ class InternalError(AppError):
     status, slug, title = 500, "internal-error", _("Something went wrong on our side")
 
 
-def field_errors_from_pydantic(errors: list[dict]) -> list[FieldError]:
+def field_errors_from_pydantic(errors: Sequence[Mapping[str, Any]]) -> list[FieldError]:
     """pydantic's errors as field errors in the reader's language (pages use this too)."""
     return validation_messages.field_errors(errors)
 
@@ -53,7 +55,8 @@ def problem_response(request: Request, error: AppError) -> Response:
     # web/ registers a renderer on app.state so the same errors become pages there.
     renderer = getattr(request.app.state, "web_error_renderer", None)
     if renderer is not None and _is_web(request):
-        return renderer(request, error)
+        page: Response = renderer(request, error)
+        return page
     body = error.render(
         instance=request.url.path, request_id=getattr(request.state, "request_id", None)
     )
@@ -91,6 +94,7 @@ def install(app: FastAPI) -> None:
         if exc.status_code == 413:
             return problem_response(request, PayloadTooLarge())
         error = BadRequest(str(exc.detail) if exc.detail else None)
+        # status is a class's constant; this one instance carries Starlette's code.
         error.status = exc.status_code  # type: ignore[misc]
         return problem_response(request, error)
 

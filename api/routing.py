@@ -176,7 +176,7 @@ def document(app: FastAPI) -> None:
         app.openapi_schema = schema
         return schema
 
-    app.openapi = openapi  # type: ignore[method-assign]
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's way to replace the schema
 
 
 def _problem_schema() -> dict[str, Any]:

@@ -85,8 +85,8 @@ def make_provider(
 def trace_engine(engine: Engine, provider: Any) -> None:
     # The instrumentor's own instrument() also patches create_engine process-wide, once;
     # its EngineTracer hooks exactly this engine with this provider.
-    from opentelemetry.instrumentation.sqlalchemy import __version__
     from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+    from opentelemetry.instrumentation.sqlalchemy.version import __version__
     from opentelemetry.metrics import get_meter
 
     name = "opentelemetry.instrumentation.sqlalchemy"
@@ -164,9 +164,12 @@ def job_span(provider: Any, kind: str, job_id: object) -> AbstractContextManager
     """One background job's span, its statements as children; nothing when off."""
     if provider is None:
         return nullcontext()
-    return provider.get_tracer("laborbridge.jobs").start_as_current_span(
+    span: AbstractContextManager[Any] = provider.get_tracer(
+        "laborbridge.jobs"
+    ).start_as_current_span(
         f"job {kind}", attributes={"laborbridge.job.kind": kind, "laborbridge.job.id": str(job_id)}
     )
+    return span
 
 
 def untraced(provider: Any) -> AbstractContextManager[Any]:

@@ -8,6 +8,8 @@ pydantic's English), and the choices of an enumeration are shown by their labels
 
 import re
 import typing
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from pydantic_core.core_schema import ErrorType
 
@@ -118,7 +120,7 @@ def _params(kind: str, ctx: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def field_errors(errors: list[dict]) -> list[FieldError]:
+def field_errors(errors: Sequence[Mapping[str, Any]]) -> list[FieldError]:
     """Our field errors for pydantic's: message ids from MESSAGES; a custom error (our
     own validators raise PydanticCustomError with an English message id) keeps its id."""
     out = []

@@ -3,8 +3,9 @@
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, MetaData, TypeDecorator, Uuid
+from sqlalchemy import JSON, DateTime, Enum, MetaData, Table, TypeDecorator, Uuid
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -67,6 +68,10 @@ class Base(DeclarativeBase):
         uuid.UUID: Uuid(),
         datetime: UtcDateTime(),
     }
+    if TYPE_CHECKING:
+        # Every model here is mapped to a Table (DeclarativeBase says FromClause, which
+        # has no .name or .insert()).
+        __table__: ClassVar[Table]
 
 
 class UuidPrimaryKey:

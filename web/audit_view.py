@@ -48,7 +48,8 @@ from shared_models.enums import (
     WarningSeverity,
     WarningStatus,
 )
-from web.audit_words import ACTIONS, ENTITIES, FIELDS
+from web.audit_words import ACTIONS, FIELDS
+from web.audit_words import ENTITIES as ENTITIES  # re-exported for the admin page
 
 # The enumeration of a coded field: by the entry's entity for the shared names.
 _STATUS = {

@@ -4,6 +4,7 @@ script). Every chart's numbers are also a table on the page, for screen readers 
 printing. Tooltips render on the canvas (richText): HTML tooltips would carry inline
 styles the CSP refuses."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 PALETTE = ["#1e6fd9", "#d9822b", "#2a9d8f", "#c0392b", "#7f8c8d"]
@@ -19,7 +20,9 @@ def _base(title: str) -> dict[str, Any]:
     }
 
 
-def line(title: str, labels: list[str], series: dict[str, list[float | int | None]]) -> dict:
+def line(
+    title: str, labels: list[str], series: dict[str, list[float | int | None]]
+) -> dict[str, Any]:
     """One line per series over the labels (periods)."""
     return {
         **_base(title),
@@ -36,12 +39,12 @@ def line(title: str, labels: list[str], series: dict[str, list[float | int | Non
 def bars(
     title: str,
     labels: list[str],
-    series: dict[str, list[float | int | None]],
+    series: Mapping[str, Sequence[float | int | None]],
     *,
     horizontal: bool = False,
     percent: bool = False,
     stacked: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """Grouped bars (one group per label); horizontal for long labels (townships)."""
     category = {"type": "category", "data": labels}
     value: dict[str, Any] = {"type": "value", "minInterval": 1}
@@ -59,7 +62,7 @@ def bars(
     }
 
 
-def funnel(title: str, steps: list[tuple[str, int]]) -> dict:
+def funnel(title: str, steps: list[tuple[str, int]]) -> dict[str, Any]:
     """Steps from the widest to the narrowest, each with its count."""
     return {
         **_base(title),

@@ -111,6 +111,7 @@ def load_page(request: Request, session: DbSession, auth: Auth) -> WebPage:
         page.csrf_token = auth.anonymous_csrf_token(csrf.presession_value(request))
     else:
         page.principal = principal
+        # A page's principal signed in through a web session (API tokens have none).
         page.csrf_token = auth.csrf_token(principal.web_session)  # type: ignore[arg-type]
         apply_user_scope(session, principal.user.id)
         auth.load_memberships(session, principal)
@@ -118,6 +119,7 @@ def load_page(request: Request, session: DbSession, auth: Auth) -> WebPage:
         page.display_name = principal.user.display_name
         page.tenants = [TenantChoice(m.tenant_id, m.tenant.name) for m in principal.memberships]
         if principal.memberships:
+            # A page's principal has a web session (above).
             selected = principal.web_session.selected_tenant_id  # type: ignore[union-attr]
             try:
                 membership = principal.membership_for(selected)

@@ -23,7 +23,7 @@ def render_error(request: Request, error: AppError) -> Response:
         and request.headers.get("HX-Request") != "true"
         and (back := alerts.back_to_form(request)) is not None
     ):
-        reasons = [e.render()["message"] for e in error.errors]
+        reasons = [str(e.render()["message"]) for e in error.errors]
         return alerts.redirect_with(request, back, " ".join([error.message(), *reasons]))
     response = render(
         request,

@@ -41,7 +41,7 @@ def errors_by_field(error: AppError | None) -> dict[str, list[str]]:
     if error is None:
         return out
     for e in error.errors:
-        out[e.field.split(".")[0]].append(e.render()["message"])
+        out[e.field.split(".")[0]].append(str(e.render()["message"]))
     return out
 
 

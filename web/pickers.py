@@ -4,8 +4,9 @@ The same state renders the picker inside the full form (no JavaScript: the æœç´
 posts the form back with `_pick` and the page re-renders with the matches) and as the
 htmx partial /pick/<kind> returns while the clerk types."""
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -24,8 +25,8 @@ class Picker:
     kind: Kind
     multi: bool = False
     q: str = ""
-    chosen: list[Choice] = field(default_factory=list)
-    found: list[Choice] = field(default_factory=list)
+    chosen: list[Choice] = dataclasses.field(default_factory=list)
+    found: list[Choice] = dataclasses.field(default_factory=list)
 
     @property
     def query_name(self) -> str:

@@ -25,6 +25,7 @@ WEB_DIR = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=WEB_DIR / "templates")
 env = templates.env
 env.add_extension("jinja2.ext.i18n")
+# Added to the environment by the i18n extension, so not in its type.
 env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]
 env.globals["_"] = gettext
 env.globals["get_locale"] = get_locale

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ def add_entry(session: Session, entry: AuditEntry, head: AuditHead) -> None:
     session.flush()
 
 
-def insert_entries(session: Session, rows: list[dict]) -> None:
+def insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, AuditEntry.__table__, rows)
 
 

@@ -7,7 +7,8 @@ change, so an entry exists exactly when the change does.
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +19,23 @@ from api.ids import new_id
 from api.security.masking import mask_record
 from shared_models import AuditEntry
 from shared_models.base import utcnow
+
+
+class EntryFields(TypedDict):
+    """An entry's columns that its hash covers (`entry_hash`'s arguments but the link)."""
+
+    tenant_id: uuid.UUID
+    seq: int
+    occurred_at: datetime
+    actor_user_id: uuid.UUID | None
+    actor_label: str
+    actor_tenant_id: uuid.UUID | None
+    action: str
+    entity_type: str
+    entity_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
 
 
 def snapshot(obj: object, fields: Iterable[str]) -> dict[str, Any]:
@@ -48,7 +66,7 @@ def record(
     head = repository.lock_head(session, access, tenant)
     masked_before = _stored(before)
     masked_after = _stored(after)
-    fields = {
+    fields: EntryFields = {
         "tenant_id": tenant,
         "seq": head.seq + 1,
         "occurred_at": utcnow(),
@@ -96,7 +114,7 @@ class ChainWriter:
         access, rows = self.access, []
         for change in changes:
             self.seq += 1
-            fields = {
+            fields: EntryFields = {
                 "tenant_id": self.tenant,
                 "seq": self.seq,
                 "occurred_at": self.now,

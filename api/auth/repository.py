@@ -8,8 +8,10 @@ row-level security policy lets a user read through `app.user_id`.
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, joinedload
 
 from api.access import AccessContext, DataKind
@@ -132,19 +134,25 @@ def add(session: Session, obj: object) -> None:
 
 
 def end_sessions_of_user(session: Session, user_id: uuid.UUID, reason: str, now: datetime) -> int:
-    result = session.execute(
-        update(WebSession)
-        .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
-        .values(ended_at=now, end_reason=reason)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(WebSession)
+            .where(WebSession.user_id == user_id, WebSession.ended_at.is_(None))
+            .values(ended_at=now, end_reason=reason)
+        ),
     )
     return result.rowcount or 0
 
 
 def revoke_tokens_of_user(session: Session, user_id: uuid.UUID, now: datetime) -> int:
-    result = session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ),
     )
     return result.rowcount or 0
 

@@ -2,16 +2,18 @@
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
 from shared_models import Fair, Organization, Training, TrainingSession
+from shared_models.enums import OrgKind
 
 
-def fairs(session: Session, access: AccessContext, since: date) -> Sequence[Row[Any]]:
+def fairs(
+    session: Session, access: AccessContext, since: date
+) -> Sequence[Row[Fair, OrgKind, str]]:
     return session.execute(
         select(Fair, Organization.kind, Organization.name)
         .join(Organization, Organization.id == Fair.tenant_id)
@@ -24,7 +26,9 @@ def fairs(session: Session, access: AccessContext, since: date) -> Sequence[Row[
     ).all()
 
 
-def sessions(session: Session, access: AccessContext, since: date) -> Sequence[Row[Any]]:
+def sessions(
+    session: Session, access: AccessContext, since: date
+) -> Sequence[Row[TrainingSession, Training, OrgKind, str]]:
     return session.execute(
         select(TrainingSession, Training, Organization.kind, Organization.name)
         .join(Training, Training.id == TrainingSession.training_id)

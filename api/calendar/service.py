@@ -117,4 +117,5 @@ def ics(calendar_items: list[Item], *, name: str, base_url: str) -> bytes:
     calendar.add_missing_timezones()
     if not calendar.timezones:
         calendar.add_component(Timezone.from_tzid(clock.zone().key))
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()
+    return ical

@@ -13,7 +13,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def get_attachment_store(request: Request) -> AttachmentStore:
-    return request.app.state.attachments
+    store: AttachmentStore = request.app.state.attachments
+    return store
 
 
 def download(store: AttachmentStore, row: CaseAttachment) -> Response:

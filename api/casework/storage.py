@@ -214,7 +214,8 @@ class S3AttachmentStore(AttachmentStore):
                 if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404", "NotFound"}:
                     raise StoredAttachmentMissing(str(attachment_id)) from exc
                 raise
-            return response["Body"].read()
+            body: bytes = response["Body"].read()  # boto3 is untyped
+            return body
 
     def delete(self, attachment_id: uuid.UUID) -> None:
         # S3 answers a delete of a missing key with success, so this is idempotent as is.

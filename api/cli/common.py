@@ -68,7 +68,8 @@ def read_password(confirm: bool = True) -> str:
             err.print("[red]错误 / Error:[/red] 标准输入没有密码 / no password on standard input")
             raise typer.Exit(1)
         return line
-    return typer.prompt("密码 / Password", hide_input=True, confirmation_prompt=confirm)
+    password: str = typer.prompt("密码 / Password", hide_input=True, confirmation_prompt=confirm)
+    return password
 
 
 # Long-running commands traced otherwise: `serve` by the app's own tracing (a request a
@@ -100,5 +101,5 @@ def _traced(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         with tracing.command_span(name, settings):
             return fn(*args, **kwargs)
 
-    run._lb_traced = True  # type: ignore[attr-defined]
+    run._lb_traced = True  # type: ignore[attr-defined]  # a marker on the wrapper
     return run

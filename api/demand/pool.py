@@ -9,8 +9,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_, or_
 
 from shared_models import Employer, Vacancy
 from shared_models.enums import EntryThreshold, VacancyStatus
@@ -111,7 +112,7 @@ def filter_conditions(f: PoolFilter, today: date) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def order_by(f: PoolFilter) -> list[ColumnElement]:
+def order_by(f: PoolFilter) -> list[SQLColumnExpression[Any]]:
     if f.sort is PoolSort.WAGE:
         return [Vacancy.wage_max.desc(), Vacancy.wage_min.desc(), Vacancy.id]
     if f.sort is PoolSort.CLOSING:

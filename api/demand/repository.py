@@ -1,10 +1,12 @@
 """All SQL of employers and vacancies (the demand pool)."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, case, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from api.access import AccessContext, DataKind
@@ -157,7 +159,7 @@ def count_vacancies(session: Session, access: AccessContext, f: PoolFilter, toda
 
 def stream_vacancies(
     session: Session, access: AccessContext, f: PoolFilter, today: date, batch: int = 2000
-):  # type: ignore[no-untyped-def]
+) -> Iterator[Sequence[Vacancy]]:
     """The whole filtered pool, in pool order, a batch at a time (exports)."""
     offset = 0
     while True:
@@ -209,15 +211,18 @@ def replace_skills(session: Session, vacancy: Vacancy, names: Sequence[str]) -> 
 
 def expire(session: Session, access: AccessContext, today: date) -> int:
     """Store `expired` on the caller's vacancies past their end date."""
-    result = session.execute(
-        update(Vacancy)
-        .where(
-            Vacancy.tenant_id.in_(access.write_ids(DataKind.DEMAND)),
-            Vacancy.status.in_([VacancyStatus.OPEN, VacancyStatus.PAUSED]),
-            Vacancy.valid_until < today,
-        )
-        .values(status=VacancyStatus.EXPIRED, version=Vacancy.version + 1)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Vacancy)
+            .where(
+                Vacancy.tenant_id.in_(access.write_ids(DataKind.DEMAND)),
+                Vacancy.status.in_([VacancyStatus.OPEN, VacancyStatus.PAUSED]),
+                Vacancy.valid_until < today,
+            )
+            .values(status=VacancyStatus.EXPIRED, version=Vacancy.version + 1)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount or 0
 
@@ -226,17 +231,20 @@ def take_place(session: Session, vacancy_id: uuid.UUID) -> bool:
     """One place of the vacancy taken, if one is left: a single conditional UPDATE, so
     two hires racing for the last place cannot both get it (the row lock serialises
     them and the second sees `filled = headcount`)."""
-    result = session.execute(
-        update(Vacancy)
-        .where(Vacancy.id == vacancy_id, Vacancy.filled < Vacancy.headcount)
-        .values(
-            filled=Vacancy.filled + 1,
-            status=case(
-                (Vacancy.filled + 1 >= Vacancy.headcount, VacancyStatus.FILLED.value),
-                else_=Vacancy.status,
-            ),
-            version=Vacancy.version + 1,
-        )
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Vacancy)
+            .where(Vacancy.id == vacancy_id, Vacancy.filled < Vacancy.headcount)
+            .values(
+                filled=Vacancy.filled + 1,
+                status=case(
+                    (Vacancy.filled + 1 >= Vacancy.headcount, VacancyStatus.FILLED.value),
+                    else_=Vacancy.status,
+                ),
+                version=Vacancy.version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount == 1

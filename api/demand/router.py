@@ -2,7 +2,7 @@
 
 import io
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
@@ -53,7 +53,7 @@ def vacancy_out(vacancy: Vacancy) -> VacancyOut:
     )
 
 
-def _not_emptied(data: dict, names: tuple[str, ...]) -> dict:
+def _not_emptied(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     for name in names:
         if name in data and data[name] is None:
             raise BadRequest(_("{field} cannot be emptied."), params={"field": name})

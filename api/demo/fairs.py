@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.demand import service as demand
 from api.demand.records import EmployerRecord
+from api.demo import seeded
 from api.demo.demand import credit_code
 from api.demo.laborers import GIVEN, SURNAMES, _id_number
 from api.demo.subsidies import _as_user
@@ -20,7 +21,6 @@ from api.fairs.door import new_code
 from api.security.masking import mask_id_number
 from api.security.pii import PiiCipher
 from api.supply.convert import id_hash
-from api.tenancy import repository as tenancy_repository
 from shared_models import (
     Employer,
     Fair,
@@ -51,8 +51,8 @@ EXTRA_FIRMS = [  # 烟台 firms that came to the fair beyond the demo pool's
 
 def load(session: Session, cipher: PiiCipher, progress: Callable[[str], None]) -> None:
     rng = random.Random(2021)
-    wushan = tenancy_repository.organization_by_name(session, "巫山县人社局")
-    yantai = tenancy_repository.organization_by_name(session, "烟台市人社局")
+    wushan = seeded.bureau(session, "巫山县人社局")
+    yantai = seeded.bureau(session, "烟台市人社局")
     pairing = session.scalars(
         select(Pairing).where(
             Pairing.sending_org_id == wushan.id, Pairing.receiving_org_id == yantai.id

@@ -6,7 +6,9 @@ Townships and villages are real places of each county.
 """
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import TypeVar
 
 from api.supply.records import LaborerRecord, Occupation
 from shared_models.enums import (
@@ -80,9 +82,13 @@ INDUSTRIES = ["制造业", "建筑业", "餐饮服务", "家政服务", "电子"
 SURVEYORS = ["谭明", "向红梅", "冉志强", "邓小华", "彭丽", "唐建国"]
 
 
-def _pick(rng: random.Random, weighted: list[tuple[object, float]]) -> object:
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, weighted: Sequence[tuple[T, float]]) -> T:
     values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights)[0]
+    chosen: T = rng.choices(values, weights)[0]
+    return chosen
 
 
 def _id_number(rng: random.Random, county: str, born: date) -> str:
@@ -96,7 +102,7 @@ def generate(county: str, count: int, seed: int, today: date | None = None) -> l
     today = today or date(2026, 11, 1)
     used: set[str] = set()
     last_head: dict[str, str] = {}  # village → the head of the household last seen there
-    records = []
+    records: list[LaborerRecord] = []
     while len(records) < count:
         age = rng.randint(16, 58)
         born = today - timedelta(days=age * 365 + rng.randint(0, 364))

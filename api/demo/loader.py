@@ -13,6 +13,7 @@ from api.demand import service as demand
 from api.demo import demand as demo_demand
 from api.demo import fairs as demo_fairs
 from api.demo import laborers as demo_laborers
+from api.demo import seeded
 from api.demo import subsidies as demo_subsidies
 from api.demo import trainings as demo_trainings
 from api.demo.data import (
@@ -117,7 +118,7 @@ def load(
         accounts.add_membership(session, username=username, org_ref=names[org_key], role=role)
     for seed, org in enumerate(o for o in BUREAUS if o.kind == "sending"):
         progress(f"{org.name}: {LABORERS_PER_COUNTY}")
-        tenant = tenancy_repository.organization_by_name(session, org.name)
+        tenant = seeded.bureau(session, org.name)
         access = use_operator_access(
             session,
             tenant.id,
@@ -143,7 +144,7 @@ def _post_demand(session: Session, names: dict[str, str], progress: Callable[[st
     for key, postings in demo_demand.postings(today).items():
         count = sum(len(p.vacancies) for p in postings)
         progress(f"{names[key]}: {len(postings)} 家企业 / employers, {count} 个岗位 / vacancies")
-        tenant = tenancy_repository.organization_by_name(session, names[key])
+        tenant = seeded.bureau(session, names[key])
         access = use_operator_access(
             session, tenant.id, read=[DataKind.DEMAND], write=[DataKind.DEMAND]
         )

@@ -3,7 +3,9 @@
 demand pool's employers over the last ten months, monthly verifications by the liaison
 office, Spring Festival leave, and a few claims waiting to be verified."""
 
+import functools
 import random
+import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -13,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, build_access_context
 from api.db import apply_access
+from api.demo import seeded
 from api.placements import holiday_leave, verification
 from api.placements import service as placements
 from api.subsidies import claims, policies
 from api.subsidies.entitlements import families
 from api.subsidies.repository import policies_of
-from api.tenancy import repository as tenancy_repository
 from shared_models import Employer, Laborer, User
 from shared_models.enums import (
     EvidenceSource,
@@ -33,9 +35,11 @@ PLACED_PER_COUNTY = 60
 
 
 def _policies(region: str, threshold: int) -> list[policies.PolicyRecord]:
-    common = {"household_region": region, "destination_regions": ["37"]}
+    common = functools.partial(
+        policies.PolicyRecord, household_region=region, destination_regions=["37"]
+    )
     return [
-        policies.PolicyRecord(
+        common(
             year=2026,
             name="稳岗补贴",
             kind=PolicyKind.MONTHLY,
@@ -43,9 +47,8 @@ def _policies(region: str, threshold: int) -> list[policies.PolicyRecord]:
             months=threshold,
             cap=6000,
             poverty_statuses=["registered_poor", "lifted"],
-            **common,
         ),
-        policies.PolicyRecord(
+        common(
             year=2026,
             name="生活适应期补贴",
             kind=PolicyKind.MILESTONE,
@@ -53,14 +56,12 @@ def _policies(region: str, threshold: int) -> list[policies.PolicyRecord]:
             months=6,
             poverty_statuses=["lifted"],
             channels=["organized"],
-            **common,
         ),
-        policies.PolicyRecord(
+        common(
             year=2026,
             name="交通生活补贴",
             kind=PolicyKind.ON_TRANSFER,
             amount=1500,
-            **common,
         ),
     ]
 
@@ -73,8 +74,8 @@ def load(
 ) -> None:
     rng = random.Random(SEED)
     for key, (region, threshold, receiving) in COUNTIES.items():
-        tenant = tenancy_repository.organization_by_name(session, names[key])
-        partner = tenancy_repository.organization_by_name(session, receiving)
+        tenant = seeded.bureau(session, names[key])
+        partner = seeded.bureau(session, receiving)
         access = _as_user(session, tenant.id, f"{key}.admin", Role.ADMIN)
         progress(f"{names[key]}: 补贴政策与在岗记录 / subsidy policies and placements")
         for record in _policies(region, threshold):
@@ -170,8 +171,8 @@ def _as_user(session: Session, tenant_id, username: str, role: Role) -> AccessCo
 
 
 def _raise_some(
-    session: Session, tenant_id, key: str, laborers: list[Laborer], today: date
-) -> None:  # type: ignore[no-untyped-def]
+    session: Session, tenant_id: uuid.UUID, key: str, laborers: list[Laborer], today: date
+) -> None:
     """A few claims raised by the county's staff, waiting for the liaison office."""
     staff = session.scalars(select(User).where(User.username == f"{key}.staff")).one()
     access = build_access_context(

@@ -5,24 +5,27 @@ county's training-need roster, through the service as a form would."""
 
 from collections.abc import Callable
 from datetime import date, time, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from api import clock
+from api.access import AccessContext
+from api.demo import seeded
 from api.demo.subsidies import _as_user
-from api.tenancy import repository as tenancy_repository
 from api.trainings import enrollment, repository, service
+from shared_models import Training
 from shared_models.enums import Role, TrainingType
 
 
 def _course(
     session: Session,
-    access,  # type: ignore[no-untyped-def]
+    access: AccessContext,
     *,
     sessions: int,
     hours: tuple[time, time] = (time(8, 30), time(11, 30)),
-    **values,  # type: ignore[no-untyped-def]
-):  # type: ignore[no-untyped-def]
+    **values: Any,
+) -> Training:
     training = service.create(session, access, service.TrainingInput(**values))
     for day in range(sessions):
         service.add_session(
@@ -37,7 +40,7 @@ def _course(
     return training
 
 
-def _enroll(session: Session, access, training, count: int) -> list:  # type: ignore[no-untyped-def]
+def _enroll(session: Session, access, training, count: int) -> list[Any]:  # type: ignore[no-untyped-def]
     laborers = repository.suggestions(session, access, training, limit=count)
     if not laborers:
         return []
@@ -52,10 +55,10 @@ def load(
     session: Session, names: dict[str, str], progress: Callable[[str], None], today: date
 ) -> None:
     progress("技能培训 / trainings")
-    wushan = tenancy_repository.organization_by_name(session, names["wushan"])
-    yantai = tenancy_repository.organization_by_name(session, names["yantai"])
-    kaizhou = tenancy_repository.organization_by_name(session, names["kaizhou"])
-    weifang = tenancy_repository.organization_by_name(session, names["weifang"])
+    wushan = seeded.bureau(session, names["wushan"])
+    yantai = seeded.bureau(session, names["yantai"])
+    kaizhou = seeded.bureau(session, names["kaizhou"])
+    weifang = seeded.bureau(session, names["weifang"])
 
     access = _as_user(session, wushan.id, "wushan.admin", Role.ADMIN)
     start = today - timedelta(days=75)

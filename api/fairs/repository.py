@@ -25,6 +25,7 @@ from shared_models import (
     SubsidyPolicy,
     Vacancy,
 )
+from shared_models.enums import ReferralStatus
 
 
 def visible(access: AccessContext) -> ColumnElement[bool]:
@@ -207,7 +208,7 @@ def open_intentions_of(
             FairIntention.referral_id.is_(None),
             FairRegistration.laborer_tenant_id.in_(county_ids),
         )
-    ).all()  # type: ignore[return-value]
+    ).all()
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def counts(session: Session, fair_id: uuid.UUID) -> dict[str, int]:
 
 def referral_outcomes(
     session: Session, access: AccessContext, fair_id: uuid.UUID
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[ReferralStatus, uuid.UUID, date, date | None]]:
     """The referrals made from the fair's intentions, with their placements."""
     return session.execute(
         select(Referral.status, Placement.id, Placement.started_on, Placement.ended_on)

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -68,7 +69,7 @@ class Handbook:
     vacancies: int  # distinct vacancies suggested
 
 
-def _profile(facts: LaborerFacts, today: date) -> tuple:
+def _profile(facts: LaborerFacts, today: date) -> tuple[Any, ...]:
     """What the vacancy search depends on: everything but who the laborer is and their
     exact birthday (the age filters compare whole years)."""
     anonymous = dataclasses.replace(
@@ -116,7 +117,7 @@ def build(
         )
     laborers = list(repository.laborers(session, access, f))
     households = _households(laborers)
-    ranked_by_profile: dict[tuple, list[matching_repository.Ranked]] = {}
+    ranked_by_profile: dict[tuple[Any, ...], list[matching_repository.Ranked]] = {}
     facts_of: dict[uuid.UUID, LaborerFacts] = {}
     for done, household in enumerate(households, start=1):
         for member in household.members:

@@ -1,9 +1,10 @@
 """All SQL about background jobs."""
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
@@ -51,11 +52,14 @@ def claim_next(session: Session, access: AccessContext, worker: str) -> Backgrou
     job = session.scalars(query).first()
     if job is None:
         return None
-    taken = session.execute(
-        update(BackgroundJob)
-        .where(BackgroundJob.id == job.id, BackgroundJob.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, worker=worker, started_at=utcnow())
-        .execution_options(synchronize_session=False)
+    taken = cast(
+        CursorResult[Any],
+        session.execute(
+            update(BackgroundJob)
+            .where(BackgroundJob.id == job.id, BackgroundJob.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, worker=worker, started_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if not taken:
         return None
@@ -79,29 +83,35 @@ def set_fields(session: Session, access: AccessContext, job_id: uuid.UUID, **val
 
 
 def request_cancel(session: Session, access: AccessContext, job_id: uuid.UUID) -> int:
-    return session.execute(
-        update(BackgroundJob)
-        .where(
-            BackgroundJob.id == job_id,
-            BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
-            BackgroundJob.status.in_(ACTIVE),
-        )
-        .values(cancel_requested=True)
-        .execution_options(synchronize_session=False)
+    return cast(
+        CursorResult[Any],
+        session.execute(
+            update(BackgroundJob)
+            .where(
+                BackgroundJob.id == job_id,
+                BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
+                BackgroundJob.status.in_(ACTIVE),
+            )
+            .values(cancel_requested=True)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
 
 
 def cancel_queued(session: Session, access: AccessContext, job_id: uuid.UUID) -> int:
     """A job no worker has taken yet ends at once."""
-    return session.execute(
-        update(BackgroundJob)
-        .where(
-            BackgroundJob.id == job_id,
-            BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
-            BackgroundJob.status == JobStatus.QUEUED,
-        )
-        .values(status=JobStatus.CANCELLED, finished_at=utcnow())
-        .execution_options(synchronize_session=False)
+    return cast(
+        CursorResult[Any],
+        session.execute(
+            update(BackgroundJob)
+            .where(
+                BackgroundJob.id == job_id,
+                BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
+                BackgroundJob.status == JobStatus.QUEUED,
+            )
+            .values(status=JobStatus.CANCELLED, finished_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
 
 

@@ -25,8 +25,10 @@ Score, 0–100:
 """
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from shared_models.enums import (
     Education,
@@ -95,7 +97,7 @@ class Check:
     points: int
     most: int
     reason: str
-    values: dict[str, object] = field(default_factory=dict)
+    values: Mapping[str, object] = field(default_factory=dict)
 
     @property
     def met(self) -> bool:
@@ -276,11 +278,11 @@ def explain(lab: LaborerFacts, vac: VacancyFacts, today: date) -> Explanation:
     )
 
 
-def vacancy_order(score: int, vac: VacancyFacts) -> tuple:
+def vacancy_order(score: int, vac: VacancyFacts) -> tuple[Any, ...]:
     """Best first: score, then the better pay, then a stable id order."""
     return (-score, -vac.wage_max, vac.id)
 
 
-def laborer_order(score: int, lab: LaborerFacts) -> tuple:
+def laborer_order(score: int, lab: LaborerFacts) -> tuple[Any, ...]:
     """Best first: score, then the poverty-alleviation priority groups, then id."""
     return (-score, 0 if lab.poverty_status in PRIORITY else 1, lab.id)

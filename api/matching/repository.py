@@ -20,11 +20,10 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
-    Select,
     and_,
     case,
     exists,
@@ -59,6 +58,7 @@ from api.matching.criteria import (
     province,
     threshold_points,
 )
+from api.sql_types import AnyCompoundSelect, AnySelect
 from api.supply.repository import visible as laborer_visible
 from shared_models import Employer, Laborer, LaborerTag, Vacancy, VacancySkill
 from shared_models.enums import (
@@ -78,7 +78,7 @@ CEILINGS = (100, 25 + OTHER, 15 + OTHER, OTHER, OTHER - PLACE + 10, OTHER - PLAC
 class Ranked:
     id: uuid.UUID
     score: int
-    order: tuple
+    order: tuple[Any, ...]
 
 
 def _top(rows: dict[uuid.UUID, Ranked], k: int) -> list[Ranked]:
@@ -231,7 +231,7 @@ def rank_vacancies(
     """The top k open vacancies of the caller's pool for this laborer."""
     _without_jit(session)
     score = vacancy_score(lab).label("score")
-    base: Select = (
+    base: AnySelect = (
         select(Vacancy.id, score, Vacancy.wage_max)
         .join(Employer, Employer.id == Vacancy.employer_id)
         .where(vacancy_visible(access), open_condition(today), *_vacancy_filters(lab, today))
@@ -252,7 +252,7 @@ def rank_vacancies(
 # --- a vacancy's laborers ----------------------------------------------------------------------
 
 
-def _tags(access: AccessContext, kind: TagKind, condition: ColumnElement[bool]) -> Select:
+def _tags(access: AccessContext, kind: TagKind, condition: ColumnElement[bool]) -> AnySelect:
     """The laborers with such a tag: read from the tag index alone. Never correlated
     with an enclosing query, not even one on the tags (a set inside a set of tags)."""
     return (
@@ -270,7 +270,7 @@ def _tagged_ids(access: AccessContext, kind: TagKind, condition: ColumnElement[b
     return Laborer.id.in_(_tags(access, kind, condition))
 
 
-def _occupation_tags(access: AccessContext, vac: VacancyFacts) -> Select | CompoundSelect:
+def _occupation_tags(access: AccessContext, vac: VacancyFacts) -> AnySelect | AnyCompoundSelect:
     """Has the vacancy's occupation as a skill, by name or by code: two index-only scans
     (an OR of the two would read every matching tag row from the table)."""
     by_name = _tags(access, TagKind.SKILL, LaborerTag.value == vac.occupation_name)
@@ -395,7 +395,7 @@ def _laborer_tiers(
     place conditions are cheap: tags against tags, and an index on the region code."""
     rest = WAGE + THRESHOLD
     housing = HOUSING if vac.offers_housing else 0
-    skills: list[tuple[int, Select | CompoundSelect | None]] = [
+    skills: list[tuple[int, AnySelect | AnyCompoundSelect | None]] = [
         (SKILL, _occupation_tags(access, vac))
     ]
     if vac.skills:
@@ -435,7 +435,7 @@ def rank_laborers(
     priority = case((Laborer.poverty_status.in_([p.value for p in PRIORITY]), 0), else_=1).label(
         "priority"
     )
-    base: Select = (
+    base: AnySelect = (
         select(Laborer.id, score, priority)
         .where(laborer_visible(access), *_laborer_filters(vac, today))
         .order_by(score.desc(), priority, Laborer.id)

@@ -36,7 +36,7 @@ def check_out(check: Check) -> CheckOut:
         met=check.met,
         reason=check.reason,
         text=sentence(check),
-        values=check.values,
+        values=dict(check.values),
     )
 
 

@@ -64,6 +64,7 @@ def keep(
     """Insert or replace the figure, unless another transaction is writing it right now
     (then that one's will do). Writers never wait on each other: two requests keeping
     the same two figures in opposite orders would otherwise deadlock, one failing."""
+    # session.bind is Optional in the types; a request's session is always bound.
     if session.bind.dialect.name == "postgresql" and not session.scalar(  # type: ignore[union-attr]
         select(func.pg_try_advisory_xact_lock(_LOCK_CLASS, _lock_key(view_key, figure_key)))
     ):

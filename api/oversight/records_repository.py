@@ -11,13 +11,15 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Join, Select, Table, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Join, Table, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.access import AccessContext
 from api.oversight import statistics_repository as stats
 from api.oversight.indicators import BY_CODE, Unit
+from api.sql_types import AnySelect
 from shared_models import (
     Case,
     Fair,
@@ -63,7 +65,7 @@ class Row:
     parent_id: uuid.UUID | None = None
 
 
-def _tables(query: Select) -> set[Table]:  # type: ignore[type-arg]
+def _tables(query: AnySelect) -> set[Table]:
     found: set[Table] = set()
 
     def walk(item: object) -> None:
@@ -80,7 +82,7 @@ def _tables(query: Select) -> set[Table]:  # type: ignore[type-arg]
 
 # A dimension is a column of one of the query's tables; the first whose table the
 # figure's query has is used (a placement's work place before a vacancy's).
-_DIMENSIONS: dict[str, tuple[ColumnElement, ...]] = {  # type: ignore[type-arg]
+_DIMENSIONS: dict[str, tuple[InstrumentedAttribute[Any], ...]] = {
     "township": (Laborer.township,),
     "village": (Laborer.village,),
     # Where the work is: the receiving city's districts.
@@ -101,10 +103,10 @@ DIMENSIONS = tuple(_DIMENSIONS)
 ID_DIMENSIONS = ("organization", "pairing")  # keyed by a row id
 
 
-def _column(query: Select, dimension: str) -> ColumnElement:  # type: ignore[type-arg]
+def _column(query: AnySelect, dimension: str) -> InstrumentedAttribute[Any]:
     tables = _tables(query)
     for column in _DIMENSIONS[dimension]:
-        if column.table in tables:  # type: ignore[attr-defined]
+        if column.table in tables:
             return column
     raise NotListable(dimension)
 
@@ -167,7 +169,7 @@ def dimensions_of(access: AccessContext, code: str, today: date) -> list[str]:
         return []
     query = stats.BUILDERS[code](access, stats.Period(today, today, today)).query
     tables = _tables(query)
-    return [d for d, columns in _DIMENSIONS.items() if any(c.table in tables for c in columns)]  # type: ignore[attr-defined]
+    return [d for d, columns in _DIMENSIONS.items() if any(c.table in tables for c in columns)]
 
 
 def spread(
@@ -256,7 +258,7 @@ def records(
     counted = _counted(access, code, start, end, today, within)
     query = counted.query
     entity = query.selected_columns[0]
-    table = entity.table  # type: ignore[attr-defined]
+    table = entity.table
     # People: distinct laborers counted, or rows of the register itself.
     if counted.measure is stats.PEOPLE or table is Laborer.__table__:
         ids = query.with_only_columns(Laborer.id).distinct().subquery()

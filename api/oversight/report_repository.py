@@ -9,7 +9,7 @@ tenant sets as well, so SQLite behaves alike.
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.access import AccessContext, DataKind
@@ -67,7 +67,9 @@ def listing(
     limit: int,
 ) -> tuple[Sequence[PeriodReport], int]:
     """The reports the caller reads, the latest period first, then by bureau."""
-    conditions = [PeriodReport.tenant_id.in_(access.read_ids(DataKind.REPORT))]
+    conditions: list[ColumnElement[bool]] = [
+        PeriodReport.tenant_id.in_(access.read_ids(DataKind.REPORT))
+    ]
     if kind:
         conditions.append(PeriodReport.period_kind == kind)
     if period_code:

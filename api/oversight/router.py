@@ -1,7 +1,7 @@
 """JSON API of the indicators: their definitions, and a value for a period."""
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from fastapi import APIRouter, Query, Response
 
@@ -43,6 +43,16 @@ def indicator_out(found: Indicator) -> IndicatorOut:
         denominator=found.denominator,
         by_township=found.by_township,
     )
+
+
+class _Figure(TypedDict):
+    """A figure's fields shared by the supervised outputs (a cell, or a row's total)."""
+
+    numerator: int | float | None
+    denominator: int | float | None
+    value: int | float | None
+    suppressed: bool
+    reason: str | None
 
 
 @router.get("/indicators", response_model=list[IndicatorOut])
@@ -154,7 +164,7 @@ def _supervised(
     with_bureaus = by == "bureau"
     found = figures.indicator
 
-    def out(row: supervision.Row, column: int | None) -> dict[str, object]:
+    def out(row: supervision.Row, column: int | None) -> _Figure:
         cell = row.total if column is None else row.cells[column]
         index = len(figures.bureaus) if column is None else column
         if found.is_rate:

@@ -11,7 +11,8 @@ from api.access import AccessContext
 from api.errors import FieldError, ValidationFailed
 from api.i18n import _
 from api.oversight import figures, risk_repository, statistics_repository
-from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS, Indicator
+from api.oversight.indicators import BUILT_IN, BY_CODE, TARGET_INDICATORS
+from api.oversight.indicators import Indicator as Indicator  # re-exported for web
 from api.oversight.periods import Period, PeriodKind, periods_between
 from api.subsidies.stay import add_months
 from shared_models import Pairing

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.sql.base import ExecutableOption
 
 from api.access import AccessContext, DataKind
 from api.referrals.transitions import LIVE
@@ -20,7 +21,7 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     )
 
 
-def _loaded():  # type: ignore[no-untyped-def]
+def _loaded() -> tuple[ExecutableOption, ...]:
     return (
         joinedload(Referral.laborer).selectinload(Laborer.tags),
         joinedload(Referral.vacancy).joinedload(Vacancy.employer),

@@ -204,7 +204,7 @@ def map_headers(
 
 
 def cell_error(
-    number: int, column: Column, message: str, code: str, params: dict | None = None
+    number: int, column: Column, message: str, code: str, params: dict[str, Any] | None = None
 ) -> FieldError:
     return FieldError(column.field, message, code, params or {}, row=number, column=column.header)
 

@@ -16,7 +16,7 @@ from typing import Any
 from xml.etree.ElementTree import ParseError
 
 import python_calamine
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 MAX_ROWS = 200_000
 MAX_UNPACKED_BYTES = 800 * 1024 * 1024
@@ -106,7 +106,7 @@ def _formula_cells(data: bytes) -> set[tuple[int, int]]:
         path = _first_sheet_path(archive)
         with archive.open(path) as fh:
             xml = fh.read()
-    except (KeyError, zipfile.BadZipFile, ParseError, ElementTree.DefusedXmlException) as exc:
+    except (KeyError, zipfile.BadZipFile, ParseError, DefusedXmlException) as exc:
         raise UnreadableFile("corrupt") from exc
     if b"<f" not in xml and b":f" not in xml:
         return set()

@@ -2,8 +2,10 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import Any, cast
 
 from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, joinedload
 
 from api.access import AccessContext, DataKind
@@ -228,11 +230,14 @@ def batch_claims(
 
 def mark_paid(session: Session, batch_id: uuid.UUID, **values: object) -> bool:
     """Exported → paid, once: a conditional UPDATE, so of two at once one wins."""
-    result = session.execute(
-        update(PaymentBatch)
-        .where(PaymentBatch.id == batch_id, PaymentBatch.status == BatchStatus.EXPORTED)
-        .values(status=BatchStatus.PAID, version=PaymentBatch.version + 1, **values)
-        .execution_options(synchronize_session=False)
+    result = cast(
+        CursorResult[Any],
+        session.execute(
+            update(PaymentBatch)
+            .where(PaymentBatch.id == batch_id, PaymentBatch.status == BatchStatus.EXPORTED)
+            .values(status=BatchStatus.PAID, version=PaymentBatch.version + 1, **values)
+            .execution_options(synchronize_session=False)
+        ),
     )
     return result.rowcount == 1
 

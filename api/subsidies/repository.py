@@ -20,6 +20,7 @@ from shared_models import (
     StayVerification,
     SubsidyPolicy,
 )
+from shared_models.enums import PlacementChannel, PovertyStatus
 
 
 def policies_of(session: Session, tenant_id: uuid.UUID) -> list[SubsidyPolicy]:
@@ -118,7 +119,9 @@ def _laborers(column, ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID]):  
     return column.in_(ids)
 
 
-def placements_of(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequence[Row[Any]]:
+def placements_of(
+    session: Session, laborer_ids: Sequence[uuid.UUID]
+) -> Sequence[Row[uuid.UUID, uuid.UUID, date, date | None, str, PlacementChannel]]:
     return session.execute(
         select(
             Placement.id,
@@ -133,7 +136,9 @@ def placements_of(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequenc
     ).all()
 
 
-def leaves_of(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequence[Row[Any]]:
+def leaves_of(
+    session: Session, laborer_ids: Sequence[uuid.UUID]
+) -> Sequence[Row[uuid.UUID, uuid.UUID, date, date | None]]:
     return session.execute(
         select(
             HolidayLeave.laborer_id,
@@ -144,7 +149,9 @@ def leaves_of(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequence[Ro
     ).all()
 
 
-def verified_months(session: Session, laborer_ids: Sequence[uuid.UUID]) -> Sequence[Row[Any]]:
+def verified_months(
+    session: Session, laborer_ids: Sequence[uuid.UUID]
+) -> Sequence[Row[uuid.UUID, date]]:
     return session.execute(
         select(StayVerification.laborer_id, StayVerification.month).where(
             _laborers(StayVerification.laborer_id, laborer_ids),
@@ -159,7 +166,7 @@ def placed_laborers_after(
     after: uuid.UUID | None,
     limit: int,
     upto: uuid.UUID | None = None,
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[uuid.UUID, PovertyStatus, str]]:
     """The next `limit` of the county's laborers ever placed, by id (keyset pages: each
     page is its own short transaction), with what eligibility reads."""
     placed = select(Placement.laborer_id).where(Placement.tenant_id == tenant_id)

@@ -193,11 +193,11 @@ def claim_out(
 UNPAID = frozenset(claims.BEFORE_PAYMENT)
 
 
-def _names(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> dict[uuid.UUID, str]:  # type: ignore[valid-type]
+def _names(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> dict[uuid.UUID, str]:
     return laborer_reads.names(session, access, [c.laborer_id for c in rows])
 
 
-def _outs(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> list[ClaimOut]:  # type: ignore[valid-type]
+def _outs(session: DbSession, access: Access, rows: list[SubsidyClaim]) -> list[ClaimOut]:
     """Claims with their laborers' names and standing (overpaid, unearned) as of today."""
     names = _names(session, access, rows)
     pairs = {(c.family_id, c.laborer_id) for c in rows}

@@ -8,12 +8,22 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from psycopg.rows import namedtuple_row
-from sqlalchemy import ColumnElement, Enum, Row, String, delete, func, literal, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Enum,
+    String,
+    delete,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from api import bulk
 from api.access import AccessContext, DataKind
+from api.sql_types import AnyRow
 from api.supply.repository import visible
 from api.supply.rosters import RosterFilter, filter_conditions, order_by
 from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
@@ -23,8 +33,8 @@ from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 class StoredLaborer:
     """What an import compares a ledger row with: plain row values, not ORM objects."""
 
-    row: Row
-    tags: list[Row]
+    row: AnyRow
+    tags: list[AnyRow]
 
 
 _COMPARED = [
@@ -75,7 +85,7 @@ def existing_by_hash(
                 Laborer.id_number_hash.in_(chunk),
             )
         ).all()
-        tags: dict[uuid.UUID, list[Row]] = defaultdict(list)
+        tags: dict[uuid.UUID, list[AnyRow]] = defaultdict(list)
         ids = [row.id for row in rows]
         for id_chunk in bulk.chunks(ids, 5000):
             for tag in session.execute(
@@ -98,13 +108,13 @@ def refresh_statistics(session: Session) -> None:
     )
 
 
-def insert_laborers(session: Session, rows: list[dict]) -> None:
+def insert_laborers(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, Laborer.__table__, rows)
 
 
-def update_laborers(session: Session, rows: list[dict]) -> None:
+def update_laborers(session: Session, rows: list[dict[str, Any]]) -> None:
     """Rows grouped by the columns they change, one statement per group."""
-    groups: dict[tuple[str, ...], list[dict]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[tuple(sorted(row))].append(row)
     for group in groups.values():
@@ -124,15 +134,15 @@ def delete_tags(
         )
 
 
-def insert_tags(session: Session, rows: list[dict]) -> None:
+def insert_tags(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, LaborerTag.__table__, rows)
 
 
-def insert_identities(session: Session, rows: list[dict]) -> None:
+def insert_identities(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, LaborerIdentity.__table__, rows)
 
 
-def insert_surveys(session: Session, rows: list[dict]) -> None:
+def insert_surveys(session: Session, rows: list[dict[str, Any]]) -> None:
     bulk.insert_rows(session, LaborerSurvey.__table__, rows)
 
 
@@ -230,7 +240,7 @@ def stream(
     result = session.execute(statement.execution_options(yield_per=batch))
     for laborers in result.partitions(batch):
         tag_table = LaborerTag.__table__
-        tags: dict[uuid.UUID, list[Row]] = defaultdict(list)
+        tags: dict[uuid.UUID, list[AnyRow]] = defaultdict(list)
         for tag in session.execute(
             select(
                 tag_table.c.laborer_id,

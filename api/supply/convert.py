@@ -85,9 +85,9 @@ def tag_rows(
     return rows
 
 
-def tag_values(tags: Sequence[Any]) -> dict[str, tuple]:
+def tag_values(tags: Sequence[Any]) -> dict[str, tuple[Any, ...]]:
     """Tags (ORM objects or rows) back to record list fields."""
-    out: dict[str, list] = {name: [] for name in TAG_FIELDS}
+    out: dict[str, list[Any]] = {name: [] for name in TAG_FIELDS}
     for tag in sorted(tags, key=lambda t: (t.kind, t.position)):
         name = FIELD_OF_TAG[TagKind(tag.kind)]
         coded = TAG_FIELDS[name][1]

@@ -1,5 +1,7 @@
 """Request bodies (API and forms alike) to records and changes."""
 
+from typing import Any
+
 from api.errors import BadRequest
 from api.i18n import _
 from api.supply.records import LaborerRecord, Occupation, normalize_phone
@@ -40,7 +42,7 @@ def record_from_create(body: LaborerCreate, default_region: str) -> LaborerRecor
     return LaborerRecord(**data)
 
 
-def changes_from_update(body: LaborerUpdate) -> dict:
+def changes_from_update(body: LaborerUpdate) -> dict[str, Any]:
     data = body.model_dump(exclude_unset=True, exclude={"version"})
     for name in ("skills", "training_needs"):
         if name in data:

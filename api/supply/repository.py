@@ -54,7 +54,7 @@ def roster_counts(session: Session, access: AccessContext) -> dict[Roster, int]:
     plain = [r for r in Roster if r is not Roster.TRAINING_NEED]
     columns = [func.count().filter(roster_condition(r)).label(r.value) for r in plain]
     row = session.execute(select(*columns).select_from(Laborer).where(visible(access))).one()
-    counts = {r: int(getattr(row, r.value) or 0) for r in plain}
+    counts: dict[Roster, int] = {r: int(getattr(row, r.value) or 0) for r in plain}
     counts[Roster.TRAINING_NEED] = (
         session.scalar(
             select(func.count(func.distinct(LaborerTag.laborer_id))).where(

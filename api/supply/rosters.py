@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
@@ -148,7 +149,7 @@ def filter_conditions(f: RosterFilter) -> list[ColumnElement[bool]]:
     return out
 
 
-def order_by(f: RosterFilter) -> list:
+def order_by(f: RosterFilter) -> list[Any]:
     sort = f.sort or (SortKey.NAME if f.name else SortKey.VILLAGE)
     primary = {
         SortKey.NAME: [Laborer.name],

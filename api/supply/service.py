@@ -59,7 +59,7 @@ AUDIT_FIELDS = (
 @dataclass
 class LaborerView:
     laborer: Laborer
-    lists: dict[str, tuple]
+    lists: dict[str, tuple[Any, ...]]
     possible_duplicate: bool
 
 

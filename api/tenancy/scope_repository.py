@@ -9,7 +9,7 @@ AccessContext.
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from shared_models import Organization, Pairing, Supervision
@@ -87,7 +87,7 @@ def load_scope_rows(
                 .where(Pairing.sending_org_id == county_head)
             )
         )
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if pairing_ids:
         conditions.append(Organization.pairing_id.in_(pairing_ids))
     if county_head is not None:

@@ -63,7 +63,7 @@ def surveys(
 
 def referral_steps(
     session: Session, access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[ReferralEvent, uuid.UUID, str, str]]:
     """Every step of every referral: (event, referral id, vacancy title, employer name)."""
     query = (
         select(ReferralEvent, Referral.id, Vacancy.title, Employer.name)
@@ -79,7 +79,7 @@ def referral_steps(
 
 def fair_registrations(
     session: Session, access: AccessContext, laborer_id: uuid.UUID
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[FairRegistration, str]]:
     """(registration, fair title)."""
     return session.execute(
         select(FairRegistration, Fair.title)
@@ -90,7 +90,7 @@ def fair_registrations(
 
 def fair_intentions(
     session: Session, access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[FairIntention, str, str, str]]:
     """(intention, fair title, vacancy title, employer name)."""
     query = (
         select(FairIntention, Fair.title, Vacancy.title, Employer.name)
@@ -107,7 +107,7 @@ def fair_intentions(
 
 def training_enrollments(
     session: Session, access: AccessContext, laborer_id: uuid.UUID
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[TrainingEnrollment, str]]:
     """(enrollment, training title)."""
     return session.execute(
         select(TrainingEnrollment, Training.title)
@@ -120,7 +120,9 @@ def training_enrollments(
     ).all()
 
 
-def _placements(access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None) -> list:
+def _placements(
+    access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None
+) -> list[Any]:
     conditions = [Placement.laborer_id == laborer_id, placements.visible(access)]
     if bureau is not None:
         conditions.append(Placement.employer_tenant_id == bureau)
@@ -135,7 +137,7 @@ def placement_spells(
 
 def verifications(
     session: Session, access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[StayVerification, str]]:
     """(verification, employer name)."""
     return session.execute(
         select(StayVerification, Placement.employer_name)
@@ -146,7 +148,7 @@ def verifications(
 
 def leaves(
     session: Session, access: AccessContext, laborer_id: uuid.UUID, bureau: uuid.UUID | None
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[HolidayLeave, str]]:
     """(leave, employer name)."""
     return session.execute(
         select(HolidayLeave, Placement.employer_name)
@@ -157,7 +159,7 @@ def leaves(
 
 def subsidy_claims(
     session: Session, access: AccessContext, laborer_id: uuid.UUID
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[SubsidyClaim, str]]:
     """(claim, policy name)."""
     return session.execute(
         select(SubsidyClaim, SubsidyPolicy.name)

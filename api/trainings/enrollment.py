@@ -238,7 +238,7 @@ def complete(
 
 def attendance_sheet(
     session: Session, access: AccessContext, training: Training, session_id: uuid.UUID
-) -> tuple[TrainingSession, list[TrainingEnrollment], dict]:
+) -> tuple[TrainingSession, list[TrainingEnrollment], dict[uuid.UUID, TrainingAttendance]]:
     row = repository.session_of(session, training.id, session_id)
     if row is None:
         raise NotFound()

@@ -13,6 +13,7 @@ from api.spreadsheets.writer import ColumnSpec, LedgerWriter
 from api.tenancy import repository as tenancy_repository
 from api.trainings import repository
 from api.trainings.service import get, roster
+from shared_models import Placement
 from shared_models.enums import EnrollmentStatus
 
 
@@ -26,7 +27,8 @@ class Outcomes:
     employment_rate: float | None
     subsidy_per_completer: int | None
     subsidy_total: int | None
-    employed: dict  # enrollment id → placement (only for those whose names the caller sees)
+    # enrollment id → placement (only for those whose names the caller sees)
+    employed: dict[uuid.UUID, Placement]
 
 
 def outcomes(session: Session, access: AccessContext, training_id: uuid.UUID) -> Outcomes:

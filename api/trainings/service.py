@@ -307,12 +307,12 @@ def roster_page(
     return repository.enrollments_page(session, access, training, waitlisted=waitlisted, **page)
 
 
-def suggestions(session: Session, access: AccessContext, training_id: uuid.UUID) -> list:
+def suggestions(session: Session, access: AccessContext, training_id: uuid.UUID) -> list[Any]:
     training = get(session, access, training_id)
     return list(repository.suggestions(session, access, training))
 
 
-def promote_from_waitlist(session: Session, access: AccessContext, training: Training) -> list:
+def promote_from_waitlist(session: Session, access: AccessContext, training: Training) -> list[Any]:
     """Fill free seats from the waitlist, first come first served."""
     free = training.capacity - repository.seats_taken(session, training.id)
     promoted = list(repository.waitlist(session, training.id, free)) if free > 0 else []

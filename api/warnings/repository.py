@@ -3,8 +3,9 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
@@ -75,7 +76,7 @@ def listing(
     return [(flag, name) for flag, name in rows], total
 
 
-def _order(sort: WarningSort | None, descending: bool) -> list[ColumnElement[object]]:
+def _order(sort: WarningSort | None, descending: bool) -> list[SQLColumnExpression[Any]]:
     if sort is WarningSort.AGE:  # the older the cause, the greater the age
         return [WarningFlag.since.asc() if descending else WarningFlag.since.desc()]
     column = {WarningSort.SEVERITY: WarningFlag.severity_rank, WarningSort.NAME: Laborer.name}

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
 from api import clock
@@ -85,7 +85,9 @@ def thresholds(session: Session, county_id: uuid.UUID) -> dict[str, int]:
     return {name: getattr(row, name) for name in DEFAULT_THRESHOLDS}
 
 
-def _only(column: ColumnElement, laborer_ids: Sequence[uuid.UUID] | None) -> list:  # type: ignore[type-arg]
+def _only(
+    column: SQLColumnExpression[uuid.UUID], laborer_ids: Sequence[uuid.UUID] | None
+) -> list[ColumnElement[bool]]:
     return [] if laborer_ids is None else [column.in_(laborer_ids)]
 
 

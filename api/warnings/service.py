@@ -51,7 +51,7 @@ def _workable(
 
 def _audit(
     session: Session, access: AccessContext, flag: WarningFlag, action: str, **after: object
-):  # type: ignore[no-untyped-def]
+) -> None:
     audit.record(
         session,
         access,

@@ -1,7 +1,7 @@
 """Employer pages: the bureau's employers, one employer with its vacancies, the form."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -59,7 +59,7 @@ def _form(
     page: WebPage,
     *,
     employer: Employer | None,
-    values: dict,
+    values: dict[str, Any],
     error: AppError | None = None,
 ) -> Response:
     existing_id = error.extra.get("existing_id") if error is not None else None

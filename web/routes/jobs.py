@@ -29,7 +29,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def files_of(request: Request) -> JobFiles:
-    return request.app.state.job_files
+    files: JobFiles = request.app.state.job_files
+    return files
 
 
 # What the job page says about the action that led to it. Not a session flash: the

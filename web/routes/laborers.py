@@ -105,7 +105,9 @@ def _form_data(form: Any, *, editing: bool) -> dict[str, Any]:
     return data
 
 
-def _form_values(view: service.LaborerView | None, submitted: dict[str, Any] | None) -> dict:
+def _form_values(
+    view: service.LaborerView | None, submitted: dict[str, Any] | None
+) -> dict[str, Any]:
     """What the form shows: the submitted values after an error, else the record."""
     if submitted is not None:
         values = dict(submitted)
@@ -193,7 +195,10 @@ def new_form(request: Request, page: TenantPage) -> Response:
 
 
 def _form_context(
-    page: WebPage, view: service.LaborerView | None, submitted: dict | None, error: AppError | None
+    page: WebPage,
+    view: service.LaborerView | None,
+    submitted: dict[str, Any] | None,
+    error: AppError | None,
 ) -> dict[str, Any]:
     values = _form_values(view, submitted)
     values.setdefault("region_code", page.ctx.tenant_region_code)
@@ -242,9 +247,9 @@ def _detail(
     session: DbSession,
     laborer_id: uuid.UUID,
     *,
-    revealed: dict | None = None,
+    revealed: dict[str, Any] | None = None,
     survey_error: AppError | None = None,
-    survey_values: dict | None = None,
+    survey_values: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
     access = page.ctx

@@ -50,7 +50,11 @@ def _client(request: Request):  # type: ignore[no-untyped-def]
 async def oidc_login(request: Request, next: str = "/") -> Response:
     client = _client(request)
     request.session["lb_next"] = safe_next(next)
-    return await client.authorize_redirect(request, str(request.url_for("oidc_callback")))
+    # authlib is untyped: its redirect is a Starlette response.
+    redirect: Response = await client.authorize_redirect(
+        request, str(request.url_for("oidc_callback"))
+    )
+    return redirect
 
 
 @router.get("/callback", name="oidc_callback")

@@ -5,6 +5,7 @@ side. Every figure crosses tenants, so it comes suppressed from the service
 that a "<5" cannot be worked out from a total. Each chart has its table."""
 
 from datetime import date
+from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -20,7 +21,7 @@ from web.rendering import render
 from web.routes import oversight_filters as filters
 
 
-def _data(cells: list[supervision.Cell]) -> list:
+def _data(cells: list[supervision.Cell]) -> list[Any]:
     return charts.withheld([(c.value, c.shown) for c in cells])
 
 

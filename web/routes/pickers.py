@@ -33,7 +33,7 @@ def pick(
     name = field if field.isidentifier() and len(field) <= 40 else "q"
     params = request.query_params
     if f"{name}__q" not in params and "q" in params:  # /pick/laborer?q=… by hand
-        params = {f"{name}__q": params["q"]}  # type: ignore[assignment]
+        params = {f"{name}__q": params["q"]}
     state = picker(session, page.ctx, cipher, chosen_kind, name, params, multi=multi)
     template = (
         "pickers/results.html"

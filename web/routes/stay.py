@@ -2,10 +2,12 @@
 months and holiday leave, each policy's milestones, and the forms that change them."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api import clock
 from api.access import DataKind
@@ -104,7 +106,15 @@ def stay_page(
     return _page(request, page, session, laborer_id)
 
 
-def _act(request, page, session, laborer_id, form_name, action, form):  # type: ignore[no-untyped-def]
+def _act(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    laborer_id: uuid.UUID,
+    form_name: str,
+    action: Callable[[dict[str, Any]], str],
+    form: FormData,
+) -> Response:
     """Run a form's action; on a 4xx show the page again with the errors by the form.
     The action returns its message, shown on the page it leads back to."""
     data = {k: v for k, v in form.items() if k != "csrf_token"}
@@ -119,7 +129,7 @@ def _act(request, page, session, laborer_id, form_name, action, form):  # type: 
 def add_placement(
     laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(
             PlacementCreate,
             {
@@ -142,7 +152,7 @@ def end_placement(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         values = clean(data, ["ended_on", "separation_reason", "version"])
         if "ended_on" not in values:
             raise ValidationFailed(
@@ -165,7 +175,7 @@ def verify_month(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         values = clean(data, ["month", "source", "note"])
         values["in_post"] = data.get("in_post") != "no"
         body = validate(VerificationIn, values)
@@ -195,7 +205,7 @@ def start_leave(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(LeaveIn, clean(data, ["left_on", "expected_return_on", "trip", "note"]))
         holiday_leave.start_leave(session, page.ctx, placement_id, **body.model_dump())
         return gettext("Holiday leave from {day} recorded.", day=body.left_on.isoformat())
@@ -212,7 +222,7 @@ def record_return(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(ReturnIn, clean(data, ["returned_on", "version", "trip"]))
         holiday_leave.record_return(
             session,
@@ -231,7 +241,7 @@ def record_return(
 def raise_claim(
     laborer_id: uuid.UUID, request: Request, page: TenantForm, session: DbSession, form: PostedForm
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         try:
             family = uuid.UUID(str(data.get("family_id")))
         except ValueError:
@@ -251,7 +261,7 @@ def set_account(
     cipher: Cipher,
     form: PostedForm,
 ) -> Response:
-    def action(data: dict) -> str:
+    def action(data: dict[str, Any]) -> str:
         body = validate(PayeeAccountIn, clean(data, ["bank_name", "account_number"]))
         service.set_payee_account(
             session,

@@ -56,7 +56,7 @@ def _sheet(
     pager: Paging,
     *,
     error: AppError | None = None,
-    values: dict | None = None,
+    values: dict[str, Any] | None = None,
 ) -> Response:
     rows, total = placement_reads.month_sheet(
         session, page.ctx, first, offset=pager.offset, limit=pager.limit

@@ -65,6 +65,7 @@ def _data(form: Any, *, editing: bool) -> dict[str, Any]:
 
 
 def _values(policy: SubsidyPolicy | None, data: dict[str, Any] | None) -> dict[str, Any]:
+    values: dict[str, Any]
     if data is not None:
         values = dict(data)
     elif policy is not None:
@@ -80,7 +81,7 @@ def _form(
     request: Request,
     page: WebPage,
     policy: SubsidyPolicy | None,
-    data: dict | None,
+    data: dict[str, Any] | None,
     error: AppError | None = None,
 ) -> Response:
     return render(

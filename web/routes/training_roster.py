@@ -3,10 +3,12 @@ training-need roster, withdrawal and completion, and the attendance sheet of a s
 The course itself is on the pages of `trainings`."""
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api.access import DataKind
 from api.deps import DbSession, get_cipher
@@ -58,7 +60,7 @@ def _roster(
         session, access, get_cipher(request), Kind.LABORER, "laborer_id", form or {}, multi=True
     )
     path = f"/trainings/{training.id}/roster"
-    kept = None if request.method == "GET" else {}
+    kept: dict[str, str] | None = None if request.method == "GET" else {}
     return render(
         request,
         "trainings/roster.html",
@@ -91,7 +93,14 @@ def roster_page(
     return _roster(request, page, session, training_id, pager=pager, sort=sort)
 
 
-def _roster_action(request, page, session, training_id, action, form):  # type: ignore[no-untyped-def]
+def _roster_action(
+    request: Request,
+    page: WebPage,
+    session: DbSession,
+    training_id: uuid.UUID,
+    action: Callable[[FormData], None],
+    form: FormData,
+) -> Response:
     with rerender_on_error(
         lambda e: _roster(request, page, session, training_id, error=e), (403, 409, 422)
     ):
@@ -109,7 +118,7 @@ def enroll(
     if is_picking(form):
         return _roster(request, page, session, training_id, form=form)
 
-    def action(form) -> None:  # type: ignore[no-untyped-def]
+    def action(form: FormData) -> None:
         # A person ticked both in the picker and in the suggestions is enrolled once.
         chosen = list(dict.fromkeys(form.getlist("laborer_id")))
         if not chosen:
@@ -137,7 +146,7 @@ def withdraw(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(form) -> None:  # type: ignore[no-untyped-def]
+    def action(form: FormData) -> None:
         body = validate(WithdrawIn, clean(form, ["reason"]))
         enrollment.withdraw(session, page.ctx, training_id, enrollment_id, reason=body.reason)
         flash(page, gettext("Withdrawal recorded."))
@@ -154,7 +163,7 @@ def complete(
     session: DbSession,
     form: PostedForm,
 ) -> Response:
-    def action(form) -> None:  # type: ignore[no-untyped-def]
+    def action(form: FormData) -> None:
         body = validate(
             CompleteIn,
             clean(form, ["assessment_result", "certificate_number", "completed_on"]),

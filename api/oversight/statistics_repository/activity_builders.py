@@ -3,12 +3,13 @@ demand pool, fairs and referrals, subsidies, cases and early warnings."""
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
 from api.oversight.statistics_repository.counted import ROWS, Builder, Counted, between, during
 from api.oversight.statistics_repository.counting_periods import Period
+from api.sql_types import AnySelect
 from api.subsidies import entitlements
 from api.subsidies.rules import Person
 from shared_models import (
@@ -54,7 +55,7 @@ def open_vacancies(measure: ColumnElement[int]) -> Builder:
 # --- fairs and referrals ---------------------------------------------------------------------
 
 
-def _fairs_held(access: AccessContext, period: Period) -> Select:  # type: ignore[type-arg]
+def _fairs_held(access: AccessContext, period: Period) -> AnySelect:
     """The ids of the caller's pairings' fairs held in the period."""
     return select(Fair.id).where(
         Fair.pairing_id.in_(access.pairing_ids),
@@ -84,7 +85,7 @@ def intentions(access: AccessContext, period: Period) -> Counted:
     return Counted(query, func.count(func.distinct(FairIntention.registration_id)))
 
 
-def _referrals_of(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+def _referrals_of(access: AccessContext, *conditions: ColumnElement[bool]) -> AnySelect:
     return (
         select(Referral.id)
         .join(Laborer, Laborer.id == Referral.laborer_id)
@@ -195,7 +196,7 @@ def due(
     return out
 
 
-def _county_cases(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+def _county_cases(access: AccessContext, *conditions: ColumnElement[bool]) -> AnySelect:
     """The county's casework (its offices'), not disputes merely read by an employer's
     bureau."""
     return select(Case.id).where(
@@ -224,7 +225,9 @@ def recovered(access: AccessContext, period: Period) -> Counted:
 
 def warnings(closed: bool, rule: WarningRule | None = None) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
-        conditions = [WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING))]
+        conditions: list[ColumnElement[bool]] = [
+            WarningFlag.tenant_id.in_(access.read_ids(DataKind.WARNING))
+        ]
         if rule is not None:
             conditions.append(WarningFlag.rule == rule)
         if closed:

@@ -5,11 +5,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, func
+from sqlalchemy import ColumnElement, and_, func
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
 from api.oversight.statistics_repository.counting_periods import Period
+from api.sql_types import AnySelect
 from shared_models import Laborer
 
 
@@ -17,7 +18,7 @@ from shared_models import Laborer
 # `Laborer` among its FROMs it can be grouped by the laborer's township.
 @dataclass(frozen=True)
 class Counted:
-    query: Select  # type: ignore[type-arg]
+    query: AnySelect
     measure: ColumnElement[int]
     # Over a tiling period list: each row counted once, in the period it came in; the
     # stock at a period's end is the running sum (Periods.on_register).

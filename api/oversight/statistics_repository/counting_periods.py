@@ -2,12 +2,22 @@
 grouped statement, each offering the same dates and instants to the builders."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Date, Integer, Select, literal, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    literal,
+    select,
+    true,
+    union_all,
+)
 
 from api import clock
 from api.oversight.statistics_repository.sql_functions import Bucket
+from api.sql_types import AnySelect
 from api.subsidies.stay import add_months
 from shared_models import Laborer
 
@@ -23,18 +33,18 @@ class Period:
         """The last day known: a milestone is reached by then or not yet."""
         return min(self.end, self.today)
 
-    def since(self):  # type: ignore[no-untyped-def]
+    def since(self) -> datetime:
         """The instant the period's first bureau day begins."""
         return clock.start_of_day(self.start)
 
-    def until(self):  # type: ignore[no-untyped-def]
+    def until(self) -> datetime:
         """The instant after the period's last bureau day."""
         return _until(self.end)
 
     def years_before_end(self, years: int) -> date:
         return add_months(self.end, -12 * years)
 
-    def on_register(self, column) -> tuple[list[ColumnElement[bool]], bool]:  # type: ignore[no-untyped-def]
+    def on_register(self, column: ColumnElement[Any]) -> tuple[list[ColumnElement[bool]], bool]:
         """The conditions of a stock that only grows (on the register by `column` <
         until()), and whether the counts are to be summed along the periods (for one
         period: no)."""
@@ -87,9 +97,9 @@ class Periods:
         self.end = self.table.c.end
         self.last = self.table.c.last
         self.today = today
-        self.entry: ColumnElement | None = None  # type: ignore[type-arg]
+        self.entry: ColumnElement[Any] | None = None
 
-    def joined(self, query: Select) -> Select:  # type: ignore[type-arg]
+    def joined(self, query: AnySelect) -> AnySelect:
         """The query over every period: its rows crossed with the period list (the
         builder's conditions on the period's columns pick each row's periods; the list
         is named as a join so that a builder using it only in a subquery, correlated,
@@ -97,16 +107,16 @@ class Periods:
         left = next(f for f in query.get_final_froms() if f is not self.table)
         return query.join_from(left, self.table, true())
 
-    def since(self):  # type: ignore[no-untyped-def]
+    def since(self) -> ColumnElement[datetime]:
         return self.table.c.since
 
-    def until(self):  # type: ignore[no-untyped-def]
+    def until(self) -> ColumnElement[datetime]:
         return self.table.c.until
 
-    def years_before_end(self, years: int):  # type: ignore[no-untyped-def]
+    def years_before_end(self, years: int) -> ColumnElement[date]:
         return self.table.c[f"born_{years}"]
 
-    def on_register(self, column) -> tuple[list[ColumnElement[bool]], bool]:  # type: ignore[no-untyped-def]
+    def on_register(self, column: ColumnElement[Any]) -> tuple[list[ColumnElement[bool]], bool]:
         """For a stock that only grows (registered by `column` < until()) over periods
         that tile the calendar: each row counted once, in the one period it came in (its
         bucket, found by a binary search on PostgreSQL), and summed along the periods,
@@ -129,6 +139,6 @@ class Periods:
         return min(w[0] for w in windows), max(w[1] for w in windows)
 
 
-def _until(end: date):  # type: ignore[no-untyped-def]
+def _until(end: date) -> datetime:
     """Before the end of the bureau's day `end`."""
     return clock.start_of_day(end + timedelta(days=1))

@@ -4,7 +4,7 @@ placements and transfers, Spring Festival returns, training, and staying in post
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
@@ -18,6 +18,7 @@ from api.oversight.statistics_repository.counted import (
 )
 from api.oversight.statistics_repository.counting_periods import Period
 from api.oversight.statistics_repository.sql_functions import MonthsAfter
+from api.sql_types import AnySelect
 from api.supply.derived import MUNICIPALITIES
 from shared_models import (
     HolidayLeave,
@@ -72,7 +73,7 @@ def registered_aged(youngest: int, oldest: int | None) -> Builder:
 # --- placements ---------------------------------------------------------------------------
 
 
-def placements(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+def placements(access: AccessContext, *conditions: ColumnElement[bool]) -> AnySelect:
     return (
         select(Placement.id)
         .join(Laborer, Laborer.id == Placement.laborer_id)
@@ -188,7 +189,7 @@ def employed_last_year_end(access: AccessContext, period: Period) -> Counted:
 # --- training -------------------------------------------------------------------------------
 
 
-def _enrollments(access: AccessContext, *conditions: ColumnElement[bool]) -> Select:  # type: ignore[type-arg]
+def _enrollments(access: AccessContext, *conditions: ColumnElement[bool]) -> AnySelect:
     return (
         select(TrainingEnrollment.id)
         .join(Training, Training.id == TrainingEnrollment.training_id)
@@ -268,7 +269,7 @@ def milestone(months: int, stayed_only: bool) -> Builder:
     def build(access: AccessContext, period: Period) -> Counted:
         mark = MonthsAfter(Placement.started_on, months)
         first, last = period.started_between(months)
-        conditions = [
+        conditions: list[ColumnElement[bool]] = [
             # Narrows to a range of starts (an index range); the mark decides.
             Placement.started_on.between(first, last),
             mark.between(period.start, period.last),

@@ -5,8 +5,17 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate, pairwise
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal_column, or_, select
+from sqlalchemy import (
+    SQLColumnExpression,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from api import clock
@@ -17,6 +26,7 @@ from api.oversight.statistics_repository.counted import Counted
 from api.oversight.statistics_repository.counting_periods import Period, Periods
 from api.oversight.statistics_repository.people_builders import placements
 from api.oversight.statistics_repository.sql_functions import MonthsAfter
+from api.sql_types import AnySelect
 from shared_models import Laborer, Placement, WarningFlag
 from shared_models.enums import WarningStatus
 
@@ -133,7 +143,7 @@ def values_by_period(
     return out
 
 
-def _grouped(counted: Counted, periods: Periods, *columns: ColumnElement) -> Select:  # type: ignore[type-arg]
+def _grouped(counted: Counted, periods: Periods, *columns: SQLColumnExpression[Any]) -> AnySelect:
     """The counted query by period: the period list joined, or for a stock that only
     grows, each row in the period it came in."""
     # The last column is the measure; the ones before it (the period's index, then any
@@ -150,7 +160,9 @@ def _grouped(counted: Counted, periods: Periods, *columns: ColumnElement) -> Sel
 
 def _counts(session: Session, access: AccessContext, code: str, periods: Periods) -> list[int]:
     counted = BUILDERS[code](access, periods)  # type: ignore[arg-type]
-    found = dict(session.execute(_grouped(counted, periods, counted.measure)).all())
+    found: dict[int, int | None] = dict(
+        session.execute(_grouped(counted, periods, counted.measure)).all()
+    )
     counts = [int(found.get(i) or 0) for i in range(len(periods.periods))]
     return list(accumulate(counts)) if counted.cumulative else counts
 
