@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from api import clock
 from api.demand import exporter, imports, service
 from api.demand.filters import Pool
+from api.demand.outputs import vacancy_out
 from api.demand.records import EmployerRecord
 from api.demand.schemas import (
     EmployerCreate,
@@ -27,30 +28,18 @@ from api.i18n import _
 from api.imports.schemas import ImportResult, rejected
 from api.paging import Pager
 from api.routing import JsonRoute, file_download
-from shared_models import Employer, ImportBatch, Vacancy
+from shared_models import Employer, ImportBatch
 
 employers = APIRouter(prefix="/api/v1/employers", route_class=JsonRoute, tags=["demand"])
 vacancies = APIRouter(prefix="/api/v1/vacancies", route_class=JsonRoute, tags=["demand"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOT_EMPTY = ("name", "credit_code", "industry", "region_code")
-SIMPLE = frozenset(VacancyOut.model_fields) - {"skills", "employer_open_disputes"}
 
 
 def employer_out(employer: Employer, open_vacancies: int | None = None) -> EmployerOut:
     out = EmployerOut.model_validate(employer)
     out.open_vacancies = open_vacancies
     return out
-
-
-def vacancy_out(vacancy: Vacancy) -> VacancyOut:
-    return VacancyOut.model_validate(
-        {
-            **{c: getattr(vacancy, c) for c in VacancyOut.model_fields if c in SIMPLE},
-            "employer_open_disputes": vacancy.employer.open_disputes,
-            "skills": [s.name for s in vacancy.skills],
-            "status": service.status_of(vacancy),
-        }
-    )
 
 
 def _not_emptied(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import clock
-from api.demand.router import vacancy_out
+from api.demand.outputs import vacancy_out
 from api.deps import Access, DbSession
 from api.matching import service
 from api.matching.criteria import Check, Explanation, age_on

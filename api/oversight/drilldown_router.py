@@ -5,12 +5,13 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import Field
 
 from api import clock
 from api.deps import Access, ReadSession
 from api.oversight import drilldown
+from api.oversight.drilldown_params import Within
 from api.paging import Page, Pager
 from api.routing import JsonRoute
 from api.schemas import Schema
@@ -18,7 +19,6 @@ from api.schemas import Schema
 router = APIRouter(prefix="/api/v1/statistics", route_class=JsonRoute, tags=["statistics"])
 
 Dimension = Literal["township", "village", "district", "organization", "pairing"]
-Limit = Annotated[str | None, Query(max_length=60)]
 
 
 class PartOut(Schema):
@@ -34,27 +34,6 @@ class RecordOut(Schema):
     day: date | None
     amount: int | None = Field(description="What the record adds to a sum (yuan, positions)")
     tenant_id: uuid.UUID
-
-
-def within(
-    township: Limit = None,
-    village: Limit = None,
-    district: Limit = None,
-    organization: Limit = None,
-    pairing: Limit = None,
-) -> dict[str, str]:
-    """The dependency: the places or organizations a drill-down is limited to."""
-    given = {
-        "township": township,
-        "village": village,
-        "district": district,
-        "organization": organization,
-        "pairing": pairing,
-    }
-    return {k: v for k, v in given.items() if v}
-
-
-Within = Annotated[dict[str, str], Depends(within)]
 
 
 @router.get("/breakdown", response_model=list[PartOut])

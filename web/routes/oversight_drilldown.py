@@ -13,7 +13,7 @@ from api import clock
 from api.access import AccessContext
 from api.i18n import _, get_locale, gettext
 from api.oversight import drilldown, service
-from api.oversight.drilldown_router import Within
+from api.oversight.drilldown_params import Within
 from api.paging import Pager
 from web import charts
 from web.deps import PageReadSession, TenantPage
