@@ -1,0 +1,153 @@
+"""Public repository functions that do not take the AccessContext, each group with its
+reason (tests/unit/test_repository_context.py). The last two groups are to be mended:
+take an entry off when its function takes the context; add none."""
+
+# Sign-in, the directory of organizations and pairings, platform tables: read before there
+# is an access context, or to build it (api/access.py), or by the operator.
+DIRECTORY = frozenset(
+    {
+        "api/auth/repository.py:add",
+        "api/auth/repository.py:add_attempt",
+        "api/auth/repository.py:end_sessions_of_user",
+        "api/auth/repository.py:failed_attempts_from_address",
+        "api/auth/repository.py:failed_attempts_on_device",
+        "api/auth/repository.py:failed_untrusted_attempts",
+        "api/auth/repository.py:memberships_of_user",
+        "api/auth/repository.py:memberships_of_user_any",
+        "api/auth/repository.py:personal_token",
+        "api/auth/repository.py:personal_tokens",
+        "api/auth/repository.py:revoke_tokens_of_user",
+        "api/auth/repository.py:session_by_hash",
+        "api/auth/repository.py:token_by_hash",
+        "api/auth/repository.py:user_by_email",
+        "api/auth/repository.py:user_by_id",
+        "api/auth/repository.py:user_by_oidc",
+        "api/auth/repository.py:user_by_username",
+        "api/retention/repository.py:delete_api_tokens",
+        "api/retention/repository.py:delete_sign_in_attempts",
+        "api/retention/repository.py:delete_web_sessions",
+        "api/scheduled/repository.py:all_runs",
+        "api/scheduled/repository.py:record",
+        "api/tenancy/repository.py:add",
+        "api/tenancy/repository.py:all_organizations",
+        "api/tenancy/repository.py:liaison_offices",
+        "api/tenancy/repository.py:organization_by_id",
+        "api/tenancy/repository.py:organization_by_name",
+        "api/tenancy/repository.py:pairing_between",
+        "api/tenancy/repository.py:pairing_by_id",
+        "api/tenancy/repository.py:pairings_of",
+        "api/tenancy/repository.py:supervision",
+        "api/tenancy/repository.py:target",
+        "api/tenancy/scope_repository.py:load_scope_rows",
+    }
+)
+
+# Nightly maintenance over whole tables, by design (purge, figure-cache tidy, planner
+# statistics).
+SYSTEM_WIDE = frozenset(
+    {
+        "api/oversight/figure_cache_repository.py:system_tidy",
+        "api/retention/repository.py:delete_idempotency_records",
+        "api/supply/bulk_repository.py:refresh_statistics",
+    }
+)
+
+# Build a piece of a query and run none; what runs it takes the context.
+QUERY_PIECES = frozenset(
+    {
+        "api/matching/repository.py:vacancy_score",
+        "api/oversight/records_repository.py:listable",
+        "api/oversight/statistics_repository/activity_builders.py:cases",
+        "api/oversight/statistics_repository/activity_builders.py:open_vacancies",
+        "api/oversight/statistics_repository/activity_builders.py:warnings",
+        "api/oversight/statistics_repository/counted.py:between",
+        "api/oversight/statistics_repository/counted.py:during",
+        "api/oversight/statistics_repository/people_builders.py:band",
+        "api/oversight/statistics_repository/people_builders.py:employed",
+        "api/oversight/statistics_repository/people_builders.py:milestone",
+        "api/oversight/statistics_repository/people_builders.py:registered",
+        "api/oversight/statistics_repository/people_builders.py:registered_aged",
+        "api/oversight/statistics_repository/people_builders.py:transfers",
+    }
+)
+
+# To mend (issue 15): writes of rows the service built or loaded under the context; they
+# should take it.
+TO_MEND_WRITES = frozenset(
+    {
+        "api/audit/repository.py:add_entry",
+        "api/audit/repository.py:insert_entries",
+        "api/audit/repository.py:move_head",
+        "api/casework/repository.py:add",
+        "api/demand/repository.py:add",
+        "api/demand/repository.py:replace_skills",
+        "api/demand/repository.py:take_place",
+        "api/fairs/repository.py:add",
+        "api/imports/repository.py:add",
+        "api/placements/repository.py:add",
+        "api/placements/repository.py:lock_laborer",
+        "api/referrals/repository.py:add",
+        "api/referrals/repository.py:add_event",
+        "api/subsidies/claims_repository.py:add",
+        "api/subsidies/claims_repository.py:mark_paid",
+        "api/subsidies/claims_repository.py:release_units",
+        "api/subsidies/repository.py:add",
+        "api/subsidies/repository.py:drop_entitlement_pairs",
+        "api/subsidies/repository.py:upsert_entitlements",
+        "api/supply/bulk_repository.py:insert_identities",
+        "api/supply/bulk_repository.py:insert_laborers",
+        "api/supply/bulk_repository.py:insert_surveys",
+        "api/supply/bulk_repository.py:insert_tags",
+        "api/supply/bulk_repository.py:update_laborers",
+        "api/supply/repository.py:add",
+        "api/supply/repository.py:replace_tags",
+        "api/supply/repository.py:update_identity",
+        "api/trainings/repository.py:add",
+        "api/trainings/repository.py:lock",
+    }
+)
+
+# To mend (issue 15): reads by the id of a parent the caller already checked; they should
+# take the parent, or the context.
+TO_MEND_READS = frozenset(
+    {
+        "api/casework/repository.py:attachment",
+        "api/casework/repository.py:attachments",
+        "api/casework/repository.py:note",
+        "api/fairs/repository.py:counts",
+        "api/fairs/repository.py:employers",
+        "api/fairs/repository.py:fair_employer",
+        "api/fairs/repository.py:fair_vacancy_ids",
+        "api/fairs/repository.py:intentions",
+        "api/fairs/repository.py:open_intentions_of",
+        "api/fairs/repository.py:registered",
+        "api/fairs/repository.py:registration",
+        "api/fairs/repository.py:registration_by_code",
+        "api/fairs/repository.py:registrations",
+        "api/placements/repository.py:overlapping",
+        "api/placements/repository.py:verification",
+        "api/subsidies/claims_repository.py:claims_in_batch",
+        "api/subsidies/claims_repository.py:has_claims",
+        "api/subsidies/claims_repository.py:held_units",
+        "api/subsidies/repository.py:count_placed",
+        "api/subsidies/repository.py:leaves_of",
+        "api/subsidies/repository.py:payee_account",
+        "api/subsidies/repository.py:placed_laborers_after",
+        "api/subsidies/repository.py:placements_of",
+        "api/subsidies/repository.py:policies_of",
+        "api/subsidies/repository.py:stored_fingerprints",
+        "api/subsidies/repository.py:verified_months",
+        "api/subsidies/repository.py:versions",
+        "api/timeline/repository.py:laborer_name",
+        "api/trainings/repository.py:attendance",
+        "api/trainings/repository.py:attendance_counts",
+        "api/trainings/repository.py:enrolled_laborer_ids",
+        "api/trainings/repository.py:next_position",
+        "api/trainings/repository.py:seats_taken",
+        "api/trainings/repository.py:session_of",
+        "api/trainings/repository.py:waitlist",
+        "api/warnings/repository.py:laborer_name",
+        "api/warnings/repository.py:member",
+        "api/warnings/repository.py:settings_row",
+    }
+)
