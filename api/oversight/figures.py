@@ -108,7 +108,7 @@ def _remembering(
         session, access, *arguments = bound.arguments.values()
         # Looked up when called, not when wrapped: a test's stand-in for the query (to
         # count what is really computed) is the one that runs.
-        compute = getattr(statistics_repository, name)
+        compute: Callable[..., T] = getattr(statistics_repository, name)
         return remembered(
             session,
             access,
@@ -130,8 +130,11 @@ def _value(v: Value) -> list[int | None]:
 
 
 def _from_value(raw: object) -> Value:
-    numerator, denominator = raw  # type: ignore[misc]
-    return Value(numerator, denominator)
+    match raw:
+        case [int() as numerator, int() | None as denominator]:
+            return Value(numerator, denominator)
+    # Only _value writes the entry; anything else is a damaged cache row.
+    raise ValueError(f"not a kept value: {raw!r}")
 
 
 Trend = list[tuple[Value, dict[str, int] | None]]
