@@ -275,7 +275,7 @@ def get_claim(claim_id: uuid.UUID, access: Access, session: DbSession) -> ClaimO
     return _outs(session, access, [claims.get(session, access, claim_id)])[0]
 
 
-def _step(session, access, claim) -> ClaimOut:  # type: ignore[no-untyped-def]
+def _step(session: DbSession, access: Access, claim: SubsidyClaim) -> ClaimOut:
     return _outs(session, access, [claims.get(session, access, claim.id)])[0]
 
 
