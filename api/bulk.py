@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from psycopg.types.json import Jsonb
-from sqlalchemy import JSON, Table, bindparam, insert, text, update
+from sqlalchemy import JSON, ColumnElement, Table, bindparam, insert, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -48,6 +48,8 @@ def _copy_to_temp(
         )
     )
     raw = session.connection().connection.driver_connection
+    if raw is None:  # only once the pool has invalidated it, never in a live session
+        raise RuntimeError("the session's connection has no driver connection")
     json_columns = [c for c in columns if isinstance(table.c[c].type, JSON)]
     with raw.cursor() as cursor, cursor.copy(f'COPY "{temp}" ({column_list}) FROM STDIN') as copy:
         if json_columns:
@@ -93,7 +95,7 @@ def update_rows(
         return
     columns = [c for c in rows[0] if c != key]
     if not _is_postgres(session):
-        values = {c: bindparam(f"v_{c}") for c in columns}
+        values: dict[str, ColumnElement[Any]] = {c: bindparam(f"v_{c}") for c in columns}
         if increment:
             values[increment] = table.c[increment] + 1
         statement = update(table).where(table.c[key] == bindparam("k")).values(values)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, TextClause, create_engine, event, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 from api import db_limits, tracing
 from api.access import AccessContext, DataKind, operator_access
@@ -110,7 +111,7 @@ def limits_of(settings: Settings) -> tuple[db_limits.Limits, db_limits.Limits]:
 
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         # SQLAlchemy, not the driver, decides when a transaction begins.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -121,7 +122,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         # IMMEDIATE takes the write lock up front: concurrent writers queue instead of
         # failing with "database is locked" when a read turns into a write.
         conn.exec_driver_sql("BEGIN" if READS_ONLY.get() else "BEGIN IMMEDIATE")
@@ -137,12 +138,16 @@ def _assume_app_role(engine: Engine, app_role: str) -> None:
     ours on another server connection would run as the privileged login, past RLS."""
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    def _on_connect(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(
             "SELECT r.rolsuper OR r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user"
         )
-        privileged = bool(cursor.fetchone()[0])
+        found = cursor.fetchone()
+        if found is None:  # current_user is always a role; fail as indexing None did
+            cursor.close()
+            raise RuntimeError("current_user is not in pg_roles")
+        privileged = bool(found[0])
         if privileged:
             cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (app_role,))
             if cursor.fetchone() is None:

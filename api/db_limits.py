@@ -17,14 +17,17 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import ExceptionContext
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 log = logging.getLogger(__name__)
 
@@ -179,11 +182,15 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
         return batch if BATCH.get() else limits
 
     @event.listens_for(engine, "connect")
-    def _fresh(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    def _fresh(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info[_UNPINGED_KEY] = True  # just connected: no need to ping it
 
     @event.listens_for(engine, "checkout")
-    def _ping(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+    def _ping(
+        dbapi_connection: DBAPIConnection,
+        record: ConnectionPoolEntry,
+        _proxy: PoolProxiedConnection,
+    ) -> None:
         if record.info.pop(_UNPINGED_KEY, False):
             return
         try:
@@ -197,11 +204,11 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
             raise DisconnectionError() from exc  # closed: the pool connects anew
 
     @event.listens_for(engine, "checkin")
-    def _checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    def _checkin(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         _disarm(record.info)
 
     @event.listens_for(engine, "begin")
-    def _begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _begin(conn: Connection) -> None:
         values = current().settings()
         calls = ", ".join(
             f"set_config('{name}', '{value}', true)" for name, value in values.items()
@@ -215,15 +222,15 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
             )
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(conn, cursor, *_args) -> None:  # type: ignore[no-untyped-def]
+    def _before(conn: Connection, cursor: DBAPICursor, *_args: object) -> None:
         _arm(conn.info, cursor.connection, current().client_deadline())
 
     @event.listens_for(engine, "after_cursor_execute")
-    def _after(conn, *_args) -> None:  # type: ignore[no-untyped-def]
+    def _after(conn: Connection, *_args: object) -> None:
         _disarm(conn.info)
 
     @event.listens_for(engine, "handle_error")
-    def _error(context) -> None:  # type: ignore[no-untyped-def]
+    def _error(context: ExceptionContext) -> None:
         if context.connection is not None:
             _disarm(context.connection.info)
 
@@ -233,7 +240,10 @@ def install(engine: Engine, limits: Limits, batch: Limits, probe_seconds: float)
     for name in ("do_commit", "do_rollback"):
         plain = getattr(dialect, name)
 
-        def bounded(dbapi_connection, _plain=plain) -> None:  # type: ignore[no-untyped-def]
+        def bounded(
+            dbapi_connection: DBAPIConnection,
+            _plain: Callable[[DBAPIConnection], None] = plain,
+        ) -> None:
             with deadline(dbapi_connection, current().client_deadline(), convert=False):
                 _plain(dbapi_connection)
 

@@ -5,7 +5,7 @@ first to commit (the key's row is unique) and then answers as it did."""
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from fastapi.encoders import jsonable_encoder
@@ -20,6 +20,7 @@ from api.i18n import _
 from shared_models import IdempotencyRecord
 
 MAX_KEY = 100
+T = TypeVar("T")
 
 
 def _hash(scope: str, body: Any) -> str:
@@ -35,11 +36,13 @@ def idempotent(
     key: str | None,
     scope: str,
     body: Any,
-    handler: Callable[[], Any],
+    handler: Callable[[], T],
     *,
     status_code: int = 200,
-) -> Any:
-    """Run `handler` once per key; replay its answer for a repeat."""
+) -> T | JSONResponse:
+    """Run `handler` once per key; replay its answer for a repeat. Without a key, the
+    handler's own value; with one, its answer encoded (as stored, so first and repeat
+    answers are the same bytes)."""
     if key is None:
         return handler()
     key = key.strip()

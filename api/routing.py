@@ -131,13 +131,14 @@ def _statuses(route: APIRoute) -> set[int]:
         out |= {400, 404}  # malformed JSON; a body names other records
     if _expects_json(route):
         out.add(415)
-    if route.methods & WRITES:
+    methods = route.methods or set()  # an APIRoute always has its methods; typed Optional
+    if methods & WRITES:
         out.add(413)  # the body limit applies to any body, declared or not
     if get_api_principal in calls:
         # X-Tenant-ID header; token; role or membership; a record (in the path, body or
         # query) or a feature the caller's kind of organization does not see
         out |= {400, 401, 403, 404}
-        if route.methods & WRITES:
+        if methods & WRITES:
             out.add(409)
     if get_db_session in calls:
         out.add(503)

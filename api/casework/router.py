@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api/v1", route_class=JsonRoute, tags=["casework"])
 Attachments = Annotated[AttachmentStore, Depends(get_attachment_store)]
 
 
-def case_out(access, case: Case) -> CaseOut:  # type: ignore[no-untyped-def]
+def case_out(access: Access, case: Case) -> CaseOut:
     """The full case for the office and its county; for the employer's bureau the
     dispute itself with the laborers' names masked and nothing else about them."""
     full = service.full_view(access, case)

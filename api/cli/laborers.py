@@ -1,11 +1,19 @@
 """`laborbridge laborers import|export|reconcile`: county ledgers from and to .xlsx files,
 and the derived state of the register recomputed from its events."""
 
+import functools
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from api.access import DataKind
 from api.cli.common import err, load_settings, operator_session, out, report
@@ -40,6 +48,10 @@ def _progress() -> Progress:
         console=err,
         transient=True,
     )
+
+
+def _advance(bar: Progress, task: TaskID, done: int, of: int) -> None:
+    bar.update(task, completed=done, total=of)
 
 
 @laborers_app.command("import")
@@ -159,7 +171,7 @@ def reconcile(
                         session,
                         county_id,
                         chunk_size=chunk_size,
-                        progress=lambda done, of, t=task: bar.update(t, completed=done, total=of),
+                        progress=functools.partial(_advance, bar, task),
                     )
                 total.add(changes)
                 out.print(

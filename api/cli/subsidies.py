@@ -5,7 +5,14 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from api import clock
 from api.cli.common import err, load_settings, operator_session, out
@@ -52,7 +59,7 @@ def evaluate(
     if org:
         with operator_session() as (session, _settings):
             only = frozenset(tenancy.resolve_organization(session, ref).id for ref in org)
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
     ) as bar:

@@ -69,10 +69,10 @@ def _records(
     labels = values.get("labels") or ()
     region = values.get("region_code") or default_region
     occupation = values.get("occupation") or ("", None)
-    benefits = {
-        name: bool(values.get(name))
-        for name in ("offers_housing", "offers_meals", "offers_transport")
-    }
+    # Said of the employer and of the vacancy alike.
+    housing = bool(values.get("offers_housing"))
+    meals = bool(values.get("offers_meals"))
+    transport = bool(values.get("offers_transport"))
     employer = EmployerRecord(
         name=values.get("employer_name") or "",
         credit_code=values.get("credit_code") or "",
@@ -84,7 +84,9 @@ def _records(
         is_employment_base="is_employment_base" in labels,
         is_workshop="is_workshop" in labels,
         is_model_workshop="is_model_workshop" in labels,
-        **benefits,
+        offers_housing=housing,
+        offers_meals=meals,
+        offers_transport=transport,
     )
     vacancy = VacancyRecord(
         title=values.get("title") or "",
@@ -111,7 +113,9 @@ def _records(
         status=VacancyStatus.PAUSED
         if values.get("status") is VacancyStatus.PAUSED
         else VacancyStatus.OPEN,
-        **benefits,
+        offers_housing=housing,
+        offers_meals=meals,
+        offers_transport=transport,
     )
     return employer, vacancy
 

@@ -155,7 +155,7 @@ def load(
         _raise_some(session, tenant.id, key, placed[:12], today)
 
 
-def _as_user(session: Session, tenant_id, username: str, role: Role) -> AccessContext:  # type: ignore[no-untyped-def]
+def _as_user(session: Session, tenant_id: uuid.UUID, username: str, role: Role) -> AccessContext:
     """The demo acts as the county's own accounts, so the records read as theirs."""
     user = session.scalars(select(User).where(User.username == username)).one()
     access = build_access_context(

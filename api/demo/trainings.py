@@ -40,7 +40,7 @@ def _course(
     return training
 
 
-def _enroll(session: Session, access, training, count: int) -> list[Any]:  # type: ignore[no-untyped-def]
+def _enroll(session: Session, access: AccessContext, training: Training, count: int) -> list[Any]:
     laborers = repository.suggestions(session, access, training, limit=count)
     if not laborers:
         return []

@@ -2,6 +2,7 @@
 store (when one is configured) answer too, each within LB_PROBE_TIMEOUT_SECONDS."""
 
 import logging
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -41,7 +42,7 @@ def readyz(request: Request) -> dict[str, str] | JSONResponse:
     )
 
 
-def _check(probe) -> str:  # type: ignore[no-untyped-def]
+def _check(probe: Callable[[], object]) -> str:
     try:
         probe()
     except Exception as exc:  # any failure means "not ready"; the probe bounds the wait

@@ -5,6 +5,7 @@ Each handler runs in the job creator's context, rebuilt by the runner, and calls
 same import services the API uses; a rejected file comes back annotated."""
 
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from api.demand import imports as vacancy_imports
@@ -33,7 +34,7 @@ def _with_total(progress: Progress, total: int) -> Progress:
     return report
 
 
-def _checked(work: Work, url: str, ok: bool, errors: list, data: bytes) -> Outcome:  # type: ignore[type-arg]
+def _checked(work: Work, url: str, ok: bool, errors: Sequence[FieldError], data: bytes) -> Outcome:
     if ok:
         return Outcome(message=_("Every row passed the checks."), outcome_url=url)
     result = workbook.annotated(data, work.filename or "", errors)
@@ -97,7 +98,7 @@ def vacancy_commit(work: Work) -> Outcome:
     return _saved(plan.summary(), f"/vacancies/import/{batch_id}")
 
 
-def _saved(summary: dict, url: str) -> Outcome:  # type: ignore[type-arg]
+def _saved(summary: Mapping[str, int], url: str) -> Outcome:
     return Outcome(
         message=_("Saved: {new} new, {updated} updated, {unchanged} unchanged."),
         message_params={k: summary.get(k, 0) for k in ("new", "updated", "unchanged")},

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import PurePath
+from typing import Any
 
 import xlsxwriter
 
@@ -71,7 +72,13 @@ def annotated(data: bytes, filename: str, errors: Sequence[FieldError]) -> bytes
     return buffer.getvalue()
 
 
-def _write(sheet, row: int, col: int, value: object, formats: dict) -> None:  # type: ignore[no-untyped-def, type-arg]
+def _write(
+    sheet: Any,  # xlsxwriter is untyped
+    row: int,
+    col: int,
+    value: object,
+    formats: dict[str, Any],
+) -> None:
     if value is None or value == "":
         return
     if isinstance(value, bool):

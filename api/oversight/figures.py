@@ -108,7 +108,7 @@ def _remembering(
         session, access, *arguments = bound.arguments.values()
         # Looked up when called, not when wrapped: a test's stand-in for the query (to
         # count what is really computed) is the one that runs.
-        compute = getattr(statistics_repository, name)
+        compute: Callable[..., T] = getattr(statistics_repository, name)
         return remembered(
             session,
             access,
@@ -130,8 +130,11 @@ def _value(v: Value) -> list[int | None]:
 
 
 def _from_value(raw: object) -> Value:
-    numerator, denominator = raw  # type: ignore[misc]
-    return Value(numerator, denominator)
+    match raw:
+        case [int() as numerator, int() | None as denominator]:
+            return Value(numerator, denominator)
+    # Only _value writes the entry; anything else is a damaged cache row.
+    raise ValueError(f"not a kept value: {raw!r}")
 
 
 Trend = list[tuple[Value, dict[str, int] | None]]
@@ -142,7 +145,17 @@ def _trend(found: Trend) -> object:
 
 
 def _from_trend(raw: object) -> Trend:
-    return [(Value(n, d), townships) for n, d, townships in raw]  # type: ignore[attr-defined]
+    if not isinstance(raw, list):
+        raise ValueError(f"not a kept trend: {raw!r}")
+    return [_trend_point(point) for point in raw]
+
+
+def _trend_point(raw: object) -> tuple[Value, dict[str, int] | None]:
+    match raw:
+        case [int() as numerator, int() | None as denominator, dict() | None as townships]:
+            return Value(numerator, denominator), townships
+    # Only _trend writes the entry; anything else is a damaged cache row.
+    raise ValueError(f"not a kept trend point: {raw!r}")
 
 
 # The same functions as statistics_repository's, each with how its answer is kept as JSON

@@ -13,7 +13,7 @@ from pydantic import Field
 
 from api import clock
 from api.deps import Access, DbSession
-from api.oversight import reports
+from api.oversight import reports, snapshots
 from api.oversight.periods import PeriodKind
 from api.oversight.schemas import FigureOut, RevisionOut, SnapshotValueOut
 from api.paging import Page, Pager
@@ -106,11 +106,11 @@ def report_out(report: PeriodReport, name: str) -> ReportOut:
     )
 
 
-def _figure(f) -> FigureOut:  # type: ignore[no-untyped-def]
+def _figure(f: snapshots.Figure) -> FigureOut:
     return FigureOut(numerator=f.numerator, denominator=f.denominator, value=f.value)
 
 
-def _detail(session, access, report: PeriodReport) -> ReportDetailOut:  # type: ignore[no-untyped-def]
+def _detail(session: DbSession, access: Access, report: PeriodReport) -> ReportDetailOut:
     name = reports.names(session, access, [report.tenant_id]).get(report.tenant_id, "")
     c = reports.contents(session, access, report)
     return ReportDetailOut(

@@ -48,11 +48,19 @@ def indicator_out(found: Indicator) -> IndicatorOut:
 class _Figure(TypedDict):
     """A figure's fields shared by the supervised outputs (a cell, or a row's total)."""
 
-    numerator: int | float | None
-    denominator: int | float | None
+    numerator: int | None
+    denominator: int | None
     value: int | float | None
     suppressed: bool
     reason: str | None
+
+
+def _count(cell: supervision.Cell) -> int | None:
+    """A numerator's or denominator's value. Counts (or sums in whole yuan) are ints;
+    only a rate's own value is a float, and that is never read through here."""
+    if isinstance(cell.value, float):
+        raise TypeError(f"a numerator or denominator is a count, not {cell.value!r}")
+    return cell.value
 
 
 @router.get("/indicators", response_model=list[IndicatorOut])
@@ -173,8 +181,8 @@ def _supervised(
             num, den = cell, supervision.Cell(None)
         reason = cell.suppressed or num.suppressed or den.suppressed
         return {
-            "numerator": num.value,
-            "denominator": den.value,
+            "numerator": _count(num),
+            "denominator": _count(den),
             "value": cell.value,
             "suppressed": reason is not None,
             "reason": reason,

@@ -104,7 +104,7 @@ def row_for(
     nxt = result.next_due()
     ongoing = bool(result.stay and result.stay.ongoing)
     schedule = [[u.due_on.isoformat(), u.amount] for u in result.units if not u.earned and ongoing]
-    row = {
+    row: dict[str, Any] = {
         "family_id": policy.family_id,
         "laborer_id": laborer_id,
         "tenant_id": policy.tenant_id,

@@ -148,10 +148,11 @@ def check(record: PolicyRecord, access: AccessContext) -> list[FieldError]:
     cleaned = []
     for value in record.destination_regions:
         prefix, error = _prefix(value, "destination_regions")
-        if error:
-            errors.append(error)
-        else:
+        # _prefix gives either the prefix or the error.
+        if prefix is not None:
             cleaned.append(prefix)
+        elif error:
+            errors.append(error)
     record.destination_regions = cleaned
     if record.pairing_id is not None and record.pairing_id not in access.pairing_ids:
         errors.append(

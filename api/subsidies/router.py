@@ -7,6 +7,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Response, status
+from fastapi.responses import JSONResponse
 
 from api import clock
 from api.deps import Access, Cipher, DbSession
@@ -236,7 +237,7 @@ def list_claims(
 @router.post("/subsidy-claims", response_model=list[ClaimOut], status_code=status.HTTP_201_CREATED)
 def raise_claims(
     body: ClaimCreate, access: Access, session: DbSession, idempotency_key: IdempotencyKey = None
-) -> list[ClaimOut]:
+) -> list[ClaimOut] | JSONResponse:
     """Raise the claim for what is due to one laborer under one policy, or (`all_due`)
     for everything due as of a day. Money a live claim holds is never claimed twice;
     with an `Idempotency-Key`, a repeat gets the first answer."""
@@ -274,7 +275,7 @@ def get_claim(claim_id: uuid.UUID, access: Access, session: DbSession) -> ClaimO
     return _outs(session, access, [claims.get(session, access, claim_id)])[0]
 
 
-def _step(session, access, claim) -> ClaimOut:  # type: ignore[no-untyped-def]
+def _step(session: DbSession, access: Access, claim: SubsidyClaim) -> ClaimOut:
     return _outs(session, access, [claims.get(session, access, claim.id)])[0]
 
 
@@ -348,7 +349,7 @@ def pay_batch(
     access: Access,
     session: DbSession,
     idempotency_key: IdempotencyKey = None,
-) -> BatchOut:
+) -> BatchOut | JSONResponse:
     """Mark an exported batch paid with the bank's reference: once. A second attempt is a
     409 (or, with the same `Idempotency-Key` and body, the first answer)."""
 

@@ -105,9 +105,10 @@ def projection(
     by_policy: dict[str, int] = defaultdict(int)
     total = 0
     count = 0
-    for family_id, schedule in repository.falling_due(session, access, until):
+    for row in repository.falling_due(session, access, until):
+        family_id = row.family_id
         amount = sum(
-            int(value) for day, value in schedule if as_of < date.fromisoformat(day) <= until
+            int(value) for day, value in row.schedule if as_of < date.fromisoformat(day) <= until
         )
         if amount:
             count += 1

@@ -142,16 +142,19 @@ def derive(facts: Facts) -> Outcome:
         )
         if need is not None:
             cols["employment_need"] = need
+    # The open spell of someone employed: where they work now.
     placed = (
-        cols["employment_status"] is EmploymentStatus.EMPLOYED
+        spell
+        if cols["employment_status"] is EmploymentStatus.EMPLOYED
         and spell is not None
         and spell.ended_on is None
+        else None
     )
     cols.update(
-        employer_name=spell.employer_name if placed else None,
-        work_region_code=spell.region_code if placed else None,
-        work_city=spell.city if placed else None,
-        work_scope=work_scope(lab.region_code, spell.region_code) if placed else None,
+        employer_name=placed.employer_name if placed is not None else None,
+        work_region_code=placed.region_code if placed is not None else None,
+        work_city=placed.city if placed is not None else None,
+        work_scope=work_scope(lab.region_code, placed.region_code) if placed is not None else None,
     )
     _skill_level(facts, survey.surveyed_on if survey else None, survey, cols)
     outcome = Outcome(cols)

@@ -151,12 +151,13 @@ def filter_conditions(f: RosterFilter) -> list[ColumnElement[bool]]:
 
 def order_by(f: RosterFilter) -> list[Any]:
     sort = f.sort or (SortKey.NAME if f.name else SortKey.VILLAGE)
-    primary = {
+    by_key: dict[SortKey, list[Any]] = {
         SortKey.NAME: [Laborer.name],
         SortKey.VILLAGE: [Laborer.township, Laborer.village, Laborer.name],
         # Older first when ascending by age: earlier birth dates.
         SortKey.AGE: [Laborer.birth_date],
         SortKey.UPDATED: [Laborer.updated_at],
-    }[sort]
+    }
+    primary = by_key[sort]
     columns = [c.desc() if f.descending else c for c in primary]
     return [*columns, Laborer.id]

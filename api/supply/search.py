@@ -3,6 +3,7 @@
 import re
 from dataclasses import replace
 from datetime import date
+from typing import TypedDict
 
 from api.security.pii import PiiCipher
 from api.supply.convert import id_hash, phone_hash
@@ -30,9 +31,16 @@ def apply_query(f: RosterFilter, q: str | None, cipher: PiiCipher) -> RosterFilt
     return replace(f, name=text[:20])
 
 
-def birth_bounds(age_min: int | None, age_max: int | None, today: date) -> dict[str, date]:
+class BirthBounds(TypedDict, total=False):
+    """RosterFilter's birth-date fields, each only when its age is given."""
+
+    born_before: date
+    born_after: date
+
+
+def birth_bounds(age_min: int | None, age_max: int | None, today: date) -> BirthBounds:
     """Ages in whole years → the birth-date range they mean."""
-    bounds = {}
+    bounds: BirthBounds = {}
     if age_min is not None:
         bounds["born_before"] = _years_before(today, age_min)
     if age_max is not None:

@@ -297,7 +297,7 @@ def _apply(
             LaborerTag(**row, as_of=clock.today())
             for row in convert.tag_rows(record, laborer.id, laborer.tenant_id, tag_fields)
         ]
-        kinds = {convert.TAG_FIELDS[n][0] for n in tag_fields}
+        kinds: set[str] = {convert.TAG_FIELDS[n][0] for n in tag_fields}
         repository.replace_tags(session, laborer, kinds, new)
     session.flush()
     if "employment_status" in changed:  # the current job follows the edited status

@@ -41,7 +41,7 @@ def training_out(training: Training, counts: dict[str, int]) -> TrainingOut:
     return out
 
 
-def _one(session, access, training: Training) -> TrainingOut:  # type: ignore[no-untyped-def]
+def _one(session: DbSession, access: Access, training: Training) -> TrainingOut:
     counts = reads.status_counts(session, access, [training.id])[training.id]
     return training_out(training, counts)
 

@@ -32,7 +32,7 @@ def warning_out(flag: WarningFlag, name: str) -> WarningOut:
     return WarningOut.model_validate({**values, "laborer_name": name})
 
 
-def _one(session, access, flag: WarningFlag) -> WarningOut:  # type: ignore[no-untyped-def]
+def _one(session: DbSession, access: Access, flag: WarningFlag) -> WarningOut:
     return warning_out(flag, reads.laborer_name(session, flag.laborer_id) or "")
 
 

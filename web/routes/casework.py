@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api import clock
 from api.access import DataKind
@@ -198,7 +199,7 @@ def case_detail(
     return _detail(request, page, session, case_id)
 
 
-def _version(form) -> int:  # type: ignore[no-untyped-def]
+def _version(form: FormData) -> int:
     try:
         return int(str(form.get("version") or ""))
     except ValueError:

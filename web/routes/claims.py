@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api import clock
 from api.access import DataKind
@@ -93,7 +94,7 @@ def queue(
     )
 
 
-def _back(form) -> RedirectResponse:  # type: ignore[no-untyped-def]
+def _back(form: FormData) -> RedirectResponse:
     status = str(form.get("back_status") or "raised")
     return RedirectResponse(f"/claims?status={quote(status)}", status_code=303)
 

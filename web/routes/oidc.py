@@ -4,6 +4,8 @@ Identities are matched to existing accounts (by issuer and subject, or once by a
 verified e-mail); nobody is provisioned into a tenant this way.
 """
 
+from typing import Any
+
 import httpx
 from authlib.integrations.starlette_client import OAuth, OAuthError
 from fastapi import APIRouter, Request
@@ -39,7 +41,7 @@ def build_oauth(settings: Settings, transport: httpx.AsyncBaseTransport | None =
     return oauth
 
 
-def _client(request: Request):  # type: ignore[no-untyped-def]
+def _client(request: Request) -> Any:  # authlib is untyped
     oauth = getattr(request.app.state, "oauth", None)
     if oauth is None:
         raise NotFound()

@@ -1,11 +1,13 @@
 """The verification sheet for a month (在岗核实) and the return board (返岗)."""
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api import clock
 from api.deps import DbSession
@@ -94,7 +96,9 @@ def sheet(
     return _sheet(request, page, session, _month(month), pager)
 
 
-def _refused(request: Request, page: WebPage, session: DbSession, first: date, form: Any):  # type: ignore[no-untyped-def]
+def _refused(
+    request: Request, page: WebPage, session: DbSession, first: date, form: FormData
+) -> Callable[[AppError], Response]:
     """The sheet again with the problem and the choices made (the first page of it)."""
     values = {k: v for k, v in form.multi_items() if isinstance(v, str) and k != "csrf_token"}
     return lambda e: _sheet(

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from api import clock
 from api.access import DataKind
@@ -87,7 +88,7 @@ def visit_queue(
     return _queue(request, page, session, pager=pager, sort=sort, rule=rule)
 
 
-def _version(form) -> int:  # type: ignore[no-untyped-def]
+def _version(form: FormData) -> int:
     try:
         return int(str(form.get("version") or ""))
     except ValueError:
