@@ -46,7 +46,7 @@ def add_note(
         body=body,
         recorded_by_label=access.recorded_as,
     )
-    repository.add(session, note)
+    repository.add(session, access, note)
     audit.record(
         session,
         access,
@@ -93,7 +93,7 @@ def add_attachment(
         sha256=checked.sha256,
         uploaded_by_label=access.recorded_as,
     )
-    repository.add(session, row)
+    repository.add(session, access, row)
     audit.record(
         session,
         access,

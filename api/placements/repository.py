@@ -33,13 +33,16 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
 
-def lock_laborer(session: Session, laborer_id: uuid.UUID) -> None:
-    """Serialise changes to one laborer's spells (PostgreSQL; SQLite locks the file)."""
+def lock_laborer(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> None:
+    """Serialise changes to one laborer's spells (PostgreSQL; SQLite locks the file).
+    The caller has checked the laborer under `access`; the lock filters nothing more, so
+    a placement's receiving bureau serialises on the same row as the county."""
     session.execute(select(Laborer.id).where(Laborer.id == laborer_id).with_for_update())
 
 

@@ -162,7 +162,7 @@ def create(
         )
     if errors:
         raise ValidationFailed(errors=errors)
-    repository.lock_laborer(session, laborer.id)
+    repository.lock_laborer(session, access, laborer.id)
     other = repository.overlapping(session, laborer.id, data.started_on, data.ended_on)
     if other is not None:
         raise ValidationFailed(errors=[_overlap_error(other)])
@@ -184,7 +184,7 @@ def create(
         note=data.note,
         created_by=access.user_id,
     )
-    repository.add(session, placement)
+    repository.add(session, access, placement)
     audit.record(
         session,
         access,
@@ -220,7 +220,7 @@ def from_hire(
     """A hire in the referral pipeline starts the placement (organized transfer)."""
     vacancy = referral.vacancy
     laborer = referral.laborer
-    repository.lock_laborer(session, laborer.id)
+    repository.lock_laborer(session, access, laborer.id)
     other = repository.overlapping(session, laborer.id, hired_on, None)
     if other is not None:
         raise ValidationFailed(
@@ -250,7 +250,7 @@ def from_hire(
         started_on=hired_on,
         created_by=access.user_id,
     )
-    repository.add(session, placement)
+    repository.add(session, access, placement)
     audit.record(
         session,
         access,
@@ -347,7 +347,7 @@ def update(
             )
     if errors:
         raise ValidationFailed(errors=errors)
-    repository.lock_laborer(session, placement.laborer_id)
+    repository.lock_laborer(session, access, placement.laborer_id)
     other = repository.overlapping(
         session, placement.laborer_id, started, ended, exclude=placement.id
     )

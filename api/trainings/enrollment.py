@@ -44,7 +44,7 @@ def enroll(
     enrolled_on = enrolled_on or clock.today()
     history.raise_any(history.not_ahead("enrolled_on", enrolled_on))
     training = get(session, access, training_id)
-    repository.lock(session, training.id)
+    repository.lock(session, access, training)
     unique = list(dict.fromkeys(laborer_ids))
     laborers = {lab.id: lab for lab in supply_repository.by_ids(session, access, unique)}
     errors = [
@@ -95,7 +95,7 @@ def enroll(
             )
         )
         position += 1
-    repository.add(session, *created)
+    repository.add(session, access, *created)
     for row in created:
         audit.record(
             session,
@@ -152,7 +152,7 @@ def withdraw(
             _("Only someone enrolled or waiting can withdraw (this one is {status})."),
             params={"status": label(row.status)},
         )
-    repository.lock(session, training.id)
+    repository.lock(session, access, training)
     before = row.status
     row.status = EnrollmentStatus.WITHDRAWN
     row.withdrawal_reason = reason

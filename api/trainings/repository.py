@@ -32,7 +32,8 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
@@ -45,11 +46,14 @@ def get(session: Session, access: AccessContext, training_id: uuid.UUID) -> Trai
     ).first()
 
 
-def lock(session: Session, training_id: uuid.UUID) -> None:
+def lock(session: Session, access: AccessContext, training: Training) -> None:
     """Serialise changes to one training's roster against its capacity. An advisory
     lock, not FOR UPDATE: the county enrolling into a course another bureau organizes
     may read the training row but not lock it (row-level security). SQLite locks the
     whole file on write."""
+    if training.pairing_id not in access.pairing_ids:
+        raise PermissionError("training outside the caller's pairings")
+    training_id = training.id
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             select(func.pg_advisory_xact_lock(func.hashtextextended(str(training_id), 0)))

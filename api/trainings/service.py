@@ -164,7 +164,7 @@ def create(session: Session, access: AccessContext, data: TrainingInput) -> Trai
         created_by=access.user_id,
         **values,
     )
-    repository.add(session, training)
+    repository.add(session, access, training)
     audit.record(
         session,
         access,
@@ -271,7 +271,7 @@ def add_session(
         ends_at=ends_at,
         topic=topic,
     )
-    repository.add(session, row)
+    repository.add(session, access, row)
     audit.record(
         session,
         access,

@@ -75,19 +75,6 @@ QUERY_PIECES = frozenset(
 # should take it.
 TO_MEND_WRITES = frozenset(
     {
-        "api/audit/repository.py:add_entry",
-        "api/audit/repository.py:insert_entries",
-        "api/audit/repository.py:move_head",
-        "api/casework/repository.py:add",
-        "api/demand/repository.py:add",
-        "api/demand/repository.py:replace_skills",
-        "api/demand/repository.py:take_place",
-        "api/fairs/repository.py:add",
-        "api/imports/repository.py:add",
-        "api/placements/repository.py:add",
-        "api/placements/repository.py:lock_laborer",
-        "api/referrals/repository.py:add",
-        "api/referrals/repository.py:add_event",
         "api/subsidies/claims_repository.py:add",
         "api/subsidies/claims_repository.py:mark_paid",
         "api/subsidies/claims_repository.py:release_units",
@@ -102,8 +89,6 @@ TO_MEND_WRITES = frozenset(
         "api/supply/repository.py:add",
         "api/supply/repository.py:replace_tags",
         "api/supply/repository.py:update_identity",
-        "api/trainings/repository.py:add",
-        "api/trainings/repository.py:lock",
     }
 )
 
