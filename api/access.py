@@ -111,12 +111,15 @@ class AccessContext:
         return frozenset(ids)
 
     def check_rows(self, *objects: object) -> None:
-        """Raise unless every row (with a tenant_id) belongs to a tenant this caller may
-        write to: a repository's own check on what a service built, on SQLite as on
-        PostgreSQL, where RLS checks it again."""
+        """Raise unless every row (an ORM object or a dict of columns, with a tenant_id)
+        belongs to a tenant this caller may write to: a repository's own check on what a
+        service built, on SQLite as on PostgreSQL, where RLS checks it again."""
         allowed = self.audit_tenant_ids
         for obj in objects:
-            tenant_id = getattr(obj, "tenant_id", None)
+            if isinstance(obj, dict):
+                tenant_id = obj.get("tenant_id")
+            else:
+                tenant_id = getattr(obj, "tenant_id", None)
             if tenant_id is not None and tenant_id not in allowed:
                 raise PermissionError("write outside the caller's tenants")
 

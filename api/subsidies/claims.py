@@ -145,8 +145,8 @@ def _write_claims(
         ]
         try:
             with session.begin_nested():
-                repository.add(session, claim)  # before its units: they refer to it
-                repository.add(session, *units_rows)
+                repository.add(session, access, claim)  # before its units: they refer to it
+                repository.add(session, access, *units_rows)
         except IntegrityError:
             raise Conflict(
                 _("This money for {name} was claimed a moment ago; reload the claims."),
@@ -352,7 +352,7 @@ def reject(
     claim.rejected_reason = reason.strip()
     claim.rejected_by_label, claim.rejected_at = access.recorded_as, utcnow()
     session.flush()
-    repository.release_units(session, claim.id)
+    repository.release_units(session, access, claim.id)
     audit.record(
         session,
         access,

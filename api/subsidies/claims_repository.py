@@ -52,7 +52,8 @@ def held_amount(
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
@@ -112,10 +113,10 @@ def listing(
     return rows, total, {str(k): int(v) for k, v in counts.items()}
 
 
-def release_units(session: Session, claim_id: uuid.UUID) -> None:
+def release_units(session: Session, access: AccessContext, claim_id: uuid.UUID) -> None:
     session.execute(
         update(ClaimUnit)
-        .where(ClaimUnit.claim_id == claim_id)
+        .where(ClaimUnit.claim_id == claim_id, ClaimUnit.tenant_id.in_(access.audit_tenant_ids))
         .values(active=False)
         .execution_options(synchronize_session=False)
     )
@@ -228,13 +229,19 @@ def batch_claims(
     ).all()
 
 
-def mark_paid(session: Session, batch_id: uuid.UUID, **values: object) -> bool:
+def mark_paid(
+    session: Session, access: AccessContext, batch_id: uuid.UUID, **values: object
+) -> bool:
     """Exported → paid, once: a conditional UPDATE, so of two at once one wins."""
     result = cast(
         CursorResult[Any],
         session.execute(
             update(PaymentBatch)
-            .where(PaymentBatch.id == batch_id, PaymentBatch.status == BatchStatus.EXPORTED)
+            .where(
+                PaymentBatch.id == batch_id,
+                PaymentBatch.status == BatchStatus.EXPORTED,
+                PaymentBatch.tenant_id.in_(access.audit_tenant_ids),
+            )
             .values(status=BatchStatus.PAID, version=PaymentBatch.version + 1, **values)
             .execution_options(synchronize_session=False)
         ),

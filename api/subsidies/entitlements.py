@@ -188,9 +188,9 @@ class Changes:
     def count(self) -> int:
         return len(self.rows) + len(self.dropped)
 
-    def save(self, session: Session) -> None:
-        repository.drop_entitlement_pairs(session, self.dropped)
-        repository.upsert_entitlements(session, self.rows)
+    def save(self, session: Session, access: AccessContext) -> None:
+        repository.drop_entitlement_pairs(session, access, self.dropped)
+        repository.upsert_entitlements(session, access, self.rows)
 
 
 def refresh(
@@ -212,7 +212,7 @@ def refresh(
     for versions in grouped.values():
         policy, result = judge(versions, person, records, today)
         changes.add(stored, laborer.id, policy, result, today)
-    changes.save(session)
+    changes.save(session, access)
 
 
 def evaluate_page(
@@ -243,5 +243,5 @@ def evaluate_page(
                 versions, person, records[laborer.id], as_of, terms=terms, found=found
             )
             changes.add(stored, laborer.id, policy, result, as_of)
-    changes.save(session)
+    changes.save(session, access)
     return span[1], len(batch), changes.count

@@ -55,7 +55,7 @@ def create_batch(
     )
     try:
         with session.begin_nested():
-            repository.add(session, batch)
+            repository.add(session, access, batch)
     except IntegrityError:
         raise Conflict(_("Batch number {number} is taken."), params={"number": number}) from None
     for claim in claims:
@@ -190,6 +190,7 @@ def pay_batch(
         raise Conflict(_("Export the batch for finance before marking it paid."))
     if not repository.mark_paid(
         session,
+        access,
         batch.id,
         bank_reference=bank_reference.strip(),
         paid_on=paid_on,

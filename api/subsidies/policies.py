@@ -195,7 +195,7 @@ def create(session: Session, access: AccessContext, record: PolicyRecord) -> Sub
         created_by=access.user_id,
         **_values(record),
     )
-    repository.add(session, policy)
+    repository.add(session, access, policy)
     audit.record(
         session,
         access,
@@ -283,7 +283,7 @@ def update(
         created_by=access.user_id,
         **_values(record),
     )
-    repository.add(session, successor)
+    repository.add(session, access, successor)
     audit.record(
         session,
         access,

@@ -103,7 +103,8 @@ def versions(session: Session, family_id: uuid.UUID) -> list[SubsidyPolicy]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
@@ -229,17 +230,23 @@ def stored_fingerprints(
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-def upsert_entitlements(session: Session, rows: list[dict[str, Any]]) -> None:
+def upsert_entitlements(
+    session: Session, access: AccessContext, rows: list[dict[str, Any]]
+) -> None:
     """Insert or replace entitlement rows, set-based (COPY and one INSERT on PostgreSQL)."""
+    access.check_rows(*rows)
     bulk.upsert_rows(session, Entitlement.__table__, rows, keys=("family_id", "laborer_id"))
 
 
-def drop_entitlement_pairs(session: Session, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> None:
+def drop_entitlement_pairs(
+    session: Session, access: AccessContext, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> None:
     """Remove (policy family, laborer) rows that no longer owe anything."""
     for chunk in bulk.chunks(list(pairs), 500):
         session.execute(
             delete(Entitlement).where(
-                tuple_(Entitlement.family_id, Entitlement.laborer_id).in_(chunk)
+                tuple_(Entitlement.family_id, Entitlement.laborer_id).in_(chunk),
+                Entitlement.tenant_id.in_(access.audit_tenant_ids),
             )
         )
 

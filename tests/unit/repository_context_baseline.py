@@ -73,24 +73,7 @@ QUERY_PIECES = frozenset(
 
 # To mend (issue 15): writes of rows the service built or loaded under the context; they
 # should take it.
-TO_MEND_WRITES = frozenset(
-    {
-        "api/subsidies/claims_repository.py:add",
-        "api/subsidies/claims_repository.py:mark_paid",
-        "api/subsidies/claims_repository.py:release_units",
-        "api/subsidies/repository.py:add",
-        "api/subsidies/repository.py:drop_entitlement_pairs",
-        "api/subsidies/repository.py:upsert_entitlements",
-        "api/supply/bulk_repository.py:insert_identities",
-        "api/supply/bulk_repository.py:insert_laborers",
-        "api/supply/bulk_repository.py:insert_surveys",
-        "api/supply/bulk_repository.py:insert_tags",
-        "api/supply/bulk_repository.py:update_laborers",
-        "api/supply/repository.py:add",
-        "api/supply/repository.py:replace_tags",
-        "api/supply/repository.py:update_identity",
-    }
-)
+TO_MEND_WRITES: frozenset[str] = frozenset()
 
 # To mend (issue 15): reads by the id of a parent the caller already checked; they should
 # take the parent, or the context.
