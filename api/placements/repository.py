@@ -71,12 +71,15 @@ def of_laborer(session: Session, access: AccessContext, laborer_id: uuid.UUID) -
 
 def overlapping(
     session: Session,
+    access: AccessContext,
     laborer_id: uuid.UUID,
     start: date,
     end: date | None,
     exclude: uuid.UUID | None = None,
 ) -> Placement | None:
-    """A spell of the laborer sharing a day with [start, end] (end None: open)."""
+    """A spell of the laborer sharing a day with [start, end] (end None: open). Of a
+    laborer the caller has checked; every spell counts, whoever's employer it is with,
+    so nothing more is filtered by `access` (on PostgreSQL RLS still binds)."""
     conditions = [
         Placement.laborer_id == laborer_id,
         or_(Placement.ended_on.is_(None), Placement.ended_on >= start),
@@ -132,10 +135,13 @@ def in_post_during(
     return {p.laborer_id: p for p in rows}
 
 
-def verification(session: Session, placement_id: uuid.UUID, month: date) -> StayVerification | None:
+def verification(
+    session: Session, access: AccessContext, placement: Placement, month: date
+) -> StayVerification | None:
+    """A month's verification of a placement the caller loaded under `access`."""
     return session.scalars(
         select(StayVerification).where(
-            StayVerification.placement_id == placement_id, StayVerification.month == month
+            StayVerification.placement_id == placement.id, StayVerification.month == month
         )
     ).first()
 

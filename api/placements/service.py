@@ -163,7 +163,7 @@ def create(
     if errors:
         raise ValidationFailed(errors=errors)
     repository.lock_laborer(session, access, laborer.id)
-    other = repository.overlapping(session, laborer.id, data.started_on, data.ended_on)
+    other = repository.overlapping(session, access, laborer.id, data.started_on, data.ended_on)
     if other is not None:
         raise ValidationFailed(errors=[_overlap_error(other)])
     placement = Placement(
@@ -221,7 +221,7 @@ def from_hire(
     vacancy = referral.vacancy
     laborer = referral.laborer
     repository.lock_laborer(session, access, laborer.id)
-    other = repository.overlapping(session, laborer.id, hired_on, None)
+    other = repository.overlapping(session, access, laborer.id, hired_on, None)
     if other is not None:
         raise ValidationFailed(
             _("{name} is still placed at {employer} since {start}: end that placement first."),
@@ -349,7 +349,7 @@ def update(
         raise ValidationFailed(errors=errors)
     repository.lock_laborer(session, access, placement.laborer_id)
     other = repository.overlapping(
-        session, placement.laborer_id, started, ended, exclude=placement.id
+        session, access, placement.laborer_id, started, ended, exclude=placement.id
     )
     if other is not None:
         raise ValidationFailed(errors=[_overlap_error(other)])

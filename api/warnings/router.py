@@ -33,7 +33,7 @@ def warning_out(flag: WarningFlag, name: str) -> WarningOut:
 
 
 def _one(session, access, flag: WarningFlag) -> WarningOut:  # type: ignore[no-untyped-def]
-    return warning_out(flag, reads.laborer_name(session, flag.laborer_id) or "")
+    return warning_out(flag, reads.laborer_name(session, access, flag) or "")
 
 
 @router.get("/warnings/settings", response_model=ThresholdsOut)

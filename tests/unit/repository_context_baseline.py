@@ -79,9 +79,6 @@ TO_MEND_WRITES: frozenset[str] = frozenset()
 # take the parent, or the context.
 TO_MEND_READS = frozenset(
     {
-        "api/casework/repository.py:attachment",
-        "api/casework/repository.py:attachments",
-        "api/casework/repository.py:note",
         "api/fairs/repository.py:counts",
         "api/fairs/repository.py:employers",
         "api/fairs/repository.py:fair_employer",
@@ -92,8 +89,6 @@ TO_MEND_READS = frozenset(
         "api/fairs/repository.py:registration",
         "api/fairs/repository.py:registration_by_code",
         "api/fairs/repository.py:registrations",
-        "api/placements/repository.py:overlapping",
-        "api/placements/repository.py:verification",
         "api/subsidies/claims_repository.py:claims_in_batch",
         "api/subsidies/claims_repository.py:has_claims",
         "api/subsidies/claims_repository.py:held_units",
@@ -106,7 +101,6 @@ TO_MEND_READS = frozenset(
         "api/subsidies/repository.py:stored_fingerprints",
         "api/subsidies/repository.py:verified_months",
         "api/subsidies/repository.py:versions",
-        "api/timeline/repository.py:laborer_name",
         "api/trainings/repository.py:attendance",
         "api/trainings/repository.py:attendance_counts",
         "api/trainings/repository.py:enrolled_laborer_ids",
@@ -114,8 +108,5 @@ TO_MEND_READS = frozenset(
         "api/trainings/repository.py:seats_taken",
         "api/trainings/repository.py:session_of",
         "api/trainings/repository.py:waitlist",
-        "api/warnings/repository.py:laborer_name",
-        "api/warnings/repository.py:member",
-        "api/warnings/repository.py:settings_row",
     }
 )
