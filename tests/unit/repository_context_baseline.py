@@ -101,12 +101,5 @@ TO_MEND_READS = frozenset(
         "api/subsidies/repository.py:stored_fingerprints",
         "api/subsidies/repository.py:verified_months",
         "api/subsidies/repository.py:versions",
-        "api/trainings/repository.py:attendance",
-        "api/trainings/repository.py:attendance_counts",
-        "api/trainings/repository.py:enrolled_laborer_ids",
-        "api/trainings/repository.py:next_position",
-        "api/trainings/repository.py:seats_taken",
-        "api/trainings/repository.py:session_of",
-        "api/trainings/repository.py:waitlist",
     }
 )
