@@ -68,7 +68,7 @@ def claimable(
     records: Records = entitlements.load_records(session, [laborer.id])[laborer.id]
     person = Person(laborer.poverty_status.value, laborer.region_code)
     policy, result = judge(versions, person, records, as_of)
-    held = repository.held_units(session, family_id, laborer.id)
+    held = repository.held_units(session, access, family_id, laborer.id)
     earned = [u for u in result.units if u.earned and u.number not in held]
     # Per person, not per stay: what live claims hold for any stay counts toward the cap.
     held_yuan = repository.held_amount(session, access, family_id, laborer.id)

@@ -107,7 +107,7 @@ def export_batch(
     policies.require_payer(access)
     if reveal:
         access.require(Permission.REVEAL_PII)
-    claims = repository.claims_in_batch(session, batch.id)
+    claims = repository.claims_in_batch(session, access, batch)
     laborers = {
         lab.id: lab
         for lab in supply_repository.by_ids(session, access, [c.laborer_id for c in claims])
@@ -199,7 +199,7 @@ def pay_batch(
     ):
         raise Conflict(_("Batch {number} is already marked paid."), params={"number": batch.number})
     session.expire(batch)
-    for claim in repository.claims_in_batch(session, batch.id):
+    for claim in repository.claims_in_batch(session, access, batch):
         if claim.status is ClaimStatus.BATCHED:
             claim.status, claim.paid_on, claim.bank_reference = (
                 ClaimStatus.PAID,

@@ -247,7 +247,7 @@ def update(
     if errors:
         raise ValidationFailed(errors=errors)
     before = _audited(policy)
-    if not claims_repository.has_claims(session, policy.family_id):
+    if not claims_repository.has_claims(session, access, policy):
         for name, value in _values(record).items():
             setattr(policy, name, value)
         session.flush()

@@ -80,7 +80,7 @@ def for_laborer(
     for family_id, versions in grouped.items():
         policy, result = judge(versions, person, records, as_of)
         claimed, paid = sums.get(family_id, (0, 0))
-        held = claims_repository.held_units(session, family_id, person_row.id)
+        held = claims_repository.held_units(session, access, family_id, person_row.id)
         out.append(EntitlementView(policy, result, claimed, paid, held))
     return sorted(out, key=lambda v: (v.policy.year, v.policy.name))
 
