@@ -202,7 +202,7 @@ def refresh(
     today = today or clock.today()
     if not _may_refresh(access, laborer.tenant_id):
         return
-    grouped = families(repository.policies_of(session, laborer.tenant_id))
+    grouped = families(repository.policies_of(session, access, laborer.tenant_id))
     if not grouped:
         return
     records = load_records(session, [laborer.id])[laborer.id]
@@ -226,8 +226,8 @@ def evaluate_page(
 ) -> tuple[uuid.UUID | None, int, int]:
     """One page of the caller's placed laborers: (last id, laborers, rows written).
     Idempotent: rows already right are left alone."""
-    grouped = families(repository.policies_of(session, access.tenant_id))
-    batch = repository.placed_laborers_after(session, access.tenant_id, after, limit, upto)
+    grouped = families(repository.policies_of(session, access, access.tenant_id))
+    batch = repository.placed_laborers_after(session, access, access.tenant_id, after, limit, upto)
     if not batch or not grouped:
         return None, len(batch), 0
     span = (batch[0].id, batch[-1].id)  # the page is ordered by id: one range covers it

@@ -23,8 +23,13 @@ from shared_models import (
 from shared_models.enums import PlacementChannel, PovertyStatus
 
 
-def policies_of(session: Session, tenant_id: uuid.UUID) -> list[SubsidyPolicy]:
-    """Every version of every policy a bureau pays (the caller's read is checked first)."""
+def policies_of(
+    session: Session, access: AccessContext, tenant_id: uuid.UUID
+) -> list[SubsidyPolicy]:
+    """Every version of every policy a tenant pays; none unless the caller reads its
+    subsidies."""
+    if not access.can_read(DataKind.SUBSIDY, tenant_id):
+        return []
     return list(
         session.scalars(
             select(SubsidyPolicy)
@@ -163,13 +168,17 @@ def verified_months(
 
 def placed_laborers_after(
     session: Session,
+    access: AccessContext,
     tenant_id: uuid.UUID,
     after: uuid.UUID | None,
     limit: int,
     upto: uuid.UUID | None = None,
 ) -> Sequence[Row[uuid.UUID, PovertyStatus, str]]:
     """The next `limit` of the county's laborers ever placed, by id (keyset pages: each
-    page is its own short transaction), with what eligibility reads."""
+    page is its own short transaction), with what eligibility reads; none unless the
+    caller reads the county's subsidies."""
+    if not access.can_read(DataKind.SUBSIDY, tenant_id):
+        return []
     placed = select(Placement.laborer_id).where(Placement.tenant_id == tenant_id)
     conditions = [Laborer.tenant_id == tenant_id, Laborer.id.in_(placed)]
     if after is not None:
@@ -184,7 +193,9 @@ def placed_laborers_after(
     ).all()
 
 
-def count_placed(session: Session, tenant_id: uuid.UUID) -> int:
+def count_placed(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> int:
+    if not access.can_read(DataKind.SUBSIDY, tenant_id):
+        return 0
     return (
         session.scalar(
             select(func.count(func.distinct(Placement.laborer_id))).where(

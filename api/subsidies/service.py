@@ -72,7 +72,7 @@ def for_laborer(
     person_row = laborer(session, access, laborer_id)
     if not access.can_read(DataKind.SUBSIDY, person_row.tenant_id):
         raise Forbidden(detail=_("Subsidies are followed by the county that pays them."))
-    grouped = families(repository.policies_of(session, person_row.tenant_id))
+    grouped = families(repository.policies_of(session, access, person_row.tenant_id))
     records = load_records(session, [person_row.id])[person_row.id]
     person = Person(person_row.poverty_status.value, person_row.region_code)
     sums = claims_repository.sums_for_laborer(session, access, person_row.id)
