@@ -61,9 +61,10 @@ def load(session: Session, cipher: PiiCipher, progress: Callable[[str], None]) -
     ).one()
     progress("2021年巫山专场招聘会 / the 2021 巫山 fair")
     extra = _extra_employers(session, yantai.id, rng)
-    access = _as_user(session, wushan.id, "wushan.admin", Role.ADMIN)
-    # The bureau's own rows (its employers at the fair, its intentions) are written as it.
+    # The bureau's rows (its employers at the fair, its intentions) are checked against
+    # the bureau's context; the county's, applied last, is the session's as before.
     bureau = _as_user(session, yantai.id, "yantai.admin", Role.ADMIN)
+    access = _as_user(session, wushan.id, "wushan.admin", Role.ADMIN)
     fair = Fair(
         id=uuid.uuid4(),
         tenant_id=wushan.id,
