@@ -110,6 +110,19 @@ class AccessContext:
             ids |= tenant_ids
         return frozenset(ids)
 
+    def check_rows(self, *objects: object) -> None:
+        """Raise unless every row (an ORM object or a dict of columns, with a tenant_id)
+        belongs to a tenant this caller may write to: a repository's own check on what a
+        service built, on SQLite as on PostgreSQL, where RLS checks it again."""
+        allowed = self.audit_tenant_ids
+        for obj in objects:
+            if isinstance(obj, dict):
+                tenant_id = obj.get("tenant_id")
+            else:
+                tenant_id = getattr(obj, "tenant_id", None)
+            if tenant_id is not None and tenant_id not in allowed:
+                raise PermissionError("write outside the caller's tenants")
+
     @property
     def figure_tenants(self) -> TenantSet:
         """Every tenant whose rows a figure of this view may count: its own, every tenant

@@ -15,8 +15,7 @@ from shared_models import AuditEntry, AuditHead
 
 def lock_head(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> AuditHead:
     """The tenant's chain head, locked until the transaction ends (appends serialise)."""
-    if tenant_id not in access.audit_tenant_ids:
-        raise PermissionError("audit write outside the caller's tenants")
+    _check_write(access, tenant_id)
     session.execute(
         bulk.upsert_insert(session, AuditHead)
         .values(tenant_id=tenant_id, seq=0, hash=GENESIS_HASH)
@@ -30,18 +29,29 @@ def lock_head(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> 
     ).one()
 
 
-def add_entry(session: Session, entry: AuditEntry, head: AuditHead) -> None:
+def _check_write(access: AccessContext, tenant_id: uuid.UUID) -> None:
+    if tenant_id not in access.audit_tenant_ids:
+        raise PermissionError("audit write outside the caller's tenants")
+
+
+def add_entry(session: Session, access: AccessContext, entry: AuditEntry, head: AuditHead) -> None:
+    _check_write(access, entry.tenant_id)
     session.add(entry)
     head.seq = entry.seq
     head.hash = entry.hash
     session.flush()
 
 
-def insert_entries(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_entries(session: Session, access: AccessContext, rows: list[dict[str, Any]]) -> None:
+    for tenant_id in {row["tenant_id"] for row in rows}:
+        _check_write(access, tenant_id)
     bulk.insert_rows(session, AuditEntry.__table__, rows)
 
 
-def move_head(session: Session, head: AuditHead, seq: int, digest: str) -> None:
+def move_head(
+    session: Session, access: AccessContext, head: AuditHead, seq: int, digest: str
+) -> None:
+    _check_write(access, head.tenant_id)
     head.seq = seq
     head.hash = digest
     session.flush()

@@ -82,7 +82,7 @@ def record(
     }
     digest = entry_hash(prev_hash=head.hash, **fields)
     entry = AuditEntry(id=new_id(), prev_hash=head.hash, hash=digest, **fields)
-    repository.add_entry(session, entry, head)
+    repository.add_entry(session, access, entry, head)
     return entry
 
 
@@ -131,11 +131,11 @@ class ChainWriter:
             digest = entry_hash(prev_hash=self.prev, **fields)
             rows.append({"id": new_id(), "prev_hash": self.prev, "hash": digest, **fields})
             self.prev = digest
-        repository.insert_entries(self.session, rows)
+        repository.insert_entries(self.session, self.access, rows)
         return len(rows)
 
     def close(self) -> None:
-        repository.move_head(self.session, self.head, self.seq, self.prev)
+        repository.move_head(self.session, self.access, self.head, self.seq, self.prev)
 
 
 def _stored(values: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -46,7 +46,7 @@ def add_note(
         body=body,
         recorded_by_label=access.recorded_as,
     )
-    repository.add(session, note)
+    repository.add(session, access, note)
     audit.record(
         session,
         access,
@@ -78,7 +78,7 @@ def add_attachment(
     case = get(session, access, case_id)
     require_office(access, case.tenant_id)
     checked = check(data, filename, limit)
-    if note_id is not None and repository.note(session, case.id, note_id) is None:
+    if note_id is not None and repository.note(session, access, case, note_id) is None:
         raise ValidationFailed(
             errors=[FieldError("note_id", _("No such note on this case."), "note_not_found")]
         )
@@ -93,7 +93,7 @@ def add_attachment(
         sha256=checked.sha256,
         uploaded_by_label=access.recorded_as,
     )
-    repository.add(session, row)
+    repository.add(session, access, row)
     audit.record(
         session,
         access,
@@ -116,7 +116,7 @@ def attachment(
     session: Session, access: AccessContext, case_id: uuid.UUID, attachment_id: uuid.UUID
 ) -> CaseAttachment:
     case = get(session, access, case_id)
-    row = repository.attachment(session, case.id, attachment_id)
+    row = repository.attachment(session, access, case, attachment_id)
     if row is None or not full_view(access, case):
         raise NotFound()
     return row

@@ -1,7 +1,6 @@
 """What the case router and pages show: thin service functions over the repository, so
 neither of them imports it (import-linter keeps web → services → repositories)."""
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +25,6 @@ def status_counts(session: Session, access: AccessContext, kind: CaseKind | None
     return repository.status_counts(session, access, kind)
 
 
-def attachments(session: Session, case_id: uuid.UUID) -> Sequence[CaseAttachment]:
+def attachments(session: Session, access: AccessContext, case: Case) -> Sequence[CaseAttachment]:
     """A case's files; the caller has already loaded the case through the context."""
-    return repository.attachments(session, case_id)
+    return repository.attachments(session, access, case)

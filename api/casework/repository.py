@@ -39,7 +39,8 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
@@ -120,27 +121,32 @@ def status_counts(session: Session, access: AccessContext, kind: CaseKind | None
     return {CaseStatus(status).value: count for status, count in rows}
 
 
-def attachments(session: Session, case_id: uuid.UUID) -> Sequence[CaseAttachment]:
+# A case's notes and files are read through the case the caller loaded under the context.
+
+
+def attachments(session: Session, access: AccessContext, case: Case) -> Sequence[CaseAttachment]:
     return session.scalars(
         select(CaseAttachment)
-        .where(CaseAttachment.case_id == case_id)
+        .where(CaseAttachment.case_id == case.id)
         .order_by(CaseAttachment.created_at, CaseAttachment.id)
     ).all()
 
 
 def attachment(
-    session: Session, case_id: uuid.UUID, attachment_id: uuid.UUID
+    session: Session, access: AccessContext, case: Case, attachment_id: uuid.UUID
 ) -> CaseAttachment | None:
     return session.scalars(
         select(CaseAttachment).where(
-            CaseAttachment.id == attachment_id, CaseAttachment.case_id == case_id
+            CaseAttachment.id == attachment_id, CaseAttachment.case_id == case.id
         )
     ).first()
 
 
-def note(session: Session, case_id: uuid.UUID, note_id: uuid.UUID) -> CaseNote | None:
+def note(
+    session: Session, access: AccessContext, case: Case, note_id: uuid.UUID
+) -> CaseNote | None:
     return session.scalars(
-        select(CaseNote).where(CaseNote.id == note_id, CaseNote.case_id == case_id)
+        select(CaseNote).where(CaseNote.id == note_id, CaseNote.case_id == case.id)
     ).first()
 
 

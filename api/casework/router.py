@@ -128,7 +128,7 @@ def add_note(case_id: uuid.UUID, body: NoteIn, access: Access, session: DbSessio
 @router.get("/cases/{case_id}/attachments", response_model=list[AttachmentOut])
 def list_attachments(case_id: uuid.UUID, access: Access, session: DbSession) -> list[AttachmentOut]:
     case = service.get_full(session, access, case_id)
-    return [AttachmentOut.model_validate(a) for a in reads.attachments(session, case.id)]
+    return [AttachmentOut.model_validate(a) for a in reads.attachments(session, access, case)]
 
 
 @router.post(

@@ -208,7 +208,7 @@ def create(
         )
         for n, lab_id in enumerate(laborer_ids)
     ]
-    repository.add(session, case)
+    repository.add(session, access, case)
     audit.record(
         session,
         access,

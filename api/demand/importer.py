@@ -276,7 +276,7 @@ def apply_plan(session: Session, access: AccessContext, plan: Plan) -> None:
         vacancy = new_vacancy(access, known[row.employer.credit_code], row.vacancy)
         session.add(vacancy)
         session.flush()
-        repository.replace_skills(session, vacancy, row.vacancy.skills)
+        repository.replace_skills(session, access, vacancy, row.vacancy.skills)
     for stored, record, changed in plan.updated:
         values = vacancy_values(record)
         for name in changed:
@@ -286,4 +286,4 @@ def apply_plan(session: Session, access: AccessContext, plan: Plan) -> None:
             stored.status = VacancyStatus.FILLED
         session.flush()
         if "skills" in changed:
-            repository.replace_skills(session, stored, record.skills)
+            repository.replace_skills(session, access, stored, record.skills)

@@ -39,12 +39,12 @@ def run(
         access, KIND, data, filename, ok=plan.ok, rows=plan.rows, summary=plan.summary()
     )
     if not plan.ok or dry_run:
-        batches.add(session, batch)
+        batches.add(session, access, batch)
         if plan.ok and store is not None:
             store.save(batch.id, data)
         return batch, plan
     _commit(session, access, batch, plan)
-    batches.add(session, batch)
+    batches.add(session, access, batch)
     return batch, plan
 
 

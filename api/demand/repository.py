@@ -24,7 +24,8 @@ def vacancy_visible(access: AccessContext) -> ColumnElement[bool]:
     return Vacancy.tenant_id.in_(access.read_ids(DataKind.DEMAND))
 
 
-def add(session: Session, obj: object) -> None:
+def add(session: Session, access: AccessContext, obj: object) -> None:
+    access.check_rows(obj)
     session.add(obj)
     session.flush()
 
@@ -199,7 +200,10 @@ def vacancies_by_key(
     return {(v.employer_id, v.title): v for v in rows}
 
 
-def replace_skills(session: Session, vacancy: Vacancy, names: Sequence[str]) -> None:
+def replace_skills(
+    session: Session, access: AccessContext, vacancy: Vacancy, names: Sequence[str]
+) -> None:
+    access.check_rows(vacancy)
     vacancy.skills.clear()
     session.flush()
     vacancy.skills.extend(
@@ -227,7 +231,7 @@ def expire(session: Session, access: AccessContext, today: date) -> int:
     return result.rowcount or 0
 
 
-def take_place(session: Session, vacancy_id: uuid.UUID) -> bool:
+def take_place(session: Session, access: AccessContext, vacancy_id: uuid.UUID) -> bool:
     """One place of the vacancy taken, if one is left: a single conditional UPDATE, so
     two hires racing for the last place cannot both get it (the row lock serialises
     them and the second sees `filled = headcount`)."""
@@ -235,7 +239,11 @@ def take_place(session: Session, vacancy_id: uuid.UUID) -> bool:
         CursorResult[Any],
         session.execute(
             update(Vacancy)
-            .where(Vacancy.id == vacancy_id, Vacancy.filled < Vacancy.headcount)
+            .where(
+                Vacancy.id == vacancy_id,
+                Vacancy.filled < Vacancy.headcount,
+                vacancy_visible(access),
+            )
             .values(
                 filled=Vacancy.filled + 1,
                 status=case(

@@ -115,7 +115,7 @@ def create_employer(session: Session, access: AccessContext, record: EmployerRec
     if existing is not None:
         raise _duplicate(existing)
     employer = Employer(id=uuid.uuid4(), tenant_id=access.tenant_id, **asdict(record))
-    repository.add(session, employer)
+    repository.add(session, access, employer)
     audit.record(
         session,
         access,
@@ -246,8 +246,8 @@ def create_vacancy(
     if errors:
         raise ValidationFailed(errors=errors)
     vacancy = new_vacancy(access, employer, record)
-    repository.add(session, vacancy)
-    repository.replace_skills(session, vacancy, record.skills)
+    repository.add(session, access, vacancy)
+    repository.replace_skills(session, access, vacancy, record.skills)
     audit.record(
         session,
         access,
@@ -311,7 +311,7 @@ def update_vacancy(
     vacancy.updated_at = utcnow()
     session.flush()
     if "skills" in changed:
-        repository.replace_skills(session, vacancy, updated.skills)
+        repository.replace_skills(session, access, vacancy, updated.skills)
     audit.record(
         session,
         access,

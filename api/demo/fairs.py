@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.access import AccessContext
 from api.demand import service as demand
 from api.demand.records import EmployerRecord
 from api.demo import seeded
@@ -60,6 +61,9 @@ def load(session: Session, cipher: PiiCipher, progress: Callable[[str], None]) -
     ).one()
     progress("2021年巫山专场招聘会 / the 2021 巫山 fair")
     extra = _extra_employers(session, yantai.id, rng)
+    # The bureau's rows (its employers at the fair, its intentions) are checked against
+    # the bureau's context; the county's, applied last, is the session's as before.
+    bureau = _as_user(session, yantai.id, "yantai.admin", Role.ADMIN)
     access = _as_user(session, wushan.id, "wushan.admin", Role.ADMIN)
     fair = Fair(
         id=uuid.uuid4(),
@@ -78,7 +82,7 @@ def load(session: Session, cipher: PiiCipher, progress: Callable[[str], None]) -
         status=FairStatus.FINISHED,
         note="线上线下同步，烟台40家企业参会",
     )
-    repository.add(session, fair)
+    repository.add(session, access, fair)
     employers = list(
         session.scalars(
             select(Employer)
@@ -114,12 +118,13 @@ def load(session: Session, cipher: PiiCipher, progress: Callable[[str], None]) -
                 )
             )
             fair_vacancies.append(vacancy.id)
-        repository.add(session, row)
-    registrations = _registrations(session, cipher, fair, wushan.id, rng)
+        repository.add(session, bureau if row.tenant_id == yantai.id else access, row)
+    registrations = _registrations(session, access, cipher, fair, wushan.id, rng)
     checked = [r for r in registrations if r.checked_in_at is not None]
     for registration in rng.sample(checked, INTENTIONS):
         repository.add(
             session,
+            bureau,
             FairIntention(
                 id=uuid.uuid4(),
                 fair_id=fair.id,
@@ -131,7 +136,7 @@ def load(session: Session, cipher: PiiCipher, progress: Callable[[str], None]) -
                 recorded_by_label="烟台市人社局 · 招聘会现场",
             ),
         )
-    del access
+    del access, bureau
 
 
 def _split(total: int, parts: int, rng: random.Random) -> list[int]:
@@ -177,7 +182,12 @@ def _extra_employers(session: Session, yantai_id: uuid.UUID, rng: random.Random)
 
 
 def _registrations(
-    session: Session, cipher: PiiCipher, fair: Fair, wushan_id: uuid.UUID, rng: random.Random
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    fair: Fair,
+    wushan_id: uuid.UUID,
+    rng: random.Random,
 ) -> list[FairRegistration]:
     """The county's registered job seekers, then walk-ins (some not in the register)."""
     laborers = list(
@@ -229,5 +239,5 @@ def _registrations(
                 checked_in_by_label="巫山县人社局 · 现场登记",
             )
         )
-    repository.add(session, *rows)
+    repository.add(session, access, *rows)
     return rows

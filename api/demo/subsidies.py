@@ -184,7 +184,7 @@ def _raise_some(
         actor_label=staff.display_name,
     )
     apply_access(session, access)
-    grouped = families(policies_of(session, tenant_id))
+    grouped = families(policies_of(session, access, tenant_id))
     for laborer in laborers:
         for family_id in grouped:
             _policy, _placement, units = claims.claimable(

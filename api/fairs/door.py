@@ -95,12 +95,12 @@ def _check_in_moment(fair: Fair, given: datetime | None, opens_days_before: int)
     return moment
 
 
-def _insert(session: Session, rows: list[FairRegistration]) -> None:
+def _insert(session: Session, access: AccessContext, rows: list[FairRegistration]) -> None:
     """New codes until none collides (8 characters of 25: a collision is very rare)."""
     for _attempt in range(3):
         try:
             with session.begin_nested():
-                repository.add(session, *rows)
+                repository.add(session, access, *rows)
             return
         except IntegrityError:
             for row in rows:
@@ -156,7 +156,7 @@ def register(
         )
         for lab in (laborers[i] for i in dict.fromkeys(laborer_ids))
     ]
-    _insert(session, rows)
+    _insert(session, access, rows)
     audit.record(
         session,
         access,
@@ -217,7 +217,7 @@ def walk_in(
         check_in_recorded_at=clock.now() if check_in else None,
         checked_in_by_label=access.recorded_as if check_in else None,
     )
-    _insert(session, [row])
+    _insert(session, access, [row])
     audit.record(
         session,
         access,
@@ -316,7 +316,7 @@ def record_intention(
     )
     try:
         with session.begin_nested():
-            repository.add(session, row)
+            repository.add(session, access, row)
     except IntegrityError:
         raise Conflict(_("This booth talk is recorded already.")) from None
     return row

@@ -36,7 +36,8 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 

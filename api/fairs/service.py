@@ -115,7 +115,7 @@ def create(session: Session, access: AccessContext, data: FairInput) -> Fair:
         note=data.note,
         created_by=access.user_id,
     )
-    repository.add(session, fair)
+    repository.add(session, access, fair)
     audit.record(
         session,
         access,
@@ -284,7 +284,7 @@ def add_employer(
         )
         for v in found.values()
     ]
-    repository.add(session, row)
+    repository.add(session, access, row)
     audit.record(
         session,
         access,

@@ -24,6 +24,7 @@ def get(
     ).first()
 
 
-def add(session: Session, batch: ImportBatch) -> None:
+def add(session: Session, access: AccessContext, batch: ImportBatch) -> None:
+    access.check_rows(batch)
     session.add(batch)
     session.flush()

@@ -70,7 +70,7 @@ def start_leave(
         note=note,
         created_by=access.user_id,
     )
-    repository.add(session, leave)
+    repository.add(session, access, leave)
     audit.record(
         session,
         access,

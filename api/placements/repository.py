@@ -33,13 +33,16 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
 
-def lock_laborer(session: Session, laborer_id: uuid.UUID) -> None:
-    """Serialise changes to one laborer's spells (PostgreSQL; SQLite locks the file)."""
+def lock_laborer(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> None:
+    """Serialise changes to one laborer's spells (PostgreSQL; SQLite locks the file).
+    The caller has checked the laborer under `access`; the lock filters nothing more, so
+    a placement's receiving bureau serialises on the same row as the county."""
     session.execute(select(Laborer.id).where(Laborer.id == laborer_id).with_for_update())
 
 
@@ -68,12 +71,15 @@ def of_laborer(session: Session, access: AccessContext, laborer_id: uuid.UUID) -
 
 def overlapping(
     session: Session,
+    access: AccessContext,
     laborer_id: uuid.UUID,
     start: date,
     end: date | None,
     exclude: uuid.UUID | None = None,
 ) -> Placement | None:
-    """A spell of the laborer sharing a day with [start, end] (end None: open)."""
+    """A spell of the laborer sharing a day with [start, end] (end None: open). Of a
+    laborer the caller has checked; every spell counts, whoever's employer it is with,
+    so nothing more is filtered by `access` (on PostgreSQL RLS still binds)."""
     conditions = [
         Placement.laborer_id == laborer_id,
         or_(Placement.ended_on.is_(None), Placement.ended_on >= start),
@@ -129,10 +135,13 @@ def in_post_during(
     return {p.laborer_id: p for p in rows}
 
 
-def verification(session: Session, placement_id: uuid.UUID, month: date) -> StayVerification | None:
+def verification(
+    session: Session, access: AccessContext, placement: Placement, month: date
+) -> StayVerification | None:
+    """A month's verification of a placement the caller loaded under `access`."""
     return session.scalars(
         select(StayVerification).where(
-            StayVerification.placement_id == placement_id, StayVerification.month == month
+            StayVerification.placement_id == placement.id, StayVerification.month == month
         )
     ).first()
 

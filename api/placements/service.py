@@ -162,8 +162,8 @@ def create(
         )
     if errors:
         raise ValidationFailed(errors=errors)
-    repository.lock_laborer(session, laborer.id)
-    other = repository.overlapping(session, laborer.id, data.started_on, data.ended_on)
+    repository.lock_laborer(session, access, laborer.id)
+    other = repository.overlapping(session, access, laborer.id, data.started_on, data.ended_on)
     if other is not None:
         raise ValidationFailed(errors=[_overlap_error(other)])
     placement = Placement(
@@ -184,7 +184,7 @@ def create(
         note=data.note,
         created_by=access.user_id,
     )
-    repository.add(session, placement)
+    repository.add(session, access, placement)
     audit.record(
         session,
         access,
@@ -220,8 +220,8 @@ def from_hire(
     """A hire in the referral pipeline starts the placement (organized transfer)."""
     vacancy = referral.vacancy
     laborer = referral.laborer
-    repository.lock_laborer(session, laborer.id)
-    other = repository.overlapping(session, laborer.id, hired_on, None)
+    repository.lock_laborer(session, access, laborer.id)
+    other = repository.overlapping(session, access, laborer.id, hired_on, None)
     if other is not None:
         raise ValidationFailed(
             _("{name} is still placed at {employer} since {start}: end that placement first."),
@@ -250,7 +250,7 @@ def from_hire(
         started_on=hired_on,
         created_by=access.user_id,
     )
-    repository.add(session, placement)
+    repository.add(session, access, placement)
     audit.record(
         session,
         access,
@@ -347,9 +347,9 @@ def update(
             )
     if errors:
         raise ValidationFailed(errors=errors)
-    repository.lock_laborer(session, placement.laborer_id)
+    repository.lock_laborer(session, access, placement.laborer_id)
     other = repository.overlapping(
-        session, placement.laborer_id, started, ended, exclude=placement.id
+        session, access, placement.laborer_id, started, ended, exclude=placement.id
     )
     if other is not None:
         raise ValidationFailed(errors=[_overlap_error(other)])

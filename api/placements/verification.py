@@ -53,7 +53,7 @@ def verify(
                 )
             ]
         )
-    row = repository.verification(session, placement.id, month)
+    row = repository.verification(session, access, placement, month)
     before = None
     if row is None:
         row = StayVerification(

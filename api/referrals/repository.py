@@ -90,11 +90,13 @@ def listing(
     return rows, total, {str(k): int(v) for k, v in counts.items()}
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
 
-def add_event(session: Session, event: ReferralEvent) -> None:
+def add_event(session: Session, access: AccessContext, event: ReferralEvent) -> None:
+    access.check_rows(event)
     session.add(event)
     session.flush()

@@ -164,8 +164,8 @@ def refer(
             note=note,
             created_by=access.user_id,
         )
-        repository.add(session, referral)
-        repository.add_event(session, _event(access, referral, None, on, note))
+        repository.add(session, access, referral)
+        repository.add_event(session, access, _event(access, referral, None, on, note))
         audit.record(
             session,
             access,
@@ -247,7 +247,7 @@ def advance(
         )
     _check_order(referral, target, occurred_on, today)
     if target is ReferralStatus.HIRED:
-        if not demand_repository.take_place(session, referral.vacancy_id):
+        if not demand_repository.take_place(session, access, referral.vacancy_id):
             raise Conflict(
                 _("Every place of {title} is filled; the hire was not recorded."),
                 params={"title": referral.vacancy.title},
@@ -262,7 +262,7 @@ def advance(
     if target is ReferralStatus.HIRED:
         # The placement starts here; a laborer still in another job is refused.
         placements.from_hire(session, access, referral, occurred_on)
-    repository.add_event(session, _event(access, referral, before, occurred_on, note))
+    repository.add_event(session, access, _event(access, referral, before, occurred_on, note))
     audit.record(
         session,
         access,

@@ -68,7 +68,7 @@ def claimable(
     records: Records = entitlements.load_records(session, [laborer.id])[laborer.id]
     person = Person(laborer.poverty_status.value, laborer.region_code)
     policy, result = judge(versions, person, records, as_of)
-    held = repository.held_units(session, family_id, laborer.id)
+    held = repository.held_units(session, access, family_id, laborer.id)
     earned = [u for u in result.units if u.earned and u.number not in held]
     # Per person, not per stay: what live claims hold for any stay counts toward the cap.
     held_yuan = repository.held_amount(session, access, family_id, laborer.id)
@@ -145,8 +145,8 @@ def _write_claims(
         ]
         try:
             with session.begin_nested():
-                repository.add(session, claim)  # before its units: they refer to it
-                repository.add(session, *units_rows)
+                repository.add(session, access, claim)  # before its units: they refer to it
+                repository.add(session, access, *units_rows)
         except IntegrityError:
             raise Conflict(
                 _("This money for {name} was claimed a moment ago; reload the claims."),
@@ -352,7 +352,7 @@ def reject(
     claim.rejected_reason = reason.strip()
     claim.rejected_by_label, claim.rejected_at = access.recorded_as, utcnow()
     session.flush()
-    repository.release_units(session, claim.id)
+    repository.release_units(session, access, claim.id)
     audit.record(
         session,
         access,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from api.access import AccessContext, DataKind
 from api.sort_keys import ClaimSort
-from shared_models import ClaimUnit, Entitlement, PaymentBatch, SubsidyClaim
+from shared_models import ClaimUnit, Entitlement, PaymentBatch, SubsidyClaim, SubsidyPolicy
 from shared_models.enums import BatchStatus, ClaimStatus
 
 
@@ -18,12 +18,18 @@ def visible(access: AccessContext):  # type: ignore[no-untyped-def]
     return SubsidyClaim.tenant_id.in_(access.read_ids(DataKind.SUBSIDY))
 
 
-def has_claims(session: Session, family_id: uuid.UUID) -> bool:
-    return bool(session.scalar(select(exists().where(SubsidyClaim.family_id == family_id))))
+def has_claims(session: Session, access: AccessContext, policy: SubsidyPolicy) -> bool:
+    """Whether any claim, whoever raised it, was made under the family of a policy the
+    caller loaded under `access`."""
+    return bool(session.scalar(select(exists().where(SubsidyClaim.family_id == policy.family_id))))
 
 
-def held_units(session: Session, family_id: uuid.UUID, laborer_id: uuid.UUID) -> set[int]:
-    """Units of money a live claim already holds (raised, on the way, or paid)."""
+def held_units(
+    session: Session, access: AccessContext, family_id: uuid.UUID, laborer_id: uuid.UUID
+) -> set[int]:
+    """Units of money a live claim already holds (raised, on the way, or paid), of a
+    laborer and family the caller has checked: every claim's units count, so `access`
+    filters nothing more."""
     return set(
         session.scalars(
             select(ClaimUnit.unit).where(
@@ -52,7 +58,8 @@ def held_amount(
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
@@ -112,10 +119,10 @@ def listing(
     return rows, total, {str(k): int(v) for k, v in counts.items()}
 
 
-def release_units(session: Session, claim_id: uuid.UUID) -> None:
+def release_units(session: Session, access: AccessContext, claim_id: uuid.UUID) -> None:
     session.execute(
         update(ClaimUnit)
-        .where(ClaimUnit.claim_id == claim_id)
+        .where(ClaimUnit.claim_id == claim_id, ClaimUnit.tenant_id.in_(access.audit_tenant_ids))
         .values(active=False)
         .execution_options(synchronize_session=False)
     )
@@ -228,13 +235,19 @@ def batch_claims(
     ).all()
 
 
-def mark_paid(session: Session, batch_id: uuid.UUID, **values: object) -> bool:
+def mark_paid(
+    session: Session, access: AccessContext, batch_id: uuid.UUID, **values: object
+) -> bool:
     """Exported → paid, once: a conditional UPDATE, so of two at once one wins."""
     result = cast(
         CursorResult[Any],
         session.execute(
             update(PaymentBatch)
-            .where(PaymentBatch.id == batch_id, PaymentBatch.status == BatchStatus.EXPORTED)
+            .where(
+                PaymentBatch.id == batch_id,
+                PaymentBatch.status == BatchStatus.EXPORTED,
+                PaymentBatch.tenant_id.in_(access.audit_tenant_ids),
+            )
             .values(status=BatchStatus.PAID, version=PaymentBatch.version + 1, **values)
             .execution_options(synchronize_session=False)
         ),
@@ -242,10 +255,13 @@ def mark_paid(session: Session, batch_id: uuid.UUID, **values: object) -> bool:
     return result.rowcount == 1
 
 
-def claims_in_batch(session: Session, batch_id: uuid.UUID) -> Sequence[SubsidyClaim]:
+def claims_in_batch(
+    session: Session, access: AccessContext, batch: PaymentBatch
+) -> Sequence[SubsidyClaim]:
+    """The claims of a batch the caller loaded under `access`."""
     return session.scalars(
         select(SubsidyClaim)
-        .where(SubsidyClaim.batch_id == batch_id)
+        .where(SubsidyClaim.batch_id == batch.id)
         .order_by(SubsidyClaim.laborer_id, SubsidyClaim.family_id)
     ).all()
 

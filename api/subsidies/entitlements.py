@@ -188,9 +188,9 @@ class Changes:
     def count(self) -> int:
         return len(self.rows) + len(self.dropped)
 
-    def save(self, session: Session) -> None:
-        repository.drop_entitlement_pairs(session, self.dropped)
-        repository.upsert_entitlements(session, self.rows)
+    def save(self, session: Session, access: AccessContext) -> None:
+        repository.drop_entitlement_pairs(session, access, self.dropped)
+        repository.upsert_entitlements(session, access, self.rows)
 
 
 def refresh(
@@ -202,7 +202,7 @@ def refresh(
     today = today or clock.today()
     if not _may_refresh(access, laborer.tenant_id):
         return
-    grouped = families(repository.policies_of(session, laborer.tenant_id))
+    grouped = families(repository.policies_of(session, access, laborer.tenant_id))
     if not grouped:
         return
     records = load_records(session, [laborer.id])[laborer.id]
@@ -212,7 +212,7 @@ def refresh(
     for versions in grouped.values():
         policy, result = judge(versions, person, records, today)
         changes.add(stored, laborer.id, policy, result, today)
-    changes.save(session)
+    changes.save(session, access)
 
 
 def evaluate_page(
@@ -226,8 +226,8 @@ def evaluate_page(
 ) -> tuple[uuid.UUID | None, int, int]:
     """One page of the caller's placed laborers: (last id, laborers, rows written).
     Idempotent: rows already right are left alone."""
-    grouped = families(repository.policies_of(session, access.tenant_id))
-    batch = repository.placed_laborers_after(session, access.tenant_id, after, limit, upto)
+    grouped = families(repository.policies_of(session, access, access.tenant_id))
+    batch = repository.placed_laborers_after(session, access, access.tenant_id, after, limit, upto)
     if not batch or not grouped:
         return None, len(batch), 0
     span = (batch[0].id, batch[-1].id)  # the page is ordered by id: one range covers it
@@ -243,5 +243,5 @@ def evaluate_page(
                 versions, person, records[laborer.id], as_of, terms=terms, found=found
             )
             changes.add(stored, laborer.id, policy, result, as_of)
-    changes.save(session)
+    changes.save(session, access)
     return span[1], len(batch), changes.count

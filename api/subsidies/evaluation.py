@@ -84,9 +84,13 @@ def _bureaus(
     for tenant_id in candidates:
         with database.transaction() as session:
             access = use_operator_access(session, tenant_id, read=READS)
-            if repository.policies_of(session, tenant_id):
+            if repository.policies_of(session, access, tenant_id):
                 out.append(
-                    (tenant_id, access.tenant_name, repository.count_placed(session, tenant_id))
+                    (
+                        tenant_id,
+                        access.tenant_name,
+                        repository.count_placed(session, access, tenant_id),
+                    )
                 )
     return out
 

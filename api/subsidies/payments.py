@@ -55,7 +55,7 @@ def create_batch(
     )
     try:
         with session.begin_nested():
-            repository.add(session, batch)
+            repository.add(session, access, batch)
     except IntegrityError:
         raise Conflict(_("Batch number {number} is taken."), params={"number": number}) from None
     for claim in claims:
@@ -107,7 +107,7 @@ def export_batch(
     policies.require_payer(access)
     if reveal:
         access.require(Permission.REVEAL_PII)
-    claims = repository.claims_in_batch(session, batch.id)
+    claims = repository.claims_in_batch(session, access, batch)
     laborers = {
         lab.id: lab
         for lab in supply_repository.by_ids(session, access, [c.laborer_id for c in claims])
@@ -190,6 +190,7 @@ def pay_batch(
         raise Conflict(_("Export the batch for finance before marking it paid."))
     if not repository.mark_paid(
         session,
+        access,
         batch.id,
         bank_reference=bank_reference.strip(),
         paid_on=paid_on,
@@ -198,7 +199,7 @@ def pay_batch(
     ):
         raise Conflict(_("Batch {number} is already marked paid."), params={"number": batch.number})
     session.expire(batch)
-    for claim in repository.claims_in_batch(session, batch.id):
+    for claim in repository.claims_in_batch(session, access, batch):
         if claim.status is ClaimStatus.BATCHED:
             claim.status, claim.paid_on, claim.bank_reference = (
                 ClaimStatus.PAID,

@@ -196,7 +196,7 @@ def create(session: Session, access: AccessContext, record: PolicyRecord) -> Sub
         created_by=access.user_id,
         **_values(record),
     )
-    repository.add(session, policy)
+    repository.add(session, access, policy)
     audit.record(
         session,
         access,
@@ -248,7 +248,7 @@ def update(
     if errors:
         raise ValidationFailed(errors=errors)
     before = _audited(policy)
-    if not claims_repository.has_claims(session, policy.family_id):
+    if not claims_repository.has_claims(session, access, policy):
         for name, value in _values(record).items():
             setattr(policy, name, value)
         session.flush()
@@ -284,7 +284,7 @@ def update(
         created_by=access.user_id,
         **_values(record),
     )
-    repository.add(session, successor)
+    repository.add(session, access, successor)
     audit.record(
         session,
         access,

@@ -23,8 +23,13 @@ from shared_models import (
 from shared_models.enums import PlacementChannel, PovertyStatus
 
 
-def policies_of(session: Session, tenant_id: uuid.UUID) -> list[SubsidyPolicy]:
-    """Every version of every policy a bureau pays (the caller's read is checked first)."""
+def policies_of(
+    session: Session, access: AccessContext, tenant_id: uuid.UUID
+) -> list[SubsidyPolicy]:
+    """Every version of every policy a tenant pays; none unless the caller reads its
+    subsidies."""
+    if not access.can_read(DataKind.SUBSIDY, tenant_id):
+        return []
     return list(
         session.scalars(
             select(SubsidyPolicy)
@@ -103,7 +108,8 @@ def versions(session: Session, family_id: uuid.UUID) -> list[SubsidyPolicy]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
@@ -162,13 +168,17 @@ def verified_months(
 
 def placed_laborers_after(
     session: Session,
+    access: AccessContext,
     tenant_id: uuid.UUID,
     after: uuid.UUID | None,
     limit: int,
     upto: uuid.UUID | None = None,
 ) -> Sequence[Row[uuid.UUID, PovertyStatus, str]]:
     """The next `limit` of the county's laborers ever placed, by id (keyset pages: each
-    page is its own short transaction), with what eligibility reads."""
+    page is its own short transaction), with what eligibility reads; none unless the
+    caller reads the county's subsidies."""
+    if not access.can_read(DataKind.SUBSIDY, tenant_id):
+        return []
     placed = select(Placement.laborer_id).where(Placement.tenant_id == tenant_id)
     conditions = [Laborer.tenant_id == tenant_id, Laborer.id.in_(placed)]
     if after is not None:
@@ -183,7 +193,9 @@ def placed_laborers_after(
     ).all()
 
 
-def count_placed(session: Session, tenant_id: uuid.UUID) -> int:
+def count_placed(session: Session, access: AccessContext, tenant_id: uuid.UUID) -> int:
+    if not access.can_read(DataKind.SUBSIDY, tenant_id):
+        return 0
     return (
         session.scalar(
             select(func.count(func.distinct(Placement.laborer_id))).where(
@@ -229,17 +241,23 @@ def stored_fingerprints(
     return {(r[0], r[1]): r[2] for r in rows}
 
 
-def upsert_entitlements(session: Session, rows: list[dict[str, Any]]) -> None:
+def upsert_entitlements(
+    session: Session, access: AccessContext, rows: list[dict[str, Any]]
+) -> None:
     """Insert or replace entitlement rows, set-based (COPY and one INSERT on PostgreSQL)."""
+    access.check_rows(*rows)
     bulk.upsert_rows(session, Entitlement.__table__, rows, keys=("family_id", "laborer_id"))
 
 
-def drop_entitlement_pairs(session: Session, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]) -> None:
+def drop_entitlement_pairs(
+    session: Session, access: AccessContext, pairs: Sequence[tuple[uuid.UUID, uuid.UUID]]
+) -> None:
     """Remove (policy family, laborer) rows that no longer owe anything."""
     for chunk in bulk.chunks(list(pairs), 500):
         session.execute(
             delete(Entitlement).where(
-                tuple_(Entitlement.family_id, Entitlement.laborer_id).in_(chunk)
+                tuple_(Entitlement.family_id, Entitlement.laborer_id).in_(chunk),
+                Entitlement.tenant_id.in_(access.audit_tenant_ids),
             )
         )
 

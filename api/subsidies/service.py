@@ -72,7 +72,7 @@ def for_laborer(
     person_row = laborer(session, access, laborer_id)
     if not access.can_read(DataKind.SUBSIDY, person_row.tenant_id):
         raise Forbidden(detail=_("Subsidies are followed by the county that pays them."))
-    grouped = families(repository.policies_of(session, person_row.tenant_id))
+    grouped = families(repository.policies_of(session, access, person_row.tenant_id))
     records = load_records(session, [person_row.id])[person_row.id]
     person = Person(person_row.poverty_status.value, person_row.region_code)
     sums = claims_repository.sums_for_laborer(session, access, person_row.id)
@@ -80,7 +80,7 @@ def for_laborer(
     for family_id, versions in grouped.items():
         policy, result = judge(versions, person, records, as_of)
         claimed, paid = sums.get(family_id, (0, 0))
-        held = claims_repository.held_units(session, family_id, person_row.id)
+        held = claims_repository.held_units(session, access, family_id, person_row.id)
         out.append(EntitlementView(policy, result, claimed, paid, held))
     return sorted(out, key=lambda v: (v.policy.year, v.policy.name))
 

@@ -50,7 +50,7 @@ def of_pairs(
         if access.can_read(DataKind.SUBSIDY, lab.tenant_id)
     }
     grouped = {
-        tenant_id: families(policy_repository.policies_of(session, tenant_id))
+        tenant_id: families(policy_repository.policies_of(session, access, tenant_id))
         for tenant_id in {lab.tenant_id for lab in laborers.values()}
     }
     records = load_records(session, list(laborers))

@@ -108,12 +108,16 @@ def refresh_statistics(session: Session) -> None:
     )
 
 
-def insert_laborers(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_laborers(session: Session, access: AccessContext, rows: list[dict[str, Any]]) -> None:
+    access.check_rows(*rows)
     bulk.insert_rows(session, Laborer.__table__, rows)
 
 
-def update_laborers(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Rows grouped by the columns they change, one statement per group."""
+def update_laborers(session: Session, access: AccessContext, rows: list[dict[str, Any]]) -> None:
+    """Rows grouped by the columns they change, one statement per group. The rows are
+    the caller's own laborers, loaded under `access` (an import writes to its tenant)."""
+    if rows and not access.can_write(DataKind.LABORER, access.tenant_id):
+        raise PermissionError("laborer update outside the caller's tenants")
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         groups[tuple(sorted(row))].append(row)
@@ -134,15 +138,18 @@ def delete_tags(
         )
 
 
-def insert_tags(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_tags(session: Session, access: AccessContext, rows: list[dict[str, Any]]) -> None:
+    access.check_rows(*rows)
     bulk.insert_rows(session, LaborerTag.__table__, rows)
 
 
-def insert_identities(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_identities(session: Session, access: AccessContext, rows: list[dict[str, Any]]) -> None:
+    access.check_rows(*rows)
     bulk.insert_rows(session, LaborerIdentity.__table__, rows)
 
 
-def insert_surveys(session: Session, rows: list[dict[str, Any]]) -> None:
+def insert_surveys(session: Session, access: AccessContext, rows: list[dict[str, Any]]) -> None:
+    access.check_rows(*rows)
     bulk.insert_rows(session, LaborerSurvey.__table__, rows)
 
 

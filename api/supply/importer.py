@@ -248,10 +248,10 @@ def _write_new(
                 after={**audit_values(record, IMPORT_AUDIT_FIELDS), "import_batch": batch_label},
             )
         )
-    bulk_repository.insert_laborers(session, laborers)
-    bulk_repository.insert_tags(session, tags)
-    bulk_repository.insert_identities(session, identities)
-    bulk_repository.insert_surveys(session, surveys)
+    bulk_repository.insert_laborers(session, access, laborers)
+    bulk_repository.insert_tags(session, access, tags)
+    bulk_repository.insert_identities(session, access, identities)
+    bulk_repository.insert_surveys(session, access, surveys)
     chain.append(changes)
 
 
@@ -305,11 +305,11 @@ def _write_updates(
                 after=audit_values(record, changed),
             )
         )
-    bulk_repository.update_laborers(session, updates)
+    bulk_repository.update_laborers(session, access, updates)
     if retag_ids:
         bulk_repository.delete_tags(session, access, retag_ids, sorted(retag_kinds))
-    bulk_repository.insert_tags(session, tags)
-    bulk_repository.insert_surveys(session, surveys)
+    bulk_repository.insert_tags(session, access, tags)
+    bulk_repository.insert_surveys(session, access, surveys)
     chain.append(changes)
 
 

@@ -56,12 +56,12 @@ def run(
     )
     batch = _new_batch(access, data, filename, plan)
     if not plan.ok or dry_run:
-        batches.add(session, batch)
+        batches.add(session, access, batch)
         if plan.ok and store is not None:
             store.save(batch.id, data)
         return batch, plan
     _commit(session, access, cipher, batch, plan, progress)
-    batches.add(session, batch)
+    batches.add(session, access, batch)
     return batch, plan
 
 

@@ -150,12 +150,14 @@ def surveys(
     ).all()
 
 
-def add(session: Session, obj: object) -> None:
+def add(session: Session, access: AccessContext, obj: object) -> None:
+    access.check_rows(obj)
     session.add(obj)
     session.flush()
 
 
-def update_identity(session: Session, laborer: Laborer) -> None:
+def update_identity(session: Session, access: AccessContext, laborer: Laborer) -> None:
+    access.check_rows(laborer)
     session.execute(
         update(LaborerIdentity)
         .where(LaborerIdentity.laborer_id == laborer.id)
@@ -164,9 +166,14 @@ def update_identity(session: Session, laborer: Laborer) -> None:
 
 
 def replace_tags(
-    session: Session, laborer: Laborer, kinds: set[str], tags: list[LaborerTag]
+    session: Session,
+    access: AccessContext,
+    laborer: Laborer,
+    kinds: set[str],
+    tags: list[LaborerTag],
 ) -> None:
     """Swap the laborer's tags of these kinds for `tags` (others stay)."""
+    access.check_rows(laborer, *tags)
     for tag in [t for t in laborer.tags if t.kind in kinds]:
         laborer.tags.remove(tag)  # delete-orphan removes the row
     session.flush()

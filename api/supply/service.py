@@ -119,11 +119,12 @@ def create(
     laborer = Laborer(
         id=uuid.uuid4(), tenant_id=access.tenant_id, **convert.laborer_columns(record, cipher)
     )
-    repository.add(session, laborer)
+    repository.add(session, access, laborer)
     tags = convert.tag_rows(record, laborer.id, access.tenant_id, convert.TAG_FIELDS)
     laborer.tags.extend(LaborerTag(**row) for row in tags)
     bulk_repository.insert_identities(
         session,
+        access,
         [
             {
                 "laborer_id": laborer.id,
@@ -157,6 +158,7 @@ def _add_survey_row(
 ) -> None:
     repository.add(
         session,
+        access,
         LaborerSurvey(
             id=uuid.uuid4(),
             tenant_id=laborer.tenant_id,
@@ -279,7 +281,7 @@ def _apply(
                 "birth_date",
             ):
                 setattr(laborer, column, columns[column])
-            repository.update_identity(session, laborer)
+            repository.update_identity(session, access, laborer)
         elif name == "phone":
             for column in ("phone_cipher", "phone_hash", "phone_masked"):
                 setattr(laborer, column, columns[column])
@@ -298,7 +300,7 @@ def _apply(
             for row in convert.tag_rows(record, laborer.id, laborer.tenant_id, tag_fields)
         ]
         kinds: set[str] = {convert.TAG_FIELDS[n][0] for n in tag_fields}
-        repository.replace_tags(session, laborer, kinds, new)
+        repository.replace_tags(session, access, laborer, kinds, new)
     session.flush()
     if "employment_status" in changed:  # the current job follows the edited status
         derived.refresh(session, access, laborer.tenant_id, [laborer.id])
@@ -332,7 +334,7 @@ def add_survey(
         note=note,
         **values,
     )
-    repository.add(session, survey)
+    repository.add(session, access, survey)
     if laborer.last_surveyed_on is None or surveyed_on >= laborer.last_surveyed_on:
         for name in SURVEY_FIELDS:
             setattr(laborer, name, values[name])

@@ -43,7 +43,7 @@ from shared_models import (
 )
 
 
-def laborer_name(session: Session, laborer_id: uuid.UUID) -> str | None:
+def laborer_name(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> str | None:
     """The name, for a receiving bureau already shown to be concerned (it is masked
     before it leaves the service). On PostgreSQL row security still decides: a laborer
     placed with the bureau's employer without a referral stays unnamed there."""

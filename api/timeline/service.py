@@ -113,7 +113,7 @@ def timeline(session: Session, access: AccessContext, laborer_id: uuid.UUID) -> 
         entries = _employer_side(session, access, laborer_id, bureau)
         if not entries:
             raise NotFound()
-        stored = repository.laborer_name(session, laborer_id)
+        stored = repository.laborer_name(session, access, laborer_id)
         name = mask_name(stored) if stored else None
     entries.sort(key=lambda e: (e.on, e.at or _EARLIEST), reverse=True)
     return Timeline(laborer_id, name, bureau is not None, entries, laborer)

@@ -44,7 +44,7 @@ def enroll(
     enrolled_on = enrolled_on or clock.today()
     history.raise_any(history.not_ahead("enrolled_on", enrolled_on))
     training = get(session, access, training_id)
-    repository.lock(session, training.id)
+    repository.lock(session, access, training)
     unique = list(dict.fromkeys(laborer_ids))
     laborers = {lab.id: lab for lab in supply_repository.by_ids(session, access, unique)}
     errors = [
@@ -64,15 +64,15 @@ def enroll(
             raise Forbidden(
                 detail=_("Laborers are enrolled by their county and its liaison offices.")
             )
-    taken = repository.enrolled_laborer_ids(session, training.id)
+    taken = repository.enrolled_laborer_ids(session, access, training)
     already = [laborers[i].name for i in unique if i in taken]
     if already:
         raise Conflict(
             _("Already on this training: {names}."), params={"names": "、".join(already)}
         )
-    free = training.capacity - repository.seats_taken(session, training.id)
-    position = repository.next_position(session, training.id)
-    if free > 0 and repository.waitlist(session, training.id, 1):
+    free = training.capacity - repository.seats_taken(session, access, training)
+    position = repository.next_position(session, access, training)
+    if free > 0 and repository.waitlist(session, access, training, 1):
         free = 0  # those waiting go first
     created = []
     for laborer_id in unique:
@@ -95,7 +95,7 @@ def enroll(
             )
         )
         position += 1
-    repository.add(session, *created)
+    repository.add(session, access, *created)
     for row in created:
         audit.record(
             session,
@@ -152,7 +152,7 @@ def withdraw(
             _("Only someone enrolled or waiting can withdraw (this one is {status})."),
             params={"status": label(row.status)},
         )
-    repository.lock(session, training.id)
+    repository.lock(session, access, training)
     before = row.status
     row.status = EnrollmentStatus.WITHDRAWN
     row.withdrawal_reason = reason
@@ -239,7 +239,7 @@ def complete(
 def attendance_sheet(
     session: Session, access: AccessContext, training: Training, session_id: uuid.UUID
 ) -> tuple[TrainingSession, list[TrainingEnrollment], dict[uuid.UUID, TrainingAttendance]]:
-    row = repository.session_of(session, training.id, session_id)
+    row = repository.session_of(session, access, training, session_id)
     if row is None:
         raise NotFound()
     enrollees = [
@@ -247,7 +247,7 @@ def attendance_sheet(
         for e in roster(session, access, training)
         if e.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED)
     ]
-    return row, enrollees, repository.attendance(session, row.id)
+    return row, enrollees, repository.attendance(session, access, row)
 
 
 def _attendance_order(
@@ -301,7 +301,7 @@ def record_attendance(
     marks: list[tuple[uuid.UUID, bool]],
 ) -> list[TrainingAttendance]:
     training = get(session, access, training_id)
-    class_session = repository.session_of(session, training.id, session_id)
+    class_session = repository.session_of(session, access, training, session_id)
     if class_session is None:
         raise NotFound()
     require_runner(access, training)
@@ -323,7 +323,7 @@ def record_attendance(
     errors += _attendance_order(training, class_session, marks, enrollees)
     if errors:
         raise ValidationFailed(errors=errors)
-    existing = repository.attendance(session, class_session.id)
+    existing = repository.attendance(session, access, class_session)
     label = access.recorded_as
     for enrollment_id, present in dict(marks).items():
         row = existing.get(enrollment_id)

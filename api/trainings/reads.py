@@ -22,8 +22,11 @@ def status_counts(
     return repository.status_counts(session, access, training_ids)
 
 
-def attendance_counts(session: Session, training_id: uuid.UUID) -> dict[uuid.UUID, int]:
-    return repository.attendance_counts(session, training_id)
+def attendance_counts(
+    session: Session, access: AccessContext, training: Training
+) -> dict[uuid.UUID, int]:
+    """Sessions attended per enrollment, of a training loaded under `access`."""
+    return repository.attendance_counts(session, access, training)
 
 
 def suggestions(session: Session, access: AccessContext, training: Training) -> Sequence[Laborer]:

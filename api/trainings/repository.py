@@ -32,7 +32,8 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     )
 
 
-def add(session: Session, *objects: object) -> None:
+def add(session: Session, access: AccessContext, *objects: object) -> None:
+    access.check_rows(*objects)
     session.add_all(objects)
     session.flush()
 
@@ -45,11 +46,14 @@ def get(session: Session, access: AccessContext, training_id: uuid.UUID) -> Trai
     ).first()
 
 
-def lock(session: Session, training_id: uuid.UUID) -> None:
+def lock(session: Session, access: AccessContext, training: Training) -> None:
     """Serialise changes to one training's roster against its capacity. An advisory
     lock, not FOR UPDATE: the county enrolling into a course another bureau organizes
     may read the training row but not lock it (row-level security). SQLite locks the
     whole file on write."""
+    if training.pairing_id not in access.pairing_ids:
+        raise PermissionError("training outside the caller's pairings")
+    training_id = training.id
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             select(func.pg_advisory_xact_lock(func.hashtextextended(str(training_id), 0)))
@@ -100,11 +104,11 @@ def status_counts(
 
 
 def session_of(
-    session: Session, training_id: uuid.UUID, session_id: uuid.UUID
+    session: Session, access: AccessContext, training: Training, session_id: uuid.UUID
 ) -> TrainingSession | None:
     return session.scalars(
         select(TrainingSession).where(
-            TrainingSession.id == session_id, TrainingSession.training_id == training_id
+            TrainingSession.id == session_id, TrainingSession.training_id == training.id
         )
     ).first()
 
@@ -175,21 +179,23 @@ def enrollment(
     ).first()
 
 
-def enrolled_laborer_ids(session: Session, training_id: uuid.UUID) -> set[uuid.UUID]:
+def enrolled_laborer_ids(
+    session: Session, access: AccessContext, training: Training
+) -> set[uuid.UUID]:
     return set(
         session.scalars(
             select(TrainingEnrollment.laborer_id).where(
-                TrainingEnrollment.training_id == training_id
+                TrainingEnrollment.training_id == training.id
             )
         )
     )
 
 
-def seats_taken(session: Session, training_id: uuid.UUID) -> int:
+def seats_taken(session: Session, access: AccessContext, training: Training) -> int:
     return (
         session.scalar(
             select(func.count()).where(
-                TrainingEnrollment.training_id == training_id,
+                TrainingEnrollment.training_id == training.id,
                 TrainingEnrollment.status.in_(
                     [EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED]
                 ),
@@ -199,21 +205,23 @@ def seats_taken(session: Session, training_id: uuid.UUID) -> int:
     )
 
 
-def next_position(session: Session, training_id: uuid.UUID) -> int:
+def next_position(session: Session, access: AccessContext, training: Training) -> int:
     last = session.scalar(
         select(func.max(TrainingEnrollment.position)).where(
-            TrainingEnrollment.training_id == training_id
+            TrainingEnrollment.training_id == training.id
         )
     )
     return (last or 0) + 1
 
 
-def waitlist(session: Session, training_id: uuid.UUID, limit: int) -> Sequence[TrainingEnrollment]:
+def waitlist(
+    session: Session, access: AccessContext, training: Training, limit: int
+) -> Sequence[TrainingEnrollment]:
     """The first `limit` waiting, in the order they enrolled."""
     return session.scalars(
         select(TrainingEnrollment)
         .where(
-            TrainingEnrollment.training_id == training_id,
+            TrainingEnrollment.training_id == training.id,
             TrainingEnrollment.status == EnrollmentStatus.WAITLISTED,
         )
         .order_by(TrainingEnrollment.position)
@@ -248,18 +256,22 @@ def suggestions(
     ).all()
 
 
-def attendance(session: Session, session_id: uuid.UUID) -> dict[uuid.UUID, TrainingAttendance]:
+def attendance(
+    session: Session, access: AccessContext, class_session: TrainingSession
+) -> dict[uuid.UUID, TrainingAttendance]:
     rows = session.scalars(
-        select(TrainingAttendance).where(TrainingAttendance.session_id == session_id)
+        select(TrainingAttendance).where(TrainingAttendance.session_id == class_session.id)
     ).all()
     return {row.enrollment_id: row for row in rows}
 
 
-def attendance_counts(session: Session, training_id: uuid.UUID) -> dict[uuid.UUID, int]:
+def attendance_counts(
+    session: Session, access: AccessContext, training: Training
+) -> dict[uuid.UUID, int]:
     """Sessions attended, per enrollment."""
     rows = session.execute(
         select(TrainingAttendance.enrollment_id, func.count())
-        .where(TrainingAttendance.training_id == training_id, TrainingAttendance.present)
+        .where(TrainingAttendance.training_id == training.id, TrainingAttendance.present)
         .group_by(TrainingAttendance.enrollment_id)
     ).all()
     return {row[0]: row[1] for row in rows}

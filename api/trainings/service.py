@@ -164,7 +164,7 @@ def create(session: Session, access: AccessContext, data: TrainingInput) -> Trai
         created_by=access.user_id,
         **values,
     )
-    repository.add(session, training)
+    repository.add(session, access, training)
     audit.record(
         session,
         access,
@@ -207,7 +207,9 @@ def update(
                 {"day": outside[0].held_on.isoformat()},
             )
         )
-    if "capacity" in changes and changes["capacity"] < repository.seats_taken(session, training.id):
+    if "capacity" in changes and changes["capacity"] < repository.seats_taken(
+        session, access, training
+    ):
         errors.append(
             FieldError(
                 "capacity",
@@ -271,7 +273,7 @@ def add_session(
         ends_at=ends_at,
         topic=topic,
     )
-    repository.add(session, row)
+    repository.add(session, access, row)
     audit.record(
         session,
         access,
@@ -314,8 +316,8 @@ def suggestions(session: Session, access: AccessContext, training_id: uuid.UUID)
 
 def promote_from_waitlist(session: Session, access: AccessContext, training: Training) -> list[Any]:
     """Fill free seats from the waitlist, first come first served."""
-    free = training.capacity - repository.seats_taken(session, training.id)
-    promoted = list(repository.waitlist(session, training.id, free)) if free > 0 else []
+    free = training.capacity - repository.seats_taken(session, access, training)
+    promoted = list(repository.waitlist(session, access, training, free)) if free > 0 else []
     for row in promoted:
         row.status = EnrollmentStatus.ENROLLED
         session.flush()

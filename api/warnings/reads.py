@@ -1,7 +1,6 @@
 """What the warning router and pages show: thin service functions over the repository,
 so neither of them imports it (import-linter keeps web → services → repositories)."""
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,5 +20,5 @@ def listing(
     return repository.listing(session, access, f, **page)
 
 
-def laborer_name(session: Session, laborer_id: uuid.UUID) -> str | None:
-    return repository.laborer_name(session, laborer_id)
+def laborer_name(session: Session, access: AccessContext, flag: WarningFlag) -> str | None:
+    return repository.laborer_name(session, access, flag)

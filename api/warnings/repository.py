@@ -85,22 +85,27 @@ def _order(sort: WarningSort | None, descending: bool) -> list[SQLColumnExpressi
     return [column[sort].desc() if descending else column[sort].asc()]
 
 
-def laborer_name(session: Session, laborer_id: uuid.UUID) -> str | None:
-    return session.scalar(select(Laborer.name).where(Laborer.id == laborer_id))
+def laborer_name(session: Session, access: AccessContext, flag: WarningFlag) -> str | None:
+    """The name of a flag's laborer, through the flag the caller loaded under `access`."""
+    return session.scalar(select(Laborer.name).where(Laborer.id == flag.laborer_id))
 
 
-def member(session: Session, tenant_id: uuid.UUID, user_id: uuid.UUID) -> User | None:
-    """An active user of the tenant."""
+def member(session: Session, access: AccessContext, user_id: uuid.UUID) -> User | None:
+    """An active user of the caller's tenant."""
     return session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(
-            Membership.tenant_id == tenant_id,
+            Membership.tenant_id == access.tenant_id,
             Membership.user_id == user_id,
             Membership.is_active.is_(True),
         )
     ).first()
 
 
-def settings_row(session: Session, tenant_id: uuid.UUID) -> WarningSettings | None:
+def settings_row(
+    session: Session, access: AccessContext, tenant_id: uuid.UUID
+) -> WarningSettings | None:
+    if not access.can_read(DataKind.WARNING, tenant_id):
+        return None
     return session.get(WarningSettings, tenant_id)

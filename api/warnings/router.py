@@ -33,7 +33,7 @@ def warning_out(flag: WarningFlag, name: str) -> WarningOut:
 
 
 def _one(session: DbSession, access: Access, flag: WarningFlag) -> WarningOut:
-    return warning_out(flag, reads.laborer_name(session, flag.laborer_id) or "")
+    return warning_out(flag, reads.laborer_name(session, access, flag) or "")
 
 
 @router.get("/warnings/settings", response_model=ThresholdsOut)

@@ -89,7 +89,7 @@ def assign(
     flag = _workable(session, access, warning_id, version)
     user = None
     if user_id is not None:
-        user = repository.member(session, access.tenant_id, user_id)
+        user = repository.member(session, access, user_id)
         if user is None:
             raise ValidationFailed(
                 errors=[
@@ -181,7 +181,7 @@ def county_of(access: AccessContext) -> uuid.UUID:
 
 def thresholds(session: Session, access: AccessContext) -> tuple[uuid.UUID, dict[str, int]]:
     county = county_of(access)
-    row = repository.settings_row(session, county)
+    row = repository.settings_row(session, access, county)
     values = dict(DEFAULT_THRESHOLDS)
     if row is not None:
         values = {name: getattr(row, name) for name in DEFAULT_THRESHOLDS}
@@ -197,7 +197,7 @@ def set_thresholds(
     if access.tenant_kind is not OrgKind.SENDING or not access.can_write(DataKind.WARNING, county):
         raise Forbidden(detail=_("The county sets its warning thresholds."))
     _county, before = thresholds(session, access)
-    row = repository.settings_row(session, county)
+    row = repository.settings_row(session, access, county)
     if row is None:
         row = WarningSettings(tenant_id=county, **before, updated_by_label=access.recorded_as)
         session.add(row)

@@ -27,9 +27,9 @@ def test_two_concurrent_hires_for_the_last_place(world, login, monkeypatch):
     barrier = threading.Barrier(2, timeout=20)
     take_place = demand_repository.take_place
 
-    def racing_take_place(session, vacancy_id):  # type: ignore[no-untyped-def]
+    def racing_take_place(session, access, vacancy_id):  # type: ignore[no-untyped-def]
         barrier.wait()
-        return take_place(session, vacancy_id)
+        return take_place(session, access, vacancy_id)
 
     monkeypatch.setattr(demand_repository, "take_place", racing_take_place)
     results: dict[int, object] = {}

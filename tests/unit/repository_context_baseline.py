@@ -73,47 +73,12 @@ QUERY_PIECES = frozenset(
 
 # To mend (issue 15): writes of rows the service built or loaded under the context; they
 # should take it.
-TO_MEND_WRITES = frozenset(
-    {
-        "api/audit/repository.py:add_entry",
-        "api/audit/repository.py:insert_entries",
-        "api/audit/repository.py:move_head",
-        "api/casework/repository.py:add",
-        "api/demand/repository.py:add",
-        "api/demand/repository.py:replace_skills",
-        "api/demand/repository.py:take_place",
-        "api/fairs/repository.py:add",
-        "api/imports/repository.py:add",
-        "api/placements/repository.py:add",
-        "api/placements/repository.py:lock_laborer",
-        "api/referrals/repository.py:add",
-        "api/referrals/repository.py:add_event",
-        "api/subsidies/claims_repository.py:add",
-        "api/subsidies/claims_repository.py:mark_paid",
-        "api/subsidies/claims_repository.py:release_units",
-        "api/subsidies/repository.py:add",
-        "api/subsidies/repository.py:drop_entitlement_pairs",
-        "api/subsidies/repository.py:upsert_entitlements",
-        "api/supply/bulk_repository.py:insert_identities",
-        "api/supply/bulk_repository.py:insert_laborers",
-        "api/supply/bulk_repository.py:insert_surveys",
-        "api/supply/bulk_repository.py:insert_tags",
-        "api/supply/bulk_repository.py:update_laborers",
-        "api/supply/repository.py:add",
-        "api/supply/repository.py:replace_tags",
-        "api/supply/repository.py:update_identity",
-        "api/trainings/repository.py:add",
-        "api/trainings/repository.py:lock",
-    }
-)
+TO_MEND_WRITES: frozenset[str] = frozenset()
 
 # To mend (issue 15): reads by the id of a parent the caller already checked; they should
 # take the parent, or the context.
 TO_MEND_READS = frozenset(
     {
-        "api/casework/repository.py:attachment",
-        "api/casework/repository.py:attachments",
-        "api/casework/repository.py:note",
         "api/fairs/repository.py:counts",
         "api/fairs/repository.py:employers",
         "api/fairs/repository.py:fair_employer",
@@ -124,30 +89,11 @@ TO_MEND_READS = frozenset(
         "api/fairs/repository.py:registration",
         "api/fairs/repository.py:registration_by_code",
         "api/fairs/repository.py:registrations",
-        "api/placements/repository.py:overlapping",
-        "api/placements/repository.py:verification",
-        "api/subsidies/claims_repository.py:claims_in_batch",
-        "api/subsidies/claims_repository.py:has_claims",
-        "api/subsidies/claims_repository.py:held_units",
-        "api/subsidies/repository.py:count_placed",
         "api/subsidies/repository.py:leaves_of",
         "api/subsidies/repository.py:payee_account",
-        "api/subsidies/repository.py:placed_laborers_after",
         "api/subsidies/repository.py:placements_of",
-        "api/subsidies/repository.py:policies_of",
         "api/subsidies/repository.py:stored_fingerprints",
         "api/subsidies/repository.py:verified_months",
         "api/subsidies/repository.py:versions",
-        "api/timeline/repository.py:laborer_name",
-        "api/trainings/repository.py:attendance",
-        "api/trainings/repository.py:attendance_counts",
-        "api/trainings/repository.py:enrolled_laborer_ids",
-        "api/trainings/repository.py:next_position",
-        "api/trainings/repository.py:seats_taken",
-        "api/trainings/repository.py:session_of",
-        "api/trainings/repository.py:waitlist",
-        "api/warnings/repository.py:laborer_name",
-        "api/warnings/repository.py:member",
-        "api/warnings/repository.py:settings_row",
     }
 )

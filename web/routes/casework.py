@@ -180,7 +180,7 @@ def _detail(
             "c": case,
             "full": full,
             "names": service.laborer_names(access, case),
-            "attachments": reads.attachments(session, case.id) if full else [],
+            "attachments": reads.attachments(session, access, case) if full else [],
             "next_statuses": service.next_statuses(case),
             "can_write": access.can_write(DataKind.CASE, case.tenant_id)
             and access.can(Permission.WRITE),

@@ -69,7 +69,7 @@ def _roster(
             "enrolled": enrolled,
             "waiting": waiting,
             "view": list_view(request, pager, total, sort, path=path, params=kept),
-            "attended": reads.attendance_counts(session, training.id),
+            "attended": reads.attendance_counts(session, access, training),
             "suggestions": reads.suggestions(session, access, training),
             "people": people,
             "can_enroll": bool(access.write_ids(DataKind.LABORER)) and access.can(Permission.WRITE),
