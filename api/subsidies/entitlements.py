@@ -137,16 +137,18 @@ SKIPPED = frozenset({"as_of", "fingerprint"})
 
 
 def load_records(
-    session: Session, laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID]
+    session: Session,
+    access: AccessContext,
+    laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID],
 ) -> dict[uuid.UUID, Records]:
     out: dict[uuid.UUID, Records] = defaultdict(Records)
-    for row in repository.placements_of(session, laborer_ids):
+    for row in repository.placements_of(session, access, laborer_ids):
         out[row.laborer_id].spells.append(
             Spell(row.id, row.started_on, row.ended_on, row.region_code, str(row.channel))
         )
-    for row in repository.leaves_of(session, laborer_ids):
+    for row in repository.leaves_of(session, access, laborer_ids):
         out[row.laborer_id].leaves.append(Leave(row.placement_id, row.left_on, row.returned_on))
-    for row in repository.verified_months(session, laborer_ids):
+    for row in repository.verified_months(session, access, laborer_ids):
         out[row.laborer_id].verified.add(row.month)
     return out
 
@@ -205,9 +207,9 @@ def refresh(
     grouped = families(repository.policies_of(session, access, laborer.tenant_id))
     if not grouped:
         return
-    records = load_records(session, [laborer.id])[laborer.id]
+    records = load_records(session, access, [laborer.id])[laborer.id]
     person = Person(laborer.poverty_status.value, laborer.region_code)
-    stored = repository.stored_fingerprints(session, [laborer.id])
+    stored = repository.stored_fingerprints(session, access, [laborer.id])
     changes = Changes()
     for versions in grouped.values():
         policy, result = judge(versions, person, records, today)
@@ -231,8 +233,8 @@ def evaluate_page(
     if not batch or not grouped:
         return None, len(batch), 0
     span = (batch[0].id, batch[-1].id)  # the page is ordered by id: one range covers it
-    records = load_records(session, span)
-    stored = repository.stored_fingerprints(session, span)
+    records = load_records(session, access, span)
+    stored = repository.stored_fingerprints(session, access, span)
     terms = {p.id: terms_of(p) for versions in grouped.values() for p in versions}
     changes = Changes()
     for laborer in batch:
