@@ -27,7 +27,7 @@ from shared_models.enums import OrgKind
 Progress = Callable[[str, int, int], None]
 READS = [DataKind.SUBSIDY, DataKind.PLACEMENT, DataKind.LABORER]
 SLICES_PER_WORKER = 8  # finer slices: steadier progress, even load
-PARALLEL_FROM = 20_000  # placed laborers in the run; fewer are evaluated in-process
+PARALLEL_FROM = 5_000  # placed laborers in the run; fewer are evaluated in-process
 
 _worker_database: Database | None = None  # a worker process's one engine for the run
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext
 
-_STAYS = text("""
+STAYS_SQL = """
 WITH spell AS (
     SELECT id, laborer_id, started_on, ended_on, region_code,
            LEAST(COALESCE(ended_on, :as_of), :as_of) AS stop
@@ -81,7 +81,8 @@ GROUP BY n.laborer_id, n.stay_no
 UNION ALL
 SELECT laborer_id, NULL, NULL, NULL, NULL, NULL FROM irregular
 ORDER BY 1, 2
-""")
+"""
+_STAYS = text(STAYS_SQL)
 
 
 @dataclass(frozen=True, slots=True)
