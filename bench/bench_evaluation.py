@@ -28,15 +28,12 @@ import uuid
 from datetime import date
 
 import psycopg
-from sqlalchemy import select
 
-from api.db import Database
 from api.subsidies import stay_repository
 from api.subsidies.evaluation import evaluate_all
 from bench.bench_roster import load as load_laborers
 from bench.bench_subsidies import load_placements
-from bench.common import bench_database, peak_rss_mib
-from shared_models import Organization
+from bench.common import bench_database, organization_id, peak_rss_mib
 
 TODAY = date(2026, 11, 25)
 
@@ -139,12 +136,7 @@ def main() -> None:
     args = parser.parse_args()
     scales = [int(s) for s in args.scales.split(",")]
     with bench_database() as db:
-        owner = Database(db.settings, as_owner=True)
-        with owner.sessions() as s:
-            tenant_id = s.scalars(
-                select(Organization.id).where(Organization.name == "巫山县人社局")
-            ).one()
-        owner.dispose()
+        tenant_id = organization_id(db, "巫山县人社局")
         for label in ("fixed cost, demo only (first)", "fixed cost, demo only (again)"):
             started = time.perf_counter()
             result = evaluate_all(db.settings, as_of=TODAY)

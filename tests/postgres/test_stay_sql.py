@@ -31,6 +31,14 @@ PER_BATCH = 1_000
 REGIONS = ["370602", "370611", "500237", "510101"]
 AS_OF_DAYS = [date(2024, 2, 29), date(2025, 12, 31), date(2026, 1, 1), date(2026, 3, 31)]
 NOW = "2026-01-01 00:00:00+00"
+PLACEMENT_COLUMNS = (
+    "id, tenant_id, laborer_id, version, employer_name, region_code, city, channel,"
+    " started_on, ended_on, created_at, updated_at"
+)
+LEAVE_COLUMNS = (
+    "id, tenant_id, placement_id, laborer_id, version, left_on, expected_return_on,"
+    " returned_on, created_at, updated_at"
+)
 
 
 def _day_near(rng: random.Random, as_of: date) -> date:
@@ -103,23 +111,26 @@ def _stored(
     session.execute(text("SET LOCAL session_replication_role = replica"))
     raw = session.connection().connection.driver_connection
     assert raw is not None
+    placements = [
+        (s.id, tenant_id, laborer_id, 1, "e", s.region_code, "c", s.channel, s.started_on,
+         s.ended_on, NOW, NOW)
+        for laborer_id, records in histories.items()
+        for s in records.spells
+    ]  # fmt: skip
+    leaves = [
+        (uuid.uuid4(), tenant_id, v.placement_id, laborer_id, 1, v.left_on, v.left_on,
+         v.returned_on, NOW, NOW)
+        for laborer_id, records in histories.items()
+        for v in records.leaves
+    ]  # fmt: skip
     with raw.cursor() as cursor:
-        with cursor.copy(
-            "COPY placements (id, tenant_id, laborer_id, version, employer_name, region_code,"
-            " city, channel, started_on, ended_on, created_at, updated_at) FROM STDIN"
-        ) as copy:
-            for laborer_id, records in histories.items():
-                for s in records.spells:
-                    copy.write_row((s.id, tenant_id, laborer_id, 1, "e", s.region_code, "c",
-                                    s.channel, s.started_on, s.ended_on, NOW, NOW))  # fmt: skip
-        with cursor.copy(
-            "COPY holiday_leaves (id, tenant_id, placement_id, laborer_id, version, left_on,"
-            " expected_return_on, returned_on, created_at, updated_at) FROM STDIN"
-        ) as copy:
-            for laborer_id, records in histories.items():
-                for v in records.leaves:
-                    copy.write_row((uuid.uuid4(), tenant_id, v.placement_id, laborer_id, 1,
-                                    v.left_on, v.left_on, v.returned_on, NOW, NOW))  # fmt: skip
+        for table, columns, rows in (
+            ("placements", PLACEMENT_COLUMNS, placements),
+            ("holiday_leaves", LEAVE_COLUMNS, leaves),
+        ):
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
     try:
         yield
     finally:
