@@ -49,7 +49,7 @@ cut AS (  -- leaves too long to bridge, then a closing row the day after the spe
     SELECT id, stop + 1, NULL, true FROM spell
 ),
 segment AS (
-    SELECT s.laborer_id, s.id AS spell_id, s.started_on AS spell_start,
+    SELECT s.laborer_id, s.id AS spell_id, s.started_on AS spell_start, s.ended_on,
            COALESCE(lag(c.returned_on) OVER w, s.started_on) AS first_day,
            c.left_on - 1 AS last_day,
            lag(c.left_on) OVER w IS NULL AS first_of_spell,
@@ -74,8 +74,8 @@ SELECT n.laborer_id, n.stay_no,
        (array_agg(n.first_day ORDER BY n.ord))[1] AS started_on,
        max(n.last_day) AS last_day,
        array_agg(n.spell_id ORDER BY n.ord) AS spell_ids,
-       (array_agg(p.ended_on ORDER BY n.ord DESC))[1] AS last_ended_on
-FROM numbered n JOIN placements p ON p.id = n.spell_id
+       (array_agg(n.ended_on ORDER BY n.ord DESC))[1] AS last_ended_on
+FROM numbered n
 WHERE n.laborer_id NOT IN (SELECT laborer_id FROM irregular)
 GROUP BY n.laborer_id, n.stay_no
 UNION ALL
