@@ -37,7 +37,10 @@ EMPLOYERS = ["烟台某电子有限公司", "烟台某食品有限公司", "潍�
 REGIONS = ["370602", "370611", "370613", "370702", "370783", "500237"]
 
 
-def load_placements(admin_url: str, tenant_id: uuid.UUID) -> tuple[int, float]:
+def load_placements(
+    admin_url: str, tenant_id: uuid.UUID, limit: int | None = None
+) -> tuple[int, float]:
+    """One placement each for the tenant's laborers without one (the first `limit`)."""
     rng = random.Random(5)
     started = time.perf_counter()
     cols = (
@@ -59,8 +62,8 @@ def load_placements(admin_url: str, tenant_id: uuid.UUID) -> tuple[int, float]:
             r[0]
             for r in conn.execute(
                 "SELECT id FROM laborers WHERE tenant_id = %s"
-                " AND id NOT IN (SELECT laborer_id FROM placements)",
-                (tenant_id,),
+                " AND id NOT IN (SELECT laborer_id FROM placements) ORDER BY id LIMIT %s",
+                (tenant_id, limit),
             )
         ]
     with (

@@ -5,6 +5,7 @@ import os
 import resource
 import tempfile
 import time
+import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,12 @@ from dataclasses import dataclass
 
 warnings.filterwarnings("ignore", message=".*httpx.*deprecated")
 
+from sqlalchemy import select  # noqa: E402
+
 from api import migrate  # noqa: E402
+from api.db import Database  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from shared_models import Organization  # noqa: E402
 from tests.fixtures.databases import PG_DEFAULT_ADMIN_URL, DatabaseUrls, PostgresCluster  # noqa: E402
 from tests.fixtures.world import seed, test_settings  # noqa: E402
 
@@ -45,6 +50,16 @@ def timed(label: str, results: dict[str, float]) -> Iterator[None]:
     yield
     results[label] = time.perf_counter() - started
     print(f"{label}: {results[label]:.2f} s", flush=True)
+
+
+def organization_id(db: BenchDatabase, name: str) -> uuid.UUID:
+    """A seeded organization's id, by name."""
+    owner = Database(db.settings, as_owner=True)
+    try:
+        with owner.sessions() as session:
+            return session.scalars(select(Organization.id).where(Organization.name == name)).one()
+    finally:
+        owner.dispose()
 
 
 def peak_rss_mib() -> float:

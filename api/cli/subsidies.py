@@ -30,7 +30,10 @@ def evaluate(
         str | None, typer.Option("--as-of", help="As of this date (YYYY-MM-DD); default today")
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Processes on PostgreSQL; default one per core")
+        int | None,
+        typer.Option(
+            help="Processes on PostgreSQL; default one per core (none under 5,000 placed laborers)"
+        ),
     ] = None,
     org: Annotated[
         list[str] | None,

@@ -62,10 +62,10 @@ def claimable(
     session: Session, access: AccessContext, laborer: Laborer, family_id: uuid.UUID, as_of: date
 ) -> tuple[uuid.UUID, uuid.UUID | None, list[Unit]]:
     """(policy version, placement, units earned and not held by a live claim)."""
-    versions = policy_repository.versions(session, family_id)
+    versions = policy_repository.versions(session, access, family_id)
     if not versions or versions[0].tenant_id != access.tenant_id:
         raise NotFound()
-    records: Records = entitlements.load_records(session, [laborer.id])[laborer.id]
+    records: Records = entitlements.load_records(session, access, [laborer.id])[laborer.id]
     person = Person(laborer.poverty_status.value, laborer.region_code)
     policy, result = judge(versions, person, records, as_of)
     held = repository.held_units(session, access, family_id, laborer.id)
@@ -213,11 +213,13 @@ def all_due(session: Session, access: AccessContext, *, as_of: date | None = Non
     return items
 
 
-def policy_names(session: Session, family_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+def policy_names(
+    session: Session, access: AccessContext, family_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
     """The current name of each policy family (its latest version)."""
     out = {}
     for family_id in family_ids:
-        versions = policy_repository.versions(session, family_id)
+        versions = policy_repository.versions(session, access, family_id)
         if versions:
             out[family_id] = versions[0].name
     return out

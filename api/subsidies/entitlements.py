@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from api import clock
 from api.access import AccessContext, DataKind
-from api.subsidies import repository
+from api.db import is_postgres
+from api.subsidies import repository, stay_repository
 from api.subsidies.rules import Person, Result, Terms, evaluate
 from api.subsidies.stay import Continuity, Leave, Spell, Stay, stays
 from shared_models import Laborer, SubsidyPolicy
@@ -137,16 +138,18 @@ SKIPPED = frozenset({"as_of", "fingerprint"})
 
 
 def load_records(
-    session: Session, laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID]
+    session: Session,
+    access: AccessContext,
+    laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID],
 ) -> dict[uuid.UUID, Records]:
     out: dict[uuid.UUID, Records] = defaultdict(Records)
-    for row in repository.placements_of(session, laborer_ids):
+    for row in repository.placements_of(session, access, laborer_ids):
         out[row.laborer_id].spells.append(
             Spell(row.id, row.started_on, row.ended_on, row.region_code, str(row.channel))
         )
-    for row in repository.leaves_of(session, laborer_ids):
+    for row in repository.leaves_of(session, access, laborer_ids):
         out[row.laborer_id].leaves.append(Leave(row.placement_id, row.left_on, row.returned_on))
-    for row in repository.verified_months(session, laborer_ids):
+    for row in repository.verified_months(session, access, laborer_ids):
         out[row.laborer_id].verified.add(row.month)
     return out
 
@@ -205,9 +208,9 @@ def refresh(
     grouped = families(repository.policies_of(session, access, laborer.tenant_id))
     if not grouped:
         return
-    records = load_records(session, [laborer.id])[laborer.id]
+    records = load_records(session, access, [laborer.id])[laborer.id]
     person = Person(laborer.poverty_status.value, laborer.region_code)
-    stored = repository.stored_fingerprints(session, [laborer.id])
+    stored = repository.stored_fingerprints(session, access, [laborer.id])
     changes = Changes()
     for versions in grouped.values():
         policy, result = judge(versions, person, records, today)
@@ -231,13 +234,18 @@ def evaluate_page(
     if not batch or not grouped:
         return None, len(batch), 0
     span = (batch[0].id, batch[-1].id)  # the page is ordered by id: one range covers it
-    records = load_records(session, span)
-    stored = repository.stored_fingerprints(session, span)
+    records = load_records(session, access, span)
+    stored = repository.stored_fingerprints(session, access, span)
     terms = {p.id: terms_of(p) for versions in grouped.values() for p in versions}
+    computed = (
+        stays_in_sql(session, access, span, {t.continuity for t in terms.values()}, records, as_of)
+        if is_postgres(session)
+        else {}
+    )
     changes = Changes()
     for laborer in batch:
         person = Person(str(laborer.poverty_status), laborer.region_code)
-        found: dict[Continuity, list[Stay]] = {}
+        found = computed.get(laborer.id, {})
         for versions in grouped.values():
             policy, result = judge(
                 versions, person, records[laborer.id], as_of, terms=terms, found=found
@@ -245,3 +253,42 @@ def evaluate_page(
             changes.add(stored, laborer.id, policy, result, as_of)
     changes.save(session, access)
     return span[1], len(batch), changes.count
+
+
+def stays_in_sql(
+    session: Session,
+    access: AccessContext,
+    span: tuple[uuid.UUID, uuid.UUID],
+    rule_sets: Iterable[Continuity],
+    records: Mapping[uuid.UUID, Records],
+    as_of: date,
+) -> dict[uuid.UUID, dict[Continuity, list[Stay]]]:
+    """The page's stays under each set of continuity rules, computed by PostgreSQL
+    (`stay.stays` is the reference); laborers the statement leaves to the Python model
+    are missing, so `judge` computes theirs."""
+    out: dict[uuid.UUID, dict[Continuity, list[Stay]]] = defaultdict(dict)
+    for rules in rule_sets:
+        rows, irregular = stay_repository.stays_in_range(
+            session,
+            access,
+            span,
+            as_of=as_of,
+            max_gap_days=rules.max_gap_days,
+            max_leave_days=rules.max_leave_days,
+            area_prefixes=rules.area_prefixes,
+        )
+        for row in rows:
+            held = records.get(row.laborer_id)
+            by_id = {s.id: s for s in held.spells} if held else {}
+            if any(i not in by_id for i in row.spell_ids):
+                irregular.add(row.laborer_id)  # a spell recorded between the two reads
+                continue
+            spells = [by_id[i] for i in dict.fromkeys(row.spell_ids)]
+            ongoing = row.last_day == as_of and (
+                row.last_ended_on is None or row.last_ended_on >= as_of
+            )
+            stay = Stay(spells[0], row.started_on, row.last_day, ongoing, spells)
+            out[row.laborer_id].setdefault(rules, []).append(stay)
+        for laborer_id in irregular:
+            out.pop(laborer_id, None)
+    return out

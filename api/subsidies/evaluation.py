@@ -2,9 +2,13 @@
 records, page by page, each page its own short transaction, so people keep working
 while it runs and a second run writes nothing that is already right.
 
-The work is pure Python per laborer, so on PostgreSQL it is spread over worker
-processes (one per core by default): each takes slices of the laborer id space."""
+The work is pure Python per laborer, so on PostgreSQL a large run is spread over worker
+processes (one per core by default) that take slices of each bureau's laborer id space.
+The run opens one pool and one engine per process, whatever the number of bureaus and
+slices, and a small run (under PARALLEL_FROM placed laborers) starts no pool at all:
+spawning and importing workers costs more than it saves there."""
 
+import atexit
 import multiprocessing
 import os
 import uuid
@@ -23,6 +27,9 @@ from shared_models.enums import OrgKind
 Progress = Callable[[str, int, int], None]
 READS = [DataKind.SUBSIDY, DataKind.PLACEMENT, DataKind.LABORER]
 SLICES_PER_WORKER = 8  # finer slices: steadier progress, even load
+PARALLEL_FROM = 5_000  # placed laborers in the run; fewer are evaluated in-process
+
+_worker_database: Database | None = None  # a worker process's one engine for the run
 
 
 @dataclass
@@ -39,8 +46,8 @@ def _slices(count: int) -> list[tuple[uuid.UUID | None, uuid.UUID | None]]:
     return list(zip(lowers, [*bounds, None], strict=True))
 
 
-def evaluate_slice(
-    settings: Settings,
+def evaluate_range(
+    database: Database,
     tenant_id: uuid.UUID,
     after: uuid.UUID | None,
     upto: uuid.UUID | None,
@@ -48,24 +55,37 @@ def evaluate_slice(
     page_size: int,
 ) -> tuple[int, int]:
     """One slice of one bureau's placed laborers: (laborers, rows written)."""
-    database = Database(settings, as_owner=True)
     laborers = written = 0
-    try:
-        while True:
-            with database.transaction() as session:
-                access = use_operator_access(
-                    session, tenant_id, read=READS, write=[DataKind.SUBSIDY]
-                )
-                last, count, changed = entitlements.evaluate_page(
-                    session, access, as_of=as_of, after=after, upto=upto, limit=page_size
-                )
-            laborers += count
-            written += changed
-            if last is None or count < page_size:
-                return laborers, written
-            after = last
-    finally:
-        database.dispose()
+    while True:
+        with database.transaction() as session:
+            access = use_operator_access(session, tenant_id, read=READS, write=[DataKind.SUBSIDY])
+            last, count, changed = entitlements.evaluate_page(
+                session, access, as_of=as_of, after=after, upto=upto, limit=page_size
+            )
+        laborers += count
+        written += changed
+        if last is None or count < page_size:
+            return laborers, written
+        after = last
+
+
+def _open_worker(settings: Settings) -> None:
+    """A pool worker's start: its one engine, kept for every slice it takes."""
+    global _worker_database
+    _worker_database = Database(settings, as_owner=True)
+    atexit.register(_worker_database.dispose)
+
+
+def _slice_in_worker(
+    tenant_id: uuid.UUID,
+    after: uuid.UUID | None,
+    upto: uuid.UUID | None,
+    as_of: date,
+    page_size: int,
+) -> tuple[uuid.UUID, int, int]:
+    if _worker_database is None:
+        raise RuntimeError("a pool worker started without _open_worker")
+    return (tenant_id, *evaluate_range(_worker_database, tenant_id, after, upto, as_of, page_size))
 
 
 def _bureaus(
@@ -124,28 +144,47 @@ def evaluate_all(
     try:
         bureaus = [b for b in _bureaus(database, only) if in_shard(b[0], shard)]
         parallel = database.engine.dialect.name == "postgresql"  # SQLite: one writer
+        workers = (workers or os.cpu_count() or 1) if parallel else 1
+        if sum(total for _, _, total in bureaus) < PARALLEL_FROM:
+            workers = 1
+        totals = Evaluated(bureaus=len(bureaus))
+        if workers == 1:
+            for tenant_id, name, total in bureaus:
+                count, written = evaluate_range(database, tenant_id, None, None, as_of, page_size)
+                totals.laborers, totals.written = totals.laborers + count, totals.written + written
+                progress(name, count, total)
+            return totals
     finally:
         database.dispose()
-    workers = (workers or os.cpu_count() or 1) if parallel else 1
-    totals = Evaluated()
-    for tenant_id, name, total in bureaus:
-        totals.bureaus += 1
-        done = 0
-        if workers == 1:
-            count, written = evaluate_slice(settings, tenant_id, None, None, as_of, page_size)
-            totals.laborers, totals.written = totals.laborers + count, totals.written + written
-            progress(name, count, total)
-            continue
-        context = multiprocessing.get_context("spawn")  # no inherited connections
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [
-                pool.submit(evaluate_slice, settings, tenant_id, lo, hi, as_of, page_size)
-                for lo, hi in _slices(workers * SLICES_PER_WORKER)
-            ]
-            for future in as_completed(futures):
-                count, written = future.result()
-                done += count
-                totals.laborers += count
-                totals.written += written
-                progress(name, done, total)
+    _in_pool(settings, bureaus, workers, as_of, page_size, progress, totals)
     return totals
+
+
+def _in_pool(
+    settings: Settings,
+    bureaus: list[tuple[uuid.UUID, str, int]],
+    workers: int,
+    as_of: date,
+    page_size: int,
+    progress: Progress,
+    totals: Evaluated,
+) -> None:
+    """Every bureau's slices through one pool for the whole run."""
+    names = {tenant_id: (name, total) for tenant_id, name, total in bureaus}
+    done = dict.fromkeys(names, 0)
+    context = multiprocessing.get_context("spawn")  # no inherited connections
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_open_worker, initargs=(settings,)
+    ) as pool:
+        futures = [
+            pool.submit(_slice_in_worker, tenant_id, lo, hi, as_of, page_size)
+            for tenant_id in names
+            for lo, hi in _slices(workers * SLICES_PER_WORKER)
+        ]
+        for future in as_completed(futures):
+            tenant_id, count, written = future.result()
+            done[tenant_id] += count
+            totals.laborers += count
+            totals.written += written
+            name, total = names[tenant_id]
+            progress(name, done[tenant_id], total)

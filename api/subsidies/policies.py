@@ -237,7 +237,7 @@ def update(
     if policy.tenant_id != access.tenant_id:
         raise Forbidden(detail=_("Subsidy policies are written by the bureau that pays them."))
     if policy.superseded or policy.version != version:
-        latest = repository.versions(session, policy.family_id)[-1]
+        latest = repository.versions(session, access, policy.family_id)[-1]
         raise StaleVersion(
             _("Reload the policy: it is at version {current}, you edited version {given}."),
             params={"current": latest.version, "given": version},

@@ -1,7 +1,6 @@
 """What the subsidy router and pages show: thin service functions over the repositories,
 so neither of them imports one (import-linter keeps web → services → repositories)."""
 
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext
 from api.subsidies import claims_repository, repository
-from shared_models import PayeeAccount, PaymentBatch, SubsidyClaim, SubsidyPolicy
+from shared_models import Laborer, PayeeAccount, PaymentBatch, SubsidyClaim, SubsidyPolicy
 
 
 def policies(
@@ -48,6 +47,6 @@ def batch_claims(
     return claims_repository.batch_claims(session, access, batch)
 
 
-def payee_account(session: Session, laborer_id: uuid.UUID) -> PayeeAccount | None:
-    """The laborer's payee account; the caller has already loaded the laborer."""
-    return repository.payee_account(session, laborer_id)
+def payee_account(session: Session, access: AccessContext, laborer: Laborer) -> PayeeAccount | None:
+    """The payee account of a laborer the caller loaded."""
+    return repository.payee_account(session, access, laborer)

@@ -98,11 +98,15 @@ def policy(session: Session, access: AccessContext, policy_id: uuid.UUID) -> Sub
     ).first()
 
 
-def versions(session: Session, family_id: uuid.UUID) -> list[SubsidyPolicy]:
+def versions(session: Session, access: AccessContext, family_id: uuid.UUID) -> list[SubsidyPolicy]:
+    """Every version of a policy family; none unless the caller reads its payer's subsidies."""
     return list(
         session.scalars(
             select(SubsidyPolicy)
-            .where(SubsidyPolicy.family_id == family_id)
+            .where(
+                SubsidyPolicy.family_id == family_id,
+                SubsidyPolicy.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
+            )
             .order_by(SubsidyPolicy.version)
         )
     )
@@ -119,14 +123,21 @@ def add(session: Session, access: AccessContext, *objects: object) -> None:
 
 def _laborers(column, ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID]):  # type: ignore[no-untyped-def]
     """A few laborers by id, or (a page of the nightly run) every id in a closed range:
-    a range is one index scan and a short statement, where 2,000 ids are neither."""
+    a range is one index scan and a short statement, where 2,000 ids are neither.
+
+    The callers loaded these laborers under the access context (a page of the nightly run
+    under the bureau's operator context), so the reads of their records below take the
+    context and filter nothing more: every spell, leave and verification counts toward a
+    stay, whoever recorded it."""
     if isinstance(ids, tuple):
         return column.between(ids[0], ids[1])
     return column.in_(ids)
 
 
 def placements_of(
-    session: Session, laborer_ids: Sequence[uuid.UUID]
+    session: Session,
+    access: AccessContext,
+    laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID],
 ) -> Sequence[Row[uuid.UUID, uuid.UUID, date, date | None, str, PlacementChannel]]:
     return session.execute(
         select(
@@ -143,7 +154,9 @@ def placements_of(
 
 
 def leaves_of(
-    session: Session, laborer_ids: Sequence[uuid.UUID]
+    session: Session,
+    access: AccessContext,
+    laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID],
 ) -> Sequence[Row[uuid.UUID, uuid.UUID, date, date | None]]:
     return session.execute(
         select(
@@ -156,7 +169,9 @@ def leaves_of(
 
 
 def verified_months(
-    session: Session, laborer_ids: Sequence[uuid.UUID]
+    session: Session,
+    access: AccessContext,
+    laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID],
 ) -> Sequence[Row[uuid.UUID, date]]:
     return session.execute(
         select(StayVerification.laborer_id, StayVerification.month).where(
@@ -230,12 +245,16 @@ ENTITLEMENT_FIELDS = (
 
 
 def stored_fingerprints(
-    session: Session, laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID]
+    session: Session,
+    access: AccessContext,
+    laborer_ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID],
 ) -> dict[tuple[uuid.UUID, uuid.UUID], str]:
-    """What the stored rows hold, as fingerprints: enough to skip rows already right."""
+    """What the stored rows of payers whose subsidies the caller reads hold, as
+    fingerprints: enough to skip rows already right."""
     rows = session.execute(
         select(Entitlement.family_id, Entitlement.laborer_id, Entitlement.fingerprint).where(
-            _laborers(Entitlement.laborer_id, laborer_ids)
+            _laborers(Entitlement.laborer_id, laborer_ids),
+            Entitlement.tenant_id.in_(access.read_ids(DataKind.SUBSIDY)),
         )
     ).all()
     return {(r[0], r[1]): r[2] for r in rows}
@@ -298,5 +317,9 @@ def payee_accounts(
     ).all()
 
 
-def payee_account(session: Session, laborer_id: uuid.UUID) -> PayeeAccount | None:
-    return session.get(PayeeAccount, laborer_id)
+def payee_account(session: Session, access: AccessContext, laborer: Laborer) -> PayeeAccount | None:
+    """The account of a laborer the caller loaded; none unless it reads the county's
+    laborers."""
+    if not access.can_read(DataKind.LABORER, laborer.tenant_id):
+        return None
+    return session.get(PayeeAccount, laborer.id)

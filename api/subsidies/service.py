@@ -73,7 +73,7 @@ def for_laborer(
     if not access.can_read(DataKind.SUBSIDY, person_row.tenant_id):
         raise Forbidden(detail=_("Subsidies are followed by the county that pays them."))
     grouped = families(repository.policies_of(session, access, person_row.tenant_id))
-    records = load_records(session, [person_row.id])[person_row.id]
+    records = load_records(session, access, [person_row.id])[person_row.id]
     person = Person(person_row.poverty_status.value, person_row.region_code)
     sums = claims_repository.sums_for_laborer(session, access, person_row.id)
     out = []
@@ -138,7 +138,7 @@ def set_payee_account(
             ]
         )
     masked = f"{digits[:4]}{'*' * (len(digits) - 8)}{digits[-4:]}"
-    account = repository.payee_account(session, person.id)
+    account = repository.payee_account(session, access, person)
     before = (
         {"bank_name": account.bank_name, "account": account.account_masked} if account else None
     )

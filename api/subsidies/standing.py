@@ -53,7 +53,7 @@ def of_pairs(
         tenant_id: families(policy_repository.policies_of(session, access, tenant_id))
         for tenant_id in {lab.tenant_id for lab in laborers.values()}
     }
-    records = load_records(session, list(laborers))
+    records = load_records(session, access, list(laborers))
     sums = claims_repository.sums_for_laborers(session, access, list(laborers))
     out: dict[Pair, Standing] = {}
     for family_id, laborer_id in wanted:

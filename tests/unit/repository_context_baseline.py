@@ -89,11 +89,5 @@ TO_MEND_READS = frozenset(
         "api/fairs/repository.py:registration",
         "api/fairs/repository.py:registration_by_code",
         "api/fairs/repository.py:registrations",
-        "api/subsidies/repository.py:leaves_of",
-        "api/subsidies/repository.py:payee_account",
-        "api/subsidies/repository.py:placements_of",
-        "api/subsidies/repository.py:stored_fingerprints",
-        "api/subsidies/repository.py:verified_months",
-        "api/subsidies/repository.py:versions",
     }
 )

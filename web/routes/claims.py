@@ -103,7 +103,7 @@ def _due_summary(session: DbSession, page: WebPage) -> dict[str, Any]:
     items = claims.all_due(session, page.ctx)
     return {
         "items": items,
-        "policy_names": claims.policy_names(session, {i.family_id for i in items}),
+        "policy_names": claims.policy_names(session, page.ctx, {i.family_id for i in items}),
         "claims": sum(i.claims for i in items),
         "amount": sum(i.amount for i in items),
         "people": len({i.laborer.id for i in items}),
@@ -174,7 +174,7 @@ def _payees(session: DbSession, page: WebPage, rows: Sequence[Any]) -> dict[str,
     return {
         "rows": rows,
         "names": laborer_reads.names(session, page.ctx, [c.laborer_id for c in rows]),
-        "policy_names": claims.policy_names(session, {c.family_id for c in rows}),
+        "policy_names": claims.policy_names(session, page.ctx, {c.family_id for c in rows}),
         "claims": len(rows),
         "amount": sum(c.amount for c in rows),
         "people": len({c.laborer_id for c in rows}),

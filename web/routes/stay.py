@@ -84,7 +84,7 @@ def _page(
             "open_spell": next((p for p in spells if p.ended_on is None), None),
             "entitled": entitled,
             "reasons": service.REASONS,
-            "account": subsidy_reads.payee_account(session, laborer_id),
+            "account": subsidy_reads.payee_account(session, access, view.laborer),
             "can_record": county and access.can(Permission.WRITE),
             "can_claim": payer and access.can(Permission.WRITE),
             "choices": CHOICES,

@@ -181,7 +181,7 @@ def due(
     out: list[tuple[uuid.UUID, str, int]] = []
     for first in range(0, len(laborers), entitlements.BATCH):
         batch = laborers[first : first + entitlements.BATCH]
-        records = entitlements.load_records(session, [row.id for row in batch])
+        records = entitlements.load_records(session, access, [row.id for row in batch])
         for row in batch:
             person = Person(str(row.poverty_status), row.region_code)
             for versions in grouped.values():
