@@ -72,7 +72,8 @@ def test_a_hire_clears_the_idle_flag_once_its_job_has_run(world, login, tmp_path
     _evaluate(world, clock.today(), [uuid.UUID(laborer["id"])])
     assert _flags(world, laborer["id"]) == [("idle_willing", "open")]
 
-    _step(login("wushan.staff"), _offered(login, laborer), "hired")
+    # The receiving bureau records it: the job is its clerk's, the flags the county's.
+    _step(login("yantai.staff"), _offered(login, laborer), "hired")
     # Committed with the hire: the placement, and one job per after-commit subscriber.
     placed = login("wushan.staff").get(f"/api/v1/laborers/{laborer['id']}").json()
     assert placed["employment_status"] == "employed"
