@@ -23,6 +23,7 @@ from api.casework.storage import attachment_store
 from api.db import Database, UnsafeDatabaseRole, check_app_role
 from api.demand.router import employers as employers_router
 from api.demand.router import vacancies as vacancies_router
+from api.events import wiring as events
 from api.fairs.router import router as fairs_router
 from api.health.router import router as health_router
 from api.imports.storage import UploadStore
@@ -158,6 +159,7 @@ def create_app(
     settings = settings or read_settings()
     configure_logging(settings.log_level, settings.log_json)
     clock.configure(settings.time_zone)
+    events.wire()  # every domain's subscribers, before any request or job raises one
     db = database or Database(settings)
     pool_metrics.watch(db.engine)
     if settings.is_production:

@@ -9,6 +9,7 @@ from api import tracing
 from api.blobs import IMPORTS, JOBS, blobs
 from api.cli.common import load_settings, out
 from api.db import Database
+from api.events import wiring as events
 from api.imports.storage import UploadStore
 from api.jobs.files import JobFiles
 from api.jobs.runner import Tools
@@ -29,6 +30,7 @@ def worker(
     """Take queued jobs and run them until stopped (Ctrl-C or SIGTERM finishes the job
     under way first). Connects as the app (LB_DATABASE_URL), like the web service."""
     settings = load_settings()
+    events.wire()  # after-commit subscribers run here
     database = Database(settings)
     cipher = PiiCipher(settings)
     tools = Tools(

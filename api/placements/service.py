@@ -217,7 +217,8 @@ def _audited(placement: Placement) -> dict[str, Any]:
 def from_hire(
     session: Session, access: AccessContext, referral: Referral, hired_on: date
 ) -> Placement:
-    """A hire in the referral pipeline starts the placement (organized transfer)."""
+    """A hire in the referral pipeline starts the placement (organized transfer): the
+    `LaborerHired` subscriber of api/placements/subscribers.py, in the hire's transaction."""
     vacancy = referral.vacancy
     laborer = referral.laborer
     repository.lock_laborer(session, access, laborer.id)
@@ -262,7 +263,7 @@ def from_hire(
     )
     derived.refresh(session, access, laborer.tenant_id, [laborer.id])
     entitlements.refresh(session, access, laborer, today=hired_on)
-    warning_rules.refresh(session, access, laborer.tenant_id, [laborer.id])
+    # The warnings re-judge the hire after the commit (api/warnings/subscribers.py).
     return placement
 
 

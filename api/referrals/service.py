@@ -22,13 +22,14 @@ from api.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from api.events.bus import publish
+from api.events.catalog import LaborerHired
 from api.i18n import _
 from api.labels import label
 from api.matching import repository as matching_repository
 from api.matching.criteria import explain
 from api.matching.service import laborer_facts, vacancy_facts
 from api.paging import Paging
-from api.placements import service as placements
 from api.referrals import repository
 from api.referrals.transitions import COUNTY_ONLY, NEXT, allowed
 from shared_models import Referral, ReferralEvent
@@ -260,8 +261,19 @@ def advance(
     referral.updated_at = utcnow()
     session.flush()
     if target is ReferralStatus.HIRED:
-        # The placement starts here; a laborer still in another job is refused.
-        placements.from_hire(session, access, referral, occurred_on)
+        # The placement starts in this transaction (a laborer still in another job is
+        # refused); the warnings follow after the commit.
+        publish(
+            session,
+            access,
+            LaborerHired(
+                referral_id=referral.id,
+                laborer_id=referral.laborer_id,
+                county_id=referral.tenant_id,
+                vacancy_id=referral.vacancy_id,
+                hired_on=occurred_on,
+            ),
+        )
     repository.add_event(session, access, _event(access, referral, before, occurred_on, note))
     audit.record(
         session,

@@ -7,7 +7,8 @@ those whose cause went away, and leaves the rest (so a second run changes nothin
 A cause closed by hand or answered by a visit is not raised again while it lasts.
 
 It runs under the county's own view (`county_system_access`): from the nightly command
-for every county, and for one laborer whenever a placement or a case changes.
+for every county, for one laborer whenever a placement or a case changes, and after a
+hire in the background job of `api/warnings/subscribers.py`.
 """
 
 import uuid

@@ -1,0 +1,18 @@
+"""What the early warnings do when other domains' events happen (registered by
+`api.events.wiring`). Flags are derived and may lag a moment: they are re-judged after
+the commit, in a background job of their own, under the county's view."""
+
+from sqlalchemy.orm import Session
+
+from api.access import AccessContext
+from api.events.bus import Phase, Registry
+from api.events.catalog import LaborerHired
+from api.warnings import rules
+
+
+def rejudge_hired(session: Session, access: AccessContext, event: LaborerHired) -> None:
+    rules.refresh(session, access, event.county_id, [event.laborer_id])
+
+
+def register(registry: Registry) -> None:
+    registry.subscribe(LaborerHired, Phase.AFTER_COMMIT, "warnings.rejudge_hired", rejudge_hired)
