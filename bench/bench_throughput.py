@@ -64,7 +64,8 @@ def _libpq(url: str) -> str:
 def _populate(db: BenchDatabase, scale: int) -> None:
     owner = Database(db.settings, as_owner=True)
     with owner.sessions() as s:
-        tenants = {name: id_ for name, id_ in s.execute(select(Organization.name, Organization.id))}
+        rows = s.execute(select(Organization.name, Organization.id)).all()
+        tenants = {row[0]: row[1] for row in rows}
     owner.dispose()
     for seed, (name, share) in enumerate(TENANT_MIX.items(), start=3):
         count = int(scale * share)
@@ -89,7 +90,8 @@ def _subjects(db: BenchDatabase) -> tuple[uuid.UUID, uuid.UUID]:
             " ON o.id = l.tenant_id WHERE o.name = '巫山县人社局'"
             " GROUP BY r.laborer_id ORDER BY count(*) DESC, r.laborer_id LIMIT 1"
         ).fetchone()
-    assert looking and busiest
+    assert looking
+    assert busiest
     return looking[0], busiest[0]
 
 
@@ -163,7 +165,7 @@ def _rss_mib(pids: list[int]) -> list[float]:
 
 
 def _wrk(url: str, headers: dict[str, str], connections: int, seconds: int) -> float:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "60s"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
