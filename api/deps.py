@@ -113,11 +113,11 @@ def get_api_access(request: Request, session: DbSession, auth: Auth) -> AccessCo
         membership = principal.membership_for(tenant)
         access = auth.access_for(session, principal, membership, request_id(request))
         auth.callers.put(tokens.digest(secret), tenant, access)
+        apply_access(session, access)  # a cached context was applied before its check
     route = route_template(request.scope)
     if route is not None:
         # A supervising organization opens figures and reports only: 404 elsewhere.
         supervisor_house.check(access, route)
-    apply_access(session, access)
     return access
 
 
