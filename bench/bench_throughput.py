@@ -17,8 +17,9 @@ with the same number of workers each, and drives both with wrk (an httpx async c
 where wrk is missing) at 16 and 64 connections for the roster API, the roster page, a
 laborer's top 20 matches and a laborer's timeline, as wushan.staff. It prints req/s,
 the ratio app/raw and the resident memory of every served process. Warm: each run is
-preceded by a warm-up of its own. At the default scale the whole run takes about 4
-minutes on 2 cores.
+preceded by a warm-up of its own (half as long, at least 4 s). On a busy machine
+use `--seconds 12` or more: at 64 connections an answer may take seconds. At the
+default scale the whole run takes about 4 minutes on 2 idle cores.
 """
 
 import argparse
@@ -203,7 +204,8 @@ async def _async_client(url: str, headers: dict[str, str], connections: int, sec
 
 def _rate(url: str, headers: dict[str, str], connections: int, seconds: int) -> float:
     if shutil.which("wrk"):
-        _wrk(url, headers, connections, 2)  # warm-up
+        # Warm-up long enough for every connection's first answer, even on a busy box.
+        _wrk(url, headers, connections, max(4, seconds // 2))
         return _wrk(url, headers, connections, seconds)
     return asyncio.run(_async_client(url, headers, connections, seconds))
 
