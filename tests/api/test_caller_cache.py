@@ -47,23 +47,27 @@ def test_a_revoked_token_or_a_disabled_account_stops_at_once(client, world):
 def test_a_removed_membership_or_a_changed_role_stops_at_once(client, world):
     user = ApiUser(client, "wushan.staff")
     _cached(client, user)
-    with world.owner_database().transaction() as session:
-        session.execute(
+    with world.superuser_session() as session:  # memberships are behind row security
+        changed = session.execute(
             update(Membership)
             .where(Membership.tenant_id == world.orgs["wushan"])
             .where(Membership.user_id == world.users["wushan.staff"])
             .values(role=Role.VIEWER)
         )
+        assert changed.rowcount == 1
+        session.commit()
     assert user.get(ROSTER).status_code == 200
     access = client.app.state.auth.callers.get(tokens.digest(user.token), None, None)
     assert access.role is Role.VIEWER  # resolved again, not the cached staff role
 
-    with world.owner_database().transaction() as session:
-        session.execute(
+    with world.superuser_session() as session:
+        removed = session.execute(
             update(Membership)
             .where(Membership.user_id == world.users["wushan.staff"])
             .values(is_active=False)
         )
+        assert removed.rowcount >= 1
+        session.commit()
     response = user.get(ROSTER)
     assert response.status_code == 403
     assert response.json()["type"] == "/problems/no-tenant"
