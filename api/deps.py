@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from api import supervisor_house
 from api.access import AccessContext
+from api.auth.caller_cache import cached_access
 from api.auth.service import AuthService, Principal
 from api.db import Database, apply_access, apply_user_scope
 from api.errors import BadRequest, Unauthenticated
 from api.i18n import _
 from api.imports.storage import UploadStore
 from api.middleware import route_template
+from api.security import tokens
 from api.security.pii import PiiCipher
 from api.settings import Settings
 
@@ -72,12 +74,16 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_api_principal(request: Request, session: DbSession, auth: Auth) -> Principal:
+def bearer_secret(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _sep, credentials = header.partition(" ")
     if scheme.lower() != "bearer" or not credentials.strip():
         raise Unauthenticated(_("Send a bearer token in the Authorization header."))
-    principal = auth.resolve_bearer(session, credentials.strip())
+    return credentials.strip()
+
+
+def get_api_principal(request: Request, session: DbSession, auth: Auth) -> Principal:
+    principal = auth.resolve_bearer(session, bearer_secret(request))
     apply_user_scope(session, principal.user.id)
     auth.load_memberships(session, principal)
     return principal
@@ -96,16 +102,22 @@ def requested_tenant(request: Request) -> uuid.UUID | None:
         raise BadRequest(_("The X-Tenant-ID header is not a valid id.")) from None
 
 
-def get_api_access(
-    request: Request, session: DbSession, auth: Auth, principal: ApiPrincipal
-) -> AccessContext:
-    membership = principal.membership_for(requested_tenant(request))
-    access = auth.access_for(session, principal, membership, request_id(request))
+def get_api_access(request: Request, session: DbSession, auth: Auth) -> AccessContext:
+    """The caller's context: from the caller cache when a fresh entry still checks out
+    against the database (api/auth/caller_cache.py), else resolved from scratch."""
+    tenant = requested_tenant(request)
+    secret = bearer_secret(request)
+    access = cached_access(session, auth.callers, secret, tenant, request_id(request))
+    if access is None:
+        principal = get_api_principal(request, session, auth)
+        membership = principal.membership_for(tenant)
+        access = auth.access_for(session, principal, membership, request_id(request))
+        auth.callers.put(tokens.digest(secret), tenant, access)
+        apply_access(session, access)  # a cached context was applied before its check
     route = route_template(request.scope)
     if route is not None:
         # A supervising organization opens figures and reports only: 404 elsewhere.
         supervisor_house.check(access, route)
-    apply_access(session, access)
     return access
 
 

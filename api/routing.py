@@ -15,7 +15,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from api.deps import get_api_principal, get_db_session
+from api.deps import get_api_access, get_api_principal, get_db_session
 from api.errors import PROBLEM_MEDIA_TYPE, UnsupportedMediaType
 from api.i18n import _
 
@@ -38,6 +38,11 @@ _DESCRIPTIONS = {
     429: "Too many failed attempts",
     503: "The database is not reachable; retry later",
 }
+
+
+# The dependencies that authenticate a bearer token (the access context may come from
+# the caller cache without resolving a principal).
+AUTHENTICATED = {get_api_principal, get_api_access}
 
 
 def problem(status: int, description: str | None = None) -> dict[str, Any]:
@@ -134,7 +139,7 @@ def _statuses(route: APIRoute) -> set[int]:
     methods = route.methods or set()  # an APIRoute always has its methods; typed Optional
     if methods & WRITES:
         out.add(413)  # the body limit applies to any body, declared or not
-    if get_api_principal in calls:
+    if calls & AUTHENTICATED:
         # X-Tenant-ID header; token; role or membership; a record (in the path, body or
         # query) or a feature the caller's kind of organization does not see
         out |= {400, 401, 403, 404}
@@ -151,7 +156,7 @@ def _declare(route: APIRoute) -> None:
     for status in sorted(_statuses(route)):
         declared.setdefault(status, problem(status))
     route.responses = declared
-    if get_api_principal in {d.call for d in _walk(route.dependant)}:
+    if {d.call for d in _walk(route.dependant)} & AUTHENTICATED:
         route.openapi_extra = {"security": [{"bearer": []}], **(route.openapi_extra or {})}
 
 

@@ -52,14 +52,17 @@ WAGES = [3000, 3500, 4000, 4500, 5000, 6000]
 LEVELS = ["basic"] * 9 + ["intermediate"] * 9 + ["advanced"] * 2
 
 
-def load(admin_url: str, tenant_id: uuid.UUID, count: int, *, intentions: bool = False) -> float:
+def load(
+    admin_url: str, tenant_id: uuid.UUID, count: int, *, intentions: bool = False, seed: int = 3
+) -> float:
     """COPY `count` laborers and their tags into the tenant, then VACUUM ANALYZE.
 
     `intentions` adds what matching reads and the roster does not: a skill level for the
     skilled, transfer scopes of all three kinds, expected wages, a second preferred city
     and preferred industries. Without it the rows are those the roster figures were
-    measured on (the same random draws in the same order)."""
-    rng = random.Random(3)
+    measured on (the same random draws in the same order). A second tenant needs a
+    `seed` of its own, or its ids repeat the first's."""
+    rng = random.Random(seed)
     places = [(t, v) for t, villages in PLACES["500237"].items() for v in villages]
     now = "2026-11-01 00:00:00+00"
     laborer_cols = (

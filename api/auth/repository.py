@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from api.access import AccessContext, DataKind
 from api.sort_keys import MemberSort
 from shared_models import ApiToken, Membership, Organization, SignInAttempt, User, WebSession
-from shared_models.enums import OrgStatus, Role, TokenKind
+from shared_models.enums import OrgStatus, Permission, Role, TokenKind
 
 # --- bootstrap: who is calling ---------------------------------------------------
 
@@ -260,4 +260,45 @@ def active_admin_count(session: Session, access: AccessContext) -> int:
             )
         )
         or 0
+    )
+
+
+# --- the cached caller's check (api/auth/caller_cache.py) ---------------------------
+
+
+def token_still_grants(
+    session: Session, access: AccessContext, token_hash: str
+) -> tuple[datetime | None] | None:
+    """One statement: the token still unrevoked and unexpired, its user active, and the
+    membership the cached `access` came from still active, with the same role and PII
+    right, in an active tenant. The token's last-used time when so, else None. Runs
+    after the cached context's row-security settings, which let the user's own
+    membership and tenant be read."""
+    row = session.execute(
+        select(ApiToken.last_used_at)
+        .join(User, User.id == ApiToken.user_id)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Organization, Organization.id == Membership.tenant_id)
+        .where(
+            ApiToken.token_hash == token_hash,
+            ApiToken.revoked_at.is_(None),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > func.now()),
+            User.id == access.user_id,
+            User.is_active.is_(True),
+            Membership.tenant_id == access.tenant_id,
+            Membership.is_active.is_(True),
+            Membership.role == access.role,
+            Membership.can_reveal_pii.is_(access.can(Permission.REVEAL_PII)),
+            Organization.status == OrgStatus.ACTIVE,
+        )
+    ).first()
+    return None if row is None else (row[0],)
+
+
+def touch_token(session: Session, access: AccessContext, token_hash: str, now: datetime) -> None:
+    """Record the token's use (the caller's own token, as `access` checked it)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == token_hash, ApiToken.user_id == access.user_id)
+        .values(last_used_at=now)
     )

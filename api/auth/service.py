@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext, build_access_context
 from api.auth import repository
+from api.auth.caller_cache import LAST_SEEN_GRANULARITY, CallerCache
 from api.auth.devices import Devices
 from api.db import READS_ONLY
 from api.errors import (
@@ -33,7 +34,7 @@ from shared_models.base import utcnow
 from shared_models.enums import TokenKind
 
 # Touch a session's last-seen time at most this often (saves a write per page view).
-_LAST_SEEN_GRANULARITY = timedelta(seconds=60)
+_LAST_SEEN_GRANULARITY = LAST_SEEN_GRANULARITY
 
 
 @dataclass
@@ -63,6 +64,8 @@ class AuthService:
         self.settings = settings
         self.passwords = passwords
         self.devices = Devices(settings)
+        # What bearer tokens resolved to, per worker (caller_cache.py).
+        self.callers = CallerCache()
 
     # --- password sign-in ----------------------------------------------------------
 
