@@ -5,6 +5,7 @@ import os
 import resource
 import tempfile
 import time
+import uuid
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,8 +13,12 @@ from dataclasses import dataclass
 
 warnings.filterwarnings("ignore", message=".*httpx.*deprecated")
 
+from sqlalchemy import select  # noqa: E402
+
 from api import migrate  # noqa: E402
+from api.db import Database  # noqa: E402
 from api.settings import Settings  # noqa: E402
+from shared_models import Organization  # noqa: E402
 from tests.fixtures.databases import PG_DEFAULT_ADMIN_URL, DatabaseUrls, PostgresCluster  # noqa: E402
 from tests.fixtures.world import seed, test_settings  # noqa: E402
 
@@ -37,6 +42,17 @@ def bench_database() -> Iterator[BenchDatabase]:
         yield BenchDatabase(urls, settings, cluster)
     finally:
         cluster.teardown()
+
+
+def tenant_id_of(db: BenchDatabase, name: str = "巫山县人社局") -> uuid.UUID:
+    """An organization's id, read as the owner (no row security)."""
+    owner = Database(db.settings, as_owner=True)
+    with owner.sessions() as s:
+        tenant_id: uuid.UUID = s.scalars(
+            select(Organization.id).where(Organization.name == name)
+        ).one()
+    owner.dispose()
+    return tenant_id
 
 
 @contextmanager
