@@ -6,15 +6,19 @@ takes: a token, a path id, a body, a database session), so the document stays tr
 routes are added; downloads name their media types with `file_download(...)`.
 """
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, Response, params
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import StreamingResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
 
+from api.access import AccessContext
+from api.db import Database
 from api.deps import get_api_access, get_api_principal, get_db_session
 from api.errors import PROBLEM_MEDIA_TYPE, UnsupportedMediaType
 from api.i18n import _
@@ -74,8 +78,42 @@ def file_download(*media_types: str, description: str = "A file") -> dict[str, A
 def xlsx_attachment(content: bytes, ascii_name: str, filename: str) -> Response:
     """An xlsx download: an ASCII name for old clients, the real (Chinese) one as
     RFC 5987 `filename*`."""
-    disposition = f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
-    return Response(content, media_type=XLSX, headers={"Content-Disposition": disposition})
+    return Response(
+        content,
+        media_type=XLSX,
+        headers={"Content-Disposition": _disposition(ascii_name, filename)},
+    )
+
+
+def streamed_xlsx(
+    request: Request,
+    access: AccessContext,
+    chunks_of: Callable[[Session], Iterator[bytes]],
+    ascii_name: str,
+    filename: str,
+) -> StreamingResponse:
+    """An xlsx download that streams: the file's bytes leave as its rows are read.
+
+    The request's own transaction commits when the handler returns, before the first
+    byte is sent (what must be decided or recorded, the permission and an audit entry,
+    is done there). The rows are read after that, so the stream owns a transaction of
+    its own: read-only (on the replica when there is one), under the same access
+    context (row security applies as in the request), opened when the first chunk is
+    asked for and closed, rolled back, when the last is sent or the client goes away
+    (the generator is closed). Each of its reads is one statement on a server-side
+    cursor, so the file is one consistent snapshot whatever its size."""
+    database: Database = request.app.state.db
+
+    def body() -> Iterator[bytes]:
+        with database.transaction(access, read_only=True) as session:
+            yield from chunks_of(session)
+
+    disposition = _disposition(ascii_name, filename)
+    return StreamingResponse(body(), media_type=XLSX, headers={"Content-Disposition": disposition})
+
+
+def _disposition(ascii_name: str, filename: str) -> str:
+    return f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
 
 
 def _expects_json(route: APIRoute) -> bool:

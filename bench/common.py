@@ -44,6 +44,17 @@ def bench_database() -> Iterator[BenchDatabase]:
         cluster.teardown()
 
 
+def tenant_id_of(db: BenchDatabase, name: str = "巫山县人社局") -> uuid.UUID:
+    """An organization's id, read as the owner (no row security)."""
+    owner = Database(db.settings, as_owner=True)
+    with owner.sessions() as s:
+        tenant_id: uuid.UUID = s.scalars(
+            select(Organization.id).where(Organization.name == name)
+        ).one()
+    owner.dispose()
+    return tenant_id
+
+
 @contextmanager
 def timed(label: str, results: dict[str, float]) -> Iterator[None]:
     started = time.perf_counter()

@@ -1,5 +1,6 @@
 """The pool as a 岗位信息汇总表 (.xlsx) in the import format, and its blank template."""
 
+from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
@@ -11,6 +12,7 @@ from api.demand import ledger, repository
 from api.demand.pool import PoolFilter, effective_status
 from api.spreadsheets import vocabulary
 from api.spreadsheets.cells import read_bool, read_date, read_list
+from api.spreadsheets.streaming import stream_workbook
 from api.spreadsheets.writer import LedgerWriter
 from shared_models import Vacancy
 
@@ -44,14 +46,14 @@ def row_values(vacancy: Vacancy, today: date) -> list[Any]:
     return cells
 
 
-def export_pool(session: Session, access: AccessContext, f: PoolFilter, target: IO[bytes]) -> int:
+def pool_chunks(session: Session, access: AccessContext, f: PoolFilter) -> Iterator[bytes]:
+    """The pool as .xlsx bytes, one chunk per batch of vacancies (a streamed download)."""
     today = clock.today()
-    writer = _writer(target)
-    written = 0
-    for batch in repository.stream_vacancies(session, access, f, today):
-        written += writer.write_rows(row_values(v, today) for v in batch)
-    writer.close()
-    return written
+    batches = (
+        [row_values(v, today) for v in batch]
+        for batch in repository.stream_vacancies(session, access, f, today)
+    )
+    yield from stream_workbook(SHEET, [c.spec() for c in ledger.COLUMNS], batches)
 
 
 def write_template(target: IO[bytes]) -> None:

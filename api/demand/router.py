@@ -5,7 +5,7 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
 from api import clock
 from api.demand import exporter, imports, service
@@ -27,7 +27,7 @@ from api.errors import BadRequest, PayloadTooLarge
 from api.i18n import _
 from api.imports.schemas import ImportResult, rejected
 from api.paging import Pager
-from api.routing import JsonRoute, file_download
+from api.routing import JsonRoute, file_download, streamed_xlsx
 from shared_models import Employer, ImportBatch
 
 employers = APIRouter(prefix="/api/v1/employers", route_class=JsonRoute, tags=["demand"])
@@ -134,11 +134,16 @@ def _xlsx(content: bytes, filename: str) -> Response:
 
 
 @vacancies.get("/export", **file_download(XLSX))
-def export_vacancies(access: Access, session: DbSession, f: Pool) -> Response:
-    """The filtered pool as a 岗位信息汇总表 that imports back unchanged."""
-    buffer = io.BytesIO()
-    exporter.export_pool(session, access, f, buffer)
-    return _xlsx(buffer.getvalue(), f"{exporter.SHEET}{clock.today():%Y%m%d}.xlsx")
+def export_vacancies(request: Request, access: Access, f: Pool) -> Response:
+    """The filtered pool as a 岗位信息汇总表 that imports back unchanged. The file streams."""
+    name = f"{exporter.SHEET}{clock.today():%Y%m%d}.xlsx"
+    return streamed_xlsx(
+        request,
+        access,
+        lambda reads: exporter.pool_chunks(reads, access, f),
+        "vacancies.xlsx",
+        name,
+    )
 
 
 @vacancies.get("/import/template", **file_download(XLSX))

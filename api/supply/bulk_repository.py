@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from api import bulk
 from api.access import AccessContext, DataKind
 from api.sql_types import AnyRow
+from api.supply import fields
 from api.supply.repository import visible
 from api.supply.rosters import RosterFilter, filter_conditions, order_by
 from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
@@ -37,36 +38,16 @@ class StoredLaborer:
     tags: list[AnyRow]
 
 
+# The stored columns of every declared field (api/supply/fields.py) come from the
+# declaration; the encrypted ones as their hash (compare) or cipher and mask (export).
 _COMPARED = [
     Laborer.__table__.c[name]
     for name in (
         "id",
-        "id_number_hash",
-        "phone_hash",
+        *fields.encrypted_columns("hash"),
         "phone_masked",
-        "last_surveyed_on",
-        "last_surveyor",
-        "name",
-        "region_code",
-        "township",
-        "village",
-        "household_head",
-        "poverty_status",
-        "poverty_year",
-        "education",
-        "health_status",
-        "disability_level",
-        "two_after",
-        "employment_status",
-        "employment_need",
-        "skill_level",
-        "employment_difficulty",
-        "assistance_measure",
-        "transfer_willing",
-        "transfer_scope",
-        "expected_wage",
-        "entrepreneurship_intention",
-        "note",
+        *fields.SURVEY_COLUMNS,
+        *fields.PLAIN_COLUMNS,
     )
 ]
 
@@ -165,35 +146,11 @@ _EXPORTED = [
     _as_text(Laborer.__table__.c[name])
     for name in (
         "id",
-        "id_number_cipher",
-        "id_number_masked",
-        "phone_cipher",
-        "phone_masked",
+        *fields.encrypted_columns("cipher", "masked"),
         "sex",
         "birth_date",
-        "last_surveyed_on",
-        "last_surveyor",
-        "name",
-        "region_code",
-        "township",
-        "village",
-        "household_head",
-        "poverty_status",
-        "poverty_year",
-        "education",
-        "health_status",
-        "disability_level",
-        "two_after",
-        "employment_status",
-        "employment_need",
-        "skill_level",
-        "employment_difficulty",
-        "assistance_measure",
-        "transfer_willing",
-        "transfer_scope",
-        "expected_wage",
-        "entrepreneurship_intention",
-        "note",
+        *fields.SURVEY_COLUMNS,
+        *fields.PLAIN_COLUMNS,
     )
 ]
 

@@ -7,7 +7,8 @@ from typing import Any
 from api.ids import new_id
 from api.security.masking import mask_id_number, mask_phone
 from api.security.pii import PiiCipher
-from api.supply.records import RECORD_FIELDS, LaborerRecord, Occupation
+from api.supply.fields import PLAIN_COLUMNS
+from api.supply.records import LaborerRecord, Occupation
 from shared_models.enums import TagKind
 
 # Record fields kept as tags, and whether their tags carry an occupation code.
@@ -20,11 +21,7 @@ TAG_FIELDS: dict[str, tuple[TagKind, bool]] = {
 }
 FIELD_OF_TAG = {kind: name for name, (kind, _coded) in TAG_FIELDS.items()}
 # Columns a record sets directly on the laborer row (besides the encrypted ones).
-SCALAR_FIELDS = tuple(
-    f
-    for f in RECORD_FIELDS
-    if f not in TAG_FIELDS and f not in ("id_number", "phone", "surveyed_on", "surveyor")
-)
+SCALAR_FIELDS = PLAIN_COLUMNS
 
 
 def id_hash(cipher: PiiCipher, id_number: str) -> str:

@@ -2,8 +2,11 @@
 
 ID and phone numbers are masked unless the caller holds pii.reveal and asks for them;
 such an export is written to the audit log with its roster, filters and row count.
+A download streams (`start_download`, then `roster_chunks`): its first bytes leave after
+the first batch of rows and memory stays one batch, whatever the roster's size.
 """
 
+from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
@@ -15,7 +18,8 @@ from api.audit import service as audit
 from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
 from api.spreadsheets import vocabulary
-from api.spreadsheets.writer import LedgerWriter
+from api.spreadsheets.streaming import stream_workbook
+from api.spreadsheets.writer import ColumnSpec, LedgerWriter
 from api.supply import bulk_repository, convert, ledger, repository
 from api.supply.rosters import ROSTER_FILE_NAMES, RosterFilter
 from shared_models.enums import Permission, Sex
@@ -23,8 +27,64 @@ from shared_models.enums import Permission, Sex
 SEX_WORDS = {Sex.MALE: "男", Sex.FEMALE: "女"}
 
 
+def ledger_columns() -> list[ColumnSpec]:
+    return [c.spec() for c in ledger.COLUMNS]
+
+
 def _writer(target: IO[bytes], title: str) -> LedgerWriter:
-    return LedgerWriter(target, title, [c.spec() for c in ledger.COLUMNS])
+    return LedgerWriter(target, title, ledger_columns())
+
+
+def start_download(
+    session: Session, access: AccessContext, f: RosterFilter, *, reveal: bool
+) -> int:
+    """Before a download streams (in the request's own transaction): the permission, the
+    row count, and the audit entry of a revealing export, which names that count because
+    the rows are read afterwards, in the stream's transaction."""
+    if reveal:
+        access.require(Permission.REVEAL_PII)
+    total = repository.count(session, access, f, cap=10_000_000)
+    if reveal:
+        _audit(session, access, f, total)
+    return total
+
+
+def roster_chunks(
+    session: Session,
+    access: AccessContext,
+    cipher: PiiCipher,
+    f: RosterFilter,
+    *,
+    reveal: bool = False,
+    total: int = 0,
+    progress: Progress = quiet,
+    written: list[int] | None = None,
+) -> Iterator[bytes]:
+    """The roster read through `session` as .xlsx bytes, one chunk per batch of rows.
+    The caller has checked the permission (`start_download`); `written` counts rows."""
+    counter = written if written is not None else [0]
+    today = clock.today()
+
+    def batches() -> Iterator[list[list[Any]]]:
+        for batch in bulk_repository.stream(session, access, f):
+            rows = [_cells(laborer, tags, cipher, reveal, today) for laborer, tags in batch]
+            counter[0] += len(rows)
+            progress("export", counter[0], total)
+            yield rows
+
+    title = ROSTER_FILE_NAMES[f.roster]
+    yield from stream_workbook(title, ledger_columns(), batches(), expected_rows=total)
+
+
+def _cells(
+    laborer: Any, tags: list[Any], cipher: PiiCipher, reveal: bool, today: date
+) -> list[Any]:
+    if reveal:
+        id_number = cipher.decrypt(laborer.id_number_cipher, "id_number")
+        phone = cipher.decrypt(laborer.phone_cipher, "phone") if laborer.phone_cipher else None
+    else:
+        id_number, phone = laborer.id_number_masked, laborer.phone_masked
+    return ledger_row(laborer, tags, id_number, phone, today)
 
 
 def export_roster(
@@ -36,43 +96,33 @@ def export_roster(
     *,
     reveal: bool = False,
     progress: Progress = quiet,
-    audit_session: Session | None = None,
 ) -> int:
-    """Write the roster read through `session`; the audit entry of a revealing export
-    goes to `audit_session` (the primary's, when `session` is a read replica's)."""
+    """Write the roster to a file (the operator's command), in one transaction."""
     if reveal:
         access.require(Permission.REVEAL_PII)
     total = repository.count(session, access, f, cap=10_000_000)
-    writer = _writer(target, ROSTER_FILE_NAMES[f.roster])
-    written = 0
-    today = clock.today()
-    for batch in bulk_repository.stream(session, access, f):
-        rows = []
-        for laborer, tags in batch:
-            if reveal:
-                id_number = cipher.decrypt(laborer.id_number_cipher, "id_number")
-                phone = (
-                    cipher.decrypt(laborer.phone_cipher, "phone") if laborer.phone_cipher else None
-                )
-            else:
-                id_number, phone = laborer.id_number_masked, laborer.phone_masked
-            rows.append(ledger_row(laborer, tags, id_number, phone, today))
-        written += writer.write_rows(rows)
-        progress("export", written, total)
-    writer.close()
+    written = [0]
+    for chunk in roster_chunks(
+        session, access, cipher, f, reveal=reveal, total=total, progress=progress, written=written
+    ):
+        target.write(chunk)
     if reveal:
-        owners = access.read_ids(DataKind.LABORER)
-        audit.record(
-            audit_session or session,
-            access,
-            # In the register owner's log (a liaison office exports its county's register).
-            tenant_id=next(iter(owners)) if len(owners) == 1 else access.tenant_id,
-            action="laborer.export",
-            entity_type="roster",
-            entity_id=f.roster.value,
-            after={"reveal": True, "rows": written, "filters": _filters(f)},
-        )
-    return written
+        _audit(session, access, f, written[0])
+    return written[0]
+
+
+def _audit(session: Session, access: AccessContext, f: RosterFilter, rows: int) -> None:
+    owners = access.read_ids(DataKind.LABORER)
+    audit.record(
+        session,
+        access,
+        # In the register owner's log (a liaison office exports its county's register).
+        tenant_id=next(iter(owners)) if len(owners) == 1 else access.tenant_id,
+        action="laborer.export",
+        entity_type="roster",
+        entity_id=f.roster.value,
+        after={"reveal": True, "rows": rows, "filters": _filters(f)},
+    )
 
 
 def ledger_row(

@@ -1,11 +1,13 @@
 """The laborer ledger (台账) format: Chinese column headers as county ledgers have them,
-how each cell is read and how each value is written.
+how each cell is read and how each value is written. The columns, their order and the
+other headers accepted come from the field declaration (api/supply/fields.py).
 
 Import and export use the same columns, so an export re-imports with no changes.
 Columns may come in any order; missing optional columns leave existing values alone.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -27,18 +29,8 @@ from api.spreadsheets.cells import (
     read_list,
     read_text,
 )
+from api.supply.fields import FIELDS, Kind, LaborerField, Mask
 from api.supply.records import LaborerRecord, Occupation, normalize_phone
-from shared_models.enums import (
-    AssistanceMeasure,
-    Education,
-    EmploymentDifficulty,
-    EmploymentNeed,
-    EmploymentStatus,
-    HealthStatus,
-    PovertyStatus,
-    SkillLevel,
-    TransferScope,
-)
 
 __all__ = ["COLUMNS", "Column", "read_bool", "read_date", "read_list"]
 
@@ -71,67 +63,39 @@ def write_occupations(values: tuple[Occupation, ...]) -> str:
     return ";".join(o.text() for o in values)
 
 
-COLUMNS: tuple[Column, ...] = (
-    Column("姓名", "name", read_text, required=True, width=10),
-    Column("身份证号码", "id_number", read_id_number, required=True, width=21, text=True),
-    Column("性别", "sex", read_text, derived=True, width=6),
-    # Age, not the birth date: a masked export must not give away what the mask hides.
-    Column("年龄", "age", read_text, derived=True, width=6),
-    Column("联系电话", "phone", read_phone, width=14, text=True),
-    Column("乡镇（街道）", "township", read_text, required=True),
-    Column("村（社区）", "village", read_text, required=True),
-    Column("户主姓名", "household_head", read_text, width=10),
-    Column("户籍地区划代码", "region_code", read_text, width=14, text=True),
-    enum_column("脱贫属性", "poverty_status", PovertyStatus, required=True, width=15),
-    Column("认定年度", "poverty_year", read_int, width=9),
-    enum_column("文化程度", "education", Education),
-    enum_column("健康状况", "health_status", HealthStatus, width=9),
-    Column("残疾等级", "disability_level", read_int, width=9),
-    Column("是否两后生", "two_after", read_bool, width=10),
-    enum_column("就业状态", "employment_status", EmploymentStatus, required=True),
-    enum_column("就业需求", "employment_need", EmploymentNeed),
-    enum_column("技能水平", "skill_level", SkillLevel),
-    enum_column("就业困难", "employment_difficulty", EmploymentDifficulty),
-    enum_column("帮扶对策", "assistance_measure", AssistanceMeasure, width=14),
-    Column("摸底日期", "surveyed_on", read_date, width=11),
-    Column("摸底人", "surveyor", read_text, width=10),
-    Column("是否愿意转移就业", "transfer_willing", read_bool, width=10),
-    enum_column("意向就业地域", "transfer_scope", TransferScope),
-    Column("意向城市", "preferred_cities", read_list, join_list, width=16),
-    Column("意向行业", "preferred_industries", read_list, join_list, width=16),
-    Column("期望月薪（元）", "expected_wage", read_int, width=10),
-    Column("是否有创业意愿", "entrepreneurship_intention", read_bool, width=10),
-    Column("技能（工种）", "skills", read_occupations, write_occupations, width=22),
-    Column("职业资格证书", "certificates", read_list, join_list, width=18),
-    Column("培训需求", "training_needs", read_occupations, write_occupations, width=18),
-    Column("备注", "note", read_text, width=24),
-)
+def _same(value: Any) -> Any:
+    return value
+
+
+# How a cell of each kind is read and a value written (masked fields have readers of
+# their own: an ID number typed as a number has lost digits, a phone is normalised).
+_READ_WRITE: dict[Kind, tuple[Callable[[Any], Any], Callable[[Any], Any]]] = {
+    Kind.TEXT: (read_text, _same),
+    Kind.INT: (read_int, _same),
+    Kind.BOOL: (read_bool, _same),
+    Kind.DATE: (read_date, _same),
+    Kind.LIST: (read_list, join_list),
+    Kind.OCCUPATIONS: (read_occupations, write_occupations),
+}
+_MASKED_READ = {Mask.ID_NUMBER: read_id_number, Mask.PHONE: read_phone}
+
+
+def column_of(f: LaborerField) -> Column:
+    """The ledger column of a declared field."""
+    layout: dict[str, Any] = {"required": f.required, "width": f.width, "text": f.as_text}
+    if f.enum is not None:
+        return enum_column(f.header, f.name, f.enum, **layout)
+    read, write = _READ_WRITE[f.kind]
+    if f.mask is not None:
+        read = _MASKED_READ[f.mask]
+    return Column(f.header, f.name, read, write, derived=not f.input, **layout)
+
+
+COLUMNS: tuple[Column, ...] = tuple(column_of(f) for f in FIELDS)
 BY_FIELD = {c.field: c for c in COLUMNS}
 REQUIRED = tuple(c for c in COLUMNS if c.required)
-
-
-# Headers county ledgers also use for the same columns.
-HEADER_INDEX = header_index(
-    COLUMNS,
-    {
-        "身份证号": "id_number",
-        "公民身份号码": "id_number",
-        "手机号码": "phone",
-        "电话": "phone",
-        "乡镇": "township",
-        "乡镇街道": "township",
-        "村": "village",
-        "村社区": "village",
-        "村（居）": "village",
-        "贫困户属性": "poverty_status",
-        "人员类别": "poverty_status",
-        "期望月薪": "expected_wage",
-        "户主": "household_head",
-        "技能": "skills",
-        "工种": "skills",
-        "证书": "certificates",
-    },
-)
+# The headers county ledgers also use for the same columns.
+HEADER_INDEX = header_index(COLUMNS, {s: f.name for f in FIELDS for s in f.synonyms})
 
 
 @dataclass

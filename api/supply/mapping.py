@@ -4,20 +4,12 @@ from typing import Any
 
 from api.errors import BadRequest
 from api.i18n import _
+from api.supply.fields import NOT_EMPTIABLE
 from api.supply.records import LaborerRecord, Occupation, normalize_phone
 from api.supply.schemas import LaborerCreate, LaborerUpdate, OccupationIO
 
-REQUIRED_ON_UPDATE = (
-    "name",
-    "township",
-    "village",
-    "poverty_status",
-    "employment_status",
-    "health_status",
-    "two_after",
-    "transfer_willing",
-    "entrepreneurship_intention",
-)
+# An update may not empty a required field or one with a default.
+REQUIRED_ON_UPDATE = NOT_EMPTIABLE
 
 
 def _occupations(items: list[OccupationIO] | None) -> tuple[Occupation, ...]:

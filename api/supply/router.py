@@ -6,14 +6,14 @@ from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
 from api import clock
-from api.deps import Access, Cipher, DbSession, ReadSession, Uploads
+from api.deps import Access, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
 from api.imports.schemas import ImportResult, rejected
 from api.paging import Pager
-from api.routing import JsonRoute, file_download
+from api.routing import JsonRoute, file_download, streamed_xlsx
 from api.supply import exporter, imports, service
 from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
@@ -159,19 +159,24 @@ def commit_import(
 
 @router.get("/export", **file_download(XLSX))
 def export_roster(
+    request: Request,
     access: Access,
     session: DbSession,
-    reads: ReadSession,
     cipher: Cipher,
     f: Filter,
     reveal: bool = False,
 ) -> Response:
     """A roster as an .xlsx ledger that re-imports unchanged. ID and phone numbers are
-    masked unless `reveal=true` (needs pii.reveal; audited)."""
-    buffer = io.BytesIO()
-    exporter.export_roster(reads, access, cipher, f, buffer, reveal=reveal, audit_session=session)
+    masked unless `reveal=true` (needs pii.reveal; audited). The file streams."""
+    total = exporter.start_download(session, access, f, reveal=reveal)
     name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{clock.today():%Y%m%d}.xlsx"
-    return _xlsx(buffer.getvalue(), name)
+    return streamed_xlsx(
+        request,
+        access,
+        lambda reads: exporter.roster_chunks(reads, access, cipher, f, reveal=reveal, total=total),
+        "laborers.xlsx",
+        name,
+    )
 
 
 # --- one laborer -------------------------------------------------------------------------------

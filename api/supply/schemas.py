@@ -1,12 +1,15 @@
-"""Request and response bodies of the laborer API."""
+"""Request and response bodies of the laborer API. The create and update bodies are
+built from the field declaration (api/supply/fields.py)."""
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
+from pydantic import Field, create_model
 
 from api.paging import Page
 from api.schemas import Input, Schema
+from api.supply.fields import INPUT, LIST_LIMIT, Kind, LaborerField
 from shared_models.enums import (
     AssistanceMeasure,
     Education,
@@ -31,72 +34,68 @@ class OccupationIO(Schema):
     code: str | None = Field(default=None, max_length=20)
 
 
-class LaborerFields(Input):
-    """Everything a caller may set. Birth date and sex come from the ID number."""
-
-    phone: str | None = Field(default=None, max_length=20)
-    region_code: str | None = Field(default=None, max_length=6)
-    household_head: str | None = Field(default=None, max_length=40)
-    poverty_year: int | None = None
-    education: Education | None = None
-    health_status: HealthStatus = HealthStatus.HEALTHY
-    disability_level: int | None = None
-    two_after: bool = False
-    employment_need: EmploymentNeed = EmploymentNeed.NONE
-    skill_level: SkillLevel = SkillLevel.NONE
-    employment_difficulty: EmploymentDifficulty = EmploymentDifficulty.NONE
-    assistance_measure: AssistanceMeasure = AssistanceMeasure.NONE
-    surveyed_on: date | None = None
-    surveyor: str | None = Field(default=None, max_length=40)
-    transfer_willing: bool = False
-    transfer_scope: TransferScope | None = None
-    preferred_cities: list[str] = Field(default_factory=list, max_length=20)
-    preferred_industries: list[str] = Field(default_factory=list, max_length=20)
-    expected_wage: int | None = None
-    entrepreneurship_intention: bool = False
-    skills: list[OccupationIO] = Field(default_factory=list, max_length=20)
-    certificates: list[str] = Field(default_factory=list, max_length=20)
-    training_needs: list[OccupationIO] = Field(default_factory=list, max_length=20)
-    note: str | None = Field(default=None, max_length=500)
+def _python_type(f: LaborerField) -> Any:
+    if f.kind is Kind.ENUM:
+        return f.enum
+    return {
+        Kind.TEXT: str,
+        Kind.INT: int,
+        Kind.BOOL: bool,
+        Kind.DATE: date,
+        Kind.LIST: list[str],
+        Kind.OCCUPATIONS: list[OccupationIO],
+    }[f.kind]
 
 
-class LaborerCreate(LaborerFields):
-    name: str = Field(min_length=1, max_length=40)
-    id_number: str = Field(min_length=1, max_length=30)
-    township: str = Field(min_length=1, max_length=40)
-    village: str = Field(min_length=1, max_length=40)
-    poverty_status: PovertyStatus
-    employment_status: EmploymentStatus
+def _limits(f: LaborerField) -> dict[str, Any]:
+    if f.kind in (Kind.LIST, Kind.OCCUPATIONS):
+        return {"max_length": LIST_LIMIT}
+    limits: dict[str, Any] = {"max_length": f.max_length} if f.max_length else {}
+    if f.required and f.kind is Kind.TEXT:
+        limits["min_length"] = 1
+    return limits
 
 
-class LaborerUpdate(Input):
-    """Only the fields sent are changed. `version` is the one you read (409 if stale)."""
+def _on_create(f: LaborerField) -> tuple[Any, Any]:
+    kind = _python_type(f)
+    if f.required:
+        return kind, Field(**_limits(f))
+    if f.kind in (Kind.LIST, Kind.OCCUPATIONS):
+        return kind, Field(default_factory=list, **_limits(f))
+    if f.default is not None:
+        return kind, Field(default=f.default, **_limits(f))
+    return kind | None, Field(default=None, **_limits(f))
 
-    version: int
-    name: str | None = Field(default=None, min_length=1, max_length=40)
-    id_number: str | None = Field(default=None, min_length=1, max_length=30)
-    phone: str | None = Field(default=None, max_length=20)
-    region_code: str | None = Field(default=None, max_length=6)
-    township: str | None = Field(default=None, min_length=1, max_length=40)
-    village: str | None = Field(default=None, min_length=1, max_length=40)
-    household_head: str | None = Field(default=None, max_length=40)
-    poverty_status: PovertyStatus | None = None
-    poverty_year: int | None = None
-    education: Education | None = None
-    health_status: HealthStatus | None = None
-    disability_level: int | None = None
-    two_after: bool | None = None
-    employment_status: EmploymentStatus | None = None
-    transfer_willing: bool | None = None
-    transfer_scope: TransferScope | None = None
-    preferred_cities: list[str] | None = Field(default=None, max_length=20)
-    preferred_industries: list[str] | None = Field(default=None, max_length=20)
-    expected_wage: int | None = None
-    entrepreneurship_intention: bool | None = None
-    skills: list[OccupationIO] | None = Field(default=None, max_length=20)
-    certificates: list[str] | None = Field(default=None, max_length=20)
-    training_needs: list[OccupationIO] | None = Field(default=None, max_length=20)
-    note: str | None = Field(default=None, max_length=500)
+
+def _on_update(f: LaborerField) -> tuple[Any, Any]:
+    return _python_type(f) | None, Field(default=None, **_limits(f))
+
+
+if TYPE_CHECKING:
+    # Built at run time from the declaration; to the type checker, input models whose
+    # fields are read by name (their types are the declaration's, checked by pydantic).
+    class LaborerCreate(Input):
+        def __getattr__(self, name: str) -> Any: ...
+
+    class LaborerUpdate(Input):
+        version: int
+
+        def __getattr__(self, name: str) -> Any: ...
+
+else:
+    LaborerCreate = create_model(
+        "LaborerCreate",
+        __base__=Input,
+        __doc__="Everything a caller may set. Birth date and sex come from the ID number.",
+        **{f.name: _on_create(f) for f in INPUT},
+    )
+    LaborerUpdate = create_model(
+        "LaborerUpdate",
+        __base__=Input,
+        __doc__="Only the fields sent are changed. `version` is the one you read (409 if stale).",
+        version=(int, ...),
+        **{f.name: _on_update(f) for f in INPUT if f.on_edit},
+    )
 
 
 class DerivedTagOut(Schema):

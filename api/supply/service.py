@@ -16,6 +16,7 @@ from api.i18n import _
 from api.paging import Paging
 from api.security.pii import PiiCipher
 from api.supply import bulk_repository, convert, derived, repository
+from api.supply import fields as declared
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, Occupation, check_record
 from api.supply.rosters import Roster, RosterFilter
 from shared_models import Laborer, LaborerSurvey, LaborerTag
@@ -23,37 +24,9 @@ from shared_models.base import utcnow
 from shared_models.enums import OrgKind, Permission, StateSource
 
 # A liaison office keeps contact and status current; the county owns the rest.
-LIAISON_FIELDS = frozenset({"phone", "employment_status", "note"})
-AUDIT_FIELDS = (
-    "name",
-    "id_number",
-    "phone",
-    "region_code",
-    "township",
-    "village",
-    "household_head",
-    "poverty_status",
-    "poverty_year",
-    "education",
-    "health_status",
-    "disability_level",
-    "two_after",
-    "employment_status",
-    "employment_need",
-    "skill_level",
-    "employment_difficulty",
-    "assistance_measure",
-    "transfer_willing",
-    "transfer_scope",
-    "preferred_cities",
-    "preferred_industries",
-    "expected_wage",
-    "entrepreneurship_intention",
-    "skills",
-    "certificates",
-    "training_needs",
-    "note",
-)
+LIAISON_FIELDS = declared.LIAISON_FIELDS
+# What a registration's audit entry holds: every entered field but the survey's.
+AUDIT_FIELDS = tuple(f.name for f in declared.INPUT if f.stored is not declared.Stored.SURVEY)
 
 
 @dataclass

@@ -1,22 +1,22 @@
 """Excel downloads for signed-in pages: the same files as the JSON API's exports, with
 the session cookie instead of a bearer token (the pages link here)."""
 
-import io
 import uuid
 from urllib.parse import quote
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api import clock
 from api.demand import exporter as demand_exporter
 from api.demand.filters import Pool
 from api.deps import Cipher, DbSession
+from api.routing import streamed_xlsx
 from api.supply import exporter as supply_exporter
 from api.supply.filters import Filter
 from api.supply.rosters import ROSTER_FILE_NAMES
 from api.trainings import outcomes as course_outcomes
-from web.deps import PageReadSession, TenantPage
+from web.deps import TenantPage
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,28 +30,37 @@ def _xlsx(content: bytes, ascii_name: str, filename: str) -> Response:
 
 @router.get("/laborers/export")
 def export_roster(
+    request: Request,
     page: TenantPage,
     session: DbSession,
-    reads: PageReadSession,
     cipher: Cipher,
     f: Filter,
     reveal: bool = False,
 ) -> Response:
     access = page.ctx
-    buffer = io.BytesIO()
-    supply_exporter.export_roster(
-        reads, access, cipher, f, buffer, reveal=reveal, audit_session=session
-    )
+    total = supply_exporter.start_download(session, access, f, reveal=reveal)
     name = f"{access.tenant_name}{ROSTER_FILE_NAMES[f.roster]}{clock.today():%Y%m%d}.xlsx"
-    return _xlsx(buffer.getvalue(), "laborers.xlsx", name)
+    return streamed_xlsx(
+        request,
+        access,
+        lambda reads: supply_exporter.roster_chunks(
+            reads, access, cipher, f, reveal=reveal, total=total
+        ),
+        "laborers.xlsx",
+        name,
+    )
 
 
 @router.get("/vacancies/export")
-def export_pool(page: TenantPage, session: DbSession, f: Pool) -> Response:
-    buffer = io.BytesIO()
-    demand_exporter.export_pool(session, page.ctx, f, buffer)
+def export_pool(request: Request, page: TenantPage, f: Pool) -> Response:
     name = f"{demand_exporter.SHEET}{clock.today():%Y%m%d}.xlsx"
-    return _xlsx(buffer.getvalue(), "vacancies.xlsx", name)
+    return streamed_xlsx(
+        request,
+        page.ctx,
+        lambda reads: demand_exporter.pool_chunks(reads, page.ctx, f),
+        "vacancies.xlsx",
+        name,
+    )
 
 
 @router.get("/trainings/{training_id}/subsidy-list")

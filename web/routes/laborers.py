@@ -14,25 +14,16 @@ from api.errors import AppError
 from api.i18n import gettext
 from api.labels import options
 from api.paging import Pager, Sorting
-from api.supply import ledger, service
+from api.supply import fields, ledger, service
 from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
 from api.supply.records import normalize_phone
 from api.supply.rosters import ROSTER_TITLES, Roster, SortKey
 from api.supply.schemas import LaborerCreate, LaborerUpdate, SurveyIn
 from shared_models.enums import (
-    AssistanceMeasure,
-    Education,
-    EmploymentDifficulty,
-    EmploymentNeed,
-    EmploymentStatus,
-    HealthStatus,
     OrgKind,
     Permission,
-    PovertyStatus,
     Sex,
-    SkillLevel,
-    TransferScope,
 )
 from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
@@ -42,43 +33,19 @@ from web.rendering import render
 
 router = APIRouter(prefix="/laborers", include_in_schema=False)
 
+# The form's inputs by how they are posted (api/supply/fields.py declares them).
+_BY_KIND = {kind: [f.name for f in fields.INPUT if f.kind is kind] for kind in fields.Kind}
 SCALARS = [
-    "name",
-    "id_number",
-    "phone",
-    "region_code",
-    "township",
-    "village",
-    "household_head",
-    "poverty_status",
-    "poverty_year",
-    "education",
-    "health_status",
-    "disability_level",
-    "employment_status",
-    "employment_need",
-    "skill_level",
-    "employment_difficulty",
-    "assistance_measure",
-    "surveyed_on",
-    "surveyor",
-    "transfer_scope",
-    "expected_wage",
-    "note",
+    f.name
+    for f in fields.INPUT
+    if f.kind in (fields.Kind.TEXT, fields.Kind.INT, fields.Kind.DATE, fields.Kind.ENUM)
 ]
-FLAGS = ["two_after", "transfer_willing", "entrepreneurship_intention"]
-LISTS = ["preferred_cities", "preferred_industries", "certificates"]
-OCCUPATIONS = ["skills", "training_needs"]
+FLAGS = _BY_KIND[fields.Kind.BOOL]
+LISTS = _BY_KIND[fields.Kind.LIST]
+OCCUPATIONS = _BY_KIND[fields.Kind.OCCUPATIONS]
+REGISTRATION_ONLY = [f.name for f in fields.INPUT if not f.on_edit]
 CHOICES = {
-    "poverty_status": options(PovertyStatus),
-    "education": options(Education),
-    "health_status": options(HealthStatus),
-    "employment_status": options(EmploymentStatus),
-    "employment_need": options(EmploymentNeed),
-    "skill_level": options(SkillLevel),
-    "employment_difficulty": options(EmploymentDifficulty),
-    "assistance_measure": options(AssistanceMeasure),
-    "transfer_scope": options(TransferScope),
+    **{f.name: options(f.enum) for f in fields.INPUT if f.enum is not None},
     "sex": options(Sex),
     "sort": options(SortKey),
 }
@@ -100,8 +67,8 @@ def _form_data(form: Any, *, editing: bool) -> dict[str, Any]:
             {"name": o.name, "code": o.code} for o in ledger.read_occupations(form.get(name))
         ]
     if editing:
-        data.pop("surveyed_on", None)
-        data.pop("surveyor", None)
+        for name in REGISTRATION_ONLY:
+            data.pop(name, None)
     return data
 
 
@@ -208,6 +175,11 @@ def _form_context(
         "errors": errors_by_field(error),
         "message": general_message(error),
         "choices": CHOICES,
+        "form_fields": fields.INPUT,
+        "form_groups": [
+            (group, [f for f in fields.in_group(group) if f.on_edit or view is None])
+            for group in fields.GROUPS
+        ],
         "liaison": page.ctx.tenant_kind is OrgKind.LIAISON,
     }
 
