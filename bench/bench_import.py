@@ -37,8 +37,10 @@ def _child_env(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def _run(step: str, env: dict[str, str], *args: str) -> dict:
     output = subprocess.run(
         [sys.executable, "-m", "bench.import_steps", step, *args],
-        env=env, check=True, capture_output=True, text=True,
+        env=env, capture_output=True, text=True,
     )  # fmt: skip
+    if output.returncode:
+        sys.exit(f"step {step} failed:\n{output.stderr[-3000:]}")
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 

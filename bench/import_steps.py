@@ -15,6 +15,7 @@ import psycopg  # noqa: E402
 import python_calamine  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from api import db_limits  # noqa: E402
 from api.access import build_access_context  # noqa: E402
 from api.db import Database, apply_access  # noqa: E402
 from api.security.pii import PiiCipher  # noqa: E402
@@ -61,7 +62,9 @@ def step_import(path: str, profile: str | None = None) -> dict:
             marks.update(t=now, stage=stage)
 
     started = time.perf_counter()
-    with db.transaction() as session:
+    # A large ledger is checked by the worker, under the batch limits (api/jobs/worker.py):
+    # a request's 60 s idle-in-transaction limit would end the check of 100,000 rows.
+    with db_limits.batch_limits(), db.transaction() as session:
         access = _admin_access(session, db)
         apply_access(session, access)
         _batch, plan = imports.run(session, access, PiiCipher(settings), None, data,
