@@ -87,13 +87,10 @@ def _in_transaction(world, tenant, username, role, act):
     """Run `act` as `username`, swallow its failure, and commit what is left."""
     database = world.app_database()
     with database.transaction() as session:
+        who = {"tenant_id": world.orgs[tenant], "user_id": world.users[username]}
+        admin = role is Role.ADMIN
         access = build_access_context(
-            session,
-            tenant_id=world.orgs[tenant],
-            role=role,
-            can_reveal_pii=role is Role.ADMIN,
-            user_id=world.users[username],
-            actor_label=username,
+            session, role=role, can_reveal_pii=admin, actor_label=username, **who
         )
         apply_access(session, access)
         with pytest.raises(RuntimeError, match="disk filled up"):
