@@ -1,4 +1,5 @@
-"""Vacancy list import: read, check every row, plan, then save all rows or none.
+"""The vacancy list as a kind of import (api/imports/pipeline.py): its row rules, its
+comparison with the register and its write.
 
 A row names its employer by credit code. An employer new to the bureau is registered
 from the row; a known one must carry the name it is registered under (a mistyped code
@@ -20,9 +21,8 @@ from api.demand.records import EmployerRecord, VacancyRecord, check_employer, ch
 from api.demand.service import new_vacancy, vacancy_record, vacancy_values
 from api.errors import FieldError
 from api.i18n import _
-from api.spreadsheets.cells import file_error, map_headers, read_cells, with_column
-from api.spreadsheets.reader import UnreadableFile, read_table
-from api.supply.importer import FILE_MESSAGES, reported_errors
+from api.imports import pipeline
+from api.spreadsheets.cells import read_cells, with_column
 from shared_models import Employer, Vacancy
 from shared_models.enums import EntryThreshold, VacancyStatus
 
@@ -37,29 +37,18 @@ class Row:
 
 
 @dataclass
-class Plan:
-    rows: int = 0
+class Plan(pipeline.Plan):
     new_employers: dict[str, EmployerRecord] = field(default_factory=dict)
     new: list[Row] = field(default_factory=list)
     updated: list[tuple[Vacancy, VacancyRecord, list[str]]] = field(default_factory=list)
     unchanged: int = 0
-    errors: list[FieldError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> dict[str, Any]:
+    def counts(self) -> dict[str, int]:
         return {
-            "rows": self.rows,
             "new": len(self.new),
             "updated": len(self.updated),
             "unchanged": self.unchanged,
             "new_employers": len(self.new_employers),
-            "error_count": len(self.errors),
-            "ignored_columns": self.ignored_columns,
-            "errors": reported_errors(self.errors),
         }
 
 
@@ -120,170 +109,146 @@ def _records(
     return employer, vacancy
 
 
+def _error(number: int, field: str, message: str, code: str, params: dict[str, Any]) -> FieldError:
+    """A check across rows or against the register, placed on its row and column."""
+    header = ledger.BY_FIELD[field].header
+    return FieldError(field, message, code, params, row=number, column=header)
+
+
 def _row_errors(number: int, problems: list[FieldError]) -> list[FieldError]:
     by_field = {**ledger.BY_FIELD, "name": ledger.BY_FIELD["employer_name"]}
     by_field["occupation_name"] = by_field["occupation_code"] = ledger.BY_FIELD["occupation"]
     return [with_column(p, number, by_field) for p in problems]
 
 
-def _read_rows(
-    data: bytes, filename: str, plan: Plan, default_region: str, today: date
-) -> list[Row]:
-    try:
-        table = read_table(data, filename)
-    except UnreadableFile as exc:
-        plan.errors.append(file_error("file_" + exc.reason, FILE_MESSAGES[exc.reason]))
-        return []
-    mapped = map_headers(table.headers, ledger.HEADER_INDEX, ledger.REQUIRED)
-    plan.ignored_columns, plan.errors = mapped.ignored, list(mapped.errors)
-    if plan.errors:
-        return []
-    rows: list[Row] = []
-    for number, cells in table.rows:
-        read = read_cells(number, cells, mapped.columns, table.formulas, ledger.REQUIRED)
+@dataclass
+class VacancyList:
+    """The vacancy list's columns (api/demand/ledger.py) and its row rules."""
+
+    default_region: str
+    today: date = field(default_factory=clock.today)
+    sheet = pipeline.Sheet(ledger.HEADER_INDEX, ledger.REQUIRED, max_rows=MAX_ROWS)
+    batch_kind = "vacancies"
+    audit_action = "vacancy.import"
+
+    def new_plan(self) -> Plan:
+        return Plan()
+
+    def read_row(
+        self, number: int, cells: list[Any], layout: pipeline.Layout
+    ) -> pipeline.RowRead[Row] | None:
+        read = read_cells(number, cells, layout.columns, layout.formulas, ledger.REQUIRED)
         if read is None:
-            continue
-        plan.rows += 1
-        if plan.rows > MAX_ROWS:
-            plan.errors = [
-                file_error(
-                    "too_many_rows",
-                    _("The file has more than {count} rows; split it."),
-                    count=MAX_ROWS,
-                )
-            ]
-            return []
+            return None
         values, errors = read
         if errors:
-            plan.errors.extend(errors)
-            continue
-        employer, vacancy = _records(values, default_region, today)
-        problems = check_employer(employer) + check_vacancy(vacancy, today=today)
+            return pipeline.RowRead(None, errors)
+        employer, vacancy = _records(values, self.default_region, self.today)
+        problems = check_employer(employer) + check_vacancy(vacancy, today=self.today)
         if problems:
-            plan.errors.extend(_row_errors(number, problems))
-            continue
-        rows.append(Row(number, employer, vacancy))
-    if plan.rows == 0 and not plan.errors:
-        plan.errors.append(file_error("no_rows", _("The file has no data rows.")))
-    return rows
+            return pipeline.RowRead(None, _row_errors(number, problems))
+        return pipeline.RowRead(Row(number, employer, vacancy), [])
 
-
-def _in_file_conflicts(rows: list[Row], plan: Plan) -> None:
-    names: dict[str, tuple[str, int]] = {}
-    keys: dict[tuple[str, str], int] = {}
-    for row in rows:
-        code = row.employer.credit_code
-        name, first = names.setdefault(code, (row.employer.name, row.number))
-        if name != row.employer.name:
-            plan.errors.append(
-                FieldError(
-                    "employer_name",
-                    _("Row {row} gives this credit code to {name}."),
-                    "credit_code_other_name",
-                    {"row": first, "name": name},
-                    row=row.number,
-                    column=ledger.BY_FIELD["employer_name"].header,
+    def check_file(self, rows: list[tuple[int, Row]], plan: Plan) -> list[tuple[int, Row]]:
+        """One credit code, one name; one vacancy per employer and title."""
+        names: dict[str, tuple[str, int]] = {}
+        keys: dict[tuple[str, str], int] = {}
+        for _number, row in rows:
+            code = row.employer.credit_code
+            name, first = names.setdefault(code, (row.employer.name, row.number))
+            if name != row.employer.name:
+                plan.errors.append(
+                    _error(
+                        row.number,
+                        "employer_name",
+                        _("Row {row} gives this credit code to {name}."),
+                        "credit_code_other_name",
+                        {"row": first, "name": name},
+                    )
                 )
-            )
-        key = (code, row.vacancy.title)
-        if key in keys:
-            plan.errors.append(
-                FieldError(
-                    "title",
-                    _("This employer's vacancy of the same title is also on row {row}."),
-                    "duplicate_in_file",
-                    {"row": keys[key]},
-                    row=row.number,
-                    column=ledger.BY_FIELD["title"].header,
+            key = (code, row.vacancy.title)
+            if key in keys:
+                plan.errors.append(
+                    _error(
+                        row.number,
+                        "title",
+                        _("This employer's vacancy of the same title is also on row {row}."),
+                        "duplicate_in_file",
+                        {"row": keys[key]},
+                    )
                 )
-            )
-        else:
-            keys[key] = row.number
+            else:
+                keys[key] = row.number
+        return rows
 
-
-def plan_import(
-    session: Session,
-    access: AccessContext,
-    data: bytes,
-    filename: str,
-    *,
-    today: date | None = None,
-) -> Plan:
-    today = today or clock.today()
-    plan = Plan()
-    rows = _read_rows(data, filename, plan, access.tenant_region_code, today)
-    _in_file_conflicts(rows, plan)
-    if plan.errors:
-        plan.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
-        return plan
-    known = repository.employers_by_code(
-        session, access, sorted({r.employer.credit_code for r in rows})
-    )
-    existing = repository.vacancies_by_key(session, access, [e.id for e in known.values()])
-    for row in rows:
-        employer = known.get(row.employer.credit_code)
-        if employer is None:
-            plan.new_employers.setdefault(row.employer.credit_code, row.employer)
-            plan.new.append(row)
-            continue
-        if employer.name != row.employer.name:
-            plan.errors.append(
-                FieldError(
-                    "employer_name",
-                    _("This credit code is registered here as {name}."),
-                    "credit_code_other_name",
-                    {"name": employer.name},
-                    row=row.number,
-                    column=ledger.BY_FIELD["employer_name"].header,
+    def compare(
+        self, session: Session, access: AccessContext, rows: list[tuple[int, Row]], plan: Plan
+    ) -> None:
+        codes = sorted({r.employer.credit_code for _n, r in rows})
+        known = repository.employers_by_code(session, access, codes)
+        existing = repository.vacancies_by_key(session, access, [e.id for e in known.values()])
+        for _number, row in rows:
+            employer = known.get(row.employer.credit_code)
+            if employer is None:
+                plan.new_employers.setdefault(row.employer.credit_code, row.employer)
+                plan.new.append(row)
+                continue
+            if employer.name != row.employer.name:
+                plan.errors.append(
+                    _error(
+                        row.number,
+                        "employer_name",
+                        _("This credit code is registered here as {name}."),
+                        "credit_code_other_name",
+                        {"name": employer.name},
+                    )
                 )
-            )
-            continue
-        stored = existing.get((employer.id, row.vacancy.title))
-        if stored is None:
-            plan.new.append(row)
-            continue
-        before, after = asdict(vacancy_record(stored)), asdict(row.vacancy)
-        changed = [k for k in after if after[k] != before[k]]
-        if row.vacancy.headcount < stored.filled:
-            plan.errors.append(
-                FieldError(
-                    "headcount",
-                    _("{filled} people are already hired; the headcount cannot be lower."),
-                    "headcount_below_filled",
-                    {"filled": stored.filled},
-                    row=row.number,
-                    column=ledger.BY_FIELD["headcount"].header,
+                continue
+            stored = existing.get((employer.id, row.vacancy.title))
+            if stored is None:
+                plan.new.append(row)
+                continue
+            before, after = asdict(vacancy_record(stored)), asdict(row.vacancy)
+            changed = [k for k in after if after[k] != before[k]]
+            if row.vacancy.headcount < stored.filled:
+                plan.errors.append(
+                    _error(
+                        row.number,
+                        "headcount",
+                        _("{filled} people are already hired; the headcount cannot be lower."),
+                        "headcount_below_filled",
+                        {"filled": stored.filled},
+                    )
                 )
-            )
-        elif changed:
-            plan.updated.append((stored, row.vacancy, changed))
-        else:
-            plan.unchanged += 1
-    return plan
+            elif changed:
+                plan.updated.append((stored, row.vacancy, changed))
+            else:
+                plan.unchanged += 1
 
-
-def apply_plan(session: Session, access: AccessContext, plan: Plan) -> None:
-    employers: dict[str, Employer] = {}
-    for code, record in plan.new_employers.items():
-        employer = Employer(id=uuid.uuid4(), tenant_id=access.tenant_id, **asdict(record))
-        session.add(employer)
-        employers[code] = employer
-    session.flush()
-    known = repository.employers_by_code(
-        session, access, sorted({r.employer.credit_code for r in plan.new})
-    )
-    for row in plan.new:
-        vacancy = new_vacancy(access, known[row.employer.credit_code], row.vacancy)
-        session.add(vacancy)
+    def write(
+        self, session: Session, access: AccessContext, plan: Plan, batch_id: uuid.UUID | None
+    ) -> None:
+        employers: dict[str, Employer] = {}
+        for code, record in plan.new_employers.items():
+            employer = Employer(id=uuid.uuid4(), tenant_id=access.tenant_id, **asdict(record))
+            session.add(employer)
+            employers[code] = employer
         session.flush()
-        repository.replace_skills(session, access, vacancy, row.vacancy.skills)
-    for stored, record, changed in plan.updated:
-        values = vacancy_values(record)
-        for name in changed:
-            if name != "skills":
-                setattr(stored, name, values[name])
-        if stored.filled >= stored.headcount:
-            stored.status = VacancyStatus.FILLED
-        session.flush()
-        if "skills" in changed:
-            repository.replace_skills(session, access, stored, record.skills)
+        known = repository.employers_by_code(
+            session, access, sorted({r.employer.credit_code for r in plan.new})
+        )
+        for row in plan.new:
+            vacancy = new_vacancy(access, known[row.employer.credit_code], row.vacancy)
+            session.add(vacancy)
+            session.flush()
+            repository.replace_skills(session, access, vacancy, row.vacancy.skills)
+        for stored, record, changed in plan.updated:
+            values = vacancy_values(record)
+            for name in changed:
+                if name != "skills":
+                    setattr(stored, name, values[name])
+            if stored.filled >= stored.headcount:
+                stored.status = VacancyStatus.FILLED
+            session.flush()
+            if "skills" in changed:
+                repository.replace_skills(session, access, stored, record.skills)

@@ -3,7 +3,8 @@
 Rows name a worker by ID number (the name, when given, must agree). A row in error (a
 bad number, an unreadable month) stops the whole file: nothing is saved. A valid row
 whose worker is not in the register, or had no placement that month, is reported as
-unmatched; the rest are applied together, or none of them."""
+unmatched; the rest are applied together, or none of them. A kind of import on the one
+pipeline (api/imports/pipeline.py), kept as no batch: the list is checked and saved at once."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -16,24 +17,21 @@ from api import clock
 from api.access import AccessContext, DataKind
 from api.errors import FieldError, Forbidden
 from api.i18n import _
+from api.imports import pipeline
 from api.placements import repository, service, verification
 from api.security.pii import PiiCipher
 from api.spreadsheets.cells import (
     CellError,
     Column,
     cell_text,
-    file_error,
     header_index,
-    map_headers,
     read_bool,
     read_cells,
     read_text,
 )
-from api.spreadsheets.reader import UnreadableFile, read_table
 from api.subsidies import entitlements
 from api.supply import repository as supply_repository
 from api.supply.convert import id_hash
-from api.supply.importer import FILE_MESSAGES
 from api.supply.records import ID_MESSAGES
 from shared_models.enums import EvidenceSource
 from shared_models.validators.idnumber import IdNumberError, parse
@@ -83,43 +81,42 @@ class Match:
 
 
 @dataclass
-class Outcome:
-    rows: int = 0
+class Outcome(pipeline.Plan):
     matched: list[Match] = field(default_factory=list)
     unmatched: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[FieldError] = field(default_factory=list)
     saved: bool = False
 
+    def counts(self) -> dict[str, int]:
+        return {"matched": len(self.matched), "unmatched": len(self.unmatched)}
 
-def _read(
-    data: bytes, filename: str, month: date | None, outcome: Outcome
-) -> list[tuple[int, dict[str, Any]]]:
-    try:
-        table = read_table(data, filename)
-    except UnreadableFile as exc:
-        outcome.errors.append(file_error("file_" + exc.reason, FILE_MESSAGES[exc.reason]))
-        return []
-    mapped = map_headers(table.headers, INDEX, REQUIRED)
-    if mapped.errors:
-        outcome.errors += mapped.errors
-        return []
-    rows = []
-    for number, cells in table.rows:
-        parsed = read_cells(number, cells, mapped.columns, table.formulas, REQUIRED)
+
+Values = dict[str, Any]
+
+
+@dataclass
+class VerificationList:
+    """The monthly list's columns and row rules: `month` stands for rows without one."""
+
+    cipher: PiiCipher
+    source: EvidenceSource
+    month: date | None
+    filename: str
+    today: date
+    sheet = pipeline.Sheet(
+        INDEX, REQUIRED, max_rows=MAX_ROWS, too_many_rows_code="file_too_many_rows"
+    )
+
+    def new_plan(self) -> Outcome:
+        return Outcome()
+
+    def read_row(
+        self, number: int, cells: list[Any], layout: pipeline.Layout
+    ) -> pipeline.RowRead[Values] | None:
+        parsed = read_cells(number, cells, layout.columns, layout.formulas, REQUIRED)
         if parsed is None:
-            continue
+            return None
         values, errors = parsed
-        outcome.rows += 1
-        if outcome.rows > MAX_ROWS:
-            outcome.errors.append(
-                file_error(
-                    "file_too_many_rows",
-                    _("The file has more than {count} rows; split it."),
-                    count=MAX_ROWS,
-                )
-            )
-            return []
-        values["month"] = values.get("month") or month
+        values["month"] = values.get("month") or self.month
         if values["month"] is None and not errors:
             errors.append(
                 FieldError(
@@ -130,10 +127,92 @@ def _read(
                     column="核实月份",
                 )
             )
-        outcome.errors += errors
-        if not errors:
-            rows.append((number, values))
-    return rows
+        return pipeline.RowRead(None if errors else values, errors)
+
+    def check_file(self, rows: list[tuple[int, Values]], plan: Outcome) -> list[tuple[int, Values]]:
+        return rows  # a worker may be on the list twice: once a month
+
+    def compare(
+        self,
+        session: Session,
+        access: AccessContext,
+        rows: list[tuple[int, Values]],
+        plan: Outcome,
+    ) -> None:
+        hashes = {number: id_hash(self.cipher, values["id_number"]) for number, values in rows}
+        laborers = supply_repository.by_hashes(session, access, list(set(hashes.values())))
+        by_month: dict[date, list[uuid.UUID]] = {}
+        for number, values in rows:
+            laborer = laborers.get(hashes[number])
+            if laborer is not None:
+                by_month.setdefault(values["month"], []).append(laborer.id)
+        running = {
+            (m, lid): p
+            for m, ids in by_month.items()
+            for lid, p in repository.in_post_during(session, access, ids, m).items()
+        }
+        for number, values in rows:
+            laborer = laborers.get(hashes[number])
+            month_of_row = values["month"]
+            if laborer is None:
+                plan.unmatched.append(
+                    {"row": number, "reason": "not_registered", "month": f"{month_of_row:%Y-%m}"}
+                )
+                continue
+            if values.get("name") and values["name"] != laborer.name:
+                plan.errors.append(
+                    FieldError(
+                        "name",
+                        _("This ID number is registered as {name}."),
+                        "name_mismatch",
+                        {"name": laborer.name},
+                        row=number,
+                        column="姓名",
+                    )
+                )
+                continue
+            placement = running.get((month_of_row, laborer.id))
+            if placement is None or month_of_row > self.today.replace(day=1):
+                plan.unmatched.append(
+                    {
+                        "row": number,
+                        "reason": "no_placement",
+                        "month": f"{month_of_row:%Y-%m}",
+                        "name": laborer.name,
+                    }
+                )
+                continue
+            in_post = values.get("in_post")
+            plan.matched.append(
+                Match(
+                    number,
+                    placement.id,
+                    laborer.id,
+                    month_of_row,
+                    True if in_post is None else in_post,
+                )
+            )
+
+    def write(
+        self, session: Session, access: AccessContext, plan: Outcome, batch_id: uuid.UUID | None
+    ) -> None:
+        for match in plan.matched:
+            verification.verify(
+                session,
+                access,
+                match.placement_id,
+                month=match.month,
+                in_post=match.in_post,
+                source=self.source,
+                note=f"名单：{self.filename[:60]}",
+                today=self.today,
+                refresh=False,
+            )
+        for laborer_id in {m.laborer_id for m in plan.matched}:
+            laborer = supply_repository.get(session, access, laborer_id)
+            if laborer is not None:
+                entitlements.refresh(session, access, laborer, today=self.today)
+        plan.saved = True
 
 
 def run(
@@ -148,84 +227,14 @@ def run(
     dry_run: bool,
     today: date | None = None,
 ) -> Outcome:
-    today = today or clock.today()
     county = next(iter(access.write_ids(DataKind.LABORER)), None)
     if county is None:
         raise Forbidden(
             detail=_("Placements are recorded by the laborer's county and its liaison offices.")
         )
     service.require_county(access, county)
-    outcome = Outcome()
-    rows = _read(data, filename, month, outcome)
-    if outcome.errors:
-        outcome.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
-        return outcome
-    hashes = {number: id_hash(cipher, values["id_number"]) for number, values in rows}
-    laborers = supply_repository.by_hashes(session, access, list(set(hashes.values())))
-    by_month: dict[date, list[uuid.UUID]] = {}
-    for number, values in rows:
-        laborer = laborers.get(hashes[number])
-        if laborer is not None:
-            by_month.setdefault(values["month"], []).append(laborer.id)
-    running = {
-        (m, lid): p
-        for m, ids in by_month.items()
-        for lid, p in repository.in_post_during(session, access, ids, m).items()
-    }
-    for number, values in rows:
-        laborer = laborers.get(hashes[number])
-        month_of_row = values["month"]
-        if laborer is None:
-            outcome.unmatched.append(
-                {"row": number, "reason": "not_registered", "month": f"{month_of_row:%Y-%m}"}
-            )
-            continue
-        if values.get("name") and values["name"] != laborer.name:
-            outcome.errors.append(
-                FieldError(
-                    "name",
-                    _("This ID number is registered as {name}."),
-                    "name_mismatch",
-                    {"name": laborer.name},
-                    row=number,
-                    column="姓名",
-                )
-            )
-            continue
-        placement = running.get((month_of_row, laborer.id))
-        if placement is None or month_of_row > today.replace(day=1):
-            outcome.unmatched.append(
-                {
-                    "row": number,
-                    "reason": "no_placement",
-                    "month": f"{month_of_row:%Y-%m}",
-                    "name": laborer.name,
-                }
-            )
-            continue
-        in_post = values.get("in_post")
-        outcome.matched.append(
-            Match(
-                number, placement.id, laborer.id, month_of_row, True if in_post is None else in_post
-            )
-        )
-    if outcome.errors or dry_run or not outcome.matched:
-        return outcome
-    for match in outcome.matched:
-        verification.verify(
-            session,
-            access,
-            match.placement_id,
-            month=match.month,
-            in_post=match.in_post,
-            source=source,
-            note=f"名单：{filename[:60]}",
-            today=today,
-            refresh=False,
-        )
-    for laborer_id in {m.laborer_id for m in outcome.matched}:
-        laborer = supply_repository.get(session, access, laborer_id)
-        if laborer is not None:
-            entitlements.refresh(session, access, laborer, today=today)
-    outcome.saved = True
+    kind = VerificationList(cipher, source, month, filename, today or clock.today())
+    outcome = pipeline.preview(kind, session, access, data, filename)
+    if outcome.ok and not dry_run and outcome.matched:
+        pipeline.write(kind, session, access, outcome)
     return outcome

@@ -1,10 +1,5 @@
-"""Ledger import: read, check every row, plan (new / updated / unchanged), then commit
-all rows or none.
-
-The preview and the commit run the same checks; the commit re-reads the stored upload,
-so what is saved is exactly what was previewed, checked again against the registry as
-it is at that moment.
-"""
+"""The laborer ledger as a kind of import (api/imports/pipeline.py): its row rules,
+its comparison with the register (new / updated / unchanged) and its set-based write."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -18,151 +13,114 @@ from api.audit import service as audit
 from api.errors import FieldError
 from api.i18n import _
 from api.ids import new_id
+from api.imports import pipeline
 from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
-from api.spreadsheets.cells import file_error, map_headers, with_column
-from api.spreadsheets.reader import Table, UnreadableFile, read_table
+from api.spreadsheets.cells import with_column
 from api.supply import bulk_repository, convert, derived, ledger
 from api.supply.records import SURVEY_FIELDS, LaborerRecord, check_record
 from api.supply.service import audit_values
 from shared_models.base import utcnow
 from shared_models.enums import StateSource
 
-MAX_REPORTED_ERRORS = 5000
-
-
-def reported_errors(errors: list[FieldError]) -> list[dict[str, Any]]:
-    """A plan's row errors as its summary keeps them, the first MAX_REPORTED_ERRORS."""
-    return [
-        {
-            "row": e.row,
-            "column": e.column,
-            "field": e.field,
-            "code": e.code,
-            "message": e.message,
-            "params": e.params,
-        }
-        for e in errors[:MAX_REPORTED_ERRORS]
-    ]
-
-
-FILE_MESSAGES = {
-    "type": _("Upload an .xlsx or .csv file (save older .xls files as .xlsx first)."),
-    "corrupt": _("The file cannot be read; save it again as .xlsx or UTF-8 .csv."),
-    "empty": _("The file is empty."),
-    "too_many_rows": _("The file has more than 200,000 rows; split it."),
-}
-
 
 @dataclass
-class Plan:
-    rows: int = 0
+class Plan(pipeline.Plan):
     new: list[LaborerRecord] = field(default_factory=list)
     updated: list[tuple[bulk_repository.StoredLaborer, LaborerRecord, list[str]]] = field(
         default_factory=list
     )
     unchanged: int = 0
-    errors: list[FieldError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    present: frozenset[str] = frozenset()
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "rows": self.rows,
-            "new": len(self.new),
-            "updated": len(self.updated),
-            "unchanged": self.unchanged,
-            "error_count": len(self.errors),
-            "ignored_columns": self.ignored_columns,
-            "errors": reported_errors(self.errors),
-        }
+    def counts(self) -> dict[str, int]:
+        return {"new": len(self.new), "updated": len(self.updated), "unchanged": self.unchanged}
 
 
-def map_columns(headers: list[str], plan: Plan) -> list[ledger.Column | None]:
-    mapped = map_headers(headers, ledger.HEADER_INDEX, ledger.REQUIRED)
-    plan.ignored_columns.extend(mapped.ignored)
-    plan.errors.extend(mapped.errors)
-    plan.present = mapped.present
-    return mapped.columns
+Row = tuple[str, LaborerRecord]  # the ID number's digest, the record
 
 
-def plan_import(
-    session: Session,
-    access: AccessContext,
-    cipher: PiiCipher,
-    data: bytes,
-    filename: str,
-    *,
-    default_region: str,
-    progress: Progress = quiet,
-) -> Plan:
-    plan = Plan()
-    try:
-        table: Table = read_table(data, filename)
-    except UnreadableFile as exc:
-        plan.errors.append(file_error("file_" + exc.reason, FILE_MESSAGES[exc.reason]))
-        return plan
-    columns = map_columns(table.headers, plan)
-    if plan.errors:
-        return plan
-    parsed: list[tuple[int, LaborerRecord]] = []
-    for number, cells in table.rows:
-        row = ledger.parse_row(number, cells, columns, table.formulas, default_region)
+@dataclass
+class LaborerLedger:
+    """The ledger's columns (api/supply/ledger.py) and its row rules, for the pipeline."""
+
+    cipher: PiiCipher
+    default_region: str
+    recorded_by: uuid.UUID | None = None
+    progress: Progress = quiet
+    sheet = pipeline.Sheet(ledger.HEADER_INDEX, ledger.REQUIRED)
+    batch_kind = "laborers"
+    audit_action = "laborer.import"
+
+    def new_plan(self) -> Plan:
+        return Plan()
+
+    def read_row(
+        self, number: int, cells: list[Any], layout: pipeline.Layout
+    ) -> pipeline.RowRead[Row] | None:
+        columns, formulas = layout.columns, layout.formulas
+        row = ledger.parse_row(number, cells, columns, formulas, self.default_region)
         if row is None:
-            continue
-        plan.rows += 1
-        if row.record is not None:
-            problems = check_record(row.record)
-            plan.errors.extend(with_column(p, number, ledger.BY_FIELD) for p in problems)
-            if not problems:
-                parsed.append((number, row.record))
-        plan.errors.extend(row.errors)
-        if plan.rows % 5000 == 0:
-            progress("check", plan.rows, 0)
-    if plan.rows == 0:
-        plan.errors.append(file_error("no_rows", _("The file has no data rows.")))
-        return plan
-    first_row: dict[str, int] = {}
-    hashed: list[tuple[str, LaborerRecord]] = []
-    for number, record in parsed:
-        digest = convert.id_hash(cipher, record.id_number)
-        if digest in first_row:
-            plan.errors.append(
-                FieldError(
-                    "id_number",
-                    _("This ID number is also on row {row}."),
-                    "duplicate_in_file",
-                    {"row": first_row[digest]},
-                    row=number,
-                    column=ledger.BY_FIELD["id_number"].header,
+            return None
+        if row.record is None:
+            return pipeline.RowRead(None, row.errors)
+        problems = check_record(row.record)
+        errors = [with_column(p, number, ledger.BY_FIELD) for p in problems] + row.errors
+        if errors:
+            return pipeline.RowRead(None, errors)
+        return pipeline.RowRead(
+            (convert.id_hash(self.cipher, row.record.id_number), row.record), []
+        )
+
+    def check_file(self, rows: list[tuple[int, Row]], plan: Plan) -> list[tuple[int, Row]]:
+        first_row: dict[str, int] = {}
+        unique = []
+        for number, (digest, record) in rows:
+            if digest in first_row:
+                plan.errors.append(
+                    FieldError(
+                        "id_number",
+                        _("This ID number is also on row {row}."),
+                        "duplicate_in_file",
+                        {"row": first_row[digest]},
+                        row=number,
+                        column=ledger.BY_FIELD["id_number"].header,
+                    )
                 )
-            )
-            continue
-        first_row[digest] = number
-        hashed.append((digest, record))
-    plan.errors.sort(key=lambda e: (e.row or 0, e.column or ""))
-    if plan.errors:
-        return plan
-    progress("compare", 0, len(hashed))
-    existing = bulk_repository.existing_by_hash(session, access, [h for h, _r in hashed])
-    compare_fields = [f for f in plan.present if f != "id_number"]
-    for digest, record in hashed:
-        stored = existing.get(digest)
-        if stored is None:
-            plan.new.append(record)
-            continue
-        before = convert.stored_comparable(stored.row, stored.tags, compare_fields)
-        after = convert.comparable(record, cipher, compare_fields)
-        changed = [f for f in compare_fields if before[f] != after[f]]
-        if changed:
-            plan.updated.append((stored, record, changed))
-        else:
-            plan.unchanged += 1
-    return plan
+                continue
+            first_row[digest] = number
+            unique.append((number, (digest, record)))
+        return unique
+
+    def compare(
+        self, session: Session, access: AccessContext, rows: list[tuple[int, Row]], plan: Plan
+    ) -> None:
+        existing = bulk_repository.existing_by_hash(session, access, [d for _n, (d, _r) in rows])
+        compare_fields = [f for f in plan.present if f != "id_number"]
+        for _number, (digest, record) in rows:
+            stored = existing.get(digest)
+            if stored is None:
+                plan.new.append(record)
+                continue
+            before = convert.stored_comparable(stored.row, stored.tags, compare_fields)
+            after = convert.comparable(record, self.cipher, compare_fields)
+            changed = [f for f in compare_fields if before[f] != after[f]]
+            if changed:
+                plan.updated.append((stored, record, changed))
+            else:
+                plan.unchanged += 1
+
+    def write(
+        self, session: Session, access: AccessContext, plan: Plan, batch_id: uuid.UUID | None
+    ) -> None:
+        apply_plan(
+            session,
+            access,
+            self.cipher,
+            plan,
+            recorded_by=self.recorded_by,
+            batch_id=batch_id,
+            progress=self.progress,
+        )
 
 
 WRITE_CHUNK = 5000  # rows built, written and let go at a time: memory stays flat
