@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from api.paging import Page
+from api.paging import CappedPage
 from api.schemas import Input, Schema
 from shared_models.enums import (
     AssistanceMeasure,
@@ -165,8 +165,8 @@ class LaborerOut(Schema):
     updated_at: datetime
 
 
-class LaborerPage(Page[LaborerOut]):
-    total_capped: bool = Field(False, description="Always false: `total` is the true count")
+class LaborerPage(CappedPage[LaborerOut]):
+    """A roster page."""
 
 
 class SurveyIn(Input):
