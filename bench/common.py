@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 warnings.filterwarnings("ignore", message=".*httpx.*deprecated")
 
+import uuid  # noqa: E402
+
+from sqlalchemy.orm import Session  # noqa: E402
+
 from api import migrate  # noqa: E402
+from api.access import AccessContext, build_access_context  # noqa: E402
+from api.db import Database, apply_access  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from tests.fixtures.databases import PG_DEFAULT_ADMIN_URL, DatabaseUrls, PostgresCluster  # noqa: E402
 from tests.fixtures.world import seed, test_settings  # noqa: E402
@@ -45,6 +51,21 @@ def timed(label: str, results: dict[str, float]) -> Iterator[None]:
     yield
     results[label] = time.perf_counter() - started
     print(f"{label}: {results[label]:.2f} s", flush=True)
+
+
+@contextmanager
+def as_staff(
+    database: Database, ids: tuple[uuid.UUID, uuid.UUID]
+) -> Iterator[tuple[Session, AccessContext]]:
+    """A transaction as wushan.staff, row security in force."""
+    tenant_id, staff_id = ids
+    with database.transaction() as session:
+        access = build_access_context(
+            session, tenant_id=tenant_id, role="staff", can_reveal_pii=False,
+            user_id=staff_id, actor_label="wushan.staff",
+        )  # fmt: skip
+        apply_access(session, access)
+        yield session, access
 
 
 def peak_rss_mib() -> float:
