@@ -10,7 +10,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from api.errors import FieldError, ValidationFailed
@@ -43,18 +43,21 @@ def decode(token: str, kind: str, types: Sequence[tuple[type, bool]]) -> list[Va
         if found_kind != kind or len(values) != len(types):
             raise ValueError(found_kind)
         return [_typed(v, t, nullable) for v, (t, nullable) in zip(values, types, strict=True)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise bad_cursor() from None
 
 
 def _typed(value: Any, kind: type, nullable: bool) -> Value:
     if value is None and nullable:
         return None
-    if kind is int and type(value) is int:
+    if kind is int and type(value) is int and abs(value) < 2**31:  # an INTEGER column
         return int(value)
     if isinstance(value, str):
         if kind is datetime:
-            return datetime.fromisoformat(value)
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:  # the columns hold aware times
+                raise ValueError(value)
+            return moment.astimezone(UTC)
         if kind is date:
             return date.fromisoformat(value)
         if kind is uuid.UUID:

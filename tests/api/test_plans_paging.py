@@ -12,6 +12,7 @@ from shared_models import Vacancy
 from tests.fixtures.world import ApiUser
 from tests.web.helpers import sign_in
 
+NIL = b"00000000-0000-0000-0000-000000000000"
 BAD_CURSOR = (
     "This page link is no longer valid (it belongs to another sort or list). Start again"
     " from the first page."
@@ -69,8 +70,15 @@ def test_a_bad_cursor_is_a_422_in_both_languages(world, login):
     api = login("wushan.admin")
     first = api.get("/api/v1/vacancies", params={"open_only": "false", "page_size": 1}).json()
     newest_cursor = first["next_after"]  # a cursor of the newest-first order
-    forged = base64.urlsafe_b64encode(b'["pool:newest",["yesterday","x"]]').decode()
-    for bad in ("not a cursor", "e30", forged, "x" * 300):
+    forged = [
+        base64.urlsafe_b64encode(raw).decode()
+        for raw in (
+            b'["pool:newest",["yesterday","x"]]',
+            b'["pool:newest",["2026-01-01T00:00:00","' + NIL + b'"]]',  # no time zone
+            b'["pool:newest",["0001-01-01T00:00:00+01:00","' + NIL + b'"]]',  # before year 1
+        )
+    ]
+    for bad in ("not a cursor", "e30", *forged, "x" * 300):
         for language in ("en", "zh-CN"):
             answer = api.get(
                 "/api/v1/vacancies",
@@ -84,6 +92,10 @@ def test_a_bad_cursor_is_a_422_in_both_languages(world, login):
             assert error["message"] == translate_in(locale, BAD_CURSOR)
             if language == "zh-CN":
                 assert re.search("[\u4e00-\u9fff]", answer.json()["title"])
+    too_big = base64.urlsafe_b64encode(b'["pool:wage",[10000000000,0,"' + NIL + b'"]]').decode()
+    assert (
+        api.get("/api/v1/vacancies", params={"sort": "wage", "after": too_big}).status_code == 422
+    )
     other_sort = api.get("/api/v1/vacancies", params={"sort": "wage", "after": newest_cursor})
     assert other_sort.status_code == 422  # a cursor belongs to its order
     empty = api.get("/api/v1/vacancies", params={"after": ""})
