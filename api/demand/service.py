@@ -380,16 +380,8 @@ def pool(
 def pool_page(
     session: Session, access: AccessContext, f: PoolFilter, at: PoolPaging
 ) -> VacancyPage:
-    """The page of the pool a request asks for."""
-    return pool(
-        session,
-        access,
-        f,
-        page=at.page,
-        page_size=at.page_size,
-        after=at.after,
-        count_cap=at.count_cap,
-    )
+    """The page of the pool a request asks for (its fields are `pool`'s parameters)."""
+    return pool(session, access, f, **asdict(at))
 
 
 def status_of(vacancy: Vacancy, today: date | None = None) -> VacancyStatus:
