@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
 
 from fastapi import Depends, Query
+from pydantic import Field
 
 from api.schemas import Schema
 
@@ -16,6 +17,8 @@ S = TypeVar("S", bound=StrEnum)
 MAX_PAGE = 100_000
 MAX_PAGE_SIZE = 200
 PAGE_SIZES = (20, 50, 100, 200)  # the choices a page offers
+# Big lists count their matches up to this many (LB_LIST_COUNT_CAP); beyond, "10,000+".
+COUNT_CAP = 10_000
 
 
 class Page(Schema, Generic[T]):
@@ -25,6 +28,17 @@ class Page(Schema, Generic[T]):
     total: int
     page: int
     page_size: int
+
+
+class CappedPage(Page[T], Generic[T]):
+    """A page of a list that may stop counting (the roster, the vacancy pool)."""
+
+    total_capped: bool = Field(
+        False,
+        description="True when counting stopped: more than `total` match (`total` is the"
+        " count cap, 10,000 by default, or the end of this page if further). False:"
+        " `total` is the true count",
+    )
 
 
 @dataclass(frozen=True)
@@ -42,6 +56,16 @@ class Paging:
 
     def pages(self, total: int) -> int:
         return max(1, -(-total // self.page_size))
+
+    def count_limit(self, cap: int) -> int:
+        """How far a capped count goes: `cap`, or the end of this page if further, so
+        that a deep page still knows whether another follows it."""
+        return max(cap, self.offset + self.limit)
+
+
+def capped_total(counted: int, limit: int) -> tuple[int, bool]:
+    """A count that went up to `limit` + 1 rows → (total, whether more rows match)."""
+    return (limit, True) if counted > limit else (counted, False)
 
 
 def paging(default_size: int = 50) -> Callable[..., Paging]:

@@ -119,6 +119,10 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
 
+    # The roster and the vacancy pool count their matches up to this many; a page
+    # beyond says "more than" (docs/api.md). Counting a whole register took seconds.
+    list_count_cap: int = Field(default=10_000, ge=1)
+
     max_json_bytes: int = Field(default=1_048_576, ge=1024)
     max_upload_bytes: int = Field(default=64 * 1_048_576, ge=1024)
     # Case attachments (photos, scans): one file at most this size, stored sealed under

@@ -37,13 +37,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from api import clock
-from api.access import build_access_context
 from api.app import create_app
-from api.db import Database, apply_access
+from api.db import Database
 from api.demo.laborers import GIVEN, PLACES, SURNAMES
 from api.oversight import packs, service
 from api.oversight.periods import PeriodKind, periods_between
-from bench.common import bench_database
+from bench.common import as_staff, bench_database
 from shared_models import Organization, User
 from tests.fixtures.world import ApiUser
 from tests.web.helpers import sign_in
@@ -202,12 +201,7 @@ def main() -> None:
         database = Database(db.settings)
 
         def in_session(work: Callable) -> float:  # type: ignore[type-arg]
-            with database.transaction() as session:
-                access = build_access_context(
-                    session, tenant_id=tenant_id, role="staff", can_reveal_pii=False,
-                    user_id=staff_id, actor_label="wushan.staff",
-                )  # fmt: skip
-                apply_access(session, access)
+            with as_staff(database, (tenant_id, staff_id)) as (session, access):
                 started = time.perf_counter()
                 work(session, access)
                 return time.perf_counter() - started

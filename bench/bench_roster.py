@@ -19,13 +19,13 @@ import psycopg
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.access import build_access_context
 from api.app import create_app
-from api.db import Database, apply_access
+from api.db import Database
 from api.demo.laborers import CITIES, GIVEN, INDUSTRIES, PLACES, SKILLS, SURNAMES, TRAINING
+from api.settings import Settings
 from api.supply import service
 from api.supply.rosters import Roster, RosterFilter, SortKey
-from bench.common import bench_database
+from bench.common import as_staff, bench_database
 from shared_models import Organization, User
 from tests.fixtures.world import PASSWORD
 from tests.web.helpers import sign_in
@@ -147,6 +147,17 @@ def _add_intentions(
         tags.append(("industry", industry, None))
 
 
+def wushan_staff(settings: Settings) -> tuple[uuid.UUID, uuid.UUID]:
+    """巫山县人社局's id and wushan.staff's."""
+    owner = Database(settings, as_owner=True)
+    with owner.sessions() as s:
+        tenant = s.scalars(select(Organization).where(Organization.name == "巫山县人社局")).one()
+        staff = s.scalars(select(User).where(User.username == "wushan.staff")).one()
+        ids = (tenant.id, staff.id)
+    owner.dispose()
+    return ids
+
+
 def _summary(samples: list[float]) -> str:
     ordered = sorted(samples)
     return (f"median {statistics.median(ordered) * 1000:6.1f} ms,"
@@ -159,14 +170,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     with bench_database() as db:
-        owner = Database(db.settings, as_owner=True)
-        with owner.sessions() as s:
-            tenant = s.scalars(
-                select(Organization).where(Organization.name == "巫山县人社局")
-            ).one()
-            staff = s.scalars(select(User).where(User.username == "wushan.staff")).one()
-            tenant_id, staff_id = tenant.id, staff.id
-        owner.dispose()
+        tenant_id, staff_id = wushan_staff(db.settings)
         seconds = load(db.urls.admin, tenant_id, args.laborers)
         print(f"loaded {args.laborers:,} laborers (COPY, superuser) in {seconds:.0f} s")
         database = Database(db.settings)
@@ -187,12 +191,7 @@ def main() -> None:
         for label, (f, page) in cases.items():
             samples = []
             for _ in range(args.runs):
-                with database.transaction() as session:
-                    access = build_access_context(
-                        session, tenant_id=tenant_id, role="staff", can_reveal_pii=False,
-                        user_id=staff_id, actor_label="wushan.staff",
-                    )  # fmt: skip
-                    apply_access(session, access)
+                with as_staff(database, (tenant_id, staff_id)) as (session, access):
                     started = time.perf_counter()
                     result = service.list_page(session, access, f, page=page, page_size=50)
                     samples.append(time.perf_counter() - started)
@@ -200,11 +199,7 @@ def main() -> None:
                   f" total {'>' if result.total_capped else ''}{result.total:,})")  # fmt: skip
         samples = []
         for _ in range(5):
-            with database.transaction() as session:
-                access = build_access_context(session, tenant_id=tenant_id, role="staff",
-                                              can_reveal_pii=False, user_id=staff_id,
-                                              actor_label="wushan.staff")  # fmt: skip
-                apply_access(session, access)
+            with as_staff(database, (tenant_id, staff_id)) as (session, access):
                 started = time.perf_counter()
                 counts = service.roster_counts(session, access)
                 samples.append(time.perf_counter() - started)

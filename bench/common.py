@@ -14,9 +14,11 @@ from dataclasses import dataclass
 warnings.filterwarnings("ignore", message=".*httpx.*deprecated")
 
 from sqlalchemy import select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from api import migrate  # noqa: E402
-from api.db import Database  # noqa: E402
+from api.access import AccessContext, build_access_context  # noqa: E402
+from api.db import Database, apply_access  # noqa: E402
 from api.settings import Settings  # noqa: E402
 from shared_models import Organization  # noqa: E402
 from tests.fixtures.databases import PG_DEFAULT_ADMIN_URL, DatabaseUrls, PostgresCluster  # noqa: E402
@@ -71,6 +73,21 @@ def organization_id(db: BenchDatabase, name: str) -> uuid.UUID:
             return session.scalars(select(Organization.id).where(Organization.name == name)).one()
     finally:
         owner.dispose()
+
+
+@contextmanager
+def as_staff(
+    database: Database, ids: tuple[uuid.UUID, uuid.UUID]
+) -> Iterator[tuple[Session, AccessContext]]:
+    """A transaction as wushan.staff, row security in force."""
+    tenant_id, staff_id = ids
+    with database.transaction() as session:
+        access = build_access_context(
+            session, tenant_id=tenant_id, role="staff", can_reveal_pii=False,
+            user_id=staff_id, actor_label="wushan.staff",
+        )  # fmt: skip
+        apply_access(session, access)
+        yield session, access
 
 
 def peak_rss_mib() -> float:

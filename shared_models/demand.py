@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared_models.base import Base, Timestamps, UuidPrimaryKey, str_enum, utcnow
@@ -71,6 +71,9 @@ class EmployerDisputeCount(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+_OPEN = text("status = 'open'")
+
+
 class Vacancy(UuidPrimaryKey, Timestamps, Base):
     """A vacancy in the shared pool. `filled` never exceeds `headcount`: the database
     refuses it, so two hires racing for the last position cannot both succeed."""
@@ -89,6 +92,15 @@ class Vacancy(UuidPrimaryKey, Timestamps, Base):
         Index("ix_vacancies_city", "city"),
         Index("ix_vacancies_region", "region_code"),
         Index("ix_vacancies_employer", "employer_id"),
+        # The pool's orders over the open vacancies (api/demand/pool.py, POOL_ORDERS).
+        *(
+            Index(name, *columns, postgresql_where=_OPEN, sqlite_where=_OPEN)
+            for name, columns in (
+                ("ix_vacancies_open_newest", ("created_at", "id")),
+                ("ix_vacancies_open_wage", ("wage_max", "wage_min", "id")),
+                ("ix_vacancies_open_closing", ("valid_until", "id")),
+            )
+        ),
     )
 
     tenant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organizations.id"))

@@ -12,7 +12,7 @@ from fastapi import Request
 from api.paging import PAGE_SIZES, Paging, Sorting
 
 # Parameters the links set themselves; the rest of the query string is kept as is.
-OWN = ("page", "page_size", "sort", "descending")
+OWN = ("page", "page_size", "sort", "descending", "after")
 
 
 @dataclass
@@ -24,6 +24,10 @@ class ListView:
     sort: str | None = None
     descending: bool = False
     sizes: tuple[int, ...] = field(default=PAGE_SIZES)
+    # The count stopped at `total`: more rows match (no "last page" link then).
+    capped: bool = False
+    # Where the next page starts (a keyset cursor), for the "next" link.
+    cursor: str | None = None
 
     @property
     def page(self) -> int:
@@ -57,7 +61,13 @@ class ListView:
         query = urlencode(self._state(**override))
         return f"{self.path}?{query}" if query else self.path
 
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages or self.capped
+
     def page_url(self, number: int) -> str:
+        if self.cursor and number == self.page + 1:
+            return self.url(page=number, after=self.cursor)
         return self.url(page=number)
 
     def sort_url(self, key: str, toggle: bool = True) -> str:
@@ -88,6 +98,8 @@ def list_view(
     *,
     path: str | None = None,
     params: dict[str, str] | None = None,
+    capped: bool = False,
+    cursor: str | None = None,
 ) -> ListView:
     """The links of the list at `request` (or, for a list shown after a POST, at `path`
     with `params`)."""
@@ -103,4 +115,6 @@ def list_view(
         total=total,
         sort=key.value if isinstance(key, StrEnum) else key,
         descending=bool(sorting and sorting.descending),
+        capped=capped,
+        cursor=cursor,
     )

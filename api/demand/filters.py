@@ -5,7 +5,9 @@ from typing import Annotated
 
 from fastapi import Depends, Query
 
-from api.demand.pool import Benefit, PoolFilter, PoolSort
+from api.demand.pool import Benefit, PoolFilter, PoolPaging, PoolSort
+from api.deps import AppSettings
+from api.paging import Pager
 from shared_models.enums import EntryThreshold
 
 
@@ -38,3 +40,21 @@ def pool_filter(
 
 
 Pool = Annotated[PoolFilter, Depends(pool_filter)]
+
+
+def pool_paging(
+    paging: Pager,
+    settings: AppSettings,
+    after: Annotated[
+        str | None,
+        Query(
+            max_length=400,
+            description="`next_after` of the page before: the page that follows it (keyset"
+            " paging, `page` then only numbers the page)",
+        ),
+    ] = None,
+) -> PoolPaging:
+    return PoolPaging(paging.page, paging.page_size, after or None, settings.list_count_cap)
+
+
+PoolPage = Annotated[PoolPaging, Depends(pool_paging)]

@@ -7,10 +7,18 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, case, func, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from api.access import AccessContext, DataKind
-from api.demand.pool import PoolFilter, filter_conditions, open_condition, order_by
+from api.demand.pool import (
+    PoolFilter,
+    after_condition,
+    filter_conditions,
+    needs_employer,
+    open_condition,
+    order_by,
+)
+from api.supply.repository import capped_count
 from shared_models import Employer, Vacancy, VacancySkill
 from shared_models.enums import VacancyStatus
 
@@ -121,12 +129,13 @@ def open_vacancy_counts(
 # --- vacancies ---------------------------------------------------------------------------------
 
 
-def _pool_query(access: AccessContext, f: PoolFilter, today: date):  # type: ignore[no-untyped-def]
-    return (
-        select(Vacancy)
-        .join(Employer, Employer.id == Vacancy.employer_id)
-        .where(vacancy_visible(access), *filter_conditions(f, today))
-    )
+def _pool_query(access: AccessContext, f: PoolFilter, today: date, *, employer: bool):  # type: ignore[no-untyped-def]
+    """Vacancies matching the filter; joined to their employer when `employer` (the rows
+    read it) or when the filter looks at it. One join: the rows' employers come from it."""
+    query = select(Vacancy)
+    if employer or needs_employer(f):
+        query = query.join(Employer, Employer.id == Vacancy.employer_id)
+    return query.where(vacancy_visible(access), *filter_conditions(f, today))
 
 
 def vacancies(
@@ -137,25 +146,28 @@ def vacancies(
     *,
     offset: int,
     limit: int,
+    after: list[Any] | None = None,
 ) -> Sequence[Vacancy]:
+    """A page in pool order: from `offset`, or (keyset) after the row whose sort values
+    are `after`."""
+    query = _pool_query(access, f, today, employer=True)
+    if after is not None:
+        query = query.where(after_condition(f, after))
+        offset = 0
     return session.scalars(
-        _pool_query(access, f, today)
-        .options(joinedload(Vacancy.employer), selectinload(Vacancy.skills))
+        query.options(contains_eager(Vacancy.employer), selectinload(Vacancy.skills))
         .order_by(*order_by(f))
         .offset(offset)
         .limit(limit)
     ).all()
 
 
-def count_vacancies(session: Session, access: AccessContext, f: PoolFilter, today: date) -> int:
-    return (
-        session.scalar(
-            _pool_query(access, f, today).with_only_columns(
-                func.count(), maintain_column_froms=True
-            )
-        )
-        or 0
-    )
+def count_vacancies(
+    session: Session, access: AccessContext, f: PoolFilter, today: date, cap: int | None = None
+) -> int:
+    """The true count, or at most `cap` + 1."""
+    query = _pool_query(access, f, today, employer=False).with_only_columns(Vacancy.id)
+    return capped_count(session, access, query, cap)
 
 
 def stream_vacancies(

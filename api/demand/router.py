@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile,
 
 from api import clock
 from api.demand import exporter, imports, service
-from api.demand.filters import Pool
+from api.demand.filters import Pool, PoolPage
 from api.demand.outputs import vacancy_out
 from api.demand.records import EmployerRecord
 from api.demand.schemas import (
@@ -107,17 +107,18 @@ def update_employer(
 def list_vacancies(
     access: Access,
     session: DbSession,
-    paging: Pager,
     f: Pool,
+    at: PoolPage,
 ) -> VacancyPageOut:
     """The shared demand pool: every vacancy posted by a tenant paired with the caller."""
-    result = service.pool(session, access, f, page=paging.page, page_size=paging.page_size)
+    result = service.pool_page(session, access, f, at)
     return VacancyPageOut(
         items=[vacancy_out(v) for v in result.items],
         total=result.total,
         total_capped=result.total_capped,
         page=result.page,
         page_size=result.page_size,
+        next_after=result.next_after,
     )
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from pydantic import Field
 
-from api.paging import Page
+from api.paging import CappedPage, Page
 from api.schemas import Input, Schema
 from shared_models.enums import Education, EmployerSize, EntryThreshold, VacancyStatus
 
@@ -187,5 +187,10 @@ class VacancyOut(Schema):
     updated_at: datetime
 
 
-class VacancyPageOut(Page[VacancyOut]):
-    total_capped: bool = Field(False, description="Always false: `total` is the true count")
+class VacancyPageOut(CappedPage[VacancyOut]):
+    next_after: str | None = Field(
+        None,
+        description="Pass as `after` for the page that follows (keyset paging: it starts"
+        " right after this page's last row, whatever was added before it); null on the"
+        " last page",
+    )

@@ -7,17 +7,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.access import AccessContext
-from api.supply.repository import visible
-from api.supply.rosters import RosterFilter, filter_conditions
+from api.supply.repository import matching
+from api.supply.rosters import RosterFilter
 from shared_models import Laborer
 
 
 def count(session: Session, access: AccessContext, f: RosterFilter) -> int:
     return (
-        session.scalar(
-            select(func.count()).select_from(Laborer).where(visible(access), *filter_conditions(f))
-        )
-        or 0
+        session.scalar(select(func.count()).select_from(Laborer).where(*matching(access, f))) or 0
     )
 
 
@@ -27,6 +24,6 @@ def laborers(session: Session, access: AccessContext, f: RosterFilter) -> Sequen
     return session.scalars(
         select(Laborer)
         .options(selectinload(Laborer.tags))
-        .where(visible(access), *filter_conditions(f))
+        .where(*matching(access, f))
         .order_by(Laborer.township, Laborer.village, household, Laborer.name, Laborer.id)
     ).all()

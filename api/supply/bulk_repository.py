@@ -25,8 +25,8 @@ from api import bulk
 from api.access import AccessContext, DataKind
 from api.sql_types import AnyRow
 from api.supply import fields
-from api.supply.repository import visible
-from api.supply.rosters import RosterFilter, filter_conditions, order_by
+from api.supply.repository import matching
+from api.supply.rosters import RosterFilter, order_by
 from shared_models import Laborer, LaborerIdentity, LaborerSurvey, LaborerTag
 
 
@@ -193,9 +193,7 @@ def stream(
     On PostgreSQL the tags come packed in the same row and the rows are read straight
     from a server-side cursor of the driver: for a 100,000-row export that halves the
     time spent fetching."""
-    statement = (
-        select(*_EXPORTED).where(visible(access), *filter_conditions(f)).order_by(*order_by(f))
-    )
+    statement = select(*_EXPORTED).where(*matching(access, f)).order_by(*order_by(f))
     if session.get_bind().dialect.name == "postgresql":
         yield from _stream_postgres(
             session, statement.add_columns(_packed_tags().label("packed_tags")), batch

@@ -2,9 +2,11 @@
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     func,
     select,
     update,
@@ -24,13 +26,18 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
     return Laborer.tenant_id.in_(access.read_ids(DataKind.LABORER))
 
 
+def matching(access: AccessContext, f: RosterFilter) -> list[ColumnElement[bool]]:
+    """The laborers the caller may read that match the filter."""
+    return [visible(access), *filter_conditions(f, access.read_ids(DataKind.LABORER))]
+
+
 def page(
     session: Session, access: AccessContext, f: RosterFilter, *, offset: int, limit: int
 ) -> Sequence[Laborer]:
     return session.scalars(
         select(Laborer)
         .options(selectinload(Laborer.tags))
-        .where(visible(access), *filter_conditions(f))
+        .where(*matching(access, f))
         .order_by(*order_by(f))
         .offset(offset)
         .limit(limit)
@@ -38,8 +45,15 @@ def page(
 
 
 def count(session: Session, access: AccessContext, f: RosterFilter, cap: int | None = None) -> int:
-    """Rows matching: the true count (the tenant index serves it), or up to `cap` + 1."""
-    query = select(Laborer.id).where(visible(access), *filter_conditions(f))
+    """Rows matching: the true count, or at most `cap` + 1 (the tenant's index stops
+    there instead of visiting every row of a million-laborer register)."""
+    return capped_count(session, access, select(Laborer.id).where(*matching(access, f)), cap)
+
+
+def capped_count(
+    session: Session, access: AccessContext, query: Select[Any], cap: int | None
+) -> int:
+    """`SELECT count(*) FROM (query LIMIT cap + 1)`; `query` already filters by `access`."""
     if cap is None:
         return (
             session.scalar(query.with_only_columns(func.count(), maintain_column_froms=True)) or 0
@@ -48,17 +62,23 @@ def count(session: Session, access: AccessContext, f: RosterFilter, cap: int | N
     return session.scalar(select(func.count()).select_from(capped)) or 0
 
 
-def roster_counts(session: Session, access: AccessContext) -> dict[Roster, int]:
-    """All six counts: one pass over the register and one over the training tags (the
-    EXISTS of the training roster would otherwise probe once per laborer)."""
+def roster_counts(
+    session: Session, access: AccessContext, cap: int | None = None
+) -> dict[Roster, int]:
+    """The six counts. Capped: one capped count per roster, each stopping at `cap` + 1
+    rows. Exact (`cap` None): one pass over the register for five of them and one over
+    the training tags (the EXISTS of the training roster would probe once per laborer)."""
+    if cap is not None:
+        return {r: count(session, access, RosterFilter(roster=r), cap) for r in Roster}
+    readable = access.read_ids(DataKind.LABORER)
     plain = [r for r in Roster if r is not Roster.TRAINING_NEED]
-    columns = [func.count().filter(roster_condition(r)).label(r.value) for r in plain]
+    columns = [func.count().filter(roster_condition(r, readable)).label(r.value) for r in plain]
     row = session.execute(select(*columns).select_from(Laborer).where(visible(access))).one()
     counts: dict[Roster, int] = {r: int(getattr(row, r.value) or 0) for r in plain}
     counts[Roster.TRAINING_NEED] = (
         session.scalar(
             select(func.count(func.distinct(LaborerTag.laborer_id))).where(
-                LaborerTag.tenant_id.in_(access.read_ids(DataKind.LABORER)),
+                LaborerTag.tenant_id.in_(readable),
                 LaborerTag.kind == TagKind.TRAINING,
             )
         )

@@ -1,5 +1,7 @@
 """Rosters (花名册): live views of the registry, and the filters every list takes."""
 
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -47,14 +49,24 @@ ROSTER_FILE_NAMES = {
 }
 
 
-def _has_tag(kind: TagKind, value: str | None = None) -> ColumnElement[bool]:
-    condition = and_(LaborerTag.laborer_id == Laborer.id, LaborerTag.kind == kind)
+def _has_tag(
+    kind: TagKind, tenant_ids: Collection[uuid.UUID], value: str | None = None
+) -> ColumnElement[bool]:
+    """The tenants in the EXISTS as well as on the laborer: without them the planner
+    cannot search the tag index led by `tenant_id` and scans every tag of every county
+    (265–300 ms for a count at a million laborers)."""
+    condition = and_(
+        LaborerTag.tenant_id.in_(tenant_ids),
+        LaborerTag.tenant_id == Laborer.tenant_id,
+        LaborerTag.laborer_id == Laborer.id,
+        LaborerTag.kind == kind,
+    )
     if value is not None:
         condition = and_(condition, LaborerTag.value == value)
     return exists(select(LaborerTag.id).where(condition))
 
 
-def roster_condition(roster: Roster) -> ColumnElement[bool]:
+def roster_condition(roster: Roster, tenant_ids: Collection[uuid.UUID]) -> ColumnElement[bool]:
     match roster:
         case Roster.ALL:
             return true()
@@ -69,7 +81,7 @@ def roster_condition(roster: Roster) -> ColumnElement[bool]:
                 Laborer.transfer_willing.is_(True), Laborer.entrepreneurship_intention.is_(True)
             )
         case Roster.TRAINING_NEED:
-            return _has_tag(TagKind.TRAINING)
+            return _has_tag(TagKind.TRAINING, tenant_ids)
         case Roster.TWO_AFTER:
             return Laborer.two_after.is_(True)
     raise ValueError(roster)
@@ -117,8 +129,11 @@ def _name_starts_with(prefix: str) -> ColumnElement[bool]:
     return and_(Laborer.name >= prefix, Laborer.name < prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
-def filter_conditions(f: RosterFilter) -> list[ColumnElement[bool]]:
-    out = [roster_condition(f.roster)]
+def filter_conditions(
+    f: RosterFilter, tenant_ids: Collection[uuid.UUID]
+) -> list[ColumnElement[bool]]:
+    """`tenant_ids`: the registers the caller reads (the tag conditions name them)."""
+    out = [roster_condition(f.roster, tenant_ids)]
     if f.name:
         out.append(_name_starts_with("".join(ch for ch in f.name if ch not in "%_\\")))
     if f.id_hash:
@@ -139,9 +154,9 @@ def filter_conditions(f: RosterFilter) -> list[ColumnElement[bool]]:
         if value is not None:
             out.append(column == value)
     if f.skill:
-        out.append(_has_tag(TagKind.SKILL, f.skill))
+        out.append(_has_tag(TagKind.SKILL, tenant_ids, f.skill))
     if f.city:
-        out.append(_has_tag(TagKind.CITY, f.city))
+        out.append(_has_tag(TagKind.CITY, tenant_ids, f.city))
     if f.born_after:
         out.append(Laborer.birth_date >= f.born_after)
     if f.born_before:

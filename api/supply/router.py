@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
 
 from api import clock
-from api.deps import Access, Cipher, DbSession, Uploads
+from api.deps import Access, AppSettings, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
 from api.imports.schemas import ImportResult, rejected
 from api.paging import Pager
@@ -74,9 +74,14 @@ def list_laborers(
     session: DbSession,
     paging: Pager,
     f: Filter,
+    settings: AppSettings,
 ) -> LaborerPage:
-    """A roster (花名册) page: filters, search, sorting, pagination."""
-    result = service.list_page(session, access, f, page=paging.page, page_size=paging.page_size)
+    """A roster (花名册) page: filters, search, sorting, pagination. `total` is exact up to
+    `LB_LIST_COUNT_CAP` (10,000); beyond it, `total_capped` is true."""
+    cap = settings.list_count_cap
+    result = service.list_page(
+        session, access, f, page=paging.page, page_size=paging.page_size, count_cap=cap
+    )
     return LaborerPage(
         items=[laborer_out(v) for v in result.items],
         total=result.total,
@@ -88,7 +93,8 @@ def list_laborers(
 
 @router.get("/rosters", response_model=dict[Roster, int])
 def roster_counts(access: Access, session: DbSession) -> dict[Roster, int]:
-    """How many laborers each roster holds."""
+    """How many laborers each roster holds: exact counts, which take a second or more on
+    a register of a million (the roster page's tabs stop counting at the cap instead)."""
     return service.roster_counts(session, access)
 
 

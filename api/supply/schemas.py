@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, create_model
 
-from api.paging import Page
+from api.paging import CappedPage
 from api.schemas import Input, Schema
 from api.supply.fields import INPUT, LIST_LIMIT, Kind, LaborerField
 from shared_models.enums import (
@@ -164,8 +164,8 @@ class LaborerOut(Schema):
     updated_at: datetime
 
 
-class LaborerPage(Page[LaborerOut]):
-    total_capped: bool = Field(False, description="Always false: `total` is the true count")
+class LaborerPage(CappedPage[LaborerOut]):
+    """A roster page."""
 
 
 class SurveyIn(Input):

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.access import DataKind
-from api.deps import Cipher, DbSession
+from api.deps import AppSettings, Cipher, DbSession
 from api.errors import AppError
 from api.i18n import gettext
 from api.labels import options
@@ -112,17 +112,22 @@ def roster_page(
     session: DbSession,
     f: Filter,
     pager: Pager,
+    settings: AppSettings,
     with_counts: bool = False,
 ) -> Response:
     access = page.ctx
-    result = service.list_page(session, access, f, page=pager.page, page_size=pager.page_size)
-    # Counting a million-laborer register takes longer than the page itself: the tabs
-    # fetch their numbers after the page has shown (or at once, without JavaScript).
-    counts = service.roster_counts(session, access) if with_counts else None
+    cap = settings.list_count_cap
+    result = service.list_page(
+        session, access, f, page=pager.page, page_size=pager.page_size, count_cap=cap
+    )
+    # The tabs fetch their numbers after the page has shown (or at once, without
+    # JavaScript); each stops counting past the cap.
+    counts = service.roster_counts(session, access, cap) if with_counts else None
     params = {k: v for k, v in request.query_params.items() if k not in ("page", "with_counts")}
     context = {
         "result": result,
         "counts": counts,
+        "count_cap": cap,
         "rosters": list(Roster),
         "titles": ROSTER_TITLES,
         "params": params,
@@ -132,7 +137,13 @@ def roster_page(
         "can_register": _can_register(page),
         "can_reveal": access.can(Permission.REVEAL_PII),
         "f": f,
-        "view": list_view(request, pager, result.total, Sorting(f.sort, f.descending)),
+        "view": list_view(
+            request,
+            pager,
+            result.total,
+            Sorting(f.sort, f.descending),
+            capped=result.total_capped,
+        ),
     }
     if request.headers.get("HX-Request") == "true" and request.headers.get("HX-Target") == "roster":
         return render(request, "laborers/_roster_table.html", context)
@@ -140,14 +151,18 @@ def roster_page(
 
 
 @router.get("/counts")
-def roster_tabs(request: Request, page: TenantPage, session: DbSession, f: Filter) -> Response:
+def roster_tabs(
+    request: Request, page: TenantPage, session: DbSession, f: Filter, settings: AppSettings
+) -> Response:
     """The roster tabs with their counts (fetched by the roster page after it shows)."""
     params = {k: v for k, v in request.query_params.items() if k != "page"}
+    cap = settings.list_count_cap
     return render(
         request,
         "laborers/_tabs.html",
         {
-            "counts": service.roster_counts(session, page.ctx),
+            "counts": service.roster_counts(session, page.ctx, cap),
+            "count_cap": cap,
             "rosters": list(Roster),
             "titles": ROSTER_TITLES,
             "f": f,

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from api import clock
 from api.access import AccessContext, DataKind
 from api.demand import service
-from api.demand.filters import Pool
+from api.demand.filters import Pool, PoolPage
 from api.demand.pool import Benefit, PoolSort
 from api.demand.schemas import VacancyCreate, VacancyUpdate
 from api.deps import Cipher, DbSession
@@ -19,7 +19,7 @@ from api.errors import AppError
 from api.i18n import gettext
 from api.labels import options
 from api.matching import service as matching
-from api.paging import Pager, Sorting
+from api.paging import Paging, Sorting
 from api.pickers.service import Kind
 from api.referrals import service as referrals
 from shared_models import Vacancy
@@ -62,13 +62,13 @@ def pool_page(
     page: TenantPage,
     session: DbSession,
     f: Pool,
-    pager: Pager,
+    at: PoolPage,
 ) -> Response:
     access = page.ctx
-    result = service.pool(session, access, f, page=pager.page, page_size=pager.page_size)
+    result = service.pool_page(session, access, f, at)
     # From an employer's page: its vacancies only, said so with the way back to all.
     employer = service.get_employer(session, access, f.employer_id) if f.employer_id else None
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "after")]
     # Unchecked, the "open only" box sends nothing; the hidden field keeps the choice.
     query = urlencode(params)
     return render(
@@ -83,7 +83,14 @@ def pool_page(
             "choices": POOL_CHOICES,
             "today": clock.today(),
             "can_post": can_post(access),
-            "view": list_view(request, pager, result.total, Sorting(f.sort)),
+            "view": list_view(
+                request,
+                Paging(at.page, at.page_size),
+                result.total,
+                Sorting(f.sort),
+                capped=result.total_capped,
+                cursor=result.next_after,
+            ),
             "own_tenant": access.tenant_id,
         },
     )
