@@ -32,7 +32,8 @@ from api.oversight.packs import (
     zh_date,
 )
 from api.oversight.periods import PeriodKind
-from api.oversight.reports import Contents, PreviousSource, RevisionSource, Row, is_late
+from api.oversight.report_contents import Contents, PreviousSource, RevisionSource, Row
+from api.oversight.report_standing import is_late
 
 TITLES = {PeriodKind.WEEK: "周统计表", PeriodKind.XUN: "旬分析表", PeriodKind.MONTH: "月调度表"}
 STATUS_ZH = {"submitted": "已报送，待审核", "accepted": "已审核通过", "returned": "已退回"}

@@ -56,7 +56,7 @@ SYSTEM_WIDE = frozenset(
 QUERY_PIECES = frozenset(
     {
         "api/matching/repository.py:vacancy_score",
-        "api/oversight/records_repository.py:listable",
+        "api/oversight/records_repository/drill.py:listable",
         "api/oversight/statistics_repository/activity_builders.py:cases",
         "api/oversight/statistics_repository/activity_builders.py:open_vacancies",
         "api/oversight/statistics_repository/activity_builders.py:warnings",
@@ -79,16 +79,6 @@ TO_MEND_WRITES: frozenset[str] = frozenset()
 # take the parent, or the context.
 TO_MEND_READS = frozenset(
     {
-        "api/fairs/repository.py:counts",
-        "api/fairs/repository.py:employers",
-        "api/fairs/repository.py:fair_employer",
-        "api/fairs/repository.py:fair_vacancy_ids",
-        "api/fairs/repository.py:intentions",
-        "api/fairs/repository.py:open_intentions_of",
-        "api/fairs/repository.py:registered",
-        "api/fairs/repository.py:registration",
-        "api/fairs/repository.py:registration_by_code",
-        "api/fairs/repository.py:registrations",
         "api/subsidies/repository.py:leaves_of",
         "api/subsidies/repository.py:payee_account",
         "api/subsidies/repository.py:placements_of",
