@@ -64,10 +64,10 @@ class Standing:
     late: bool
 
 
-def report_period(code: str) -> Period:
-    """The period a code names, refused unless it is a week, a 旬 or a month."""
+def any_period(code: str) -> Period:
+    """The period a code names, or a 422 on the `period` field that says how to write one."""
     try:
-        period = parse(code)
+        return parse(code)
     except ValueError:
         raise ValidationFailed(
             errors=[
@@ -79,6 +79,11 @@ def report_period(code: str) -> Period:
                 )
             ]
         ) from None
+
+
+def report_period(code: str) -> Period:
+    """The period a code names, refused unless it is a week, a 旬 or a month."""
+    period = any_period(code)
     if period.kind not in REPORT_KINDS:
         raise ValidationFailed(
             errors=[
