@@ -1,6 +1,7 @@
 """All SQL about background jobs."""
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, select, update
@@ -121,7 +122,9 @@ def cancel_queued(session: Session, access: AccessContext, job_id: uuid.UUID) ->
     )
 
 
-def recent(session: Session, access: AccessContext, user_id: uuid.UUID, limit: int = 20):  # type: ignore[no-untyped-def]
+def recent(
+    session: Session, access: AccessContext, user_id: uuid.UUID, limit: int = 20
+) -> Sequence[BackgroundJob]:
     return session.scalars(
         select(BackgroundJob)
         .where(

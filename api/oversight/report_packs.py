@@ -46,7 +46,7 @@ def file_name(bureau: str, contents: Contents) -> str:
 def _time(instant: object) -> str:
     if instant is None:
         return "—"
-    local = clock.local(instant)  # type: ignore[arg-type]
+    local = clock.local(instant)  # type: ignore[arg-type]  # a datetime cell, None handled above
     return f"{zh_date(local.date())} {local:%H:%M}"
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, func
 from sqlalchemy.orm import QueryableAttribute, Session
 
-from api.access import AccessContext, DataKind
+from api.access import AccessContext, DataKind, TenantSet
 from api.oversight.statistics_repository.counting_periods import OnRegister, Period
 from api.sql_types import AnySelect
 from shared_models import Laborer
@@ -32,7 +32,7 @@ Builder = Callable[[AccessContext, Period], Counted]
 RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[uuid.UUID, str, int]]]
 
 
-def county(access: AccessContext) -> frozenset:  # type: ignore[type-arg]
+def county(access: AccessContext) -> TenantSet:
     """The registers whose people the caller counts, placements included."""
     return access.read_ids(DataKind.LABORER) & access.read_ids(DataKind.PLACEMENT)
 
