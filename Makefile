@@ -1,6 +1,6 @@
 # LaborBridge 劳务协作平台
 #   make run   create .venv, install, migrate ./var/laborbridge.sqlite3, load the demo, serve :8000
-#   make test  ruff, import-linter and mypy, then the whole suite on SQLite and on PostgreSQL
+#   make test  ruff, import-linter, mypy and the duplicates check, then the whole suite on SQLite and on PostgreSQL
 # LB_DATABASE_URL=postgresql+psycopg://... switches `make run` to PostgreSQL.
 
 PYTHON ?= python3
@@ -32,6 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/python scripts/check_duplicates.py
 
 # The SQLite leg ignores any LB_TEST_DATABASE_URL from the shell; the PostgreSQL leg
 # fails (never skips) under CI=true when the server cannot be reached.

@@ -96,7 +96,7 @@ def sorting(keys: type[S]) -> Callable[..., Sorting[S]]:
     its column, so no SQL ever comes from the client."""
 
     # `keys` is the list's enum, a variable here: FastAPI reads the annotation at run time.
-    def dependency(sort: keys | None = None, descending: bool = False) -> Sorting[S]:  # type: ignore[valid-type]
+    def dependency(sort: keys | None = None, descending: bool = False) -> Sorting[S]:  # type: ignore[valid-type]  # see above
         return Sorting(sort, descending)
 
     return dependency

@@ -95,7 +95,7 @@ def install(app: FastAPI) -> None:
             return problem_response(request, PayloadTooLarge())
         error = BadRequest(str(exc.detail) if exc.detail else None)
         # status is a class's constant; this one instance carries Starlette's code.
-        error.status = exc.status_code  # type: ignore[misc]
+        error.status = exc.status_code  # type: ignore[misc]  # a Final class constant, set per instance
         return problem_response(request, error)
 
     @app.exception_handler(IntegrityError)

@@ -112,7 +112,7 @@ def load_page(request: Request, session: DbSession, auth: Auth) -> WebPage:
     else:
         page.principal = principal
         # A page's principal signed in through a web session (API tokens have none).
-        page.csrf_token = auth.csrf_token(principal.web_session)  # type: ignore[arg-type]
+        page.csrf_token = auth.csrf_token(principal.web_session)  # type: ignore[arg-type]  # a page: signed in by session
         apply_user_scope(session, principal.user.id)
         auth.load_memberships(session, principal)
         page.memberships = principal.memberships
@@ -120,7 +120,7 @@ def load_page(request: Request, session: DbSession, auth: Auth) -> WebPage:
         page.tenants = [TenantChoice(m.tenant_id, m.tenant.name) for m in principal.memberships]
         if principal.memberships:
             # A page's principal has a web session (above).
-            selected = principal.web_session.selected_tenant_id  # type: ignore[union-attr]
+            selected = principal.web_session.selected_tenant_id  # type: ignore[union-attr]  # as above
             try:
                 membership = principal.membership_for(selected)
             except NoTenant:

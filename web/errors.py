@@ -11,7 +11,7 @@ from web.rendering import render
 
 def render_error(request: Request, error: AppError) -> Response:
     if isinstance(error, FormRejected):
-        return error.response  # type: ignore[return-value]
+        return error.response  # type: ignore[return-value]  # FormRejected keeps a rendered page
     if error.status == 401:
         target = error.next_path if isinstance(error, LoginRequired) else login_url(request)
         if request.headers.get("HX-Request") == "true":

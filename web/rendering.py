@@ -26,7 +26,7 @@ templates = Jinja2Templates(directory=WEB_DIR / "templates")
 env = templates.env
 env.add_extension("jinja2.ext.i18n")
 # Added to the environment by the i18n extension, so not in its type.
-env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]
+env.install_gettext_callables(gettext=gettext, ngettext=ngettext, newstyle=False)  # type: ignore[attr-defined]  # added by the i18n extension
 env.globals["_"] = gettext
 env.globals["get_locale"] = get_locale
 env.globals["SUPPORTED_LOCALES"] = SUPPORTED_LOCALES

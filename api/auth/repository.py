@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import QueryableAttribute, Session, joinedload
 
 from api.access import AccessContext, DataKind
 from api.sort_keys import MemberSort
@@ -199,12 +199,13 @@ def members_page(
 ) -> tuple[Sequence[Membership], int]:
     """A page of the members, by role then username (or by `sort`, that order breaking
     ties), and the true count. Role values sort as their rank: admin, staff, viewer."""
-    columns = {
+    orders: dict[MemberSort | None, list[QueryableAttribute[Any]]] = {
         None: [],
         MemberSort.NAME: [User.display_name, User.username],
         MemberSort.USERNAME: [User.username],
         MemberSort.ROLE: [Membership.role],
-    }[sort]
+    }
+    columns = orders[sort]
     chosen = [c.desc() if descending else c.asc() for c in columns]
     condition = Membership.tenant_id.in_(access.read_ids(DataKind.MEMBERSHIP))
     rows = session.scalars(

@@ -227,9 +227,10 @@ def figure_rows(
             dispute_kind=DisputeKind(dk) if dk else None,
             status=CaseStatus(status),
             cases=n,
-            aid=int(aid),
-            disputed=int(disputed),
-            recovered=int(recovered),
+            # coalesce(…, 0) never gives NULL; its type does not say so.
+            aid=int(aid or 0),
+            disputed=int(disputed or 0),
+            recovered=int(recovered or 0),
         )
         for m, kind, dk, status, n, aid, disputed, recovered in rows
     ]

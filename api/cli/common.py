@@ -10,6 +10,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
 from api import clock, tracing
@@ -20,6 +21,18 @@ from api.settings import Settings, SettingsError, read_settings
 
 out = Console()
 err = Console(stderr=True)
+
+
+def progress_bar(console: Console | None = None, *, transient: bool = False) -> Progress:
+    """A long command's bars: what runs, how far (done of total), and for how long."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+    )
 
 
 def load_settings() -> Settings:

@@ -6,17 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import Progress, TaskID
 
 from api.access import DataKind
-from api.cli.common import err, load_settings, operator_session, out, report
+from api.cli.common import err, load_settings, operator_session, out, progress_bar, report
 from api.db import Database, use_operator_access
 from api.errors import AppError
 from api.i18n import translate_in
@@ -40,14 +33,7 @@ KINDS = [DataKind.LABORER, DataKind.IDENTITY, DataKind.IMPORT]
 
 
 def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
+    return progress_bar(err, transient=True)
 
 
 def _advance(bar: Progress, task: TaskID, done: int, of: int) -> None:

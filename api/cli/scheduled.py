@@ -35,7 +35,7 @@ def scheduled(command: str) -> Callable[[F], F]:
             _succeeded(command, started)
             return result
 
-        return run  # type: ignore[return-value]
+        return run  # type: ignore[return-value]  # wraps keeps fn's signature; mypy sees (*args, **kwargs)
 
     return wrap
 

@@ -5,17 +5,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import TaskID
 
 from api import clock
-from api.cli.common import err, load_settings, operator_session, out
+from api.cli.common import err, load_settings, operator_session, out, progress_bar
 from api.cli.scheduled import scheduled
 from api.subsidies.evaluation import evaluate_all
 from api.tenancy import service as tenancy
@@ -63,9 +56,7 @@ def evaluate(
         with operator_session() as (session, _settings):
             only = frozenset(tenancy.resolve_organization(session, ref).id for ref in org)
     tasks: dict[str, TaskID] = {}
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
-    ) as bar:
+    with progress_bar() as bar:
 
         def progress(name: str, done: int, total: int) -> None:
             if name not in tasks:

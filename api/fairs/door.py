@@ -136,7 +136,7 @@ def register(
     if errors:
         raise ValidationFailed(errors=errors)
     already = repository.registered(
-        session, fair.id, [lab.id_number_hash for lab in laborers.values()]
+        session, access, fair, [lab.id_number_hash for lab in laborers.values()]
     )
     if already:
         names = "、".join(lab.name for lab in laborers.values() if lab.id_number_hash in already)
@@ -198,7 +198,7 @@ def walk_in(
     if errors:
         raise ValidationFailed(errors=errors)
     digest = id_hash(cipher, number)
-    if repository.registered(session, fair.id, [digest]):
+    if repository.registered(session, access, fair, [digest]):
         raise Conflict(_("This ID number is already registered for this fair."))
     known = repository.identity(session, access, digest)
     row = FairRegistration(
@@ -247,7 +247,7 @@ def check_in(
         )
     moment = _check_in_moment(fair, checked_in_at, opens_days_before)
     normalized = normalize_code(code)
-    row = repository.registration_by_code(session, fair.id, normalized)
+    row = repository.registration_by_code(session, access, fair, normalized)
     if row is None:
         other = repository.code_elsewhere(session, access, normalized) if normalized else None
         if other is not None:
@@ -287,7 +287,7 @@ def record_intention(
 ) -> FairIntention:
     fair = get(session, access, fair_id)
     require_organizer(access, fair)
-    registration = repository.registration(session, fair.id, registration_id)
+    registration = repository.registration(session, access, fair, registration_id)
     if registration is None:
         raise NotFound()
     errors = []
@@ -295,7 +295,7 @@ def record_intention(
         errors.append(
             FieldError("registration_id", _("Check the person in first."), "not_checked_in")
         )
-    if vacancy_id not in repository.fair_vacancy_ids(session, fair.id):
+    if vacancy_id not in repository.fair_vacancy_ids(session, access, fair):
         errors.append(
             FieldError(
                 "vacancy_id", _("This vacancy was not brought to the fair."), "vacancy_not_at_fair"
@@ -331,7 +331,7 @@ def refer_intentions(
     referrals.require_referrer(access)
     counties = sorted(access.write_ids(DataKind.REFERRAL))
     made = 0
-    for intention, registration in repository.open_intentions_of(session, fair.id, counties):
+    for intention, registration in repository.open_intentions_of(session, access, fair, counties):
         if registration.laborer_id is None:
             continue
         try:

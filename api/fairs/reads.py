@@ -1,7 +1,6 @@
 """What the fair router and pages show: thin service functions over the repositories, so
 neither of them imports one (import-linter keeps web → services → repositories)."""
 
-import uuid
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -28,21 +27,21 @@ def listing_page(
     return repository.listing_page(session, access, **page)
 
 
-def employers(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:
-    return repository.employers(session, fair_id)
+def employers(session: Session, access: AccessContext, fair: Fair) -> Sequence[Row[Any]]:
+    return repository.employers(session, access, fair)
 
 
 def registrations(
-    session: Session, fair_id: uuid.UUID, **page: Any
+    session: Session, access: AccessContext, fair: Fair, **page: Any
 ) -> tuple[Sequence[FairRegistration], int]:
-    return repository.registrations(session, fair_id, **page)
+    return repository.registrations(session, access, fair, **page)
 
 
-def intentions(session: Session, fair_id: uuid.UUID) -> Sequence[FairIntention]:
-    return repository.intentions(session, fair_id)
+def intentions(session: Session, access: AccessContext, fair: Fair) -> Sequence[FairIntention]:
+    return repository.intentions(session, access, fair)
 
 
-def vacancies(session: Session, access: AccessContext, fair_id: uuid.UUID) -> list[Vacancy]:
+def vacancies(session: Session, access: AccessContext, fair: Fair) -> list[Vacancy]:
     """The fair's vacancies the caller can see, each with its employer loaded."""
-    ids = list(repository.fair_vacancy_ids(session, fair_id))
+    ids = list(repository.fair_vacancy_ids(session, access, fair))
     return list(matching_repository.vacancies_with_employer(session, access, ids).values())

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from api.access import AccessContext, DataKind
@@ -34,6 +34,16 @@ def visible(access: AccessContext) -> ColumnElement[bool]:
         Fair.pairing_id.in_(access.pairing_ids),
         Fair.tenant_id.in_(access.read_ids(DataKind.EVENT)),
     )
+
+
+def _checked(access: AccessContext, fair: Fair) -> uuid.UUID:
+    """The id of a fair the caller loaded under its context (get()), checked again here,
+    so that the reads of the rows under it never serve a fair the caller cannot see."""
+    if fair.pairing_id not in access.pairing_ids or not access.can_read(
+        DataKind.EVENT, fair.tenant_id
+    ):
+        raise PermissionError(f"fair {fair.id} is not one the caller reads")
+    return fair.id
 
 
 def add(session: Session, access: AccessContext, *objects: object) -> None:
@@ -84,8 +94,9 @@ def listing_page(
     return rows, total
 
 
-def employers(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:
+def employers(session: Session, access: AccessContext, fair: Fair) -> Sequence[Row[Any]]:
     """Each employer at the fair with its bureau's kind and the positions it brings."""
+    fair_id = _checked(access, fair)
     positions = (
         select(func.coalesce(func.sum(FairVacancy.positions), 0))
         .where(FairVacancy.fair_employer_id == FairEmployer.id)
@@ -101,27 +112,28 @@ def employers(session: Session, fair_id: uuid.UUID) -> Sequence[Row[Any]]:
 
 
 def fair_employer(
-    session: Session, fair_id: uuid.UUID, employer_id: uuid.UUID
+    session: Session, access: AccessContext, fair: Fair, employer_id: uuid.UUID
 ) -> FairEmployer | None:
     return session.scalars(
         select(FairEmployer).where(
-            FairEmployer.fair_id == fair_id, FairEmployer.employer_id == employer_id
+            FairEmployer.fair_id == _checked(access, fair), FairEmployer.employer_id == employer_id
         )
     ).first()
 
 
-def fair_vacancy_ids(session: Session, fair_id: uuid.UUID) -> set[uuid.UUID]:
+def fair_vacancy_ids(session: Session, access: AccessContext, fair: Fair) -> set[uuid.UUID]:
+    fair_id = _checked(access, fair)
     return set(
         session.scalars(select(FairVacancy.vacancy_id).where(FairVacancy.fair_id == fair_id))
     )
 
 
 def registration_by_code(
-    session: Session, fair_id: uuid.UUID, code: str
+    session: Session, access: AccessContext, fair: Fair, code: str
 ) -> FairRegistration | None:
     return session.scalars(
         select(FairRegistration)
-        .where(FairRegistration.fair_id == fair_id, FairRegistration.code == code)
+        .where(FairRegistration.fair_id == _checked(access, fair), FairRegistration.code == code)
         .with_for_update()
     ).first()
 
@@ -136,18 +148,20 @@ def code_elsewhere(session: Session, access: AccessContext, code: str) -> Fair |
 
 
 def registration(
-    session: Session, fair_id: uuid.UUID, registration_id: uuid.UUID
+    session: Session, access: AccessContext, fair: Fair, registration_id: uuid.UUID
 ) -> FairRegistration | None:
     return session.scalars(
         select(FairRegistration).where(
-            FairRegistration.id == registration_id, FairRegistration.fair_id == fair_id
+            FairRegistration.id == registration_id,
+            FairRegistration.fair_id == _checked(access, fair),
         )
     ).first()
 
 
 def registrations(
-    session: Session, fair_id: uuid.UUID, *, offset: int = 0, limit: int = 200
+    session: Session, access: AccessContext, fair: Fair, *, offset: int = 0, limit: int = 200
 ) -> tuple[Sequence[FairRegistration], int]:
+    fair_id = _checked(access, fair)
     rows = session.scalars(
         select(FairRegistration)
         .where(FairRegistration.fair_id == fair_id)
@@ -166,7 +180,10 @@ def registrations(
     return rows, total
 
 
-def registered(session: Session, fair_id: uuid.UUID, id_hashes: Sequence[str]) -> set[str]:
+def registered(
+    session: Session, access: AccessContext, fair: Fair, id_hashes: Sequence[str]
+) -> set[str]:
+    fair_id = _checked(access, fair)
     if not id_hashes:
         return set()
     return set(
@@ -188,23 +205,23 @@ def identity(session: Session, access: AccessContext, id_hash: str) -> LaborerId
     ).first()
 
 
-def intentions(session: Session, fair_id: uuid.UUID) -> Sequence[FairIntention]:
+def intentions(session: Session, access: AccessContext, fair: Fair) -> Sequence[FairIntention]:
     return session.scalars(
         select(FairIntention)
-        .where(FairIntention.fair_id == fair_id)
+        .where(FairIntention.fair_id == _checked(access, fair))
         .order_by(FairIntention.created_at)
     ).all()
 
 
 def open_intentions_of(
-    session: Session, fair_id: uuid.UUID, county_ids: Sequence[uuid.UUID]
+    session: Session, access: AccessContext, fair: Fair, county_ids: Sequence[uuid.UUID]
 ) -> Sequence[tuple[FairIntention, FairRegistration]]:
     """Intentions reached, not yet referred, of registrants from the given counties."""
     return session.execute(
         select(FairIntention, FairRegistration)
         .join(FairRegistration, FairRegistration.id == FairIntention.registration_id)
         .where(
-            FairIntention.fair_id == fair_id,
+            FairIntention.fair_id == _checked(access, fair),
             FairIntention.outcome == "agreed",
             FairIntention.referral_id.is_(None),
             FairRegistration.laborer_tenant_id.in_(county_ids),
@@ -215,8 +232,10 @@ def open_intentions_of(
 # --- results -----------------------------------------------------------------------------------
 
 
-def counts(session: Session, fair_id: uuid.UUID) -> dict[str, int]:
-    def one(statement) -> int:  # type: ignore[no-untyped-def]
+def counts(session: Session, access: AccessContext, fair: Fair) -> dict[str, int]:
+    fair_id = _checked(access, fair)
+
+    def one(statement: Select[int]) -> int:
         return int(session.scalar(statement) or 0)
 
     return {

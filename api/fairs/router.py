@@ -74,7 +74,7 @@ def list_employers(fair_id: uuid.UUID, access: Access, session: DbSession) -> li
             booth=row.FairEmployer.booth,
             positions=int(row.positions),
         )
-        for row in reads.employers(session, fair.id)
+        for row in reads.employers(session, access, fair)
     ]
 
 
@@ -107,7 +107,9 @@ def list_registrations(
     paging: Annotated[Paging, Depends(paging_of(200))],
 ) -> RegistrationPage:
     fair = service.get(session, access, fair_id)
-    rows, total = reads.registrations(session, fair.id, offset=paging.offset, limit=paging.limit)
+    rows, total = reads.registrations(
+        session, access, fair, offset=paging.offset, limit=paging.limit
+    )
     return RegistrationPage(
         items=[RegistrationOut.model_validate(r) for r in rows],
         total=total,
@@ -173,7 +175,7 @@ def check_in(
 @router.get("/fairs/{fair_id}/intentions", response_model=list[IntentionOut])
 def list_intentions(fair_id: uuid.UUID, access: Access, session: DbSession) -> list[IntentionOut]:
     fair = service.get(session, access, fair_id)
-    return [IntentionOut.model_validate(i) for i in reads.intentions(session, fair.id)]
+    return [IntentionOut.model_validate(i) for i in reads.intentions(session, access, fair)]
 
 
 @router.post(

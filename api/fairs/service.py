@@ -134,10 +134,12 @@ def get(session: Session, access: AccessContext, fair_id: uuid.UUID) -> Fair:
     return fair
 
 
-def already_registered(session: Session, fair: Fair, laborers: list[Laborer]) -> set[uuid.UUID]:
+def already_registered(
+    session: Session, access: AccessContext, fair: Fair, laborers: list[Laborer]
+) -> set[uuid.UUID]:
     """Which of these laborers the fair has (by the ID's keyed hash): the registrants are
     paged, so the page in view cannot tell."""
-    hashes = repository.registered(session, fair.id, [lab.id_number_hash for lab in laborers])
+    hashes = repository.registered(session, access, fair, [lab.id_number_hash for lab in laborers])
     return {lab.id for lab in laborers if lab.id_number_hash in hashes}
 
 
@@ -264,7 +266,7 @@ def add_employer(
             )
     if errors:
         raise ValidationFailed(errors=errors)
-    if repository.fair_employer(session, fair.id, employer.id) is not None:
+    if repository.fair_employer(session, access, fair, employer.id) is not None:
         raise Conflict(_("{name} is already at this fair."), params={"name": employer.name})
     row = FairEmployer(
         id=uuid.uuid4(),
@@ -325,8 +327,8 @@ def results(
 ) -> Results:
     today = today or clock.today()
     fair = get(session, access, fair_id)
-    rows = repository.employers(session, fair.id)
-    counts = repository.counts(session, fair.id)
+    rows = repository.employers(session, access, fair)
+    counts = repository.counts(session, access, fair)
     outcomes = repository.referral_outcomes(session, access, fair.id)
     return Results(
         employers_receiving=sum(1 for r in rows if r.kind is OrgKind.RECEIVING),

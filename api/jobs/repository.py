@@ -1,9 +1,10 @@
 """All SQL about background jobs."""
 
 import uuid
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
@@ -82,40 +83,48 @@ def set_fields(session: Session, access: AccessContext, job_id: uuid.UUID, **val
     return bool(row and row[0])
 
 
+def _update_active(
+    session: Session,
+    access: AccessContext,
+    job_id: uuid.UUID,
+    condition: ColumnElement[bool],
+    **values: Any,
+) -> int:
+    """Update a job of the caller's tenants if the condition holds; rows updated."""
+    statement = (
+        update(BackgroundJob)
+        .where(
+            BackgroundJob.id == job_id,
+            BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
+            condition,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
+
+
 def request_cancel(session: Session, access: AccessContext, job_id: uuid.UUID) -> int:
-    return cast(
-        CursorResult[Any],
-        session.execute(
-            update(BackgroundJob)
-            .where(
-                BackgroundJob.id == job_id,
-                BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
-                BackgroundJob.status.in_(ACTIVE),
-            )
-            .values(cancel_requested=True)
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
+    return _update_active(
+        session, access, job_id, BackgroundJob.status.in_(ACTIVE), cancel_requested=True
+    )
 
 
 def cancel_queued(session: Session, access: AccessContext, job_id: uuid.UUID) -> int:
     """A job no worker has taken yet ends at once."""
-    return cast(
-        CursorResult[Any],
-        session.execute(
-            update(BackgroundJob)
-            .where(
-                BackgroundJob.id == job_id,
-                BackgroundJob.tenant_id.in_(access.write_ids(DataKind.IMPORT)),
-                BackgroundJob.status == JobStatus.QUEUED,
-            )
-            .values(status=JobStatus.CANCELLED, finished_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ),
-    ).rowcount
+    return _update_active(
+        session,
+        access,
+        job_id,
+        BackgroundJob.status == JobStatus.QUEUED,
+        status=JobStatus.CANCELLED,
+        finished_at=utcnow(),
+    )
 
 
-def recent(session: Session, access: AccessContext, user_id: uuid.UUID, limit: int = 20):  # type: ignore[no-untyped-def]
+def recent(
+    session: Session, access: AccessContext, user_id: uuid.UUID, limit: int = 20
+) -> Sequence[BackgroundJob]:
     return session.scalars(
         select(BackgroundJob)
         .where(

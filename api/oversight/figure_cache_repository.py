@@ -65,11 +65,11 @@ def keep(
     (then that one's will do). Writers never wait on each other: two requests keeping
     the same two figures in opposite orders would otherwise deadlock, one failing."""
     # session.bind is Optional in the types; a request's session is always bound.
-    if session.bind.dialect.name == "postgresql" and not session.scalar(  # type: ignore[union-attr]
+    if session.get_bind().dialect.name == "postgresql" and not session.scalar(
         select(func.pg_try_advisory_xact_lock(_LOCK_CLASS, _lock_key(view_key, figure_key)))
     ):
         return
-    insert = (postgresql if session.bind.dialect.name == "postgresql" else sqlite).insert  # type: ignore[union-attr]
+    insert = (postgresql if session.get_bind().dialect.name == "postgresql" else sqlite).insert
     row = {
         "tenant_id": access.tenant_id,
         "view_key": view_key,
@@ -94,7 +94,7 @@ def system_tidy(session: Session) -> None:
     day that has passed). Emptied together, no figure can match counts it was not
     computed at. TRUNCATE (the owner's) takes every tenant's rows, which row security
     would hide from a DELETE, and waits for requests reading them to finish."""
-    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+    if session.get_bind().dialect.name == "postgresql":
         session.execute(text("TRUNCATE stat_changes, stat_figures"))
     else:
         session.execute(delete(StatChange))

@@ -161,22 +161,23 @@ def _trend_point(raw: object) -> tuple[Value, dict[str, int] | None]:
 # The same functions as statistics_repository's, each with how its answer is kept as JSON
 # in stat_figures and read back.
 value = _remembering(statistics_repository.value, _value, _from_value)
-by_township = _remembering(statistics_repository.by_township, _same, dict)  # type: ignore[arg-type]
+# The decoders take the JSON read back (object); the lambdas and dict() trust its shape.
+by_township = _remembering(statistics_repository.by_township, _same, dict)  # type: ignore[arg-type]  # see above
 values_by_period = _remembering(statistics_repository.values_by_period, _trend, _from_trend)
 retention = _remembering(
     statistics_repository.retention,
     lambda found: [list(pair) for pair in found],
-    lambda raw: [(int(a), int(b)) for a, b in raw],  # type: ignore[attr-defined]
+    lambda raw: [(int(a), int(b)) for a, b in raw],  # type: ignore[attr-defined]  # see above
 )
 warnings_by_rule = _remembering(
     statistics_repository.warnings_by_rule,
     lambda found: [[rule, day.isoformat(), n] for rule, day, n in found],
-    lambda raw: [(r, date.fromisoformat(d), int(n)) for r, d, n in raw],  # type: ignore[attr-defined]
+    lambda raw: [(r, date.fromisoformat(d), int(n)) for r, d, n in raw],  # type: ignore[attr-defined]  # see above
 )
 open_warnings_by_rule = _remembering(
     statistics_repository.open_warnings_by_rule,
     _same,
-    dict,  # type: ignore[arg-type]
+    dict,  # type: ignore[arg-type]  # see above
 )
 
 

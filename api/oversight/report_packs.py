@@ -19,20 +19,11 @@ from datetime import date
 import xlsxwriter
 
 from api import clock
-from api.oversight.indicators import BUILT_IN, Indicator
-from api.oversight.packs import (
-    ADDITIVE_GROUPS,
-    GROUPS,
-    NUMERALS,
-    OTHER_GROUP,
-    Styles,
-    Table,
-    group_of,
-    unit_zh,
-    zh_date,
-)
+from api.oversight.indicators import BUILT_IN
+from api.oversight.pack_tables import Styles, Table, adds_up, unit_zh, zh_date
 from api.oversight.periods import PeriodKind
-from api.oversight.reports import Contents, PreviousSource, RevisionSource, Row, is_late
+from api.oversight.report_contents import Contents, PreviousSource, RevisionSource, Row
+from api.oversight.report_standing import is_late
 
 TITLES = {PeriodKind.WEEK: "周统计表", PeriodKind.XUN: "旬分析表", PeriodKind.MONTH: "月调度表"}
 STATUS_ZH = {"submitted": "已报送，待审核", "accepted": "已审核通过", "returned": "已退回"}
@@ -55,7 +46,7 @@ def file_name(bureau: str, contents: Contents) -> str:
 def _time(instant: object) -> str:
     if instant is None:
         return "—"
-    local = clock.local(instant)  # type: ignore[arg-type]
+    local = clock.local(instant)  # type: ignore[arg-type]  # a datetime cell, None handled above
     return f"{zh_date(local.date())} {local:%H:%M}"
 
 
@@ -87,18 +78,7 @@ def _figures(book: xlsxwriter.Workbook, styles: Styles, c: Contents, heading: st
         [30, 8, 14, 12, 12, 14],
     )
     rows = {r.indicator.code: r for r in c.rows}
-    names = [name for name, _prefixes in GROUPS] + [OTHER_GROUP]
-    grouped: dict[str, list[Indicator]] = {name: [] for name in names}
-    for found in BUILT_IN:
-        if found.code in rows:
-            grouped[group_of(found.code)].append(found)
-    number = 0
-    for name in names:
-        members = grouped[name]
-        if not members:
-            continue
-        table.group(f"{NUMERALS[number]}、{name}")
-        number += 1
+    for name, members in table.groups(f for f in BUILT_IN if f.code in rows):
         sums: list[float | int] = [0, 0]
         for found in members:
             r: Row = rows[found.code]
@@ -107,7 +87,7 @@ def _figures(book: xlsxwriter.Workbook, styles: Styles, c: Contents, heading: st
             table.values([found.name_zh, unit_zh(found), r.frozen.value, before, r.change, now])
             sums[0] += r.frozen.value or 0
             sums[1] += before or 0
-        if name in ADDITIVE_GROUPS and len({unit_zh(f) for f in members}) == 1:
+        if adds_up(name, members):
             table.values(
                 ["小计", unit_zh(members[0]), sums[0], sums[1], sums[0] - sums[1], None],
                 total=True,

@@ -12,9 +12,7 @@ Every step goes to the bureau's audit log, whoever took it.
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from enum import StrEnum
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -25,105 +23,28 @@ from api.errors import FieldError, Forbidden, InvalidTransition, NotFound, Valid
 from api.i18n import _
 from api.oversight import report_repository as repository
 from api.oversight import snapshots
-from api.oversight.indicators import Indicator
-from api.oversight.periods import Period, PeriodKind, due_at, parse, period_of
-from shared_models import Organization, PeriodReport, StatSnapshot
+from api.oversight.periods import Period, PeriodKind
+from api.oversight.report_contents import Contents as Contents
+from api.oversight.report_contents import PreviousSource as PreviousSource
+from api.oversight.report_contents import RevisionSource as RevisionSource
+from api.oversight.report_contents import Row as Row
+from api.oversight.report_contents import contents as contents
+from api.oversight.report_standing import BUREAU_KINDS, Deadline
+from api.oversight.report_standing import REPORT_KINDS as REPORT_KINDS
+from api.oversight.report_standing import Standing as Standing
+from api.oversight.report_standing import State as State
+from api.oversight.report_standing import completeness as completeness
+from api.oversight.report_standing import deadline as deadline
+from api.oversight.report_standing import is_late as is_late
+from api.oversight.report_standing import own_periods as own_periods
+from api.oversight.report_standing import recent_periods as recent_periods
+from api.oversight.report_standing import report_period as report_period
+from api.oversight.report_standing import state_of as state_of
+from shared_models import Organization, PeriodReport
 from shared_models.enums import OrgKind, Permission, ReportStatus, SnapshotReason
 
-# The reports of the routine: 周统计, 旬分析, 月调度.
-REPORT_KINDS = (PeriodKind.WEEK, PeriodKind.XUN, PeriodKind.MONTH)
-BUREAU_KINDS = frozenset({OrgKind.SENDING, OrgKind.RECEIVING})
 MAX_COMMENT = 4000
 MAX_REASON = 2000
-# How many periods of each kind a bureau's list shows: this one and recent ones.
-RECENT = {PeriodKind.WEEK: 6, PeriodKind.XUN: 6, PeriodKind.MONTH: 4}
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """When reports are due (from Settings): a week's on `weekday` of the week itself
-    (Monday 0), every report at `at` bureau time of its due day."""
-
-    weekday: int = 4
-    at: time = time(12, 0)
-
-    def of(self, period: Period) -> datetime:
-        # In UTC, as stored instants read back: one spelling in the API either way.
-        return due_at(period, self.weekday, self.at).astimezone(UTC)
-
-
-def deadline(settings: object) -> Deadline:
-    return Deadline(
-        getattr(settings, "report_weekly_due_weekday", 4),
-        getattr(settings, "report_due_time", time(12, 0)),
-    )
-
-
-class State(StrEnum):
-    """Where a bureau stands on one period, for the completeness board."""
-
-    NOT_YET = "not_yet"  # no report, and not due yet
-    OVERDUE = "overdue"  # no report, and past due
-    SUBMITTED = "submitted"  # waiting for the supervisor
-    RETURNED = "returned"  # sent back; the bureau is to resubmit
-    ACCEPTED = "accepted"
-
-
-@dataclass(frozen=True)
-class Standing:
-    bureau: Organization
-    period: Period
-    due_at: datetime
-    report: PeriodReport | None
-    state: State
-    # Judged on the first submission; for no report yet, whether it is overdue.
-    late: bool
-
-
-def report_period(code: str) -> Period:
-    """The period a code names, refused unless it is a week, a 旬 or a month."""
-    try:
-        period = parse(code)
-    except ValueError:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "period",
-                    _("Not a period: {code} (e.g. 2026-W49, 2026-12-2, 2026-12, 2026-Q4, 2026)."),
-                    "invalid_period",
-                    {"code": code},
-                )
-            ]
-        ) from None
-    if period.kind not in REPORT_KINDS:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "period",
-                    _(
-                        "Reports are made for a week (2026-W49), a 旬 (2026-12-2) or a month "
-                        "(2026-12), not for {code}."
-                    ),
-                    "not_a_report_period",
-                    {"code": code},
-                )
-            ]
-        )
-    return period
-
-
-def is_late(report: PeriodReport) -> bool:
-    return report.first_submitted_at > report.due_at
-
-
-def state_of(report: PeriodReport | None, due: datetime, now: datetime) -> tuple[State, bool]:
-    if report is None:
-        overdue = now > due
-        return (State.OVERDUE if overdue else State.NOT_YET), overdue
-    return State(report.status.value), is_late(report)
-
-
-# --- submitting and deciding ----------------------------------------------------------
 
 
 def submit(
@@ -360,183 +281,6 @@ def names(
     session: Session, access: AccessContext, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, str]:
     return {o.id: o.name for o in repository.organizations(session, access, list(set(ids)))}
-
-
-def bureaus(session: Session, access: AccessContext) -> list[Organization]:
-    """Whose reports the caller follows: a supervisor's bureaus, or a bureau itself."""
-    if access.tenant_kind is OrgKind.SUPERVISING:
-        return repository.organizations(session, access, sorted(access.supervised_ids))
-    if access.tenant_kind in BUREAU_KINDS:
-        return repository.organizations(session, access, [access.tenant_id])
-    return []
-
-
-def completeness(
-    session: Session,
-    access: AccessContext,
-    period: Period,
-    *,
-    deadline: Deadline,
-    now: datetime | None = None,
-) -> list[Standing]:
-    """For each bureau the caller supervises (or the caller itself, for a bureau): has it
-    reported the period, on time or late, and where does its report stand."""
-    now = now or clock.now()
-    orgs = bureaus(session, access)
-    found = repository.of_periods(session, access, [o.id for o in orgs], [period.code])
-    out = []
-    for org in orgs:
-        report = found.get((org.id, period.code))
-        due = report.due_at if report else deadline.of(period)
-        state, late = state_of(report, due, now)
-        out.append(Standing(org, period, due, report, state, late))
-    return out
-
-
-def recent_periods(today: date) -> dict[PeriodKind, list[Period]]:
-    """This period and the recent ones of each report kind, newest first."""
-    out: dict[PeriodKind, list[Period]] = {}
-    for kind, count in RECENT.items():
-        periods = [period_of(kind, today)]
-        while len(periods) < count:
-            periods.append(periods[-1].previous())
-        out[kind] = periods
-    return out
-
-
-def own_periods(
-    session: Session,
-    access: AccessContext,
-    *,
-    deadline: Deadline,
-    now: datetime | None = None,
-) -> dict[PeriodKind, list[Standing]]:
-    """A bureau's list: this and recent weeks, 旬s and months, each with its standing."""
-    now = now or clock.now()
-    today = clock.day_of(now)
-    orgs = repository.organizations(session, access, [access.tenant_id])
-    if not orgs:
-        return {}
-    org = orgs[0]
-    recent = recent_periods(today)
-    codes = [p.code for periods in recent.values() for p in periods]
-    found = repository.of_periods(session, access, [org.id], codes)
-    out: dict[PeriodKind, list[Standing]] = {}
-    for kind, periods in recent.items():
-        rows = []
-        for p in periods:
-            report = found.get((org.id, p.code))
-            due = report.due_at if report else deadline.of(p)
-            state, late = state_of(report, due, now)
-            rows.append(Standing(org, p, due, report, state, late))
-        out[kind] = rows
-    return out
-
-
-@dataclass(frozen=True)
-class Row:
-    """One indicator of a report: frozen at submission, now (when revised), and the
-    previous period's figure with the change."""
-
-    indicator: Indicator
-    frozen: snapshots.Figure
-    revised: snapshots.Revision | None
-    previous: snapshots.Figure | None
-    change: float | int | None
-
-
-class PreviousSource(StrEnum):
-    REPORT = "report"  # the previous period's report, as submitted
-    LIVE = "live"  # counted from the records now (no report of it)
-    SNAPSHOT = "snapshot"  # the bureau's newest snapshot of it (a supervisor's view)
-    NONE = "none"  # nothing the caller may read
-
-
-class RevisionSource(StrEnum):
-    LIVE = "live"  # against the records now (the bureau's own view)
-    SNAPSHOT = "snapshot"  # against the bureau's newer snapshot (a supervisor's view)
-    NONE = "none"  # a supervisor, and no newer snapshot of the bureau's
-
-
-@dataclass(frozen=True)
-class Contents:
-    report: PeriodReport
-    period: Period
-    snapshot: StatSnapshot
-    rows: list[Row]
-    revisions: list[snapshots.Revision]
-    revision_source: RevisionSource
-    revised_snapshot: StatSnapshot | None
-    previous_period: Period
-    previous_source: PreviousSource
-    previous_report: PeriodReport | None
-
-
-def contents(
-    session: Session, access: AccessContext, report: PeriodReport, today: date | None = None
-) -> Contents:
-    """What the report page shows: the frozen figures, their revisions, and the change
-    against the previous period of its kind (for a 旬 the 旬分析's change)."""
-    today = today or clock.today()
-    period = parse(report.period_code)
-    snapshot = repository.snapshot(session, access, report.snapshot_id)
-    if snapshot is None:
-        raise NotFound()
-    own = report.tenant_id == access.tenant_id
-    revised_snapshot = None
-    if own:
-        revisions = snapshots.revisions(session, access, snapshot, today)
-        revision_source = RevisionSource.LIVE
-    else:
-        # A supervisor reads no records: a later correction shows once the bureau's
-        # figures are frozen again (the nightly snapshot after the period, a resubmission).
-        newest = repository.newest_snapshot(session, access, report.tenant_id, period.code)
-        if newest is not None and newest.id != snapshot.id and newest.taken_at > snapshot.taken_at:
-            revisions = snapshots.compare(snapshot, newest)
-            revision_source = RevisionSource.SNAPSHOT
-            revised_snapshot = newest
-        else:
-            revisions, revision_source = [], RevisionSource.NONE
-    previous_period = period.previous()
-    previous_report = repository.of_period(session, access, report.tenant_id, previous_period.code)
-    previous: dict[str, snapshots.Figure] = {}
-    if previous_report is not None and (
-        before := repository.snapshot(session, access, previous_report.snapshot_id)
-    ):
-        previous = {i.code: f for i, f in snapshots.frozen(before)}
-        previous_source = PreviousSource.REPORT
-    elif own:
-        previous = {i.code: f for i, f in snapshots.live(session, access, previous_period, today)}
-        previous_source = PreviousSource.LIVE
-    elif before := repository.newest_snapshot(
-        session, access, report.tenant_id, previous_period.code
-    ):
-        previous = {i.code: f for i, f in snapshots.frozen(before)}
-        previous_source = PreviousSource.SNAPSHOT
-    else:
-        previous_source = PreviousSource.NONE
-    by_code = {r.indicator.code: r for r in revisions}
-    rows = []
-    for found, figure in snapshots.frozen(snapshot):
-        was = previous.get(found.code)
-        change = None
-        if was is not None and was.value is not None and figure.value is not None:
-            change = (
-                round(figure.value - was.value, 1) if found.is_rate else figure.value - was.value
-            )
-        rows.append(Row(found, figure, by_code.get(found.code), was, change))
-    return Contents(
-        report,
-        period,
-        snapshot,
-        rows,
-        revisions,
-        revision_source,
-        revised_snapshot,
-        previous_period,
-        previous_source,
-        previous_report if previous_source is PreviousSource.REPORT else None,
-    )
 
 
 def for_page(

@@ -9,9 +9,9 @@ from api import clock
 from api.deps import Access, ReadSession
 from api.errors import FieldError, ValidationFailed
 from api.i18n import _, gettext
-from api.oversight import packs, service, snapshots, supervision
+from api.oversight import packs, report_standing, service, snapshots, supervision
 from api.oversight.indicators import Indicator
-from api.oversight.periods import PeriodKind, parse
+from api.oversight.periods import PeriodKind
 from api.oversight.schemas import (
     BureauValueOut,
     FigureOut,
@@ -248,19 +248,7 @@ def statistics_snapshots(
 ) -> list[SnapshotOut]:
     """The caller's frozen figures of the period, newest first, each with the
     indicators whose value for the same days differs now (revisions)."""
-    try:
-        found = parse(period)
-    except ValueError:
-        raise ValidationFailed(
-            errors=[
-                FieldError(
-                    "period",
-                    _("Not a period: {code} (e.g. 2026-W49, 2026-12-2, 2026-12, 2026-Q4, 2026)."),
-                    "invalid_period",
-                    {"code": period},
-                )
-            ]
-        ) from None
+    found = report_standing.any_period(period)
     today = clock.today()
     return [
         SnapshotOut(

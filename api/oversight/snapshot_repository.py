@@ -6,7 +6,7 @@ PostgreSQL by row-level security as well. Rows are only ever added.
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -43,7 +43,7 @@ def scheduled_exists(session: Session, access: AccessContext, period_code: str) 
     )
 
 
-def _own(access: AccessContext, period_code: str):  # type: ignore[no-untyped-def]
+def _own(access: AccessContext, period_code: str) -> Select[StatSnapshot]:
     return (
         select(StatSnapshot)
         .where(

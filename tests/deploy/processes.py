@@ -20,12 +20,28 @@ def process_env(container: dict[str, str]) -> dict[str, str]:
     return {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT), **container}
 
 
-def run_to_end(command: list[str], env: dict[str, str]) -> None:
-    """One of the image's commands run to its end (a migration), which must succeed."""
+def run_to_end(command: list[str], env: dict[str, str], stdin: str | None = None) -> str:
+    """One of the image's commands run to its end (a migration, an operator command),
+    which must succeed; its output."""
     done = subprocess.run(
-        argv(command), env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+        argv(command),
+        env=env,
+        cwd=ROOT,
+        input=f"{stdin}\n" if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def generated_keys(folder: Path) -> Path:
+    """`laborbridge keys generate` written where the compose file's env_file expects it."""
+    path = folder / "laborbridge.env"
+    path.write_text(run_to_end(["laborbridge", "keys", "generate"], process_env({})))
+    return path
 
 
 def stop(server: subprocess.Popen) -> None:  # type: ignore[type-arg]

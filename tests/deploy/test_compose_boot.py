@@ -17,22 +17,9 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.deploy import compose_env
+from tests.deploy import compose_env, processes
 from tests.deploy.processes import ROOT, argv, free_port, process_env, run_to_end, stop
 from tests.fixtures.throwaway_cluster import throwaway_cluster
-
-
-def _generated_keys(tmp_path: Path) -> Path:
-    result = subprocess.run(
-        argv(["laborbridge", "keys", "generate"]),
-        env=process_env({}),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    path = tmp_path / "laborbridge.env"
-    path.write_text(result.stdout)
-    return path
 
 
 def _at(url: str, port: int) -> str:
@@ -48,7 +35,7 @@ def test_compose_environment_migrates_and_serves_ready(tmp_path):
 
 
 def _boot(db_port: int, tmp_path: Path) -> None:
-    env_files = {"laborbridge.env": _generated_keys(tmp_path)}
+    env_files = {"laborbridge.env": processes.generated_keys(tmp_path)}
     migrate_env = compose_env.service_environment("migrate", env_files)
     app_env = compose_env.service_environment("app", env_files)
     assert migrate_env == app_env, "the migration and the service must see the same settings"

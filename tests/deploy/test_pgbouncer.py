@@ -30,7 +30,7 @@ from api.db import make_engine
 from api.jobs.workbook import REASON_HEADER
 from api.settings import Settings
 from api.spreadsheets.reader import read_table
-from tests.deploy import compose_env
+from tests.deploy import compose_env, processes
 from tests.deploy.pods import browser
 from tests.deploy.processes import ROOT, argv, free_port, process_env
 from tests.fixtures.factories import id_number, laborer_payload
@@ -96,12 +96,12 @@ def test_two_tenants_through_transaction_pooling_see_only_their_own_rows(tmp_pat
             pool_size=2,
         ) as bouncer:
             env, port = _environment(cluster, bouncer.port, tmp_path)
-            _laborbridge(env, "db", "upgrade")
+            processes.run_to_end(["laborbridge", "db", "upgrade"], env)
             for tenant, (name, region, _) in TENANTS.items():
-                _laborbridge(env, "org", "create", "--kind", "sending", "--name", name,
-                             "--region", region)  # fmt: skip
-                _laborbridge(env, "user", "create", "--org", name, "--username",
-                             f"{tenant}.admin", "--role", "admin", stdin=PASSWORD)  # fmt: skip
+                org = ["org", "create", "--kind", "sending", "--name", name, "--region", region]
+                processes.run_to_end(["laborbridge", *org], env)
+                user = ["user", "create", "--org", name, "--username", f"{tenant}.admin"]
+                processes.run_to_end(["laborbridge", *user, "--role", "admin"], env, stdin=PASSWORD)
             log = tmp_path / "server.log"
             with _serving(env, port, log):
                 base = f"http://127.0.0.1:{port}"
@@ -123,15 +123,9 @@ def test_two_tenants_through_transaction_pooling_see_only_their_own_rows(tmp_pat
 def _environment(cluster: ThrowawayCluster, bouncer_port: int, tmp_path: Path):  # type: ignore[no-untyped-def]
     """The compose file's environment: the app at PgBouncer, the migration and the
     operator commands straight at PostgreSQL (DDL does not belong behind the pooler)."""
-    keys = subprocess.run(
-        argv(["laborbridge", "keys", "generate"]),
-        env=process_env({}),
-        capture_output=True,
-        text=True,
-        check=True,
+    env = compose_env.service_environment(
+        "app", {"laborbridge.env": processes.generated_keys(tmp_path)}
     )
-    (tmp_path / "laborbridge.env").write_text(keys.stdout)
-    env = compose_env.service_environment("app", {"laborbridge.env": tmp_path / "laborbridge.env"})
     app, owner = make_url(env["LB_DATABASE_URL"]), make_url(env["LB_OWNER_DATABASE_URL"])
     assert app.username == APP_ROLE and app.password == APP_PASSWORD
     env["LB_DATABASE_URL"] = app.set(host="127.0.0.1", port=bouncer_port).render_as_string(
@@ -154,21 +148,6 @@ def _environment(cluster: ThrowawayCluster, bouncer_port: int, tmp_path: Path): 
     return process_env(env), port
 
 
-def _laborbridge(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run(
-        argv(["laborbridge", *args]),
-        env=env,
-        cwd=ROOT,
-        input=f"{stdin}\n" if stdin is not None else None,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, f"laborbridge {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
-    return done.stdout
-
-
 @contextmanager
 def _serving(env: dict[str, str], port: int, log: Path) -> Iterator[None]:
     """The image's command (gunicorn) as a real process, until ready; stopped after."""
@@ -184,12 +163,7 @@ def _serving(env: dict[str, str], port: int, log: Path) -> Iterator[None]:
                 time.sleep(0.5)
             yield
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            processes.stop(server)
 
 
 def _ready(port: int) -> bool:

@@ -136,7 +136,7 @@ def detail(
     access = page.ctx
     fair = service.get(session, access, fair_id)
     registrations, total = reads.registrations(
-        session, fair.id, offset=pager.offset, limit=pager.limit
+        session, access, fair, offset=pager.offset, limit=pager.limit
     )
     suggestions = []
     if access.write_ids(DataKind.LABORER) and fair.status in door.OPEN_FOR_REGISTRATION:
@@ -144,9 +144,9 @@ def detail(
         wanted = RosterFilter(roster=Roster.INTENTION, name=(q or "").strip() or None)
         roster = supply.list_page(session, access, wanted, page=1, page_size=50)
         people = [v.laborer for v in roster.items]
-        taken = service.already_registered(session, fair, people)
+        taken = service.already_registered(session, access, fair, people)
         suggestions = [lab for lab in people if lab.id not in taken]
-    employers = reads.employers(session, fair.id)
+    employers = reads.employers(session, access, fair)
     can_bring = access.tenant_kind is not OrgKind.LIAISON and fair.status not in (
         FairStatus.FINISHED,
         FairStatus.CANCELLED,
@@ -175,7 +175,7 @@ def detail(
             "next_statuses": sorted(service.NEXT_STATUS[fair.status], key=list(FairStatus).index),
             "vacancies": [
                 (str(v.id), f"{v.title} · {v.employer.name}")
-                for v in reads.vacancies(session, access, fair.id)
+                for v in reads.vacancies(session, access, fair)
             ],
             "outcomes": options(IntentionOutcome),
             "today": clock.today(),
@@ -221,7 +221,7 @@ def register(
 def slips(fair_id: uuid.UUID, request: Request, page: TenantPage, session: DbSession) -> Response:
     """Printable slips, one per registrant, each with its code as text and as QR."""
     fair = service.get(session, page.ctx, fair_id)
-    registrations, _total = reads.registrations(session, fair.id, limit=5000)
+    registrations, _total = reads.registrations(session, page.ctx, fair, limit=5000)
     mine = [
         r
         for r in registrations

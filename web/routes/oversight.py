@@ -12,7 +12,7 @@ from api import clock
 from api.errors import NotFound
 from api.i18n import get_locale, gettext
 from api.labels import label
-from api.oversight import drilldown, packs, service, supervision
+from api.oversight import drilldown, packs, service, supervision_workbook
 from api.oversight.periods import PeriodKind
 from api.routing import xlsx_attachment
 from api.tenancy import service as tenancy
@@ -197,6 +197,6 @@ def supervised_figures(
         year = today.year
     period = filters.trend_kind(period)
     code = filters.indicator_code(indicator)
-    content = supervision.workbook(session, access, code, year, period, today)
+    content = supervision_workbook.workbook(session, access, code, year, period, today)
     name = f"{access.tenant_name}{year}年{service.indicator(code).name_zh}.xlsx"
     return xlsx_attachment(content, "supervised-figures.xlsx", name)

@@ -128,7 +128,7 @@ def log_visit(
                 request.app.state.attachments,
                 case.id,
                 data=picture,
-                filename=photo.filename,  # type: ignore[union-attr]
+                filename=photo.filename,  # type: ignore[union-attr]  # checked for a photo above
                 limit=limit,
             )
     flash(page, gettext("Visit logged."))

@@ -4,12 +4,13 @@ and measures they share."""
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
-from api.access import AccessContext, DataKind
-from api.oversight.statistics_repository.counting_periods import Period
+from api.access import AccessContext, DataKind, TenantSet
+from api.oversight.statistics_repository.counting_periods import OnRegister, Period
 from api.sql_types import AnySelect
 from shared_models import Laborer
 
@@ -31,17 +32,21 @@ Builder = Callable[[AccessContext, Period], Counted]
 RowBuilder = Callable[[Session, AccessContext, Period], list[tuple[uuid.UUID, str, int]]]
 
 
-def county(access: AccessContext) -> frozenset:  # type: ignore[type-arg]
+def county(access: AccessContext) -> TenantSet:
     """The registers whose people the caller counts, placements included."""
     return access.read_ids(DataKind.LABORER) & access.read_ids(DataKind.PLACEMENT)
 
 
-def during(column, period: Period) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+# A day column of the rows counted (nullable ones too: NULL is never between).
+DayColumn = QueryableAttribute[date | None]
+
+
+def during(column: OnRegister, period: Period) -> ColumnElement[bool]:
     """An instant column within the period's bureau days."""
     return and_(column >= period.since(), column < period.until())
 
 
-def between(column, period: Period) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+def between(column: DayColumn, period: Period) -> ColumnElement[bool]:
     return column.between(period.start, period.end)
 
 

@@ -3,7 +3,6 @@ grouped statement, each offering the same dates and instants to the builders."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -14,12 +13,16 @@ from sqlalchemy import (
     true,
     union_all,
 )
+from sqlalchemy.orm import QueryableAttribute
 
 from api import clock
 from api.oversight.statistics_repository.sql_functions import Bucket
 from api.sql_types import AnySelect
 from api.subsidies.stay import add_months
 from shared_models import Laborer
+
+# The instant a row came onto the register: a timestamp column.
+OnRegister = ColumnElement[datetime] | QueryableAttribute[datetime]
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Period:
     def years_before_end(self, years: int) -> date:
         return add_months(self.end, -12 * years)
 
-    def on_register(self, column: ColumnElement[Any]) -> tuple[list[ColumnElement[bool]], bool]:
+    def on_register(self, column: OnRegister) -> tuple[list[ColumnElement[bool]], bool]:
         """The conditions of a stock that only grows (on the register by `column` <
         until()), and whether the counts are to be summed along the periods (for one
         period: no)."""
@@ -97,7 +100,7 @@ class Periods:
         self.end = self.table.c.end
         self.last = self.table.c.last
         self.today = today
-        self.entry: ColumnElement[Any] | None = None
+        self.entry: OnRegister | None = None
 
     def joined(self, query: AnySelect) -> AnySelect:
         """The query over every period: its rows crossed with the period list (the
@@ -116,7 +119,7 @@ class Periods:
     def years_before_end(self, years: int) -> ColumnElement[date]:
         return self.table.c[f"born_{years}"]
 
-    def on_register(self, column: ColumnElement[Any]) -> tuple[list[ColumnElement[bool]], bool]:
+    def on_register(self, column: OnRegister) -> tuple[list[ColumnElement[bool]], bool]:
         """For a stock that only grows (registered by `column` < until()) over periods
         that tile the calendar: each row counted once, in the one period it came in (its
         bucket, found by a binary search on PostgreSQL), and summed along the periods,
@@ -131,7 +134,10 @@ class Periods:
     def bucket(self) -> ColumnElement[int]:
         """The index of the period `entry` (on_register) came in: 0 for any before the
         first period's end."""
-        return Bucket(self.entry, *(literal(p.until(), self.entry.type) for p in self.periods[:-1]))
+        if self.entry is None:
+            raise ValueError("bucket() counts what on_register() was asked of; it was not")
+        entry = self.entry
+        return Bucket(entry, *(literal(p.until(), entry.type) for p in self.periods[:-1]))
 
     def started_between(self, months: int) -> tuple[date, date]:
         """The widest window of all the periods (it only narrows the rows read)."""

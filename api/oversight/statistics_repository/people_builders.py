@@ -249,6 +249,8 @@ def employed_after_training(
         spells.setdefault(laborer_id, []).append((started, ended))
     people: dict[uuid.UUID, tuple[str, bool]] = {}
     for laborer_id, completed, township in completions:
+        if completed is None:  # between() left out NULL; the row type cannot say so
+            continue
         employed = any(
             started <= completed + NINETY_DAYS and (ended is None or ended >= completed)
             for started, ended in spells.get(laborer_id, [])

@@ -126,7 +126,7 @@ def values_by_period(
     if by_township:
         if not indicator.by_township:
             raise ValueError(f"{code} is not counted by township")
-        counted = BUILDERS[codes[0]](access, periods)  # type: ignore[arg-type]
+        counted = BUILDERS[codes[0]](access, periods)  # type: ignore[arg-type]  # Periods stands in for Period
         rows = session.execute(_grouped(counted, periods, Laborer.township, counted.measure)).all()
         townships = [{} for _ in bounds]
         for i, township, n in rows:
@@ -159,7 +159,7 @@ def _grouped(counted: Counted, periods: Periods, *columns: SQLColumnExpression[A
 
 
 def _counts(session: Session, access: AccessContext, code: str, periods: Periods) -> list[int]:
-    counted = BUILDERS[code](access, periods)  # type: ignore[arg-type]
+    counted = BUILDERS[code](access, periods)  # type: ignore[arg-type]  # Periods stands in for Period
     found: dict[int, int | None] = dict(
         session.execute(_grouped(counted, periods, counted.measure)).all()
     )

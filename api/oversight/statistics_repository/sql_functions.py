@@ -1,11 +1,15 @@
 """Two SQL functions the statistics need, written out per dialect (PostgreSQL, SQLite)."""
 
+from datetime import date
+from typing import Any
+
 from sqlalchemy import Date, Integer
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 
-class Bucket(FunctionElement):  # type: ignore[type-arg]
+class Bucket(FunctionElement[int]):
     """The index of the first bound the value is before (the number of bounds at or
     before it): the period a row came in, without joining it to every period."""
 
@@ -14,7 +18,7 @@ class Bucket(FunctionElement):  # type: ignore[type-arg]
 
 
 @compiles(Bucket)  # PostgreSQL, and str() of a statement
-def _bucket_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _bucket_pg(element: Bucket, compiler: SQLCompiler, **kw: Any) -> str:
     value, *bounds = list(element.clauses)
     if not bounds:
         return "0"
@@ -26,7 +30,7 @@ def _bucket_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
 
 
 @compiles(Bucket, "sqlite")
-def _bucket_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _bucket_sqlite(element: Bucket, compiler: SQLCompiler, **kw: Any) -> str:
     value, *bounds = list(element.clauses)
     if not bounds:
         return "0"
@@ -37,7 +41,7 @@ def _bucket_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
     return f"(CASE {cases} ELSE {len(bounds)} END)"
 
 
-class MonthsAfter(FunctionElement):  # type: ignore[type-arg]
+class MonthsAfter(FunctionElement[date]):
     """`day` plus whole calendar months, clamped to the month end (31 Jan + 1 month is
     28 Feb), as add_months (relativedelta) counts them."""
 
@@ -46,7 +50,7 @@ class MonthsAfter(FunctionElement):  # type: ignore[type-arg]
 
 
 @compiles(MonthsAfter)  # PostgreSQL, and str() of a statement
-def _months_after_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _months_after_pg(element: MonthsAfter, compiler: SQLCompiler, **kw: Any) -> str:
     day, months = list(element.clauses)
     # date + interval clamps to the month end, as relativedelta does.
     return (
@@ -56,7 +60,7 @@ def _months_after_pg(element, compiler, **kw):  # type: ignore[no-untyped-def]
 
 
 @compiles(MonthsAfter, "sqlite")
-def _months_after_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+def _months_after_sqlite(element: MonthsAfter, compiler: SQLCompiler, **kw: Any) -> str:
     day, months = (compiler.process(c, **kw) for c in element.clauses)
     # SQLite's '+N months' overflows into the next month (31 Jan + 1 month is 3 Mar):
     # the same day of the target month, or that month's last day if shorter.

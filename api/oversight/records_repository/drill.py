@@ -1,30 +1,23 @@
-"""The records behind a figure, and a figure's spread over a dimension (issue 13's
-drill-down).
-
-Both reuse the figure's own builder (statistics_repository.BUILDERS): the list opened
-from a number is the rows that number counted, so it always adds up to it, with the
-same tenancy. A person count (distinct laborers) lists the people; any other count or
-sum lists the records it counted (vacancies, fairs, claims, cases, flags...).
-"""
+"""Which records a figure counted, and a figure's spread over a dimension: both reuse
+the figure's own builder (statistics_repository.BUILDERS)."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Join, Table, func, select
+from sqlalchemy import Join, Select, Table, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.access import AccessContext
 from api.oversight import statistics_repository as stats
 from api.oversight.indicators import BY_CODE, Unit
+from api.oversight.records_repository.rows import ROWS_OF, Row
 from api.sql_types import AnySelect
 from shared_models import (
     Case,
     Fair,
-    FairIntention,
-    FairRegistration,
     Laborer,
     Organization,
     Pairing,
@@ -32,7 +25,6 @@ from shared_models import (
     Referral,
     SubsidyClaim,
     Training,
-    TrainingEnrollment,
     Vacancy,
     WarningFlag,
 )
@@ -46,23 +38,6 @@ class NotListable(LookupError):
 class Share:
     key: str
     count: int
-
-
-@dataclass(frozen=True)
-class Row:
-    """One record behind a figure: what it is, the person it is about (if any), the
-    day it counts on, the amount it adds (a sum's), and the page to open it on."""
-
-    kind: str  # the table: laborers, placements, vacancies...
-    id: uuid.UUID
-    laborer: Laborer | None
-    title: str
-    day: date | None
-    amount: int | None
-    tenant_id: uuid.UUID
-    # Ids for the page link (api.oversight.drilldown builds it).
-    laborer_id: uuid.UUID | None = None
-    parent_id: uuid.UUID | None = None
 
 
 def _tables(query: AnySelect) -> set[Table]:
@@ -266,14 +241,16 @@ def records(
         return total, [
             _person_row(p, None) for p in _people_page(session, select(ids.c.id), offset, limit)
         ]
-    if table not in _ROWS_OF:
+    if table not in ROWS_OF:
         raise NotListable(code)
     ids = query.with_only_columns(entity.label("id")).distinct().subquery()
     total = int(session.scalar(select(func.count()).select_from(ids)) or 0)
-    return total, _ROWS_OF[table](session, select(ids.c.id), offset, limit)
+    return total, ROWS_OF[table](session, select(ids.c.id), offset, limit)
 
 
-def _people_page(session: Session, ids, offset: int, limit: int) -> Sequence[Laborer]:  # type: ignore[no-untyped-def]
+def _people_page(
+    session: Session, ids: Select[Any] | Iterable[uuid.UUID], offset: int, limit: int
+) -> Sequence[Laborer]:
     """One page of the people among `ids`, by township, village and name."""
     return session.scalars(
         select(Laborer)
@@ -286,190 +263,3 @@ def _people_page(session: Session, ids, offset: int, limit: int) -> Sequence[Lab
 
 def _person_row(p: Laborer, adds: int | None) -> Row:
     return Row("laborers", p.id, p, p.name, None, adds, p.tenant_id, laborer_id=p.id)
-
-
-def _page(session: Session, model, ids, day, offset: int, limit: int):  # type: ignore[no-untyped-def]
-    return session.scalars(
-        select(model)
-        .where(model.id.in_(ids))
-        .order_by(day.desc(), model.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
-
-
-def _laborers(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Laborer]:
-    if not ids:
-        return {}
-    return {p.id: p for p in session.scalars(select(Laborer).where(Laborer.id.in_(ids)))}
-
-
-def _placements(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _page(session, Placement, ids, Placement.started_on, offset, limit)
-    people = _laborers(session, {p.laborer_id for p in found})
-    return [
-        Row(
-            "placements",
-            p.id,
-            people.get(p.laborer_id),
-            p.employer_name,
-            p.started_on,
-            None,
-            p.tenant_id,
-            laborer_id=p.laborer_id,
-        )
-        for p in found
-    ]
-
-
-def _enrollments(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = session.execute(
-        select(TrainingEnrollment, Training.title)
-        .join(Training, Training.id == TrainingEnrollment.training_id)
-        .where(TrainingEnrollment.id.in_(ids))
-        .order_by(Training.starts_on.desc(), TrainingEnrollment.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    people = _laborers(session, {e.laborer_id for e, _t in found})
-    return [
-        Row(
-            "enrollments",
-            e.id,
-            people.get(e.laborer_id),
-            title,
-            e.completed_on,
-            None,
-            e.tenant_id,
-            laborer_id=e.laborer_id,
-            parent_id=e.training_id,
-        )
-        for e, title in found
-    ]
-
-
-def _vacancies(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _page(session, Vacancy, ids, Vacancy.valid_from, offset, limit)
-    return [
-        Row("vacancies", v.id, None, v.title, v.valid_from, v.headcount, v.tenant_id) for v in found
-    ]
-
-
-def _fairs(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _page(session, Fair, ids, Fair.held_on, offset, limit)
-    return [Row("fairs", f.id, None, f.title, f.held_on, None, f.tenant_id) for f in found]
-
-
-def _at_fairs(session: Session, model, ids, offset: int, limit: int):  # type: ignore[no-untyped-def]
-    """One page of `model` rows of fairs (registrations, intentions), with the fair's
-    title and day, the latest fairs first."""
-    return session.execute(
-        select(model, Fair.title, Fair.held_on)
-        .join(Fair, Fair.id == model.fair_id)
-        .where(model.id.in_(ids))
-        .order_by(Fair.held_on.desc(), model.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
-
-
-def _registrations(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _at_fairs(session, FairRegistration, ids, offset, limit)
-    return [
-        Row(
-            "registrations",
-            r.id,
-            None,
-            f"{title} · {r.name}",
-            held,
-            None,
-            r.tenant_id,
-            laborer_id=r.laborer_id,
-            parent_id=r.fair_id,
-        )
-        for r, title, held in found
-    ]
-
-
-def _intentions(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _at_fairs(session, FairIntention, ids, offset, limit)
-    return [
-        Row("intentions", i.id, None, title, held, None, i.tenant_id, parent_id=i.fair_id)
-        for i, title, held in found
-    ]
-
-
-def _referrals(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _page(session, Referral, ids, Referral.status_on, offset, limit)
-    people = _laborers(session, {r.laborer_id for r in found})
-    return [
-        Row(
-            "referrals",
-            r.id,
-            people.get(r.laborer_id),
-            "",
-            r.hired_on or r.status_on,
-            None,
-            r.tenant_id,
-            laborer_id=r.laborer_id,
-        )
-        for r in found
-    ]
-
-
-def _claims(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _page(session, SubsidyClaim, ids, SubsidyClaim.created_at, offset, limit)
-    people = _laborers(session, {c.laborer_id for c in found})
-    return [
-        Row(
-            "claims",
-            c.id,
-            people.get(c.laborer_id),
-            "",
-            c.paid_on,
-            c.amount,
-            c.tenant_id,
-            laborer_id=c.laborer_id,
-        )
-        for c in found
-    ]
-
-
-def _cases(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _page(session, Case, ids, Case.occurred_on, offset, limit)
-    return [
-        Row("cases", c.id, None, c.summary, c.occurred_on, c.amount_recovered, c.tenant_id)
-        for c in found
-    ]
-
-
-def _warnings(session: Session, ids, offset: int, limit: int) -> list[Row]:  # type: ignore[no-untyped-def]
-    found = _page(session, WarningFlag, ids, WarningFlag.raised_on, offset, limit)
-    people = _laborers(session, {w.laborer_id for w in found if w.laborer_id})
-    return [
-        Row(
-            "warnings",
-            w.id,
-            people.get(w.laborer_id) if w.laborer_id else None,
-            w.reason,
-            w.raised_on,
-            None,
-            w.tenant_id,
-            laborer_id=w.laborer_id,
-        )
-        for w in found
-    ]
-
-
-_ROWS_OF = {
-    Placement.__table__: _placements,
-    TrainingEnrollment.__table__: _enrollments,
-    Vacancy.__table__: _vacancies,
-    Fair.__table__: _fairs,
-    FairRegistration.__table__: _registrations,
-    FairIntention.__table__: _intentions,
-    Referral.__table__: _referrals,
-    SubsidyClaim.__table__: _claims,
-    Case.__table__: _cases,
-    WarningFlag.__table__: _warnings,
-}
