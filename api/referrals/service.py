@@ -272,6 +272,7 @@ def advance(
                 county_id=referral.tenant_id,
                 vacancy_id=referral.vacancy_id,
                 hired_on=occurred_on,
+                recorded_on=today,
             ),
         )
     repository.add_event(session, access, _event(access, referral, before, occurred_on, note))

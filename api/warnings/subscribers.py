@@ -11,7 +11,9 @@ from api.warnings import rules
 
 
 def rejudge_hired(session: Session, access: AccessContext, event: LaborerHired) -> None:
-    rules.refresh(session, access, event.county_id, [event.laborer_id])
+    # As of the day the hire was recorded, as when this ran inside the request: a flag
+    # the hire closes is closed on that day, even if the worker was down till the next.
+    rules.refresh(session, access, event.county_id, [event.laborer_id], today=event.recorded_on)
 
 
 def register(registry: Registry) -> None:

@@ -140,6 +140,8 @@ def test_every_subscriber_is_registered_once_and_its_event_survives_the_job_row(
     first = before[0]
     with pytest.raises(ValueError, match="registered twice"):
         bus.REGISTRY.subscribe(first.event, first.phase, first.name, first.handle)
-    hired = LaborerHired(uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), clock.today())
+    hired = LaborerHired(
+        uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), clock.today(), clock.today()
+    )
     assert bus.from_params(bus.to_params(hired)) == hired
     assert set(EVENTS) == {"LaborerHired"}
