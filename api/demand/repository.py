@@ -5,7 +5,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, case, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
@@ -129,7 +129,9 @@ def open_vacancy_counts(
 # --- vacancies ---------------------------------------------------------------------------------
 
 
-def _pool_query(access: AccessContext, f: PoolFilter, today: date, *, employer: bool):  # type: ignore[no-untyped-def]
+def _pool_query(
+    access: AccessContext, f: PoolFilter, today: date, *, employer: bool
+) -> Select[Vacancy]:
     """Vacancies matching the filter; joined to their employer when `employer` (the rows
     read it) or when the filter looks at it. One join: the rows' employers come from it."""
     query = select(Vacancy)

@@ -209,7 +209,8 @@ def open_vacancy_counts(
 # --- vacancies ---------------------------------------------------------------------------------
 
 
-def vacancy_values(record: VacancyRecord) -> dict[str, Any]:
+def vacancy_values(record: VacancyRecord | Vacancy) -> dict[str, Any]:
+    """The stored columns, of a record or of the row it became (same names)."""
     return {name: getattr(record, name) for name in VACANCY_COLUMNS}
 
 
@@ -269,7 +270,7 @@ def get_vacancy(session: Session, access: AccessContext, vacancy_id: uuid.UUID) 
 
 
 def vacancy_record(vacancy: Vacancy) -> VacancyRecord:
-    values = vacancy_values(vacancy)  # type: ignore[arg-type]
+    values = vacancy_values(vacancy)
     # A stored `filled`/`expired` is the vacancy's doing, not the poster's: edits keep it.
     if values["status"] not in (VacancyStatus.OPEN, VacancyStatus.PAUSED):
         values["status"] = VacancyStatus.OPEN

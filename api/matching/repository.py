@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    SQLColumnExpression,
     and_,
     case,
     exists,
@@ -119,7 +120,7 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _province_range(column, code: str) -> ColumnElement[bool]:  # type: ignore[no-untyped-def]
+def _province_range(column: SQLColumnExpression[str], code: str) -> ColumnElement[bool]:
     """Same province as `code`, as a range an index on the column can use."""
     return and_(column >= province(code) + "0000", column <= province(code) + "9999")
 
@@ -266,7 +267,9 @@ def _tags(access: AccessContext, kind: TagKind, condition: ColumnElement[bool]) 
     )
 
 
-def _tagged_ids(access: AccessContext, kind: TagKind, condition: ColumnElement[bool]):  # type: ignore[no-untyped-def]
+def _tagged_ids(
+    access: AccessContext, kind: TagKind, condition: ColumnElement[bool]
+) -> ColumnElement[bool]:
     return Laborer.id.in_(_tags(access, kind, condition))
 
 

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, joinedload
 
@@ -14,7 +14,7 @@ from shared_models import ClaimUnit, Entitlement, PaymentBatch, SubsidyClaim, Su
 from shared_models.enums import BatchStatus, ClaimStatus
 
 
-def visible(access: AccessContext):  # type: ignore[no-untyped-def]
+def visible(access: AccessContext) -> ColumnElement[bool]:
     return SubsidyClaim.tenant_id.in_(access.read_ids(DataKind.SUBSIDY))
 
 

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, tuple_
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, delete, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from api import bulk
@@ -121,7 +121,10 @@ def add(session: Session, access: AccessContext, *objects: object) -> None:
 # --- a laborer's records -----------------------------------------------------------------------
 
 
-def _laborers(column, ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID]):  # type: ignore[no-untyped-def]
+def _laborers(
+    column: SQLColumnExpression[uuid.UUID],
+    ids: Sequence[uuid.UUID] | tuple[uuid.UUID, uuid.UUID],
+) -> ColumnElement[bool]:
     """A few laborers by id, or (a page of the nightly run) every id in a closed range:
     a range is one index scan and a short statement, where 2,000 ids are neither.
 

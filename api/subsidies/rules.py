@@ -188,7 +188,7 @@ def evaluate(
     if not qualifying:
         return Result(False, judged[-1][1], stays[-1])
     results = [_for_stay(terms, s, verified) for s in qualifying]
-    return max(results, key=lambda r: (r.earned, r.stay.ongoing, r.stay.started_on))  # type: ignore[union-attr]
+    return max(results, key=_best_stay)
 
 
 def within_cap(units: Sequence[Unit], held: int, ceiling: int) -> list[Unit]:
@@ -208,3 +208,10 @@ def overpaid(result: Result, paid: int) -> int:
     """Yuan paid beyond what the records now say was earned (after a correction): shown
     and flagged, never netted into a negative."""
     return max(0, paid - (result.earned if result.eligible else 0))
+
+
+def _best_stay(result: Result) -> tuple[int, bool, date]:
+    """The stay that earns most; of equals, the ongoing, then the latest one (every
+    result `_for_stay` makes keeps the stay it judged)."""
+    stay = result.stay
+    return (result.earned, bool(stay and stay.ongoing), stay.started_on if stay else date.min)
