@@ -10,12 +10,10 @@ a user prints (HTTP in-process, HTML rendered).
 """
 
 import argparse
-import multiprocessing
 import time
 
 import psycopg
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from api import clock
 from api.access import build_access_context
@@ -23,9 +21,8 @@ from api.app import create_app
 from api.db import Database, apply_access
 from api.handbook import service
 from api.supply.rosters import RosterFilter
-from bench.bench_matching import _load_all
 from bench.common import bench_database, peak_rss_mib
-from shared_models import Organization, User
+from bench.matching_load import load_all
 from tests.web.helpers import sign_in
 
 TOWNSHIP = "手册测试乡"
@@ -53,19 +50,9 @@ def main() -> None:
     args = parser.parse_args()
     today = clock.today()
     with bench_database() as db:
-        owner = Database(db.settings, as_owner=True)
-        with owner.sessions() as s:
-            orgs = dict(s.execute(select(Organization.name, Organization.id)).all())
-            staff_id = s.scalars(select(User.id).where(User.username == "wushan.staff")).one()
-        owner.dispose()
-        ids = {"wushan": orgs["巫山县人社局"], "yantai": orgs["烟台市人社局"]}
-        results: multiprocessing.Queue = multiprocessing.Queue()
-        child = multiprocessing.Process(
-            target=_load_all, args=(db.urls.admin, ids, args, today, results)
-        )
-        child.start()
-        vacancy_s, laborer_s, _rss = results.get()
-        child.join()
+        loaded = load_all(db, args.vacancies, args.laborers, today)
+        ids, staff_id = loaded.ids, loaded.staff_id
+        vacancy_s, laborer_s = loaded.vacancy_seconds, loaded.laborer_seconds
         print(f"loaded {args.vacancies:,} vacancies in {vacancy_s:.0f} s and"
               f" {args.laborers:,} laborers in {laborer_s:.0f} s", flush=True)  # fmt: skip
         _households(db.urls.admin, ids["wushan"])

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from api import clock, cursor
 from api.access import AccessContext, DataKind
 from api.db import Database
+from api.demand import pool_reads
 from api.demand import repository as demand_repository
-from api.demand import service as demand_service
 from api.demand.pool import PoolFilter, filter_conditions, sort_types
 from api.supply import repository
 from api.supply.rosters import RosterFilter, SortKey, order_by
@@ -188,9 +188,9 @@ def measure(database: Database, ids: tuple[uuid.UUID, uuid.UUID], which: int, ru
     with as_staff(database, ids) as (session, access):
         today = clock.today()
         if tenant_id not in CURSORS:
-            page = demand_service.pool(session, access, PoolFilter(), page=1, page_size=50)
+            page = pool_reads.pool(session, access, PoolFilter(), page=1, page_size=50)
             for _ in range(38):
-                page = demand_service.pool(session, access, PoolFilter(), after=page.next_after)
+                page = pool_reads.pool(session, access, PoolFilter(), after=page.next_after)
             CURSORS[tenant_id] = page.next_after
         for label, calls in cases(access, today).items():
             with captured(session) as statements:

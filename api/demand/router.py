@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
 
 from api import clock
-from api.demand import exporter, imports, service
+from api.demand import exporter, imports, pool_reads, service
 from api.demand.filters import Pool, PoolPage
 from api.demand.outputs import vacancy_out
 from api.demand.records import EmployerRecord
@@ -111,7 +111,7 @@ def list_vacancies(
     at: PoolPage,
 ) -> VacancyPageOut:
     """The shared demand pool: every vacancy posted by a tenant paired with the caller."""
-    result = service.pool_page(session, access, f, at)
+    result = pool_reads.pool_page(session, access, f, at)
     return VacancyPageOut(
         items=[vacancy_out(v) for v in result.items],
         total=result.total,

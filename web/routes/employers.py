@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.access import DataKind
-from api.demand import service
+from api.demand import pool_reads, service
 from api.demand.pool import PoolFilter
 from api.demand.records import EmployerRecord
 from api.demand.schemas import EmployerCreate, EmployerUpdate
@@ -102,7 +102,7 @@ def detail(
 ) -> Response:
     access = page.ctx
     employer = service.get_employer(session, access, employer_id)
-    vacancies = service.pool(
+    vacancies = pool_reads.pool(
         session, access, PoolFilter(employer_id=employer.id, open_only=False), page_size=20
     )  # the newest; the pool, filtered to the employer, pages through them all
     editable = can_post(access) and access.can_write(DataKind.DEMAND, employer.tenant_id)

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from api import clock
 from api.access import DataKind
-from api.demand import service as demand
+from api.demand import pool_reads
 from api.demand.pool import PoolFilter
 from api.deps import AppSettings, Cipher, DbSession
 from api.errors import AppError, BadRequest
@@ -292,7 +292,7 @@ def add_employer(
     except ValueError:
         raise BadRequest(_("Choose an employer.")) from None
     today = clock.today()
-    vacancies = demand.pool(
+    vacancies = pool_reads.pool(
         session, page.ctx, PoolFilter(employer_id=employer_id), page_size=100, today=today
     ).items
     service.add_employer(

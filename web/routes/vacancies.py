@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import clock
 from api.access import AccessContext, DataKind
-from api.demand import service
+from api.demand import pool_reads, service
 from api.demand.filters import Pool, PoolPage
 from api.demand.pool import Benefit, PoolSort
 from api.demand.schemas import VacancyCreate, VacancyUpdate
@@ -65,7 +65,7 @@ def pool_page(
     at: PoolPage,
 ) -> Response:
     access = page.ctx
-    result = service.pool_page(session, access, f, at)
+    result = pool_reads.pool_page(session, access, f, at)
     # From an employer's page: its vacancies only, said so with the way back to all.
     employer = service.get_employer(session, access, f.employer_id) if f.employer_id else None
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "after")]

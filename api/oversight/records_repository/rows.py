@@ -69,22 +69,36 @@ def _laborers(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Laborer]
     return {p.id: p for p in session.scalars(select(Laborer).where(Laborer.id.in_(ids)))}
 
 
-def _placements(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
-    found = _page(session, Placement, ids, Placement.started_on, offset, limit)
-    people = _laborers(session, {p.laborer_id for p in found})
+def _about_people(
+    session: Session,
+    kind: str,
+    found: Sequence[Any],
+    title: Callable[[Any], str],
+    day: Callable[[Any], date | None],
+    amount: Callable[[Any], int | None] = lambda _r: None,
+) -> list[Row]:
+    """Rows of records about one laborer each (or none), with the people read at once."""
+    people = _laborers(session, {r.laborer_id for r in found if r.laborer_id})
     return [
         Row(
-            "placements",
-            p.id,
-            people.get(p.laborer_id),
-            p.employer_name,
-            p.started_on,
-            None,
-            p.tenant_id,
-            laborer_id=p.laborer_id,
+            kind,
+            r.id,
+            people.get(r.laborer_id) if r.laborer_id else None,
+            title(r),
+            day(r),
+            amount(r),
+            r.tenant_id,
+            laborer_id=r.laborer_id,
         )
-        for p in found
+        for r in found
     ]
+
+
+def _placements(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
+    found = _page(session, Placement, ids, Placement.started_on, offset, limit)
+    return _about_people(
+        session, "placements", found, lambda p: p.employer_name, lambda p: p.started_on
+    )
 
 
 def _enrollments(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
@@ -172,38 +186,16 @@ def _intentions(session: Session, ids: Ids, offset: int, limit: int) -> list[Row
 
 def _referrals(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
     found = _page(session, Referral, ids, Referral.status_on, offset, limit)
-    people = _laborers(session, {r.laborer_id for r in found})
-    return [
-        Row(
-            "referrals",
-            r.id,
-            people.get(r.laborer_id),
-            "",
-            r.hired_on or r.status_on,
-            None,
-            r.tenant_id,
-            laborer_id=r.laborer_id,
-        )
-        for r in found
-    ]
+    return _about_people(
+        session, "referrals", found, lambda _r: "", lambda r: r.hired_on or r.status_on
+    )
 
 
 def _claims(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
     found = _page(session, SubsidyClaim, ids, SubsidyClaim.created_at, offset, limit)
-    people = _laborers(session, {c.laborer_id for c in found})
-    return [
-        Row(
-            "claims",
-            c.id,
-            people.get(c.laborer_id),
-            "",
-            c.paid_on,
-            c.amount,
-            c.tenant_id,
-            laborer_id=c.laborer_id,
-        )
-        for c in found
-    ]
+    return _about_people(
+        session, "claims", found, lambda _c: "", lambda c: c.paid_on, lambda c: c.amount
+    )
 
 
 def _cases(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
@@ -216,20 +208,7 @@ def _cases(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
 
 def _warnings(session: Session, ids: Ids, offset: int, limit: int) -> list[Row]:
     found = _page(session, WarningFlag, ids, WarningFlag.raised_on, offset, limit)
-    people = _laborers(session, {w.laborer_id for w in found if w.laborer_id})
-    return [
-        Row(
-            "warnings",
-            w.id,
-            people.get(w.laborer_id) if w.laborer_id else None,
-            w.reason,
-            w.raised_on,
-            None,
-            w.tenant_id,
-            laborer_id=w.laborer_id,
-        )
-        for w in found
-    ]
+    return _about_people(session, "warnings", found, lambda w: w.reason, lambda w: w.raised_on)
 
 
 # Each listable table, and how a page of its records is read.
