@@ -6,6 +6,7 @@ request switches to the county's view for the warnings any more."""
 
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -403,3 +404,15 @@ def test_the_job_judges_as_of_the_day_the_change_was_recorded(world, login, monk
             select(WarningFlag.closed_on).where(WarningFlag.laborer_id == uuid.UUID(laborer["id"]))
         )
     assert closed_on == today
+
+
+def test_only_the_after_commit_jobs_rejudge_warnings_between_nightly_runs():
+    """`rules.refresh` takes the county's view: no service or page calls it any more."""
+    root = Path(__file__).parents[2]
+    callers = {
+        str(path.relative_to(root))
+        for tree in ("api", "web")
+        for path in (root / tree).rglob("*.py")
+        if "rules.refresh(" in path.read_text(encoding="utf-8")
+    }
+    assert callers == {"api/warnings/subscribers.py"}
