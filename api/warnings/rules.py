@@ -358,9 +358,10 @@ def refresh(
     a dispute) as of `today`, under the county's view.
 
     The after-commit work of domain events (`api/warnings/subscribers.py`): it runs in a
-    background job's transaction (or at the end of the demo's load), never a request's. The caller's context is restored
-    before anything else happens. An import batch is judged a chunk of laborers at a time
-    (the bound parameters of one statement are limited)."""
+    background job's transaction (or at the end of the demo's load), never a request's.
+    The caller's context is restored before anything else happens. An import batch is
+    judged a chunk of laborers at a time (the bound parameters of one statement are
+    limited)."""
     ids = list(laborer_ids)
     employers = list(dict.fromkeys(employer_ids))
     system = county_system_access(session, county_id)
