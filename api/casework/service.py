@@ -22,11 +22,12 @@ from api.errors import (
     StaleVersion,
     ValidationFailed,
 )
+from api.events.bus import publish
+from api.events.catalog import CaseChanged, CaseClosed, CaseEvent, CaseOpened
 from api.i18n import _
 from api.ids import new_id
 from api.security.masking import mask_name
 from api.supply import repository as supply_repository
-from api.warnings import rules as warning_rules
 from shared_models import Case, CaseLaborer
 from shared_models.enums import CaseKind, CaseStatus, Permission
 
@@ -217,7 +218,7 @@ def create(
         entity_id=case.id,
         after={**audit.snapshot(case, AUDITED), "laborer_ids": [str(i) for i in laborer_ids]},
     )
-    _refresh_derived(session, access, case, today)
+    _refresh_derived(session, access, case, CaseOpened, today)
     return case
 
 
@@ -233,23 +234,29 @@ def _refresh_derived(
     session: Session,
     access: AccessContext,
     case: Case,
+    fact: type[CaseEvent],
     today: date,
     earlier: dispute_counts.EmployerKey = (None, None),
     *,
     recount: bool = True,
 ) -> None:
-    """Disputes drive two warning rules: re-judge the laborers they may concern; and
-    the pool's dispute counts: recount the employer (and the one it had before) when
-    the case's status or employer moved."""
-    if case.kind is CaseKind.DISPUTE:
-        warning_rules.refresh_case(
-            session,
-            access,
-            case.county_id,
-            [lab.laborer_id for lab in case.laborers],
-            case.employer_id,
-            today=today,
-        )
+    """Raise the case's event (disputes drive two warning rules, re-judged after the
+    commit for its laborers and those placed with the employers it names, before and
+    after); and recount the pool's dispute counts of the employer (and the one it had
+    before) when the case's status or employer moved."""
+    employers = (earlier[0], case.employer_id)
+    publish(
+        session,
+        access,
+        fact(
+            case_id=case.id,
+            kind=case.kind,
+            county_id=case.county_id,
+            laborer_ids=tuple(lab.laborer_id for lab in case.laborers),
+            employer_ids=tuple(dict.fromkeys(e for e in employers if e is not None)),
+            recorded_on=today,
+        ),
+    )
     if recount:
         dispute_counts.recount(session, access, [earlier, _employer_key(case)])
 
@@ -279,6 +286,7 @@ def update(
     if changes.get("employer_id", case.employer_id) != case.employer_id:
         _move_employer(session, access, case, changes)
     status = changes.pop("status", None)
+    was_finished = case.status in FINISHED
     if status is not None and status != case.status:
         if status not in TRANSITIONS[case.status]:
             raise InvalidTransition(
@@ -303,7 +311,9 @@ def update(
             tenant_id=case.tenant_id,
         )
         moved = {"status", "employer_id"} & set(new)
-        _refresh_derived(session, access, case, today, earlier, recount=bool(moved))
+        closed = case.status in FINISHED and not was_finished
+        fact = CaseClosed if closed else CaseChanged
+        _refresh_derived(session, access, case, fact, today, earlier, recount=bool(moved))
     return case
 
 

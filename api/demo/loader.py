@@ -25,6 +25,7 @@ from api.demo.data import (
     SUPERVISIONS,
     SUPERVISORS,
 )
+from api.events import bus, wiring
 from api.security.passwords import Passwords
 from api.security.pii import PiiCipher
 from api.supply.importer import Plan, apply_plan
@@ -131,7 +132,12 @@ def load(
                 raise RuntimeError(f"demo laborer {record.name} is invalid: {problems}")
         apply_plan(session, access, cipher, Plan(new=records), recorded_by=None)
     _post_demand(session, names, progress)
-    demo_subsidies.load(session, names, progress, clock.today())
+    wiring.wire()
+    # Hundreds of placements and leaves: their after-commit work (the warnings) runs
+    # here, once they are all in, rather than as a queued job each.
+    with bus.held(session) as kept:
+        demo_subsidies.load(session, names, progress, clock.today())
+    bus.run_held(session, kept)
     demo_trainings.load(session, names, progress, clock.today())
     demo_fairs.load(session, cipher, progress)
     return True

@@ -1,6 +1,7 @@
 """Holiday leave of placed laborers (返乡 / 返岗): the trip home, the return to post, and
 the return board of who is away, overdue or back. Each change refreshes the laborer's
-subsidy entitlements and warnings, as the placement itself does in `service`."""
+subsidy entitlements and raises its event (`LeaveStarted`, `LeaveEnded`), as the
+placement itself does in `service`."""
 
 import uuid
 from collections.abc import Sequence
@@ -14,12 +15,13 @@ from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.errors import FieldError, NotFound, ValidationFailed
+from api.events.bus import publish
+from api.events.catalog import LeaveEnded, LeaveStarted
 from api.i18n import _
 from api.placements import repository
 from api.placements.repository import ReturnState as ReturnState  # the pages' filter
 from api.placements.service import check_version, get, require_county
 from api.subsidies import entitlements
-from api.warnings import rules as warning_rules
 from shared_models import HolidayLeave
 
 
@@ -84,7 +86,11 @@ def start_leave(
         tenant_id=placement.tenant_id,
     )
     entitlements.refresh(session, access, placement.laborer, today=today)
-    warning_rules.refresh(session, access, placement.tenant_id, [placement.laborer_id], today=today)
+    publish(
+        session,
+        access,
+        LeaveStarted(leave.id, leave.laborer_id, leave.tenant_id, left_on, recorded_on=today),
+    )
     return leave
 
 
@@ -129,7 +135,11 @@ def record_return(
         tenant_id=leave.tenant_id,
     )
     entitlements.refresh(session, access, leave.placement.laborer, today=today)
-    warning_rules.refresh(session, access, leave.tenant_id, [leave.laborer_id], today=today)
+    publish(
+        session,
+        access,
+        LeaveEnded(leave.id, leave.laborer_id, leave.tenant_id, returned_on, recorded_on=today),
+    )
     return leave
 
 

@@ -3,7 +3,9 @@ leave in `holiday_leave`).
 
 A laborer has at most one open spell, and spells never share a day: checked here with
 the laborer's row locked, and held by a partial unique index for open spells. Every
-change refreshes the laborer's subsidy entitlements where the caller may see them."""
+change refreshes the laborer's subsidy entitlements where the caller may see them, and
+raises its event (`PlacementRecorded`, `PlacementEnded`, `PlacementChanged`; a hire's
+placement is `LaborerHired`'s): the warnings follow after the commit."""
 
 import uuid
 from dataclasses import dataclass
@@ -17,12 +19,13 @@ from api.access import AccessContext, DataKind
 from api.audit import service as audit
 from api.demand import repository as demand_repository
 from api.errors import FieldError, Forbidden, NotFound, StaleVersion, ValidationFailed
+from api.events.bus import publish
+from api.events.catalog import PlacementChanged, PlacementEnded, PlacementRecorded
 from api.i18n import _
 from api.placements import repository
 from api.subsidies import entitlements
 from api.supply import derived
 from api.supply import repository as supply_repository
-from api.warnings import rules as warning_rules
 from shared_models import Laborer, Placement, Referral
 from shared_models.enums import (
     OrgKind,
@@ -196,7 +199,11 @@ def create(
     )
     derived.refresh(session, access, laborer.tenant_id, [laborer.id])
     entitlements.refresh(session, access, laborer, today=today)
-    warning_rules.refresh(session, access, laborer.tenant_id, [laborer.id], today=today)
+    publish(
+        session,
+        access,
+        PlacementRecorded(placement.id, laborer.id, laborer.tenant_id, recorded_on=today),
+    )
     return placement
 
 
@@ -328,6 +335,7 @@ def update(
         )
     check_version(placement.version, version)
     before = _audited(placement)
+    was_open = placement.ended_on is None
     started = changes.get("started_on", placement.started_on)
     ended = changes.get("ended_on", placement.ended_on)
     reason = changes.get("separation_reason", placement.separation_reason)
@@ -375,7 +383,15 @@ def update(
         )
         derived.refresh(session, access, placement.tenant_id, [placement.laborer_id])
         entitlements.refresh(session, access, placement.laborer, today=today)
-        warning_rules.refresh(
-            session, access, placement.tenant_id, [placement.laborer_id], today=today
-        )
+        publish(session, access, _change_of(placement, was_open, today))
     return placement
+
+
+def _change_of(
+    placement: Placement, was_open: bool, today: date
+) -> PlacementEnded | PlacementChanged:
+    """The fact an edit records: the laborer left the job, or the record changed."""
+    ids = (placement.id, placement.laborer_id, placement.tenant_id)
+    if was_open and placement.ended_on is not None:
+        return PlacementEnded(*ids, ended_on=placement.ended_on, recorded_on=today)
+    return PlacementChanged(*ids, recorded_on=today)

@@ -1,8 +1,12 @@
 """Stay verification (在岗核实): one month of a placement in post or not, from a visit,
 the employer, payroll or the social-insurance list. A later record for a month replaces
-the earlier one; each refreshes the laborer's entitlements and early-warning flags."""
+the earlier one; each refreshes the laborer's entitlements and raises
+`VerificationsRecorded` (the warnings follow after the commit). A batch (the sheet, a
+monthly list) saves its rows without it, then calls `batch_recorded` once: one event per
+county for the whole batch, never one per row."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -11,11 +15,13 @@ from api import clock
 from api.access import AccessContext
 from api.audit import service as audit
 from api.errors import FieldError, ValidationFailed
+from api.events.bus import publish
+from api.events.catalog import VerificationsRecorded
 from api.i18n import _
 from api.placements import repository
 from api.placements.service import get, require_county
 from api.subsidies import entitlements
-from api.warnings import rules as warning_rules
+from api.supply import repository as supply_repository
 from shared_models import StayVerification
 from shared_models.enums import EvidenceSource
 
@@ -86,7 +92,28 @@ def verify(
     )
     if refresh:
         entitlements.refresh(session, access, placement.laborer, today=today)
-        warning_rules.refresh(
-            session, access, placement.tenant_id, [placement.laborer_id], today=today
-        )
+        event = VerificationsRecorded(placement.tenant_id, (placement.laborer_id,), today)
+        publish(session, access, event)
     return row
+
+
+CHUNK = 1000  # laborers read per statement after a large list
+
+
+def batch_recorded(
+    session: Session, access: AccessContext, laborer_ids: Iterable[uuid.UUID], *, today: date
+) -> None:
+    """After a batch of `verify(..., refresh=False)`: each laborer's entitlements, and
+    one `VerificationsRecorded` per county naming the batch's laborers."""
+    ids = list(dict.fromkeys(laborer_ids))
+    counties: dict[uuid.UUID, uuid.UUID] = {}
+    for start in range(0, len(ids), CHUNK):
+        for laborer in supply_repository.by_ids(session, access, ids[start : start + CHUNK]):
+            entitlements.refresh(session, access, laborer, today=today)
+            counties[laborer.id] = laborer.tenant_id
+    by_county: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for laborer_id in ids:
+        if laborer_id in counties:
+            by_county.setdefault(counties[laborer_id], []).append(laborer_id)
+    for county_id, county_ids in by_county.items():
+        publish(session, access, VerificationsRecorded(county_id, tuple(county_ids), today))

@@ -29,7 +29,6 @@ from api.spreadsheets.cells import (
     read_cells,
     read_text,
 )
-from api.subsidies import entitlements
 from api.supply import repository as supply_repository
 from api.supply.convert import id_hash
 from api.supply.records import ID_MESSAGES
@@ -208,10 +207,9 @@ class VerificationList:
                 today=self.today,
                 refresh=False,
             )
-        for laborer_id in {m.laborer_id for m in plan.matched}:
-            laborer = supply_repository.get(session, access, laborer_id)
-            if laborer is not None:
-                entitlements.refresh(session, access, laborer, today=self.today)
+        # The whole list is one batch: one event for its laborers, not one per row.
+        ids = [m.laborer_id for m in plan.matched]
+        verification.batch_recorded(session, access, ids, today=self.today)
         plan.saved = True
 
 

@@ -7,8 +7,9 @@ those whose cause went away, and leaves the rest (so a second run changes nothin
 A cause closed by hand or answered by a visit is not raised again while it lasts.
 
 It runs under the county's own view (`county_system_access`): from the nightly command
-for every county, for one laborer whenever a placement or a case changes, and after a
-hire in the background job of `api/warnings/subscribers.py`.
+for every county, and for the laborers a domain event names (a hire, a placement's
+change or end, leave, verifications, a dispute) in the background job that runs after
+the event's commit (`api/warnings/subscribers.py`), as of the day it was recorded.
 """
 
 import uuid
@@ -19,7 +20,6 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, SQLColumnExpression, func, select
 from sqlalchemy.orm import Session
 
-from api import clock
 from api.access import AccessContext, DataKind, county_system_access
 from api.db import apply_access
 from api.ids import new_id
@@ -54,6 +54,7 @@ SEVERITY = {
     WarningRule.IDLE_WILLING: WarningSeverity.LOW,
 }
 UNFINISHED_CASE = (CaseStatus.OPEN, CaseStatus.IN_PROGRESS)
+CHUNK = 1000  # laborers judged per statement when an event names many
 NO_SUBJECT = "-"
 
 Key = tuple[uuid.UUID, WarningRule, str]
@@ -350,44 +351,32 @@ def refresh(
     county_id: uuid.UUID,
     laborer_ids: Iterable[uuid.UUID],
     *,
-    today: date | None = None,
+    today: date,
+    employer_ids: Iterable[uuid.UUID] = (),
 ) -> None:
-    """Re-judge a few laborers after their records changed, under the county's view;
-    the caller's own context is restored before anything else happens."""
-    ids = list(dict.fromkeys(laborer_ids))
-    if not ids:
-        return
-    system = county_system_access(session, county_id)
-    apply_access(session, system)
-    try:
-        evaluate(session, system, county_id, today or clock.today(), ids)
-    finally:
-        apply_access(session, access)
+    """Re-judge the named laborers (and those still placed with the named employers, for
+    a dispute) as of `today`, under the county's view.
 
-
-def refresh_case(
-    session: Session,
-    access: AccessContext,
-    county_id: uuid.UUID,
-    laborer_ids: Iterable[uuid.UUID],
-    employer_id: uuid.UUID | None,
-    *,
-    today: date | None = None,
-) -> None:
-    """After a dispute changed: its laborers, and those placed with its employer."""
+    The after-commit work of domain events (`api/warnings/subscribers.py`): it runs in a
+    background job's transaction (or at the end of the demo's load), never a request's.
+    The caller's context is restored before anything else happens. An import batch is
+    judged a chunk of laborers at a time (the bound parameters of one statement are
+    limited)."""
     ids = list(laborer_ids)
+    employers = list(dict.fromkeys(employer_ids))
     system = county_system_access(session, county_id)
     apply_access(session, system)
     try:
-        if employer_id is not None:
+        if employers:
             ids += session.scalars(
                 select(Placement.laborer_id).where(
                     Placement.tenant_id == county_id,
-                    Placement.employer_id == employer_id,
+                    Placement.employer_id.in_(employers),
                     Placement.ended_on.is_(None),
                 )
             ).all()
-        if ids:
-            evaluate(session, system, county_id, today or clock.today(), list(dict.fromkeys(ids)))
+        ids = list(dict.fromkeys(ids))
+        for start in range(0, len(ids), CHUNK):
+            evaluate(session, system, county_id, today, ids[start : start + CHUNK])
     finally:
         apply_access(session, access)

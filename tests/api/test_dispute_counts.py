@@ -99,7 +99,7 @@ def test_moving_a_dispute_to_another_employer_moves_the_count(world, login):
             tenant_id=world.orgs["wushan_office"],
             role=Role.STAFF,
             can_reveal_pii=False,
-            user_id=None,
+            user_id=world.users[OFFICE],  # the dispute's event queues its job as theirs
             actor_label="test",
         )
         apply_access(session, access)

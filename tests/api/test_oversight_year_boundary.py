@@ -38,13 +38,46 @@ Holiday leaves (返乡): 90..94 2025-12-21 → back 2025-12-28; 10..19 2025-12-2
   2026-01-10 and back 2026-01-12.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
+
+import pytest
 
 from api.oversight.indicators import BUILT_IN, Measure
 from shared_models.validators.idnumber import with_check_character
 from tests.api.test_fairs import fair_payload
-from tests.api.test_oversight_statistics import _ok, _on
+from tests.api.test_oversight_statistics import _ok
+from tests.api.test_oversight_statistics import _on as _travel
 from tests.fixtures.factories import _demo_ids, employer_payload, laborer_payload, vacancy_payload
+from tests.fixtures.jobs import wait_for_queued_jobs
+
+_SETTLE: list[Callable[[], None]] = []  # set by `_judged_each_day`
+
+
+@pytest.fixture
+def client(world):  # type: ignore[no-untyped-def]
+    return world.client(worker_poll_seconds=0.05)  # the waits below stay short
+
+
+@pytest.fixture(autouse=True)
+def _judged_each_day(world) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    _SETTLE.append(lambda: wait_for_queued_jobs(world))
+    yield
+    _SETTLE.clear()
+
+
+@contextmanager
+def _on(day: str) -> Iterator[None]:
+    """A day's changes, and their warnings judged before the clock moves on (the jobs
+    their events queued judge as of the day recorded, but read the records as they are
+    when they run: a return recorded before the leave's job ran would hide the overdue
+    days), as a clerk's next day finds them."""
+    with _travel(day):
+        yield
+        for settle in _SETTLE:
+            settle()
+
 
 TOWNSHIP = "跨年测试镇"
 WEEK = {"from": "2025-12-29", "to": "2026-01-04"}  # 2026-W01

@@ -19,6 +19,7 @@ from tests.fixtures.factories import (
     laborer_payload,
     placement_payload,
 )
+from tests.fixtures.jobs import wait_for_queued_jobs
 
 OFFICE = "wushan.yantai.staff"
 
@@ -43,6 +44,9 @@ def _county(world, *, write=()):  # type: ignore[no-untyped-def]
 
 
 def _evaluate(world, today, laborer_ids=None):  # type: ignore[no-untyped-def]
+    """Judge as of `today`, once the after-commit jobs the changes queued have run (they
+    judge as of the day recorded and would otherwise race this judgement)."""
+    wait_for_queued_jobs(world)
     with _county(world) as (session, access):
         return rules.evaluate(session, access, access.tenant_id, today, laborer_ids)
 
@@ -111,8 +115,10 @@ def test_open_dispute_older_than_threshold_and_employer_with_several(world, logi
     brought = date(2026, 3, 2)
     assert _rules(world, laborer["id"], brought + timedelta(days=30)) == []
     assert _rules(world, laborer["id"], brought + timedelta(days=31)) == ["open_dispute"]
-    # Resolving the case closes the flag at once (the case change re-judges its laborers).
+    # Resolving the case closes the flag once its event's job has run (a moment after
+    # the commit: the case's close re-judges its laborers).
     _ok(office.patch(f"/api/v1/cases/{case['id']}", json={"version": 1, "status": "resolved"}))
+    wait_for_queued_jobs(world)
     assert _flags(world, laborer["id"]) == []
     assert set(_flags(world, laborer["id"], open_only=False)) == {("open_dispute", "closed")}
 

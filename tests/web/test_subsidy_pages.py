@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from api import clock
 from tests.fixtures.factories import WUSHAN_POLICIES, laborer_payload
+from tests.fixtures.jobs import raised_events
 from tests.web.helpers import csrf_from, sign_in
 
 
@@ -190,29 +191,39 @@ def test_policy_editor(client):
     assert "稳岗补贴" in listing and "2022" in listing
 
 
-def test_verification_sheet_and_return_board(client, login):
+def test_verification_sheet_and_return_board(world, client, login):
     staff = login("wushan.staff")
-    laborer = staff.post("/api/v1/laborers", json=laborer_payload(name="谭月英")).json()
-    placement = staff.post(
-        "/api/v1/placements",
-        json={
-            "laborer_id": laborer["id"],
-            "employer_name": "潍坊某纺织厂",
-            "region_code": "370702",
-            "channel": "self_found",
-            "started_on": "2025-01-01",
-        },
-    ).json()
+    laborer, other = (
+        staff.post("/api/v1/laborers", json=laborer_payload(name=name)).json()
+        for name in ("谭月英", "谭月华")
+    )
+    placement, second = (
+        staff.post(
+            "/api/v1/placements",
+            json={
+                "laborer_id": person["id"],
+                "employer_name": "潍坊某纺织厂",
+                "region_code": "370702",
+                "channel": "self_found",
+                "started_on": "2025-01-01",
+            },
+        ).json()
+        for person in (laborer, other)
+    )
     sign_in(client, "wushan.staff")
     sheet = client.get("/verifications?month=2025-10").text
     assert f'name="state-{placement["id"]}"' in sheet
+    ticked = {f"state-{placement['id']}": "yes", f"state-{second['id']}": "no"}
     _form_post(
         client,
         "/verifications",
         "/verifications",
-        {"month": "2025-10", "source": "employer", f"state-{placement['id']}": "yes"},
+        {"month": "2025-10", "source": "employer", **ticked},
     )
     assert "✓" in client.get("/verifications?month=2025-10").text
+    # The sheet is one batch: one event naming both, for the warnings after the commit.
+    [batch] = raised_events(world, "VerificationsRecorded")
+    assert batch["laborer_ids"] == [laborer["id"], other["id"]]
     staff.post(
         f"/api/v1/placements/{placement['id']}/leaves",
         json={

@@ -20,8 +20,6 @@ from api.paging import Pager, Paging, Sorting, paging, sorting
 from api.placements import holiday_leave, verification
 from api.placements import reads as placement_reads
 from api.sort_keys import LeaveSort
-from api.subsidies import entitlements
-from api.supply import reads as laborer_reads
 from shared_models.enums import EvidenceSource
 from web.deps import PostedForm, TenantForm, TenantPage, WebPage
 from web.flash import flash
@@ -112,7 +110,7 @@ def save_sheet(
 ) -> Response:
     """The ticked rows of the sheet, all together or none."""
     first = _month(str(form.get("month") or ""))
-    touched: set[uuid.UUID] = set()
+    touched: list[uuid.UUID] = []
     saved = 0
     with rerender_on_error(_refused(request, page, session, first, form)):
         try:
@@ -133,12 +131,10 @@ def save_sheet(
                 source=source,
                 refresh=False,
             )
-            touched.add(placement.laborer_id)
+            touched.append(placement.laborer_id)
             saved += 1
-    for laborer_id in touched:
-        laborer = laborer_reads.get(session, page.ctx, laborer_id)
-        if laborer is not None:
-            entitlements.refresh(session, page.ctx, laborer)
+    # The sheet is one batch: one event for its laborers, not one per row.
+    verification.batch_recorded(session, page.ctx, touched, today=clock.today())
     if saved:
         flash(page, gettext("Verifications saved: {n}.", n=saved))
     else:
