@@ -323,13 +323,17 @@ def use_operator_access(
     return access
 
 
-def _rls_statement(access: AccessContext) -> tuple[TextClause, dict[str, str]]:
-    params: dict[str, str] = {}
-    calls = []
-    for i, (name, value) in enumerate(access.rls_settings().items()):
-        params[f"n{i}"], params[f"v{i}"] = name, value
-        calls.append(f"set_config(:n{i}, :v{i}, true)")
-    return text("SELECT " + ", ".join(calls)), params
+# One statement of two array parameters, whatever the number of settings: psycopg caches
+# the conversion of a query of up to 50 parameters only, and the settings are ~70 values.
+_RLS_STATEMENT = text(
+    "SELECT set_config(s.name, s.value, true)"
+    " FROM unnest(CAST(:names AS text[]), CAST(:values AS text[])) AS s(name, value)"
+)
+
+
+def _rls_statement(access: AccessContext) -> tuple[TextClause, dict[str, list[str]]]:
+    settings = access.rls_settings()
+    return _RLS_STATEMENT, {"names": list(settings), "values": list(settings.values())}
 
 
 def _set_rls(session: Session, access: AccessContext) -> None:

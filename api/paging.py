@@ -1,7 +1,7 @@
 """One way to page and sort a list, for the JSON API and the pages alike: the `Page[T]`
 answer, the `page`/`page_size` parameters and the whitelisted `sort` key."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Generic, TypeVar
@@ -68,10 +68,11 @@ def capped_total(counted: int, limit: int) -> tuple[int, bool]:
     return (limit, True) if counted > limit else (counted, False)
 
 
-def paging(default_size: int = 50) -> Callable[..., Paging]:
+def paging(default_size: int = 50) -> Callable[..., Awaitable[Paging]]:
     """The dependency: `page` from 1, `page_size` up to 200 (a list's default may differ)."""
 
-    def dependency(
+    # A coroutine, as every dependency that does no I/O: no thread-pool hop.
+    async def dependency(
         page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
         page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = default_size,
     ) -> Paging:
@@ -90,13 +91,13 @@ class Sorting(Generic[S]):
     descending: bool = False
 
 
-def sorting(keys: type[S]) -> Callable[..., Sorting[S]]:
+def sorting(keys: type[S]) -> Callable[..., Awaitable[Sorting[S]]]:
     """The dependency for a list's sort: only the keys of the list's enum are accepted
     (an unknown key is a 422 naming the choices), and the repository maps each key to
     its column, so no SQL ever comes from the client."""
 
     # `keys` is the list's enum, a variable here: FastAPI reads the annotation at run time.
-    def dependency(sort: keys | None = None, descending: bool = False) -> Sorting[S]:  # type: ignore[valid-type]  # see above
+    async def dependency(sort: keys | None = None, descending: bool = False) -> Sorting[S]:  # type: ignore[valid-type]  # see above
         return Sorting(sort, descending)
 
     return dependency

@@ -297,9 +297,24 @@ def token_still_grants(
 
 
 def touch_token(session: Session, access: AccessContext, token_hash: str, now: datetime) -> None:
-    """Record the token's use (the caller's own token, as `access` checked it)."""
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.token_hash == token_hash, ApiToken.user_id == access.user_id)
-        .values(last_used_at=now)
+    """Record the token's use (the caller's own token, as `access` checked it).
+
+    Skipped while another request's transaction holds the row: it is recording the same
+    use. A hot client's concurrent requests all see the minute pass at once; each waited
+    on the first one's row lock until its commit, and under load hit the lock timeout."""
+    _touch_unless_locked(
+        session, (ApiToken.token_hash == token_hash, ApiToken.user_id == access.user_id), now
     )
+
+
+def touch_resolved_token(session: Session, token_id: uuid.UUID, now: datetime) -> None:
+    """touch_token for a token being resolved from scratch, before any access context
+    (the cache's miss: every concurrent request of a client misses at once)."""
+    _touch_unless_locked(session, (ApiToken.id == token_id,), now)
+
+
+def _touch_unless_locked(
+    session: Session, which: Sequence[ColumnElement[bool]], now: datetime
+) -> None:
+    free = select(ApiToken.id).where(*which).with_for_update(skip_locked=True).scalar_subquery()
+    session.execute(update(ApiToken).where(ApiToken.id == free).values(last_used_at=now))

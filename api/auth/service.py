@@ -9,6 +9,7 @@ from hashlib import sha256
 from typing import Literal
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from api.access import AccessContext, build_access_context
 from api.auth import repository
@@ -316,7 +317,9 @@ class AuthService:
         if user is None or not user.is_active:
             raise InvalidToken()
         if token.last_used_at is None or now - token.last_used_at > _LAST_SEEN_GRANULARITY:
-            token.last_used_at = now
+            # Not through the object: its UPDATE would wait for a concurrent request's.
+            repository.touch_resolved_token(session, token.id, now)
+            set_committed_value(token, "last_used_at", now)
         return Principal(user=user, via="token", api_token=token)
 
     @staticmethod

@@ -4,7 +4,7 @@ import uuid
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api import clock
 from api.demand.outputs import vacancy_out
@@ -21,7 +21,7 @@ from api.matching.schemas import (
     VacancyMatchesOut,
     VacancyMatchOut,
 )
-from api.routing import JsonRoute
+from api.routing import JsonRoute, validated_json
 from api.supply.convert import tag_values
 from shared_models import Laborer
 
@@ -75,12 +75,12 @@ def laborer_matches(
     access: Access,
     session: DbSession,
     limit: Annotated[int, Query(ge=1, le=100)] = service.VACANCY_LIMIT,
-) -> VacancyMatchesOut:
+) -> Response:
     """The open vacancies of the pool this laborer could take, best first, each with the
     criteria it meets and misses. None when the laborer is not looking for work."""
     today = clock.today()
     _laborer, matches = service.for_laborer(session, access, laborer_id, limit=limit, today=today)
-    return VacancyMatchesOut(
+    answer = VacancyMatchesOut(
         laborer_id=laborer_id,
         reason=matches.reason,
         as_of=today,
@@ -93,6 +93,7 @@ def laborer_matches(
             for m in matches.items
         ],
     )
+    return validated_json(answer)
 
 
 @router.get("/vacancies/{vacancy_id}/matches", response_model=LaborerMatchesOut)

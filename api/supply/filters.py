@@ -11,7 +11,7 @@ from api.supply.search import apply_query, birth_bounds
 from shared_models.enums import Education, EmploymentStatus, PovertyStatus, Sex, TransferScope
 
 
-def roster_filter(
+async def roster_filter(  # a coroutine: no I/O, so no thread-pool hop
     cipher: Cipher,
     roster: Roster = Roster.ALL,
     q: Annotated[str | None, Query(max_length=40, description="Name start, ID or phone")] = None,

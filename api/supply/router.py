@@ -2,8 +2,9 @@
 
 import io
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile, status
@@ -13,18 +14,16 @@ from api.deps import Access, AppSettings, Cipher, DbSession, Uploads
 from api.errors import PayloadTooLarge
 from api.imports.schemas import ImportResult, rejected
 from api.paging import Pager
-from api.routing import JsonRoute, file_download, streamed_xlsx
-from api.supply import exporter, imports, service
+from api.routing import JsonRoute, file_download, streamed_xlsx, validated_json
+from api.supply import exporter, imports, listing, service
 from api.supply.filters import Filter
 from api.supply.mapping import changes_from_update, record_from_create
 from api.supply.rosters import ROSTER_FILE_NAMES, Roster
 from api.supply.schemas import (
-    DerivedTagOut,
     LaborerCreate,
     LaborerOut,
     LaborerPage,
     LaborerUpdate,
-    OccupationIO,
     RevealOut,
     SurveyIn,
     SurveyOut,
@@ -40,32 +39,66 @@ def _age(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+# LaborerOut's fields that are not a laborers column of the same name.
+_COMPUTED = frozenset(
+    {
+        "id_number",
+        "phone",
+        "age",
+        "preferred_cities",
+        "preferred_industries",
+        "certificates",
+        "skills",
+        "training_needs",
+        "possible_duplicate",
+        "derived_tags",
+    }
+)
+_STORED = tuple(name for name in LaborerOut.model_fields if name not in _COMPUTED)
+# What the roster list reads of each laborer: the stored fields and the masked copies.
+_LIST_COLUMNS = (*_STORED, "id_number_masked", "phone_masked")
+
+
+def _out_values(
+    values: Mapping[Any, Any],
+    lists: Mapping[str, tuple[Any, ...]],
+    tags: Iterable[Any],
+    possible_duplicate: bool,
+    today: date,
+) -> dict[str, Any]:
+    """LaborerOut's input from a laborer's columns (an object's attributes or a row) and
+    tags (objects or rows)."""
+    return {
+        **{name: values[name] for name in _STORED},
+        "id_number": values["id_number_masked"],
+        "phone": values["phone_masked"],
+        "age": _age(values["birth_date"], today),
+        "preferred_cities": list(lists["preferred_cities"]),
+        "preferred_industries": list(lists["preferred_industries"]),
+        "certificates": list(lists["certificates"]),
+        "skills": [{"name": o.name, "code": o.code} for o in lists["skills"]],
+        "training_needs": [{"name": o.name, "code": o.code} for o in lists["training_needs"]],
+        "possible_duplicate": possible_duplicate,
+        "derived_tags": [
+            {
+                "kind": t.kind,
+                "value": t.value,
+                "source": t.source,
+                "source_id": t.source_id,
+                "as_of": t.as_of,
+            }
+            for t in tags
+            if t.source is not StateSource.RECORD
+        ],
+    }
+
+
 def laborer_out(view: service.LaborerView) -> LaborerOut:
-    lab, lists = view.laborer, view.lists
+    lab = view.laborer
+    values = {name: getattr(lab, name) for name in _LIST_COLUMNS}
     return LaborerOut.model_validate(
-        {
-            **{c: getattr(lab, c) for c in LaborerOut.model_fields if hasattr(lab, c)},
-            "id_number": lab.id_number_masked,
-            "phone": lab.phone_masked,
-            "age": _age(lab.birth_date, clock.today()),
-            "preferred_cities": list(lists["preferred_cities"]),
-            "preferred_industries": list(lists["preferred_industries"]),
-            "certificates": list(lists["certificates"]),
-            "skills": [OccupationIO(name=o.name, code=o.code) for o in lists["skills"]],
-            "training_needs": [
-                OccupationIO(name=o.name, code=o.code) for o in lists["training_needs"]
-            ],
-            "possible_duplicate": view.possible_duplicate,
-            "derived_tags": [
-                DerivedTagOut.model_validate(t, from_attributes=True)
-                for t in lab.tags
-                if t.source is not StateSource.RECORD
-            ],
-        }
+        _out_values(values, view.lists, lab.tags, view.possible_duplicate, clock.today())
     )
-
-
-# --- rosters and records -------------------------------------------------------------------
 
 
 @router.get("", response_model=LaborerPage)
@@ -75,20 +108,32 @@ def list_laborers(
     paging: Pager,
     f: Filter,
     settings: AppSettings,
-) -> LaborerPage:
+) -> Response:
     """A roster (花名册) page: filters, search, sorting, pagination. `total` is exact up to
     `LB_LIST_COUNT_CAP` (10,000); beyond it, `total_capped` is true."""
-    cap = settings.list_count_cap
-    result = service.list_page(
-        session, access, f, page=paging.page, page_size=paging.page_size, count_cap=cap
+    result = listing.list_rows(
+        session,
+        access,
+        f,
+        columns=_LIST_COLUMNS,
+        page=paging.page,
+        page_size=paging.page_size,
+        count_cap=settings.list_count_cap,
     )
-    return LaborerPage(
-        items=[laborer_out(v) for v in result.items],
-        total=result.total,
-        total_capped=result.total_capped,
-        page=result.page,
-        page_size=result.page_size,
+    today = clock.today()
+    page = LaborerPage.model_validate(
+        {
+            "items": [
+                _out_values(row.values, row.lists, row.tags, row.possible_duplicate, today)
+                for row in result.items
+            ],
+            "total": result.total,
+            "total_capped": result.total_capped,
+            "page": result.page,
+            "page_size": result.page_size,
+        }
     )
+    return validated_json(page)
 
 
 @router.get("/rosters", response_model=dict[Roster, int])

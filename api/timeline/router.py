@@ -2,10 +2,10 @@
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from api.deps import Access, DbSession
-from api.routing import JsonRoute
+from api.routing import JsonRoute, validated_json
 from api.timeline import service
 from api.timeline.schemas import EntryOut, TimelineOut
 
@@ -36,7 +36,7 @@ def timeline_out(found: service.Timeline) -> TimelineOut:
 
 
 @router.get("/laborers/{laborer_id}/timeline", response_model=TimelineOut)
-def laborer_timeline(laborer_id: uuid.UUID, access: Access, session: DbSession) -> TimelineOut:
+def laborer_timeline(laborer_id: uuid.UUID, access: Access, session: DbSession) -> Response:
     """Everything recorded about one laborer, newest first. The county and its liaison
     offices see it all; a receiving bureau only what concerns its employers, masked."""
-    return timeline_out(service.timeline(session, access, laborer_id))
+    return validated_json(timeline_out(service.timeline(session, access, laborer_id)))

@@ -19,6 +19,7 @@ DIRECTORY = frozenset(
         "api/auth/repository.py:revoke_tokens_of_user",
         "api/auth/repository.py:session_by_hash",
         "api/auth/repository.py:token_by_hash",
+        "api/auth/repository.py:touch_resolved_token",
         "api/auth/repository.py:user_by_email",
         "api/auth/repository.py:user_by_id",
         "api/auth/repository.py:user_by_oidc",
