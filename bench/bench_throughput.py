@@ -54,7 +54,7 @@ from tests.web.helpers import sign_in
 TENANT_MIX = {"巫山县人社局": 0.6, "开州区就业和人才中心": 0.4}
 USERNAME = "wushan.staff"
 CONNECTIONS = (16, 64)
-APP_PORT, RAW_PORT = 18071, 18072
+APP_PORT = 18071  # the raw endpoint: the next port
 POOL_SIZE = 10  # connections per worker, app and raw alike
 
 
@@ -210,7 +210,7 @@ def _rate(url: str, headers: dict[str, str], connections: int, seconds: int) -> 
     return asyncio.run(_async_client(url, headers, connections, seconds))
 
 
-def _environment(db: BenchDatabase, plan_file: str) -> dict[str, str]:
+def _environment(db: BenchDatabase, plan_file: str, pool: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         LB_ENV="development",
@@ -225,11 +225,11 @@ def _environment(db: BenchDatabase, plan_file: str) -> dict[str, str]:
         LB_WORKER_THREADS="0",
         # Each worker's pool holds a connection per request in flight (uvicorn hands the
         # sync handlers to 40 threads); the default 5 + 5 times out at 64 connections.
-        LB_DB_POOL_SIZE=str(POOL_SIZE),
+        LB_DB_POOL_SIZE=str(pool),
         LB_DB_POOL_TIMEOUT_SECONDS="60",
         LB_RAW_PLAN=plan_file,
         LB_RAW_DATABASE_URL=_libpq(db.urls.app),
-        LB_RAW_POOL_SIZE=str(POOL_SIZE),
+        LB_RAW_POOL_SIZE=str(pool),
         PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="lb-bench-metrics-"),
     )
     return env
@@ -240,7 +240,13 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=30_000, help="laborers, all tenants")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--seconds", type=int, default=8, help="per wrk run")
+    parser.add_argument("--only", help="comma-separated labels to serve, e.g. 'roster page'")
+    parser.add_argument(
+        "--pool", type=int, default=POOL_SIZE, help="connections a worker, app and raw alike"
+    )
+    parser.add_argument("--port", type=int, default=APP_PORT, help="the app's; raw: the next")
     args = parser.parse_args()
+    app_port, raw_port = args.port, args.port + 1
     started = time.monotonic()
     with bench_database() as db:
         _populate(db, args.scale)
@@ -255,22 +261,24 @@ def main() -> None:
             "top 20 matches": f"/api/v1/laborers/{looking}/matches",
             "timeline": f"/api/v1/laborers/{busiest}/timeline",
         }
+        if args.only:
+            paths = {label: paths[label] for label in args.only.split(",")}
         headers = {label: page if label == "roster page" else api for label in paths}
         plan = _capture(db, paths, headers)
         plan_file = tempfile.mktemp(prefix="lb-bench-plan-", suffix=".pickle")  # noqa: S306
         with open(plan_file, "wb") as f:
             pickle.dump(plan, f)
-        env = _environment(db, plan_file)
+        env = _environment(db, plan_file, args.pool)
         results: dict[tuple[str, int], tuple[float, float]] = {}
         with (
-            _served("api.asgi:app", APP_PORT, args.workers, env) as app_pids,
-            _served("bench.raw_replay:app", RAW_PORT, args.workers, env) as raw_pids,
+            _served("api.asgi:app", app_port, args.workers, env) as app_pids,
+            _served("bench.raw_replay:app", raw_port, args.workers, env) as raw_pids,
         ):
             for label, path in paths.items():
                 for connections in CONNECTIONS:
-                    app = _rate(f"http://127.0.0.1:{APP_PORT}{path}", headers[label],
+                    app = _rate(f"http://127.0.0.1:{app_port}{path}", headers[label],
                                 connections, args.seconds)  # fmt: skip
-                    raw = _rate(f"http://127.0.0.1:{RAW_PORT}{path}", headers[label],
+                    raw = _rate(f"http://127.0.0.1:{raw_port}{path}", headers[label],
                                 connections, args.seconds)  # fmt: skip
                     results[(label, connections)] = (app, raw)
                     print(f"{label:16s} c={connections:3d}  app {app:7.1f} req/s  raw {raw:7.1f}"
