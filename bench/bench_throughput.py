@@ -1,6 +1,11 @@
 """Throughput of hot reads: the served app against a raw endpoint replaying its SQL.
 
     .venv/bin/python -m bench.bench_throughput [--scale 30000] [--workers 2] [--seconds 8]
+        [--only "roster page,roster API"] [--pool 10] [--port 18071]
+
+`--only` serves some of the four requests (by label); `--pool` sets each worker's pool
+(app and raw alike; the app's may overflow by as many again), for a shared server;
+`--port` moves the app (the raw endpoint takes the next port), for a second run beside.
 
 Builds a database of its own (bench/common.py: migrated, the demo seeded, the app role
 with RLS in force) and COPYs `--scale` laborers into the two sending counties, 60 % into
