@@ -1,7 +1,11 @@
 """Throughput of hot reads: the served app against a raw endpoint replaying its SQL.
 
     .venv/bin/python -m bench.bench_throughput [--scale 30000] [--workers 2] [--seconds 8]
-        [--pool 10]
+        [--only "roster page,roster API"] [--pool 10] [--port 18071]
+
+`--only` serves some of the four requests (by label); `--pool` sets each worker's pool
+(app and raw alike; the app's may overflow by as many again), for a shared server;
+`--port` moves the app (the raw endpoint takes the next port), for a second run beside.
 
 Builds a database of its own (bench/common.py: migrated, the demo seeded, the app role
 with RLS in force) and COPYs `--scale` laborers into the two sending counties, 60 % into
@@ -55,7 +59,7 @@ from tests.web.helpers import sign_in
 TENANT_MIX = {"巫山县人社局": 0.6, "开州区就业和人才中心": 0.4}
 USERNAME = "wushan.staff"
 CONNECTIONS = (16, 64)
-APP_PORT, RAW_PORT = 18071, 18072
+APP_PORT = 18071  # the raw endpoint: the next port
 POOL_SIZE = 10  # connections per worker, app and raw alike
 
 
@@ -241,9 +245,13 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=30_000, help="laborers, all tenants")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--seconds", type=int, default=8, help="per wrk run")
-    # On a shared PostgreSQL server: the app's pool may double (overflow), the raw one not.
-    parser.add_argument("--pool", type=int, default=POOL_SIZE, help="connections per worker")
+    parser.add_argument("--only", help="comma-separated labels to serve, e.g. 'roster page'")
+    parser.add_argument(
+        "--pool", type=int, default=POOL_SIZE, help="connections a worker, app and raw alike"
+    )
+    parser.add_argument("--port", type=int, default=APP_PORT, help="the app's; raw: the next")
     args = parser.parse_args()
+    app_port, raw_port = args.port, args.port + 1
     started = time.monotonic()
     with bench_database() as db:
         _populate(db, args.scale)
@@ -258,6 +266,8 @@ def main() -> None:
             "top 20 matches": f"/api/v1/laborers/{looking}/matches",
             "timeline": f"/api/v1/laborers/{busiest}/timeline",
         }
+        if args.only:
+            paths = {label: paths[label] for label in args.only.split(",")}
         headers = {label: page if label == "roster page" else api for label in paths}
         plan = _capture(db, paths, headers)
         plan_file = tempfile.mktemp(prefix="lb-bench-plan-", suffix=".pickle")  # noqa: S306
@@ -266,14 +276,14 @@ def main() -> None:
         env = _environment(db, plan_file, args.pool)
         results: dict[tuple[str, int], tuple[float, float]] = {}
         with (
-            _served("api.asgi:app", APP_PORT, args.workers, env) as app_pids,
-            _served("bench.raw_replay:app", RAW_PORT, args.workers, env) as raw_pids,
+            _served("api.asgi:app", app_port, args.workers, env) as app_pids,
+            _served("bench.raw_replay:app", raw_port, args.workers, env) as raw_pids,
         ):
             for label, path in paths.items():
                 for connections in CONNECTIONS:
-                    app = _rate(f"http://127.0.0.1:{APP_PORT}{path}", headers[label],
+                    app = _rate(f"http://127.0.0.1:{app_port}{path}", headers[label],
                                 connections, args.seconds)  # fmt: skip
-                    raw = _rate(f"http://127.0.0.1:{RAW_PORT}{path}", headers[label],
+                    raw = _rate(f"http://127.0.0.1:{raw_port}{path}", headers[label],
                                 connections, args.seconds)  # fmt: skip
                     results[(label, connections)] = (app, raw)
                     print(f"{label:16s} c={connections:3d}  app {app:7.1f} req/s  raw {raw:7.1f}"

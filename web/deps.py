@@ -12,7 +12,8 @@ from starlette.datastructures import FormData
 
 from api import supervisor_house
 from api.access import AccessContext
-from api.auth.service import Principal
+from api.auth import session_cache
+from api.auth.service import AuthService, Principal
 from api.db import apply_access, apply_user_scope
 from api.deps import Auth, DbSession, read_session, request_id
 from api.errors import AppError, NoTenant, Unauthenticated
@@ -105,30 +106,52 @@ def login_url(request: Request) -> str:
 
 def load_page(request: Request, session: DbSession, auth: Auth) -> WebPage:
     """The page context when a visitor may or may not be signed in."""
-    principal = auth.resolve_web_session(session, request.cookies.get(SESSION_COOKIE))
-    page = WebPage()
+    secret = request.cookies.get(SESSION_COOKIE)
+    cached = session_cache.cached_web_caller(
+        session,
+        auth.web_sessions,
+        secret,
+        auth.settings.session_idle_minutes,
+        request_id(request),
+    )
+    if cached is not None:
+        web_session, user, memberships, access = cached
+        principal = Principal(
+            user=user, via="session", memberships=memberships, web_session=web_session
+        )
+        request.state.web = page = _signed_in_page(principal)
+        page.access = access
+        return page
+    principal = auth.resolve_web_session(session, secret)
     if principal is None:
+        page = WebPage()
         page.csrf_token = auth.anonymous_csrf_token(csrf.presession_value(request))
-    else:
-        page.principal = principal
-        # A page's principal signed in through a web session (API tokens have none).
-        page.csrf_token = auth.csrf_token(principal.web_session)  # type: ignore[arg-type]  # a page: signed in by session
-        apply_user_scope(session, principal.user.id)
-        auth.load_memberships(session, principal)
-        page.memberships = principal.memberships
-        page.display_name = principal.user.display_name
-        page.tenants = [TenantChoice(m.tenant_id, m.tenant.name) for m in principal.memberships]
-        if principal.memberships:
-            # A page's principal has a web session (above).
-            selected = principal.web_session.selected_tenant_id  # type: ignore[union-attr]  # as above
-            try:
-                membership = principal.membership_for(selected)
-            except NoTenant:
-                membership = principal.membership_for(None)
-            page.access = auth.access_for(session, principal, membership, request_id(request))
-            apply_access(session, page.access)
+        request.state.web = page
+        return page
+    apply_user_scope(session, principal.user.id)
+    auth.load_memberships(session, principal)
+    page = _signed_in_page(principal)
+    # A page's principal has a web session (above).
+    selected = principal.web_session.selected_tenant_id  # type: ignore[union-attr]  # as above
+    membership = session_cache.chosen_membership(principal.memberships, selected)
+    if membership is not None:
+        page.access = auth.access_for(session, principal, membership, request_id(request))
+        apply_access(session, page.access)
+        session_cache.keep(auth.web_sessions, secret, page.access)  # type: ignore[arg-type]  # a session was found by it
     request.state.web = page
     return page
+
+
+def _signed_in_page(principal: Principal) -> WebPage:
+    # A page's principal signed in through a web session (API tokens have none).
+    web_session: WebSession = principal.web_session  # type: ignore[assignment]  # as above
+    return WebPage(
+        principal=principal,
+        csrf_token=AuthService.csrf_token(web_session),
+        memberships=principal.memberships,
+        display_name=principal.user.display_name,
+        tenants=[TenantChoice(m.tenant_id, m.tenant.name) for m in principal.memberships],
+    )
 
 
 def require_signed_in(request: Request, page: Annotated[WebPage, Depends(load_page)]) -> WebPage:

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.orm import QueryableAttribute, Session, joinedload
+from sqlalchemy.orm import QueryableAttribute, Session, contains_eager, joinedload
 
 from api.access import AccessContext, DataKind
 from api.sort_keys import MemberSort
@@ -318,3 +318,29 @@ def _touch_unless_locked(
 ) -> None:
     free = select(ApiToken.id).where(*which).with_for_update(skip_locked=True).scalar_subquery()
     session.execute(update(ApiToken).where(ApiToken.id == free).values(last_used_at=now))
+
+
+def web_session_still_grants(
+    session: Session, access: AccessContext, token_hash: str
+) -> Sequence[tuple[WebSession, User, Membership]]:
+    """One statement for a cached page caller (api/auth/session_cache.py): the web session,
+    its user if it is still the cached one, and each of the user's active memberships in
+    an active tenant with that tenant, oldest first, as `memberships_of_user` orders
+    them. No rows when the session, user or every membership is gone; the caller judges
+    ended, expired, idle and disabled, as the full resolution does. Runs after the
+    cached context's row-security settings, which let the user's memberships be read."""
+    rows = session.execute(
+        select(WebSession, User, Membership)
+        .join(User, User.id == WebSession.user_id)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Organization, Organization.id == Membership.tenant_id)
+        .options(contains_eager(Membership.tenant))
+        .where(
+            WebSession.token_hash == token_hash,
+            User.id == access.user_id,
+            Membership.is_active.is_(True),
+            Organization.status == OrgStatus.ACTIVE,
+        )
+        .order_by(Membership.created_at, Organization.name)
+    ).all()
+    return [(row[0], row[1], row[2]) for row in rows]

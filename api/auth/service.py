@@ -15,7 +15,7 @@ from api.access import AccessContext, build_access_context
 from api.auth import repository
 from api.auth.caller_cache import LAST_SEEN_GRANULARITY, CallerCache
 from api.auth.devices import Devices
-from api.db import READS_ONLY
+from api.auth.session_cache import session_lapsed, touch
 from api.errors import (
     AccountDisabled,
     FieldError,
@@ -34,7 +34,7 @@ from shared_models import ApiToken, Membership, SignInAttempt, User, WebSession
 from shared_models.base import utcnow
 from shared_models.enums import TokenKind
 
-# Touch a session's last-seen time at most this often (saves a write per page view).
+# Touch a token's last-used time at most this often (saves a write per request).
 _LAST_SEEN_GRANULARITY = LAST_SEEN_GRANULARITY
 
 
@@ -65,8 +65,10 @@ class AuthService:
         self.settings = settings
         self.passwords = passwords
         self.devices = Devices(settings)
-        # What bearer tokens resolved to, per worker (caller_cache.py).
+        # What bearer tokens and web sessions resolved to, per worker (caller_cache.py,
+        # session_cache.py).
         self.callers = CallerCache()
+        self.web_sessions = CallerCache()
 
     # --- password sign-in ----------------------------------------------------------
 
@@ -220,21 +222,19 @@ class AuthService:
         if not secret or not secret.startswith(tokens.SESSION_PREFIX):
             return None
         web_session = repository.session_by_hash(session, tokens.digest(secret))
-        if web_session is None or web_session.ended_at is not None:
+        if web_session is None:
             return None
         now = utcnow()
-        if now >= web_session.expires_at:
-            self.end_web_session(web_session, "expired")
-            return None
-        if now - web_session.last_seen_at > timedelta(minutes=self.settings.session_idle_minutes):
-            self.end_web_session(web_session, "idle")
+        lapsed = session_lapsed(web_session, now, self.settings.session_idle_minutes)
+        if lapsed is not None:
+            if lapsed != "ended":
+                self.end_web_session(web_session, lapsed)
             return None
         user = repository.user_by_id(session, web_session.user_id)
         if user is None or not user.is_active:
             self.end_web_session(web_session, "disabled")
             return None
-        if now - web_session.last_seen_at > _LAST_SEEN_GRANULARITY and not READS_ONLY.get():
-            web_session.last_seen_at = now
+        touch(web_session, now)
         return Principal(user=user, via="session", web_session=web_session)
 
     @staticmethod
