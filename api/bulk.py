@@ -50,11 +50,16 @@ def _copy_to_temp(
     raw = session.connection().connection.driver_connection
     if raw is None:  # only once the pool has invalidated it, never in a live session
         raise RuntimeError("the session's connection has no driver connection")
-    json_columns = [c for c in columns if isinstance(table.c[c].type, JSON)]
+    # Only the JSON columns' values need wrapping: adapting every value of every row was
+    # a fifth of the nightly evaluation's writing time.
+    json_at = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
     with raw.cursor() as cursor, cursor.copy(f'COPY "{temp}" ({column_list}) FROM STDIN') as copy:
-        if json_columns:
+        if json_at:
             for row in rows:
-                copy.write_row([_adapt(row[c]) for c in columns])
+                values = [row[c] for c in columns]
+                for i in json_at:
+                    values[i] = _adapt(values[i])
+                copy.write_row(values)
         else:
             for row in rows:
                 copy.write_row([row[c] for c in columns])

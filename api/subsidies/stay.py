@@ -54,6 +54,17 @@ class Continuity:
     area_prefixes: tuple[str, ...] = ()  # a move keeps the stay only within these; () = any
 
 
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A stay's months as PostgreSQL computed them (stay_repository): the day each month
+    completes, in order, through the stay's last day, and whether the calendar month it
+    ends in was verified in post. Equal to what `completed_months` works out
+    (tests/postgres/test_calendar_sql.py)."""
+
+    days: list[date]
+    verified: list[bool]
+
+
 @dataclass(slots=True)
 class Stay:
     first: Spell  # the spell it started with: its channel and place decide eligibility
@@ -61,6 +72,7 @@ class Stay:
     last_day: date  # in post through this day (the evaluation day while it lasts)
     ongoing: bool
     spells: list[Spell] = field(default_factory=list)
+    calendar: Calendar | None = None  # computed by the database; None: worked out here
 
 
 def _in_area(spell: Spell, rules: Continuity) -> bool:
@@ -132,6 +144,11 @@ def completed_months(
 ) -> list[date]:
     """The days on which each counted month of the stay completed, up to `limit` of them.
     With `verified` (calendar months verified in post), only those months count."""
+    if stay.calendar is not None:
+        days = stay.calendar.days
+        if verified is not None:
+            days = [day for day, ok in zip(days, stay.calendar.verified, strict=True) if ok]
+        return days[:limit]
     out: list[date] = []
     n = 0
     while len(out) < limit:
@@ -147,6 +164,8 @@ def completed_months(
 
 def elapsed_months(stay: Stay) -> int:
     """Whole months the stay has run, counted or not."""
+    if stay.calendar is not None:
+        return len(stay.calendar.days)
     elapsed = 0
     while add_months(stay.started_on, elapsed + 1) <= stay.last_day:
         elapsed += 1

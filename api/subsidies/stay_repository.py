@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.access import AccessContext
 
-STAYS_SQL = """
+_STAY_CTES = """
 WITH spell AS (
     SELECT id, laborer_id, started_on, ended_on, region_code,
            LEAST(COALESCE(ended_on, :as_of), :as_of) AS stop
@@ -69,7 +69,8 @@ numbered AS (
                         AND first_day - previous_last - 1 <= :max_gap THEN 0 ELSE 1 END)
                   OVER (PARTITION BY laborer_id ORDER BY ord) AS stay_no
     FROM ordered
-)
+)"""
+_STAY_ROWS = """
 SELECT n.laborer_id, n.stay_no,
        (array_agg(n.first_day ORDER BY n.ord))[1] AS started_on,
        max(n.last_day) AS last_day,
@@ -77,12 +78,41 @@ SELECT n.laborer_id, n.stay_no,
        (array_agg(n.ended_on ORDER BY n.ord DESC))[1] AS last_ended_on
 FROM numbered n
 WHERE n.laborer_id NOT IN (SELECT laborer_id FROM irregular)
-GROUP BY n.laborer_id, n.stay_no
+GROUP BY n.laborer_id, n.stay_no"""
+STAYS_SQL = f"""{_STAY_CTES}{_STAY_ROWS}
 UNION ALL
 SELECT laborer_id, NULL, NULL, NULL, NULL, NULL FROM irregular
 ORDER BY 1, 2
-"""
+"""  # noqa: S608 - built from the constant parts above, no input
 _STAYS = text(STAYS_SQL)
+# The same stays with their calendar (`stay.completed_months` is the reference): the day
+# each month completes, the start plus n calendar months clamped to the month's end as
+# `relativedelta` does, up to the stay's last day; and, with :with_verified, whether the
+# calendar month it ends in was verified in post (else every month counts as verified).
+CALENDAR_SQL = f"""{_STAY_CTES},
+stay AS ({_STAY_ROWS})
+SELECT s.laborer_id, s.stay_no, s.started_on, s.last_day, s.spell_ids, s.last_ended_on,
+       c.days, c.verified
+FROM stay s LEFT JOIN LATERAL (
+    SELECT array_agg(m.day ORDER BY m.n) AS days,
+           array_agg(NOT :with_verified OR EXISTS (
+               SELECT 1 FROM stay_verifications v
+               WHERE v.laborer_id = s.laborer_id AND v.in_post
+                 AND v.month = date_trunc('month', m.day - 1)::date
+           ) ORDER BY m.n) AS verified
+    FROM (
+        SELECT n, (s.started_on + n * interval '1 month')::date AS day
+        FROM generate_series(1, ((extract(year FROM s.last_day) - extract(year FROM s.started_on))
+                                 * 12 + extract(month FROM s.last_day)
+                                 - extract(month FROM s.started_on))::int) n
+    ) m
+    WHERE m.day <= s.last_day
+) c ON true
+UNION ALL
+SELECT laborer_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM irregular
+ORDER BY 1, 2
+"""  # noqa: S608 - built from the constant parts above, no input
+_CALENDAR = text(CALENDAR_SQL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +122,8 @@ class StayRow:
     last_day: date
     spell_ids: list[uuid.UUID]  # in order, a spell cut by leave repeated
     last_ended_on: date | None  # of its last spell
+    month_days: list[date] | None = None  # with the calendar: each month's completion day
+    month_verified: list[bool] | None = None  # and whether it counts where verification is asked
 
 
 def stays_in_range(
@@ -103,16 +135,20 @@ def stays_in_range(
     max_gap_days: int,
     max_leave_days: int,
     area_prefixes: Sequence[str],
+    calendar: bool = False,
+    with_verified: bool = False,
 ) -> tuple[list[StayRow], set[uuid.UUID]]:
     """Every stay of the laborers whose ids lie in `span` (a page the caller loaded under
     the context: every spell counts, whoever recorded it, so nothing more is filtered by
-    `access`; on PostgreSQL RLS still binds)."""
+    `access`; on PostgreSQL RLS still binds). With `calendar`, each stay's months too
+    (`with_verified`: judged against the verifications in post)."""
     patterns = [
         p.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for p in area_prefixes
     ]
     rows = session.execute(
-        _STAYS,
+        _CALENDAR if calendar else _STAYS,
         {
+            "with_verified": with_verified,
             "lo": span[0],
             "hi": span[1],
             "as_of": as_of,
@@ -123,5 +159,9 @@ def stays_in_range(
         },
     ).all()
     irregular = {row[0] for row in rows if row[1] is None}
-    stays = [StayRow(row[0], *row[2:]) for row in rows if row[1] is not None]
+    stays = [
+        StayRow(row[0], *row[2:6], *(((row[6] or []), row[7] or []) if calendar else ()))
+        for row in rows
+        if row[1] is not None
+    ]
     return stays, irregular

@@ -39,6 +39,10 @@ LEAVE_COLUMNS = (
     "id, tenant_id, placement_id, laborer_id, version, left_on, expected_return_on,"
     " returned_on, created_at, updated_at"
 )
+VERIFICATION_COLUMNS = (
+    "id, tenant_id, placement_id, laborer_id, month, in_post, source, recorded_by_label,"
+    " recorded_by_tenant, recorded_at"
+)
 
 
 def _day_near(rng: random.Random, as_of: date) -> date:
@@ -104,9 +108,13 @@ def batches(draw: st.DrawFn) -> tuple[Continuity, date, dict[uuid.UUID, Records]
 
 @contextmanager
 def _stored(
-    session: Session, tenant_id: uuid.UUID, histories: dict[uuid.UUID, Records]
+    session: Session,
+    tenant_id: uuid.UUID,
+    histories: dict[uuid.UUID, Records],
+    not_in_post: dict[uuid.UUID, set[date]] | None = None,
 ) -> Iterator[None]:
-    """The histories in placements and holiday_leaves, for one transaction. Their
+    """The histories in placements, holiday_leaves and stay_verifications (their verified
+    months in post, `not_in_post` months recorded as not), for one transaction. Their
     laborers are not written: foreign keys are off for this session (superuser)."""
     session.execute(text("SET LOCAL session_replication_role = replica"))
     raw = session.connection().connection.driver_connection
@@ -123,10 +131,19 @@ def _stored(
         for laborer_id, records in histories.items()
         for v in records.leaves
     ]  # fmt: skip
+    absent = not_in_post or {}
+    verifications = [
+        (uuid.uuid4(), tenant_id, records.spells[0].id, laborer_id, month, in_post, "employer",
+         "t", tenant_id, NOW)
+        for laborer_id, records in histories.items()
+        for in_post, months in ((True, records.verified), (False, absent.get(laborer_id, ())))
+        for month in months
+    ]  # fmt: skip
     with raw.cursor() as cursor:
         for table, columns, rows in (
             ("placements", PLACEMENT_COLUMNS, placements),
             ("holiday_leaves", LEAVE_COLUMNS, leaves),
+            ("stay_verifications", VERIFICATION_COLUMNS, verifications),
         ):
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
