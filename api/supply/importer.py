@@ -126,10 +126,6 @@ class LaborerLedger:
 
 
 WRITE_CHUNK = 5000  # rows built, written and let go at a time: memory stays flat
-# A smaller import still comes in four chunks, so that all but the first is built while
-# the one before it is written; but none smaller than this, as each chunk pays for its
-# own temporary tables and statements.
-SMALLEST_CHUNK = 1000
 IMPORT_AUDIT_FIELDS = ("name", "id_number", "township", "village")
 ANALYZE_AFTER = 10_000  # rows written: past this the planner needs fresh statistics
 
@@ -153,16 +149,15 @@ def apply_plan(
     total = len(plan.new) + len(plan.updated)
     done = 0
     progress("write", done, total)
-    size = max(min(WRITE_CHUNK, total // 4), min(WRITE_CHUNK, SMALLEST_CHUNK))
     with WriteBehind(session) as behind:
-        for start in range(0, len(plan.new), size):
-            chunk = plan.new[start : start + size]
+        for start in range(0, len(plan.new), WRITE_CHUNK):
+            chunk = plan.new[start : start + WRITE_CHUNK]
             new = _new_rows(access, cipher, chunk, chain, recorded_by, now, batch_label)
             behind.submit(partial(_insert_new, session, access, chain, new))
             done += len(chunk)
             progress("write", done, total)
-        for start in range(0, len(plan.updated), size):
-            changes = plan.updated[start : start + size]
+        for start in range(0, len(plan.updated), WRITE_CHUNK):
+            changes = plan.updated[start : start + WRITE_CHUNK]
             updates = _update_rows(access, cipher, changes, chain, recorded_by, now)
             behind.submit(partial(_write_updates, session, access, chain, updates))
             done += len(changes)
