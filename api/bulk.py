@@ -7,7 +7,7 @@ executemany.
 """
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from psycopg.types.json import Jsonb
@@ -149,9 +149,23 @@ def upsert_rows(
     session.execute(text(f'DROP TABLE "{temp}"'))
 
 
-def refresh_statistics(session: Session, tables: Sequence[str]) -> None:
-    """After a bulk load: fresh planner statistics, so the next queries pick indexes.
-    (PostgreSQL only; the owner's lb_refresh_statistics does it for the app role.)"""
-    if _is_postgres(session):
-        for table in tables:
-            session.execute(text("SELECT lb_refresh_statistics(:t)"), {"t": table})
+def refresh_statistics(session: Session, tables: Mapping[str, Sequence[str]], written: int) -> None:
+    """After a bulk load of `written` rows into the first of `tables` (the others grow
+    with it): fresh planner statistics of the named columns, so the next queries pick
+    indexes. Only when the load grew it by a tenth or more, the share past which
+    autovacuum analyzes it too (autovacuum_analyze_scale_factor): a smaller load leaves
+    the statistics as good as autovacuum keeps them, and sampling a large table takes
+    seconds. (PostgreSQL only; the owner's lb_refresh_statistics does it for the app
+    role, migration 0022.)"""
+    if not _is_postgres(session):
+        return
+    first = next(iter(tables))
+    known = session.scalar(
+        text("SELECT reltuples FROM pg_class WHERE oid = to_regclass(:t)"), {"t": first}
+    )
+    if written * 10 < (known or 0):  # -1: never analyzed
+        return
+    for table, columns in tables.items():
+        session.execute(
+            text("SELECT lb_refresh_statistics(:t, :c)"), {"t": table, "c": list(columns)}
+        )

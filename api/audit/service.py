@@ -97,6 +97,13 @@ class ChainWriter:
         self.now = utcnow()
 
     def append(self, changes: Iterable[Change]) -> int:
+        rows = self.link(changes)
+        self.insert(rows)
+        return len(rows)
+
+    def link(self, changes: Iterable[Change]) -> list[dict[str, Any]]:
+        """The next entries of the chain, hashed, without touching the database (an
+        import builds them while its previous chunk is written)."""
         access, rows = self.access, []
         for change in changes:
             self.seq += 1
@@ -104,8 +111,11 @@ class ChainWriter:
             digest = entry_hash(prev_hash=self.prev, **fields)
             rows.append({"id": new_id(), "prev_hash": self.prev, "hash": digest, **fields})
             self.prev = digest
+        return rows
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        """Write entries made by `link`, in the order they were linked."""
         repository.insert_entries(self.session, self.access, rows)
-        return len(rows)
 
     def close(self) -> None:
         repository.move_head(self.session, self.access, self.head, self.seq, self.prev)

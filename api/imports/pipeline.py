@@ -148,6 +148,7 @@ def check(
     limit = kind.sheet.max_rows
     layout = Layout(mapped.columns, table.formulas)
     rows: list[tuple[int, RowT]] = []
+    progress("check", 0, 0)
     for number, cells in table.rows:
         read = kind.read_row(number, cells, layout)
         if read is None:

@@ -83,10 +83,26 @@ def existing_by_hash(
     return found
 
 
-def refresh_statistics(session: Session) -> None:
-    bulk.refresh_statistics(
-        session, ["laborers", "laborer_tags", "laborer_identities", "laborer_surveys", "audit_log"]
-    )
+# The columns the roster, its filters and sorts, matching and the figures plan on; the
+# rest (ciphers, hashes found through unique indexes, masks, notes) keep their
+# statistics until autovacuum's, and cost as much to sample.
+_PLANNED = {
+    "laborers": (
+        "id", "tenant_id", "name", "id_number_tail", "sex", "birth_date", "region_code",
+        "township", "village", "poverty_status", "education", "employment_status",
+        "employment_need", "skill_level", "two_after", "transfer_willing", "transfer_scope",
+        "expected_wage", "entrepreneurship_intention", "created_at", "updated_at",
+    ),
+    "laborer_tags": ("tenant_id", "laborer_id", "kind", "value", "code"),
+}  # fmt: skip
+
+
+def refresh_statistics(session: Session, written: int) -> None:
+    """After an import of `written` laborers. Only the tables whose plans follow their
+    volume: the roster, the filters and matching read laborers and tags by tenant and
+    value. Identities, surveys and the audit log are read through unique or per-laborer
+    keys whatever their statistics say; autovacuum refreshes those after the commit."""
+    bulk.refresh_statistics(session, _PLANNED, written)
 
 
 def insert_laborers(session: Session, access: AccessContext, rows: list[dict[str, Any]]) -> None:

@@ -3,6 +3,7 @@ its comparison with the register (new / updated / unchanged) and its set-based w
 
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from api.errors import FieldError
 from api.i18n import _
 from api.ids import new_id
 from api.imports import pipeline
+from api.imports.write_behind import WriteBehind
 from api.progress import Progress, quiet
 from api.security.pii import PiiCipher
 from api.spreadsheets.cells import with_column
@@ -139,31 +141,46 @@ def apply_plan(
     progress: Progress = quiet,
 ) -> None:
     """Write a checked plan in chunks, set-based, all in this transaction. `batch_id`
-    names the import in each entry of the audit log (None: loaded by the operator)."""
+    names the import in each entry of the audit log (None: loaded by the operator).
+    Each chunk is built (encrypted, hashed, chained) while the previous one is written."""
     chain = audit.ChainWriter(session, access)
     now = utcnow()
     batch_label = str(batch_id) if batch_id else "operator"
     total = len(plan.new) + len(plan.updated)
     done = 0
-    for start in range(0, len(plan.new), WRITE_CHUNK):
-        chunk = plan.new[start : start + WRITE_CHUNK]
-        _write_new(session, access, cipher, chunk, chain, recorded_by, now, batch_label)
-        done += len(chunk)
-        progress("write", done, total)
-    for start in range(0, len(plan.updated), WRITE_CHUNK):
-        chunk = plan.updated[start : start + WRITE_CHUNK]
-        _write_updates(session, access, cipher, chunk, chain, recorded_by, now)
-        done += len(chunk)
-        progress("write", done, total)
+    progress("write", done, total)
+    with WriteBehind(session) as behind:
+        for start in range(0, len(plan.new), WRITE_CHUNK):
+            chunk = plan.new[start : start + WRITE_CHUNK]
+            new = _new_rows(access, cipher, chunk, chain, recorded_by, now, batch_label)
+            behind.submit(partial(_insert_new, session, access, chain, new))
+            done += len(chunk)
+            progress("write", done, total)
+        for start in range(0, len(plan.updated), WRITE_CHUNK):
+            changes = plan.updated[start : start + WRITE_CHUNK]
+            updates = _update_rows(access, cipher, changes, chain, recorded_by, now)
+            behind.submit(partial(_write_updates, session, access, chain, updates))
+            done += len(changes)
+            progress("write", done, total)
     chain.close()
     if plan.updated:  # changed by the ledger: placements and trainings still count
         derived.refresh(session, access, access.tenant_id, [s.row.id for s, _r, _c in plan.updated])
     if total >= ANALYZE_AFTER:
-        bulk_repository.refresh_statistics(session)
+        bulk_repository.refresh_statistics(session, total)
 
 
-def _write_new(
-    session: Session,
+@dataclass
+class _NewRows:
+    """One chunk of new laborers as the rows of each table (built without the database)."""
+
+    laborers: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    identities: list[dict[str, Any]] = field(default_factory=list)
+    surveys: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _new_rows(
     access: AccessContext,
     cipher: PiiCipher,
     records: list[LaborerRecord],
@@ -171,24 +188,24 @@ def _write_new(
     recorded_by: uuid.UUID | None,
     now: Any,
     batch_label: str,
-) -> None:
+) -> _NewRows:
     tenant = access.tenant_id
-    laborers, tags, identities, surveys, changes = [], [], [], [], []
+    out, changes = _NewRows(), []
     for record in records:
         laborer_id = new_id()
         row = convert.laborer_columns(record, cipher)
         row.update(id=laborer_id, tenant_id=tenant, version=1, created_at=now, updated_at=now)
-        laborers.append(row)
-        tags += convert.tag_rows(record, laborer_id, tenant, convert.TAG_FIELDS)
-        identities.append(
+        out.laborers.append(row)
+        out.tags += convert.tag_rows(record, laborer_id, tenant, convert.TAG_FIELDS)
+        out.identities.append(
             {"laborer_id": laborer_id, "tenant_id": tenant, "id_number_hash": row["id_number_hash"]}
         )
         # A ledger's survey is the status's source (what api/supply/derived.py would say
         # of a new laborer, with no placement or training yet).
         source, survey_id = StateSource.RECORD.value, None
         if record.surveyed_on:
-            surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
-            source, survey_id = StateSource.SURVEY.value, surveys[-1]["id"]
+            out.surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
+            source, survey_id = StateSource.SURVEY.value, out.surveys[-1]["id"]
         row.update(
             employment_source=source,
             employment_as_of=record.surveyed_on,
@@ -206,25 +223,42 @@ def _write_new(
                 after={**audit_values(record, IMPORT_AUDIT_FIELDS), "import_batch": batch_label},
             )
         )
-    bulk_repository.insert_laborers(session, access, laborers)
-    bulk_repository.insert_tags(session, access, tags)
-    bulk_repository.insert_identities(session, access, identities)
-    bulk_repository.insert_surveys(session, access, surveys)
-    chain.append(changes)
+    out.audit = chain.link(changes)
+    return out
 
 
-def _write_updates(
-    session: Session,
+def _insert_new(
+    session: Session, access: AccessContext, chain: audit.ChainWriter, rows: _NewRows
+) -> None:
+    bulk_repository.insert_laborers(session, access, rows.laborers)
+    bulk_repository.insert_tags(session, access, rows.tags)
+    bulk_repository.insert_identities(session, access, rows.identities)
+    bulk_repository.insert_surveys(session, access, rows.surveys)
+    chain.insert(rows.audit)
+
+
+@dataclass
+class _UpdateRows:
+    """One chunk of changed laborers: their new values, tags and surveys, and entries."""
+
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    retag_ids: list[uuid.UUID] = field(default_factory=list)
+    retag_kinds: set[str] = field(default_factory=set)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    surveys: list[dict[str, Any]] = field(default_factory=list)
+    audit: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _update_rows(
     access: AccessContext,
     cipher: PiiCipher,
     updated: list[tuple[bulk_repository.StoredLaborer, LaborerRecord, list[str]]],
     chain: audit.ChainWriter,
     recorded_by: uuid.UUID | None,
     now: Any,
-) -> None:
+) -> _UpdateRows:
     tenant = access.tenant_id
-    updates, tags, surveys, changes = [], [], [], []
-    retag_ids, retag_kinds = [], set()
+    out, changes = _UpdateRows(), []
     for stored, record, changed in updated:
         laborer_id = stored.row.id
         row: dict[str, Any] = {"id": laborer_id, "updated_at": now}
@@ -236,16 +270,16 @@ def _write_updates(
             elif name == "surveyor":
                 row["last_surveyor"] = record.surveyor
             elif name in convert.TAG_FIELDS:
-                retag_kinds.add(convert.TAG_FIELDS[name][0])
+                out.retag_kinds.add(convert.TAG_FIELDS[name][0])
             else:
                 row[name] = getattr(record, name)
-        updates.append(row)
+        out.updates.append(row)
         tag_fields = [n for n in changed if n in convert.TAG_FIELDS]
         if tag_fields:
-            retag_ids.append(laborer_id)
-            tags += convert.tag_rows(record, laborer_id, tenant, tag_fields)
+            out.retag_ids.append(laborer_id)
+            out.tags += convert.tag_rows(record, laborer_id, tenant, tag_fields)
         if record.surveyed_on and ({"surveyed_on", *SURVEY_FIELDS} & set(changed)):
-            surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
+            out.surveys.append(_survey_row(record, laborer_id, tenant, recorded_by, now))
         elif "employment_status" in changed:
             # A status changed in the ledger without a survey: typed today, like an edit.
             row.update(
@@ -263,12 +297,19 @@ def _write_updates(
                 after=audit_values(record, changed),
             )
         )
-    bulk_repository.update_laborers(session, access, updates)
-    if retag_ids:
-        bulk_repository.delete_tags(session, access, retag_ids, sorted(retag_kinds))
-    bulk_repository.insert_tags(session, access, tags)
-    bulk_repository.insert_surveys(session, access, surveys)
-    chain.append(changes)
+    out.audit = chain.link(changes)
+    return out
+
+
+def _write_updates(
+    session: Session, access: AccessContext, chain: audit.ChainWriter, rows: _UpdateRows
+) -> None:
+    bulk_repository.update_laborers(session, access, rows.updates)
+    if rows.retag_ids:
+        bulk_repository.delete_tags(session, access, rows.retag_ids, sorted(rows.retag_kinds))
+    bulk_repository.insert_tags(session, access, rows.tags)
+    bulk_repository.insert_surveys(session, access, rows.surveys)
+    chain.insert(rows.audit)
 
 
 def _survey_row(

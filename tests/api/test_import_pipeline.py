@@ -109,6 +109,32 @@ def test_a_failed_ledger_commit_leaves_nothing_half_written(world, monkeypatch):
     assert _counts(world, Laborer, AuditEntry) == before
 
 
+def test_a_ledger_chunk_that_fails_behind_the_next_leaves_nothing(world, monkeypatch):
+    """Chunks are written behind the building of the next (api/imports/write_behind.py):
+    the third chunk's tags fail while the first two are in the tables and the fourth is
+    built; the error reaches the caller and the savepoint drops every chunk."""
+    monkeypatch.setattr(laborer_importer, "WRITE_CHUNK", 2)
+    real_insert_tags = laborer_importer.bulk_repository.insert_tags
+    calls = []
+
+    def insert_tags(session, access, rows):
+        calls.append(len(rows))
+        if len(calls) == 3:
+            raise RuntimeError("the disk filled up")
+        real_insert_tags(session, access, rows)
+
+    monkeypatch.setattr(laborer_importer.bulk_repository, "insert_tags", insert_tags)
+    rows = [ledger_row(姓名=f"李{n}", 身份证号码=id_number()) for n in "甲乙丙丁戊己庚"]
+    before = _counts(world, Laborer, AuditEntry)
+
+    def act(session, access, cipher):
+        laborer_imports.run(session, access, cipher, None, xlsx(rows), "l.xlsx", dry_run=False)
+
+    _in_transaction(world, "wushan", "wushan.admin", Role.ADMIN, act)
+    assert len(calls) == 3
+    assert _counts(world, Laborer, AuditEntry) == before
+
+
 def test_a_failed_vacancy_commit_leaves_nothing_half_written(world, monkeypatch):
     _fail_after_writing(monkeypatch, VacancyList)
     before = _counts(world, Employer, Vacancy)
