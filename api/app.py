@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import clock, problem_handlers, routing, text, tracing
+from api.admission import Admission, request_limit
 from api.audit import anchors
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
@@ -247,6 +248,11 @@ def create_app(
         BodyLimitMiddleware,
         json_limit=settings.max_json_bytes,
         upload_limit=settings.max_upload_bytes,
+    )
+    app.add_middleware(
+        Admission,
+        limit=request_limit(settings.db_pool_size, settings.worker_threads),
+        wait_seconds=settings.db_pool_timeout_seconds,
     )
     # Inside the access log and the request id: a 500 is logged once, with its request id.
     app.add_middleware(problem_handlers.UnexpectedErrors)

@@ -105,7 +105,7 @@ class BodyLimitMiddleware:
         limit = self.upload_limit if is_upload else self.json_limit
         declared = headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _send_problem(send, _too_large(limit))
+            await send_problem(send, _too_large(limit))
             return
         received = 0
         response_started = False
@@ -132,15 +132,17 @@ class BodyLimitMiddleware:
         except HTTPException as exc:
             if exc.status_code != 413 or response_started:
                 raise
-            await _send_problem(send, _too_large(limit))
+            await send_problem(send, _too_large(limit))
 
 
 def _too_large(limit: int) -> PayloadTooLarge:
     return PayloadTooLarge(_("The limit is {limit} bytes."), params={"limit": limit})
 
 
-async def _send_problem(send: Send, error: AppError) -> None:
+async def send_problem(send: Send, error: AppError) -> None:
+    """`error` as a problem document, from a middleware (no request object at hand)."""
     body = json.dumps(error.render(), ensure_ascii=False).encode()
+    headers = [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
     await send(
         {
             "type": "http.response.start",
@@ -148,6 +150,7 @@ async def _send_problem(send: Send, error: AppError) -> None:
             "headers": [
                 (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
+                *headers,
             ],
         }
     )
