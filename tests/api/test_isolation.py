@@ -21,6 +21,7 @@ from tests.fixtures.factories import (
     placement_payload,
     vacancy_payload,
 )
+from tests.fixtures.jobs import wait_for_queued_jobs
 from tests.fixtures.world import ApiUser, World
 
 # For each path parameter: how to get an object owned on the 巫山 side (the owner logs in
@@ -182,6 +183,7 @@ def _wushan_warning(world: World, owner: ApiUser) -> str:
     # A placement never verified since 2021 is flagged as soon as it is recorded.
     laborer = _created(owner.post("/api/v1/laborers", json=laborer_payload()))
     _created(owner.post("/api/v1/placements", json=placement_payload(laborer["id"])))
+    wait_for_queued_jobs(world)  # the flags are judged after the commit
     flags = _created(owner.get("/api/v1/warnings", params={"laborer_id": laborer["id"]}))
     return flags["items"][0]["id"]
 

@@ -1,5 +1,5 @@
 """After a large import the app refreshes the planner's statistics of the columns its
-readers plan on (api/supply/bulk_repository.py, migration 0021), as the unprivileged
+readers plan on (api/supply/bulk_repository.py, migration 0022), as the unprivileged
 app role, and only where the import grew the table by a tenth or more."""
 
 import pytest
