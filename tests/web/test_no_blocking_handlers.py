@@ -46,6 +46,14 @@ ALLOWED_ASYNC_DEPENDENCIES = {
     # Sets a context variable, which must happen on the loop to reach the handler's
     # thread (a variable set in a thread-pool dependency would not); no database.
     "web.routes.jobs.reads_only",
+    # Read app.state, or parse the query string: no database, and a thread-pool hop each
+    # cost more than the work (docs/performance.md, "The JSON API's Python").
+    "api.deps.get_auth",
+    "api.deps.get_settings",
+    "api.deps.cipher_dependency",
+    "api.paging.paging.<locals>.dependency",
+    "api.paging.sorting.<locals>.dependency",
+    "api.supply.filters.roster_filter",
 }
 
 
@@ -152,3 +160,19 @@ def test_the_jobs_page_reads_off_the_loop(world):
     assert sign_in(client, "wushan.staff").status_code == 303
     with no_statements_on_the_loop(client.app.state.db.engine):
         assert client.get(f"/jobs/{uuid.uuid4()}").status_code == 404
+
+
+def test_pages_with_the_loop_side_dependencies_read_off_the_loop(world):
+    """The request's transaction opens on the loop (no I/O) and ends in the thread pool;
+    the paging, sorting and roster-filter dependencies only parse: no statement of these
+    pages runs on the loop's thread."""
+    pages = {
+        "wushan.staff": ("/laborers?skill=焊工&page=1&sort=age", "/calendar"),
+        "wushan.yantai.staff": ("/cases", "/cases/new"),  # the liaison office's
+    }
+    for username, paths in pages.items():
+        client = world.client()
+        assert sign_in(client, username).status_code == 303
+        with no_statements_on_the_loop(client.app.state.db.engine):
+            for path in paths:
+                assert client.get(path).status_code == 200, path
