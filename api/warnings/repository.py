@@ -109,3 +109,16 @@ def settings_row(
     if not access.can_read(DataKind.WARNING, tenant_id):
         return None
     return session.get(WarningSettings, tenant_id)
+
+
+def lock_county(session: Session, access: AccessContext, county_id: uuid.UUID) -> None:
+    """Serialise the judging of one county's flags until this transaction ends. Two
+    evaluations at once (the nightly command and an event's after-commit job) each saw
+    no open flag and both raised it: the second failed on `uq_warning_flags_open`.
+    An advisory lock, not FOR UPDATE: there may be no flag row yet to lock. SQLite
+    locks the whole file on write."""
+    if not access.can_read(DataKind.WARNING, county_id):
+        raise PermissionError("warnings of a county outside the caller's view")
+    if session.get_bind().dialect.name == "postgresql":
+        key = func.hashtextextended("warning_flags:" + str(county_id), 0)
+        session.execute(select(func.pg_advisory_xact_lock(key)))

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from api.access import AccessContext, DataKind, county_system_access
 from api.db import apply_access
 from api.ids import new_id
+from api.warnings import repository
 from shared_models import (
     Case,
     CaseLaborer,
@@ -284,6 +285,7 @@ def evaluate(
     laborer_ids: Sequence[uuid.UUID] | None = None,
 ) -> Outcome:
     """Bring the county's flags (or the named laborers') in step with today's causes."""
+    repository.lock_county(session, access, county_id)  # before reading what stands
     standing = {c.key: c for c in causes(session, access, county_id, today, laborer_ids)}
     scope = [WarningFlag.tenant_id == county_id, *_only(WarningFlag.laborer_id, laborer_ids)]
     current = {
